@@ -1,0 +1,162 @@
+"""Every write about agreements and assignments: one function per business action."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from agreements.models import (
+    AGREEMENT_TRANSITIONS,
+    ASSIGNMENT_TRANSITIONS,
+    MAX_HOURS_A_DAY,
+    Agreement,
+    AgreementStatus,
+    Assignment,
+    AssignmentStatus,
+    Participation,
+)
+from agreements.selectors import covering_agreements_by_expert
+from registry.models import Expert
+
+
+def _check_agreement_transition(agreement: Agreement, new_status: str) -> None:
+    if new_status not in AGREEMENT_TRANSITIONS[AgreementStatus(agreement.status)]:
+        raise ValidationError(
+            _("An agreement that is %(old)s cannot be made %(new)s.")
+            % {
+                "old": agreement.get_status_display(),
+                "new": AgreementStatus(new_status).label,
+            }
+        )
+
+
+@transaction.atomic
+def agreement_create(**fields) -> Agreement:
+    agreement = Agreement(**fields)
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_sign(*, agreement: Agreement, signed_on: datetime.date) -> Agreement:
+    _check_agreement_transition(agreement, AgreementStatus.ACTIVE)
+    agreement.status = AgreementStatus.ACTIVE
+    agreement.signed_on = signed_on
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_end(*, agreement: Agreement, ended_on: datetime.date) -> Agreement:
+    """End an agreement at the end of its term (or earlier by mutual consent)."""
+    return _close_agreement(agreement, AgreementStatus.ENDED, ended_on)
+
+
+@transaction.atomic
+def agreement_terminate(*, agreement: Agreement, terminated_on: datetime.date) -> Agreement:
+    """Terminate: the agreement covers assignments only up to the termination date."""
+    return _close_agreement(agreement, AgreementStatus.TERMINATED, terminated_on)
+
+
+def _close_agreement(agreement: Agreement, status: str, last_day: datetime.date) -> Agreement:
+    _check_agreement_transition(agreement, status)
+    later = agreement.participations.filter(assignment__date__gt=last_day).exclude(
+        assignment__status=AssignmentStatus.CANCELLED
+    )
+    if later.exists():
+        raise ValidationError(
+            _(
+                "The agreement still covers assignments after %(date)s. Cancel them or move "
+                "them first."
+            )
+            % {"date": date_format(last_day, "SHORT_DATE_FORMAT")}
+        )
+    agreement.status = status
+    agreement.valid_until = last_day
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+def assignment_validate(
+    *,
+    date: datetime.date,
+    end_date: datetime.date | None,
+    hours: Decimal,
+    experts: list[Expert],
+) -> dict[int, Agreement]:
+    """Check the SPEC's rules for an assignment; return each expert's covering agreement.
+
+    The form, the admin and the import all call this so that they give the same messages.
+    """
+    errors = {}
+    days = ((end_date or date) - date).days + 1
+    if hours is not None and days > 0 and hours > MAX_HOURS_A_DAY * days:
+        errors["hours"] = _("One day has at most 24 hours: %(max)s hours for %(days)s days.") % {
+            "max": MAX_HOURS_A_DAY * days,
+            "days": days,
+        }
+    if not experts:
+        errors["experts"] = _("Choose at least one expert.")
+    covering = covering_agreements_by_expert(expert_ids=[e.pk for e in experts], day=date)
+    uncovered = [expert for expert in experts if expert.pk not in covering]
+    if uncovered:
+        errors["experts"] = [
+            _("%(expert)s has no signed agreement that covers %(date)s.")
+            % {"expert": expert.full_name, "date": date_format(date, "SHORT_DATE_FORMAT")}
+            for expert in uncovered
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return covering
+
+
+@transaction.atomic
+def assignment_save(*, assignment: Assignment, experts: list[Expert], by=None) -> Assignment:
+    """Create or update an assignment with its experts, each under their covering agreement."""
+    assignment.full_clean()
+    covering = assignment_validate(
+        date=assignment.date,
+        end_date=assignment.end_date,
+        hours=assignment.hours,
+        experts=experts,
+    )
+    if assignment.pk is None:
+        assignment.created_by = by
+    assignment.save()
+    _set_participations(assignment, covering)
+    return assignment
+
+
+def _set_participations(assignment: Assignment, covering: dict[int, Agreement]) -> None:
+    assignment.participations.exclude(expert_id__in=covering).delete()
+    existing = {p.expert_id: p for p in assignment.participations.all()}
+    for expert_id, agreement in covering.items():
+        participation = existing.get(expert_id)
+        if participation is None:
+            Participation.objects.create(
+                assignment=assignment, expert_id=expert_id, agreement=agreement
+            )
+        elif participation.agreement_id != agreement.pk:
+            participation.agreement = agreement
+            participation.save(update_fields=["agreement"])
+
+
+@transaction.atomic
+def assignment_set_status(*, assignment: Assignment, status: str) -> Assignment:
+    if status not in ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)]:
+        raise ValidationError(
+            _("An assignment that is %(old)s cannot be made %(new)s.")
+            % {
+                "old": assignment.get_status_display(),
+                "new": AssignmentStatus(status).label,
+            }
+        )
+    assignment.status = status
+    assignment.save(update_fields=["status", "updated_at"])
+    return assignment
