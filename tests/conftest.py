@@ -1,0 +1,61 @@
+"""Role fixtures that every test module reuses (STYLE.md): one user per role."""
+
+import pytest
+from django.utils import translation
+
+from kokemus.access import Role
+from tests.factories import ExpertFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Messages raised outside a request (services, models) read in English in tests.
+
+    Requests still get Finnish by default through LocaleMiddleware; a test that reads English
+    page text asks for it with ``headers={"accept-language": "en"}``.
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
+
+
+@pytest.fixture
+def evaluation_member(db):
+    return UserFactory(username="arvioija", groups=[Role.EVALUATION])
+
+
+def _expert_user(username: str, first_name: str):
+    user = UserFactory(username=username, first_name=first_name, groups=[Role.EXPERT])
+    ExpertFactory(user=user, first_name=first_name, last_name=user.last_name)
+    return user
+
+
+@pytest.fixture
+def expert_alice(db):
+    return _expert_user("alice", "Alice")
+
+
+@pytest.fixture
+def expert_bob(db):
+    """A stranger to Alice's objects."""
+    return _expert_user("bob", "Bob")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="paakayttaja", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user and return it."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,77 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Count
+
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Assignment,
+    AssignmentStatus,
+    Participation,
+)
+from kokemus.management.commands.load_demo import DEMO_PASSWORD, LOGINS
+from registry.models import AssignmentType, Expert, ExpertKind, ServiceArea
+from supervision.models import Attendance, GroupKind, SupervisionSession
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    from django.contrib.auth.models import User
+
+    return {
+        "experts": list(Expert.objects.values_list("pk", "first_name", "last_name", "user_id")),
+        "agreements": list(Agreement.objects.values_list("pk", "status", "valid_until")),
+        "assignments": list(Assignment.objects.values_list("pk", "date", "status", "hours")),
+        "participations": list(Participation.objects.values_list("pk", "agreement_id")),
+        "sessions": SupervisionSession.objects.count(),
+        "attendances": Attendance.objects.count(),
+        "users": list(User.objects.values_list("username", "password")),
+    }
+
+
+@pytest.fixture
+def demo():
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    return output.getvalue()
+
+
+def test_demo_covers_every_kind_state_type_and_area(demo):
+    assert Expert.objects.count() == 30
+    assert set(Expert.objects.values_list("kind", flat=True)) == set(ExpertKind.values)
+    assert set(Agreement.objects.values_list("status", flat=True)) == set(AgreementStatus.values)
+    assert 450 <= Assignment.objects.count() <= 500
+    assert set(Assignment.objects.values_list("status", flat=True)) == set(AssignmentStatus.values)
+    used_types = set(Assignment.objects.values_list("type__code", flat=True))
+    assert used_types == set(AssignmentType.objects.values_list("code", flat=True))
+    used_areas = set(Assignment.objects.values_list("service_area__code", flat=True))
+    assert used_areas == set(ServiceArea.objects.values_list("code", flat=True))
+    kinds = set(SupervisionSession.objects.values_list("group__kind", flat=True))
+    assert kinds == set(GroupKind.values)
+
+
+def test_demo_assignments_obey_the_covering_agreement_rule(demo):
+    for participation in Participation.objects.select_related("agreement", "assignment"):
+        assert participation.agreement.covers(participation.assignment.date)
+    shared = Assignment.objects.annotate(n=Count("participations")).filter(n__gt=1)
+    assert shared.exists()
+
+
+def test_demo_prints_one_working_login_per_role(demo):
+    for login in LOGINS:
+        assert f"{login.username} / {DEMO_PASSWORD}" in demo
+        assert authenticate(username=login.username, password=DEMO_PASSWORD) is not None
+    expert_user = authenticate(username="kokemus", password=DEMO_PASSWORD)
+    assert expert_user.expert.external_id == "DEMO-E001"
+
+
+def test_running_the_demo_twice_changes_nothing(demo):
+    before = snapshot()
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert "already there" in output.getvalue()
+    assert snapshot() == before
