@@ -197,7 +197,7 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
                 name="assignment_end_date_not_before_date",
-                violation_error_message=_("The end date cannot be before the date."),
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(hours__gt=0),

@@ -106,6 +106,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["kokemus.formats"]  # English with Finnish date order
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

@@ -21,6 +21,7 @@ def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
         k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))
     }
     clean.pop("SECRET_KEY", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests only
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='assignment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('date')), _connector='OR'), name='assignment_end_date_not_before_date', violation_error_message='The end date cannot be before the date.'),
+            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('date')), _connector='OR'), name='assignment_end_date_not_before_date', violation_error_message='The end date cannot be before the start date.'),
         ),
         migrations.AddConstraint(
             model_name='assignment',
