@@ -76,7 +76,7 @@ def test_multi_day_assignment_may_exceed_24_hours():
 def test_assignment_end_date_not_before_date():
     assignment = AssignmentFactory()
     assignment.end_date = assignment.date - datetime.timedelta(days=1)
-    assert_refused(assignment, "The end date cannot be before the date.")
+    assert_refused(assignment, "The end date cannot be before the start date.")
 
 
 def test_expert_is_on_an_assignment_once():
