@@ -42,10 +42,24 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fi-FI")
+def _new_page(browser, live_server, locale: str):
+    context = browser.new_context(base_url=live_server.url, locale=locale)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A Finnish user's browser (Finnish is the default language)."""
+    context, page = _new_page(browser, live_server, "fi-FI")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page_en(browser, live_server):
+    """A browser asking for English, for tests that read English labels."""
+    context, page = _new_page(browser, live_server, "en-US")
     yield page
     context.close()
