@@ -42,24 +42,30 @@ def browser():
         browser.close()
 
 
-def _new_page(browser, live_server, locale: str):
+def _browse(browser, live_server, locale: str):
+    """A fresh browser context; fails the test if any page broke the Content-Security-Policy."""
     context = browser.new_context(base_url=live_server.url, locale=locale)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    return context, page
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield page
+    context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
 def page(browser, live_server):
     """A Finnish user's browser (Finnish is the default language)."""
-    context, page = _new_page(browser, live_server, "fi-FI")
-    yield page
-    context.close()
+    yield from _browse(browser, live_server, "fi-FI")
 
 
 @pytest.fixture
 def page_en(browser, live_server):
     """A browser asking for English, for tests that read English labels."""
-    context, page = _new_page(browser, live_server, "en-US")
-    yield page
-    context.close()
+    yield from _browse(browser, live_server, "en-US")
