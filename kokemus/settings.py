@@ -47,9 +47,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "auditlog",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "kokemus",
+    "kokemus.apps.KokemusConfig",
     "registry",
     "agreements",
     "supervision",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -129,6 +131,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Two-factor login (TOTP): optional for coordinators and admins, required when this is on.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kokemus")
+
+AUDITLOG_MASK_CALLABLE = "kokemus.audit.mask_completely"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

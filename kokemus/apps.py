@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KokemusConfig(AppConfig):
+    name = "kokemus"
+    verbose_name = _("Kokemus")
+
+    def ready(self):
+        from kokemus import audit
+
+        audit.register_models()

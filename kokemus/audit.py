@@ -1,0 +1,56 @@
+"""Audit trail (django-auditlog): who viewed, created, changed or deleted an expert's personal
+data, experience areas, agreements and fee figures, and when.
+
+Personal values are masked in the trail: it records who changed which field and when, but
+not the old and new name, so erasing an expert (anonymisation) leaves no trace of them here.
+"""
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from auditlog.signals import accessed
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+PERSONAL_FIELDS = ["first_name", "last_name", "email", "phone", "municipality", "availability"]
+
+
+def mask_completely(value: str) -> str:
+    return "***"
+
+
+def register_models() -> None:
+    from agreements.models import Agreement, Assignment, Participation
+    from registry.models import ExperienceConsent, Expert, ExpertExperience
+
+    auditlog.register(Expert, mask_fields=PERSONAL_FIELDS)
+    auditlog.register(ExperienceConsent, mask_fields=["purpose"])
+    auditlog.register(ExpertExperience)
+    auditlog.register(Agreement)
+    auditlog.register(Assignment)
+    auditlog.register(Participation)
+
+
+def record_view(instance) -> None:
+    """Record that the current user opened or exported this object."""
+    accessed.send(sender=type(instance), instance=instance)
+
+
+def expert_trail(expert) -> QuerySet[LogEntry]:
+    """The trail of one expert: their own record and everything tied to them, newest first."""
+    from agreements.models import Agreement, Participation
+    from registry.models import ExperienceConsent, Expert, ExpertExperience
+
+    related = {
+        Expert: [expert.pk],
+        Agreement: Agreement.objects.filter(expert=expert).values_list("pk", flat=True),
+        Participation: Participation.objects.filter(expert=expert).values_list("pk", flat=True),
+        ExperienceConsent: expert.consents.values_list("pk", flat=True),
+        ExpertExperience: ExpertExperience.objects.filter(expert=expert).values_list(
+            "pk", flat=True
+        ),
+    }
+    condition = Q()
+    for model, pks in related.items():
+        content_type = ContentType.objects.get_for_model(model)
+        condition |= Q(content_type=content_type, object_id__in=list(pks))
+    return LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp")
