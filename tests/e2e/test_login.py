@@ -5,7 +5,8 @@ from django.core.management import call_command
 
 from kokemus.management.commands.load_demo import DEMO_PASSWORD, LOGINS
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the live server needs the migrated reference data and role groups
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_each_demo_login_works_in_the_browser(page):

@@ -1,0 +1,50 @@
+"""Every main page of every role passes axe-core's WCAG 2.1 AA checks (no serious or critical
+findings), in Finnish, and can be used from the keyboard."""
+
+import pytest
+
+from kokemus.access import Role
+from tests.e2e.axe import serious_violations
+from tests.factories import UserFactory
+
+# serialized_rollback: the live server needs the migrated reference data and role groups
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PASSWORD = "salasana-testiin-123"
+
+# (role, path): extend as pages are added; every role's main pages belong here.
+PAGES = [
+    (None, "/kirjaudu/"),
+    (Role.COORDINATOR, "/"),
+    (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
+    (Role.EVALUATION, "/"),
+    (Role.EXPERT, "/"),
+]
+
+
+def log_in(page, role):
+    user = UserFactory(username=f"{role}-user", groups=[role])
+    page.goto("/kirjaudu/")
+    page.get_by_label("Käyttäjätunnus").fill(user.username)
+    page.get_by_label("Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    page.wait_for_url("**/")
+
+
+@pytest.mark.parametrize(("role", "path"), PAGES, ids=[f"{r}:{p}" for r, p in PAGES])
+def test_page_has_no_serious_accessibility_findings(page, role, path):
+    if role:
+        log_in(page, role)
+    response = page.goto(path)
+    assert response.status == 200
+    assert serious_violations(page) == []
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page):
+    log_in(page, Role.COORDINATOR)
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Siirry sisältöön"
+    assert skip.is_visible()  # visible when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
