@@ -67,6 +67,7 @@ class Agreement(models.Model):
     )
     duties = models.TextField(_("duties"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -171,6 +172,7 @@ class Assignment(models.Model):
         related_name="assignments",
     )
     description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     experts = models.ManyToManyField(
         Expert,
         through="Participation",

@@ -19,6 +19,7 @@ from agreements.models import (
     Participation,
 )
 from agreements.selectors import covering_agreements_by_expert
+from kokemus.concurrency import claim_version
 from registry.models import Expert
 
 
@@ -42,8 +43,11 @@ def agreement_create(**fields) -> Agreement:
 
 
 @transaction.atomic
-def agreement_sign(*, agreement: Agreement, signed_on: datetime.date) -> Agreement:
+def agreement_sign(
+    *, agreement: Agreement, signed_on: datetime.date, expected_version: int | None = None
+) -> Agreement:
     _check_agreement_transition(agreement, AgreementStatus.ACTIVE)
+    claim_version(agreement, expected_version)
     agreement.status = AgreementStatus.ACTIVE
     agreement.signed_on = signed_on
     agreement.full_clean()
@@ -52,19 +56,26 @@ def agreement_sign(*, agreement: Agreement, signed_on: datetime.date) -> Agreeme
 
 
 @transaction.atomic
-def agreement_end(*, agreement: Agreement, ended_on: datetime.date) -> Agreement:
+def agreement_end(
+    *, agreement: Agreement, ended_on: datetime.date, expected_version: int | None = None
+) -> Agreement:
     """End an agreement at the end of its term (or earlier by mutual consent)."""
-    return _close_agreement(agreement, AgreementStatus.ENDED, ended_on)
+    return _close_agreement(agreement, AgreementStatus.ENDED, ended_on, expected_version)
 
 
 @transaction.atomic
-def agreement_terminate(*, agreement: Agreement, terminated_on: datetime.date) -> Agreement:
+def agreement_terminate(
+    *, agreement: Agreement, terminated_on: datetime.date, expected_version: int | None = None
+) -> Agreement:
     """Terminate: the agreement covers assignments only up to the termination date."""
-    return _close_agreement(agreement, AgreementStatus.TERMINATED, terminated_on)
+    return _close_agreement(agreement, AgreementStatus.TERMINATED, terminated_on, expected_version)
 
 
-def _close_agreement(agreement: Agreement, status: str, last_day: datetime.date) -> Agreement:
+def _close_agreement(
+    agreement: Agreement, status: str, last_day: datetime.date, expected_version: int | None
+) -> Agreement:
     _check_agreement_transition(agreement, status)
+    claim_version(agreement, expected_version)
     later = agreement.participations.filter(assignment__date__gt=last_day).exclude(
         assignment__status=AssignmentStatus.CANCELLED
     )
@@ -117,8 +128,17 @@ def assignment_validate(
 
 
 @transaction.atomic
-def assignment_save(*, assignment: Assignment, experts: list[Expert], by=None) -> Assignment:
-    """Create or update an assignment with its experts, each under their covering agreement."""
+def assignment_save(
+    *,
+    assignment: Assignment,
+    experts: list[Expert],
+    by=None,
+    expected_version: int | None = None,
+) -> Assignment:
+    """Create or update an assignment with its experts, each under their covering agreement.
+
+    ``expected_version`` is the version the editing form was opened with (optimistic lock).
+    """
     assignment.full_clean()
     covering = assignment_validate(
         date=assignment.date,
@@ -128,6 +148,7 @@ def assignment_save(*, assignment: Assignment, experts: list[Expert], by=None) -
     )
     if assignment.pk is None:
         assignment.created_by = by
+    claim_version(assignment, expected_version)
     assignment.save()
     _set_participations(assignment, covering)
     return assignment
@@ -148,7 +169,9 @@ def _set_participations(assignment: Assignment, covering: dict[int, Agreement]) 
 
 
 @transaction.atomic
-def assignment_set_status(*, assignment: Assignment, status: str) -> Assignment:
+def assignment_set_status(
+    *, assignment: Assignment, status: str, expected_version: int | None = None
+) -> Assignment:
     if status not in ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)]:
         raise ValidationError(
             _("An assignment that is %(old)s cannot be made %(new)s.")
@@ -157,6 +180,7 @@ def assignment_set_status(*, assignment: Assignment, status: str) -> Assignment:
                 "new": AssignmentStatus(status).label,
             }
         )
+    claim_version(assignment, expected_version)
     assignment.status = status
     assignment.save(update_fields=["status", "updated_at"])
     return assignment

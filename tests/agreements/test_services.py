@@ -159,3 +159,28 @@ def test_status_changes_follow_the_workflow():
     assert Assignment.objects.get().status == AssignmentStatus.DONE
     with pytest.raises(ValidationError, match="done cannot be made cancelled"):
         assignment_set_status(assignment=assignment, status=AssignmentStatus.CANCELLED)
+
+
+def test_second_of_two_concurrent_edits_is_refused():
+    expert = AgreementFactory().expert
+    saved = assignment_save(assignment=new_assignment(), experts=[expert])
+    opened_version = saved.version
+    first = Assignment.objects.get(pk=saved.pk)
+    second = Assignment.objects.get(pk=saved.pk)
+    first.title = "Ensimmäisen muutos"
+    assignment_save(assignment=first, experts=[expert], expected_version=opened_version)
+    second.title = "Toisen muutos"
+    with pytest.raises(ValidationError, match="Someone else saved this while you were editing"):
+        assignment_save(assignment=second, experts=[expert], expected_version=opened_version)
+    assert Assignment.objects.get(pk=saved.pk).title == "Ensimmäisen muutos"
+
+
+def test_every_save_moves_the_version_on():
+    agreement = AgreementFactory(status=AgreementStatus.DRAFT, signed_on=None)
+    agreement_sign(agreement=agreement, signed_on=datetime.date(2025, 1, 2), expected_version=1)
+    agreement.refresh_from_db()
+    assert agreement.version == 2
+    with pytest.raises(ValidationError, match="Someone else saved this"):
+        agreement_terminate(
+            agreement=agreement, terminated_on=datetime.date(2025, 6, 30), expected_version=1
+        )
