@@ -42,9 +42,12 @@ def create_groups(apps, schema_editor):
     # Permissions are normally made after all migrations; make them now to attach them.
     for app_label in ("registry", "agreements", "supervision"):
         app_config = apps.get_app_config(app_label)
-        app_config.models_module = True  # the migration state's stub lacks it
+        stub = getattr(app_config, "models_module", None) is None  # migration state's stub
+        if stub:
+            app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        if stub:
+            app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, grants in ROLES.items():

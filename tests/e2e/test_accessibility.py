@@ -7,8 +7,7 @@ from kokemus.access import Role
 from tests.e2e.axe import serious_violations
 from tests.factories import UserFactory
 
-# serialized_rollback: the live server needs the migrated reference data and role groups
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "salasana-testiin-123"
 
 # (role, path): extend as pages are added; every role's main pages belong here.

@@ -5,8 +5,7 @@ from django.core.management import call_command
 
 from kokemus.management.commands.load_demo import DEMO_PASSWORD, LOGINS
 
-# serialized_rollback: the live server needs the migrated reference data and role groups
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_each_demo_login_works_in_the_browser(page):
