@@ -37,6 +37,16 @@ def record_view(instance) -> None:
 
 def expert_trail(expert) -> QuerySet[LogEntry]:
     """The trail of one expert: their own record and everything tied to them, newest first."""
+    return (
+        LogEntry.objects.filter(expert_trail_condition(expert))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")
+    )
+
+
+def expert_trail_condition(expert) -> Q:
+    """Which log entries belong to the expert, with the related ids read now (so the
+    condition still finds entries of objects deleted afterwards)."""
     from agreements.models import Agreement, Participation
     from registry.models import ExperienceConsent, Expert, ExpertExperience
 
@@ -53,4 +63,4 @@ def expert_trail(expert) -> QuerySet[LogEntry]:
     for model, pks in related.items():
         content_type = ContentType.objects.get_for_model(model)
         condition |= Q(content_type=content_type, object_id__in=list(pks))
-    return LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp")
+    return condition

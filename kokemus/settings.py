@@ -165,6 +165,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Kokemus")
+# Experts with no agreement and no assignment for this many years are anonymised
+# (manage.py apply_retention); see docs/privacy.md.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

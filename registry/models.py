@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 code_validator = RegexValidator(
@@ -156,6 +157,8 @@ class Expert(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_at:
+            return gettext("Anonymised expert %(number)s") % {"number": self.pk}
         return f"{self.first_name} {self.last_name}".strip()
 
 
