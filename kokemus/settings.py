@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "agreements",
     "supervision",
     "reporting",
+    "portal",
 ]
 
 MIDDLEWARE = [
