@@ -74,4 +74,5 @@ def expert_calendar(expert: Expert, *, name: str) -> bytes:
                 session.facilitator,
             )
         )
+    calendar.add_missing_timezones()  # a VTIMEZONE for Europe/Helsinki, as RFC 5545 asks
     return calendar.to_ical()

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +7,6 @@ from registry.models import Expert
 class ReportDoneForm(forms.Form):
     hours = forms.DecimalField(
         label=_("Hours actually worked"),
-        min_value=Decimal("0.25"),
         max_digits=5,
         decimal_places=2,
         localize=True,

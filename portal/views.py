@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -105,7 +106,7 @@ def assignment_report_done(request, pk: int):
             messages.success(
                 request,
                 _("Marked done with %(hours)s hours. Thank you!")
-                % {"hours": form.cleaned_data["hours"]},
+                % {"hours": number_format(form.cleaned_data["hours"])},
             )
     else:
         messages.error(request, " ".join(form.errors["hours"]))

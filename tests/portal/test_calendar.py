@@ -118,3 +118,13 @@ def test_expert_cannot_revoke_another_experts_address(login, expert_bob, expert_
     url = reverse("portal:calendar_revoke", args=[expert_alice.expert.pk])
     assert login(expert_bob).post(url).status_code == 403
     assert CalendarToken.objects.count() == 1
+
+
+def test_feed_names_its_time_zone(client, expert_alice, alice_agreement, alice_token):
+    ParticipationFactory(
+        agreement=alice_agreement,
+        assignment=AssignmentFactory(start_time=datetime.time(13, 0)),
+    )
+    response = client.get(reverse("portal:calendar_feed", args=[alice_token.token]))
+    calendar = Calendar.from_ical(response.content)
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Helsinki"]

@@ -119,3 +119,10 @@ def test_fee_statement_pdf_has_the_totals(login, expert_alice, alice_year):
     assert expert_alice.expert.full_name in text
     assert "200.00" in text
     assert "TS-BOB" not in text
+
+
+def test_fees_page_in_fixed_queries(login, expert_alice, alice_year, django_assert_num_queries):
+    client = login(expert_alice)
+    # session, user, groups, expert, years with done work, rows, totals
+    with django_assert_num_queries(7):
+        assert client.get(reverse("portal:fees") + "?year=2025").status_code == 200

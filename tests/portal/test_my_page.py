@@ -209,3 +209,42 @@ def test_withdrawing_another_experts_consent_is_404(login, expert_bob, expert_al
 
 def test_coordinator_without_expert_role_gets_403(login, coordinator):
     assert login(coordinator).get(reverse("portal:my_page")).status_code == 403
+
+
+def test_report_done_with_zero_hours_gets_the_service_message(
+    login, expert_alice, alice_participation
+):
+    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
+    response = login(expert_alice).post(url, {"hours": "0"}, headers=EN, follow=True)
+    assert "Hours must be more than zero and at most 24." in response.content.decode()
+    alice_participation.refresh_from_db()
+    assert alice_participation.assignment.status == AssignmentStatus.PLANNED
+
+
+def test_report_done_accepts_a_finnish_decimal_comma(login, expert_alice, alice_participation):
+    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
+    response = login(expert_alice).post(url, {"hours": "1,5"}, follow=True)
+    alice_participation.refresh_from_db()
+    assert alice_participation.hours == Decimal("1.50")
+    assert response.status_code == 200
+
+
+def test_assignment_detail_in_fixed_queries(
+    login, expert_alice, alice_participation, django_assert_max_num_queries
+):
+    client = login(expert_alice)
+    url = reverse("portal:assignment_detail", args=[alice_participation.assignment_id])
+    # session, user, groups, expert, participation with assignment and agreement, co-workers
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_agreement_list_in_fixed_queries(login, expert_alice, count, django_assert_max_num_queries):
+    for _ in range(count):
+        AgreementFactory(expert=expert_alice.expert)
+    client = login(expert_alice)
+    # session, user, groups, expert, agreements with division
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("portal:agreement_list"))
+    assert response.content.decode().count("PDF") >= count
