@@ -80,7 +80,7 @@ def expert_invite(*, expert: Expert, request) -> User:
     user.set_unusable_password()
     user.full_clean()
     user.save()
-    user.groups.add(Group.objects.get(name=Role.EXPERT))
+    user.groups.add(Group.objects.get_or_create(name=Role.EXPERT)[0])
     expert.user = user
     expert.save(update_fields=["user", "updated_at"])
     form = InvitationForm({"email": email}, user=user)

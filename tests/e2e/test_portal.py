@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 
 from agreements.models import AssignmentStatus
@@ -31,6 +32,8 @@ def _log_in(page, username: str, password: str):
 
 def test_invited_expert_sets_password_reports_hours_and_downloads_fee_statement(page_en):
     page = page_en
+    # A transactional test before this one may have flushed the role groups of the migrations.
+    Group.objects.get_or_create(name=Role.COORDINATOR)
     UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
     expert = ExpertFactory(first_name="Iida", last_name="Kutsuttu", email="iida@example.fi")
     agreement = AgreementFactory(expert=expert, number="TS-IIDA", hourly_fee=Decimal("20.00"))
