@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "agreements",
     "supervision",
     "reporting",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from kokemus import two_factor, views
 from kokemus.auth_views import LoginView
@@ -11,10 +13,29 @@ urlpatterns = [
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
     path("kirjaudu/kaksivaiheinen/", two_factor.setup, name="two_factor_setup"),
     path("kirjaudu/vahvista/", two_factor.verify, name="two_factor_verify"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Password reset, also used by the expert's invitation (portal.services.expert_invite).
+    path("salasana/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "salasana/lahetetty/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "salasana/uusi/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "salasana/valmis/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # The language switch in the footer works on the login page too, so it is public.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("kokemustoimijat/", include("registry.urls")),
     path("sopimukset/", include("agreements.urls")),
     path("tyonohjaus/", include("supervision.urls")),
     path("raportit/", include("reporting.urls")),
+    path("oma/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Expert
+
+
+class ReportDoneForm(forms.Form):
+    hours = forms.DecimalField(
+        label=_("Hours actually worked"),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Your own working hours on this assignment."),
+    )
+
+
+class ContactDetailsForm(forms.ModelForm):
+    """The expert keeps these up to date; everything else the coordinator records."""
+
+    class Meta:
+        model = Expert
+        fields = ["email", "phone", "municipality", "availability"]
+        widgets = {"availability": forms.Textarea(attrs={"rows": 4})}

@@ -1,0 +1,109 @@
+"""Writes of the expert's self-service: reporting hours, invitations and calendar tokens."""
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import MAX_HOURS_A_DAY, AssignmentStatus, Participation
+from agreements.services import assignment_set_status
+from kokemus.access import Role
+from portal.models import CalendarToken
+from registry.models import Expert
+
+
+@transaction.atomic
+def participation_report_done(
+    *, participation: Participation, hours: Decimal, today: datetime.date | None = None
+) -> Participation:
+    """The expert marks their assignment done and reports the hours they actually worked."""
+    assignment = participation.assignment
+    today = today or timezone.localdate()
+    if assignment.status != AssignmentStatus.PLANNED:
+        raise ValidationError(
+            _("Only a planned assignment can be marked done; this one is %(status)s.")
+            % {"status": assignment.get_status_display()}
+        )
+    if assignment.date > today:
+        raise ValidationError(_("An assignment in the future cannot be marked done yet."))
+    most = MAX_HOURS_A_DAY * assignment.days
+    if hours is None or hours <= 0 or hours > most:
+        raise ValidationError(
+            {"hours": _("Hours must be more than zero and at most %(max)s.") % {"max": most}}
+        )
+    participation.hours = hours
+    participation.full_clean()
+    participation.save(update_fields=["hours"])
+    assignment_set_status(assignment=assignment, status=AssignmentStatus.DONE)
+    return participation
+
+
+class InvitationForm(PasswordResetForm):
+    """Django's password-reset e-mail, sent to one new login whose password is not yet set."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def get_users(self, email):
+        return [self.user]
+
+
+@transaction.atomic
+def expert_invite(*, expert: Expert, request) -> User:
+    """Create the expert's login and e-mail them a link to set their password.
+
+    The login's username is the e-mail address; it has no usable password until the expert sets
+    one through the link (Django's password-reset token, valid PASSWORD_RESET_TIMEOUT).
+    """
+    if expert.user_id is not None:
+        raise ValidationError(_("%(expert)s already has a login.") % {"expert": expert.full_name})
+    email = expert.email.strip().lower()
+    if not email:
+        raise ValidationError(
+            _("%(expert)s has no e-mail address: add one before inviting.")
+            % {"expert": expert.full_name}
+        )
+    if User.objects.filter(username__iexact=email).exists():
+        raise ValidationError(
+            _("A login with the username %(username)s already exists.") % {"username": email}
+        )
+    user = User(
+        username=email, email=email, first_name=expert.first_name, last_name=expert.last_name
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=Role.EXPERT)[0])
+    expert.user = user
+    expert.save(update_fields=["user", "updated_at"])
+    form = InvitationForm({"email": email}, user=user)
+    form.is_valid()
+    form.save(
+        request=request,
+        use_https=request.is_secure(),
+        subject_template_name="registration/invitation_subject.txt",
+        email_template_name="registration/invitation_email.txt",
+        extra_email_context={"expert": expert},
+    )
+    return user
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, expert: Expert) -> CalendarToken:
+    """Give the expert a new secret calendar URL; the old one stops working."""
+    CalendarToken.objects.filter(expert=expert).delete()
+    return CalendarToken.objects.create(expert=expert, token=secrets.token_urlsafe(32))
+
+
+@transaction.atomic
+def calendar_token_revoke(*, expert: Expert) -> bool:
+    """Stop the expert's calendar feed; True if there was one."""
+    deleted, _counts = CalendarToken.objects.filter(expert=expert).delete()
+    return bool(deleted)

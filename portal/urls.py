@@ -1,0 +1,23 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.my_page, name="my_page"),
+    path("tehtavat/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("tehtavat/<int:pk>/tehty/", views.assignment_report_done, name="assignment_report_done"),
+    path("sopimukset/", views.agreement_list, name="agreement_list"),
+    path("sopimukset/<int:pk>/pdf/", views.agreement_pdf, name="agreement_pdf"),
+    path("tyonohjaus/", views.supervision, name="supervision"),
+    path("tiedot/", views.contact_details, name="contact_details"),
+    path("suostumus/<int:pk>/peru/", views.consent_withdraw_view, name="consent_withdraw"),
+    path("palkkiot/", views.fees, name="fees"),
+    path("palkkiot/palkkioselvitys.pdf", views.fee_statement_pdf, name="fee_statement_pdf"),
+    path("kalenteri/uusi/", views.calendar_regenerate, name="calendar_regenerate"),
+    path("kalenteri/poista/", views.calendar_revoke_own, name="calendar_revoke_own"),
+    path("kalenteri/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("kalenteri/<int:expert_pk>/peru/", views.calendar_revoke, name="calendar_revoke"),
+    path("kutsu/<int:expert_pk>/", views.invite, name="invite"),
+]

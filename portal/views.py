@@ -1,0 +1,295 @@
+"""The expert's own pages (My page) and the coordinator's invitation and feed revocation.
+
+Every object is fetched through the expert's own queryset (portal.selectors), so another
+expert's id answers 404 by construction.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements.models import AssignmentStatus
+from kokemus.access import Role, role_required
+from kokemus.lists import paginate
+from kokemus.pdf import pdf_response, render_pdf
+from portal import selectors, services
+from portal.calendar import expert_calendar
+from portal.forms import ContactDetailsForm, ReportDoneForm
+from portal.models import CalendarToken
+from registry.models import Expert
+from registry.services import consent_withdraw
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@role_required(Role.EXPERT)
+def my_page(request):
+    expert = selectors.expert_for_user(request.user)
+    today = timezone.localdate()
+    participations = selectors.participations_for_expert(expert)
+    upcoming = participations.filter(assignment__date__gte=today).order_by(
+        "assignment__date", "assignment__start_time", "pk"
+    )
+    past = paginate(
+        request,
+        participations.filter(assignment__date__lt=today).order_by("-assignment__date", "-pk"),
+    )
+    token = CalendarToken.objects.filter(expert=expert).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("portal:calendar_feed", args=[token.token]))
+        if token
+        else None
+    )
+    return render(
+        request,
+        "portal/my_page.html",
+        {
+            "expert": expert,
+            "upcoming": upcoming,
+            "past": past,
+            "today": today,
+            "feed_url": feed_url,
+        },
+    )
+
+
+@role_required(Role.EXPERT)
+def assignment_detail(request, pk: int):
+    expert = selectors.expert_for_user(request.user)
+    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    assignment = participation.assignment
+    form = ReportDoneForm(
+        initial={"hours": participation.hours or assignment.hours},
+    )
+    can_report = (
+        assignment.status == AssignmentStatus.PLANNED and assignment.date <= timezone.localdate()
+    )
+    return render(
+        request,
+        "portal/assignment_detail.html",
+        {
+            "participation": participation,
+            "assignment": assignment,
+            "co_workers": selectors.co_worker_first_names(participation),
+            "form": form,
+            "can_report": can_report,
+        },
+    )
+
+
+@role_required(Role.EXPERT)
+@require_POST
+def assignment_report_done(request, pk: int):
+    expert = selectors.expert_for_user(request.user)
+    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    form = ReportDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.participation_report_done(
+                participation=participation, hours=form.cleaned_data["hours"]
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Marked done with %(hours)s hours. Thank you!")
+                % {"hours": number_format(form.cleaned_data["hours"])},
+            )
+    else:
+        messages.error(request, " ".join(form.errors["hours"]))
+    return redirect("portal:assignment_detail", pk=pk)
+
+
+@role_required(Role.EXPERT)
+def agreement_list(request):
+    expert = selectors.expert_for_user(request.user)
+    agreements = selectors.agreements_for_expert(expert)
+    return render(request, "portal/agreement_list.html", {"agreements": agreements})
+
+
+@role_required(Role.EXPERT)
+def agreement_pdf(request, pk: int):
+    expert = selectors.expert_for_user(request.user)
+    agreement = get_object_or_404(selectors.agreements_for_expert(expert), pk=pk)
+    pdf = render_pdf("portal/agreement_pdf.html", {"agreement": agreement, "expert": expert})
+    return pdf_response(pdf, f"sopimus-{agreement.number}.pdf")
+
+
+@role_required(Role.EXPERT)
+def supervision(request):
+    expert = selectors.expert_for_user(request.user)
+    return render(
+        request,
+        "portal/supervision.html",
+        {
+            "groups": selectors.groups_for_expert(expert),
+            "sessions": paginate(request, selectors.sessions_for_expert(expert)),
+        },
+    )
+
+
+@role_required(Role.EXPERT)
+def contact_details(request):
+    expert = selectors.expert_for_user(request.user)
+    if request.method == "POST":
+        form = ContactDetailsForm(request.POST, instance=expert)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your contact details were saved."))
+            return redirect("portal:contact_details")
+    else:
+        form = ContactDetailsForm(instance=expert)
+    return render(
+        request,
+        "portal/contact_details.html",
+        {"form": form, "consents": selectors.consents_for_expert(expert)},
+    )
+
+
+@role_required(Role.EXPERT)
+@require_POST
+def consent_withdraw_view(request, pk: int):
+    expert = selectors.expert_for_user(request.user)
+    consent = get_object_or_404(selectors.consents_for_expert(expert), pk=pk)
+    try:
+        consent_withdraw(consent=consent, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("You withdrew your consent. Your experience areas were deleted.")
+        )
+    return redirect("portal:contact_details")
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if datetime.MINYEAR < year < datetime.MAXYEAR else timezone.localdate().year
+
+
+@role_required(Role.EXPERT)
+def fees(request):
+    expert = selectors.expert_for_user(request.user)
+    year = _year(request)
+    years = selectors.fee_years_for_expert(expert)
+    return render(
+        request,
+        "portal/fees.html",
+        {"fees": selectors.fees_for_expert(expert, year), "year": year, "years": years},
+    )
+
+
+@role_required(Role.EXPERT)
+def fee_statement_pdf(request):
+    expert = selectors.expert_for_user(request.user)
+    year = _year(request)
+    pdf = render_pdf(
+        "portal/fee_statement_pdf.html",
+        {
+            "expert": expert,
+            "fees": selectors.fees_for_expert(expert, year),
+            "today": timezone.localdate(),
+        },
+    )
+    return pdf_response(pdf, f"palkkioselvitys-{year}.pdf")
+
+
+@role_required(Role.EXPERT)
+@require_POST
+def calendar_regenerate(request):
+    expert = selectors.expert_for_user(request.user)
+    services.calendar_token_regenerate(expert=expert)
+    messages.success(
+        request, _("Your calendar address is ready. Any earlier address no longer works.")
+    )
+    return redirect("portal:my_page")
+
+
+@role_required(Role.EXPERT)
+@require_POST
+def calendar_revoke_own(request):
+    expert = selectors.expert_for_user(request.user)
+    services.calendar_token_revoke(expert=expert)
+    messages.success(request, _("Your calendar address no longer works."))
+    return redirect("portal:my_page")
+
+
+@login_not_required
+def calendar_feed(request, token: str):
+    """Public by design: the long random token in the URL is the only key."""
+    calendar_token = (
+        CalendarToken.objects.select_related("expert").filter(token=token).first()
+        if token
+        else None
+    )
+    if calendar_token is None:
+        raise Http404
+    expert = calendar_token.expert
+    ical = expert_calendar(expert, name=_("Kokemus: %(name)s") % {"name": expert.first_name})
+    response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kokemus.ics"'
+    return response
+
+
+def _redirect_next(request):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("home")
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def calendar_revoke(request, expert_pk: int):
+    expert = get_object_or_404(Expert, pk=expert_pk)
+    if services.calendar_token_revoke(expert=expert):
+        messages.success(
+            request,
+            _("The calendar address of %(expert)s no longer works.") % {"expert": expert.full_name},
+        )
+    else:
+        messages.info(
+            request, _("%(expert)s has no calendar address.") % {"expert": expert.full_name}
+        )
+    return _redirect_next(request)
+
+
+@role_required(Role.COORDINATOR)
+def invite(request, expert_pk: int):
+    """GET: a confirmation page; POST: create the login and send the set-password e-mail."""
+    expert = get_object_or_404(Expert, pk=expert_pk)
+    if request.method == "POST":
+        try:
+            user = services.expert_invite(expert=expert, request=request)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("%(expert)s can now log in as %(username)s: we sent a link to %(email)s.")
+                % {"expert": expert.full_name, "username": user.username, "email": user.email},
+            )
+        return _redirect_next(request)
+    return render(
+        request,
+        "portal/invite.html",
+        {"expert": expert, "next": request.GET.get("next", "")},
+    )

@@ -1,0 +1,78 @@
+"""An expert's first day: invited by a coordinator, sets a password, reports hours, gets fees."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+
+from agreements.models import AssignmentStatus
+from kokemus.access import Role
+from tests.factories import (
+    AgreementFactory,
+    AssignmentFactory,
+    ExpertFactory,
+    ParticipationFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "Kokemus-salasana-77"
+
+
+def _log_in(page, username: str, password: str):
+    page.goto("/kirjaudu/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
+def test_invited_expert_sets_password_reports_hours_and_downloads_fee_statement(page_en):
+    page = page_en
+    # A transactional test before this one may have flushed the role groups of the migrations.
+    Group.objects.get_or_create(name=Role.COORDINATOR)
+    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
+    expert = ExpertFactory(first_name="Iida", last_name="Kutsuttu", email="iida@example.fi")
+    agreement = AgreementFactory(expert=expert, number="TS-IIDA", hourly_fee=Decimal("20.00"))
+    participation = ParticipationFactory(
+        agreement=agreement,
+        assignment=AssignmentFactory(title="Asiakasraati", date=datetime.date(2025, 3, 10)),
+    )
+
+    _log_in(page, "koordinaattori", "salasana-testiin-123")
+    page.goto(f"/oma/kutsu/{expert.pk}/")
+    page.get_by_role("button", name="Send the invitation").click()
+    page.get_by_text("Iida Kutsuttu can now log in as iida@example.fi").wait_for()
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/kirjaudu/")
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/salasana/uusi/\S+/", mail.outbox[0].body).group(0)
+    page.goto(link)
+    page.get_by_label("New password", exact=False).first.fill(PASSWORD)
+    page.get_by_label("New password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Set password").click()
+    page.get_by_role("heading", name="Password set").wait_for()
+
+    _log_in(page, "iida@example.fi", PASSWORD)
+    page.get_by_role("link", name="My page").click()
+    page.get_by_role("link", name="Asiakasraati").click()
+    page.get_by_label("Hours actually worked").fill("2.5")
+    page.get_by_role("button", name="Mark done").click()
+    page.get_by_text("Marked done with 2.5 hours. Thank you!").wait_for()
+    participation.refresh_from_db()
+    assert participation.hours == Decimal("2.50")
+    assert participation.assignment.status == AssignmentStatus.DONE
+
+    page.get_by_role("link", name="My fees").first.click()
+    page.get_by_label("Year").fill("2025")
+    page.get_by_role("button", name="Show", exact=True).click()
+    page.get_by_role("cell", name="50.00").first.wait_for()  # 2.5 h × 20 €
+    href = page.get_by_role("link", name="Fee statement 2025 (PDF)").get_attribute("href")
+    response = page.request.get(href)
+    assert response.ok
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")

@@ -1,0 +1,128 @@
+"""My fees: hand-counted figures under several agreements; cancelled and planned left out."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from agreements.models import AssignmentStatus
+from portal.selectors import fees_for_expert
+from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+EN = {"accept-language": "en"}
+D = datetime.date
+
+
+def _on(agreement, day, hours, status=AssignmentStatus.DONE, own_hours=None):
+    return ParticipationFactory(
+        agreement=agreement,
+        hours=own_hours,
+        assignment=AssignmentFactory(date=day, hours=Decimal(hours), status=status),
+    )
+
+
+@pytest.fixture
+def alice_year(expert_alice):
+    """Alice's 2025 under three agreements (hand-counted in the tests below)."""
+    expert = expert_alice.expert
+    spring = AgreementFactory(
+        expert=expert,
+        number="TS-KEVAT",
+        valid_from=D(2025, 1, 1),
+        valid_until=D(2025, 6, 30),
+        hourly_fee=Decimal("20.00"),
+        assignment_fee=Decimal("10.00"),
+    )
+    autumn = AgreementFactory(
+        expert=expert,
+        number="TS-SYKSY",
+        valid_from=D(2025, 7, 1),
+        valid_until=D(2025, 12, 31),
+        hourly_fee=Decimal("30.00"),
+    )
+    march = AgreementFactory(
+        expert=expert,
+        number="TS-MAALIS",
+        valid_from=D(2025, 3, 1),
+        valid_until=D(2025, 3, 31),
+        hourly_fee=Decimal("40.00"),
+        assignment_fee=Decimal("5.00"),
+    )
+    old = AgreementFactory(
+        expert=expert, number="TS-2024", valid_from=D(2024, 1, 1), valid_until=D(2024, 12, 31)
+    )
+    _on(spring, D(2025, 3, 10), "2")  # 2 × 20 + 10 = 50
+    _on(spring, D(2025, 3, 20), "3", own_hours=Decimal("2.5"))  # 2.5 × 20 + 10 = 60
+    _on(march, D(2025, 3, 15), "1")  # 1 × 40 + 5 = 45
+    _on(spring, D(2025, 3, 25), "4", status=AssignmentStatus.PLANNED)  # not done
+    _on(spring, D(2025, 4, 5), "5", status=AssignmentStatus.CANCELLED)  # cancelled
+    _on(autumn, D(2025, 8, 1), "1.5")  # 1.5 × 30 + 0 = 45
+    _on(old, D(2024, 12, 1), "6")  # another year
+    _on(AgreementFactory(number="TS-BOB"), D(2025, 3, 10), "7")  # another expert
+    return expert
+
+
+def test_fees_per_month_and_agreement_hand_counted(alice_year, django_assert_num_queries):
+    with django_assert_num_queries(2):  # rows grouped by month and agreement, totals
+        fees = fees_for_expert(alice_year, 2025)
+    rows = [
+        (r["month"], r["agreement__number"], r["assignments"], r["hours"], r["fees"])
+        for r in fees["rows"]
+    ]
+    assert rows == [
+        (3, "TS-KEVAT", 2, Decimal("4.50"), Decimal("110.00")),
+        (3, "TS-MAALIS", 1, Decimal("1.00"), Decimal("45.00")),
+        (8, "TS-SYKSY", 1, Decimal("1.50"), Decimal("45.00")),
+    ]
+    assert fees["totals"] == {
+        "assignments": 4,
+        "hours": Decimal("7.00"),
+        "fees": Decimal("200.00"),
+    }
+
+
+def test_fees_of_a_year_without_done_assignments_are_zero(alice_year):
+    fees = fees_for_expert(alice_year, 2023)
+    assert fees["rows"] == []
+    assert fees["totals"] == {"assignments": 0, "hours": Decimal("0"), "fees": Decimal("0")}
+
+
+def test_fees_page_shows_the_year(login, expert_alice, alice_year):
+    response = login(expert_alice).get(reverse("portal:fees") + "?year=2025", headers=EN)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>My fees 2025</h1>" in page
+    assert "TS-MAALIS" in page
+    assert "TS-BOB" not in page
+    assert "200.00" in page
+    assert 'href="?year=2024"' in page  # a year with done assignments
+
+
+def test_fees_page_ignores_a_bad_year(login, expert_alice, alice_year):
+    response = login(expert_alice).get(reverse("portal:fees") + "?year=abc", headers=EN)
+    assert response.status_code == 200
+    assert response.context["year"] == datetime.date.today().year
+
+
+def test_fee_statement_pdf_has_the_totals(login, expert_alice, alice_year):
+    response = login(expert_alice).get(
+        reverse("portal:fee_statement_pdf") + "?year=2025", headers=EN
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="palkkioselvitys-2025.pdf"' in response["Content-Disposition"]
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Fee statement 2025" in text
+    assert expert_alice.expert.full_name in text
+    assert "200.00" in text
+    assert "TS-BOB" not in text
+
+
+def test_fees_page_in_fixed_queries(login, expert_alice, alice_year, django_assert_num_queries):
+    client = login(expert_alice)
+    # session, user, groups, expert, years with done work, rows, totals
+    with django_assert_num_queries(7):
+        assert client.get(reverse("portal:fees") + "?year=2025").status_code == 200

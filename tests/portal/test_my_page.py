@@ -1,0 +1,250 @@
+"""My page and its detail pages: the expert sees only their own data, others by first name."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from agreements.models import AssignmentStatus
+from registry.models import ExperienceConsent, ExpertExperience
+from tests.factories import (
+    AgreementFactory,
+    AssignmentFactory,
+    AttendanceFactory,
+    ExpertExperienceFactory,
+    ExpertFactory,
+    GroupMembershipFactory,
+    ParticipationFactory,
+    ProfessionalFactory,
+    SupervisionSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+EN = {"accept-language": "en"}
+
+
+def _alice_assignments(agreement, count: int, start=datetime.date(2025, 2, 1)):
+    for n in range(count):
+        ParticipationFactory(
+            agreement=agreement,
+            assignment=AssignmentFactory(
+                title=f"Tehtävä {n}",
+                date=start + datetime.timedelta(days=n),
+                contact=ProfessionalFactory(),
+            ),
+        )
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_my_page_lists_own_assignments_in_fixed_queries(
+    login, expert_alice, alice_agreement, count, django_assert_max_num_queries
+):
+    _alice_assignments(alice_agreement, count)
+    ParticipationFactory(assignment=AssignmentFactory(title="Jonkun muun tehtävä"))
+    client = login(expert_alice)
+    # session, user, groups (role), expert, upcoming, past count, past page, calendar token
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("portal:my_page"), headers=EN)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Tehtävä ") == count
+    assert "Jonkun muun tehtävä" not in page
+
+
+def test_my_page_shows_contact_professional_name_and_phone(login, expert_alice, alice_agreement):
+    contact = ProfessionalFactory(first_name="Paula", last_name="Puhelin", phone="040 123 4567")
+    ParticipationFactory(
+        agreement=alice_agreement, assignment=AssignmentFactory(contact=contact, location="Kokkola")
+    )
+    page = login(expert_alice).get(reverse("portal:my_page"), headers=EN).content.decode()
+    assert "Paula Puhelin" in page
+    assert 'href="tel:040 123 4567"' in page
+    assert "Kokkola" in page
+
+
+def test_assignment_detail_shows_co_workers_by_first_name_only(
+    login, expert_alice, alice_participation
+):
+    bob = ExpertFactory(first_name="Bertta", last_name="Salainen", phone="050 999")
+    ParticipationFactory(
+        assignment=alice_participation.assignment, agreement=AgreementFactory(expert=bob)
+    )
+    response = login(expert_alice).get(
+        reverse("portal:assignment_detail", args=[alice_participation.assignment_id]), headers=EN
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Bertta" in page
+    assert "Salainen" not in page
+    assert "050 999" not in page
+
+
+def test_assignment_detail_of_another_expert_is_404(login, expert_bob, alice_participation):
+    response = login(expert_bob).get(
+        reverse("portal:assignment_detail", args=[alice_participation.assignment_id])
+    )
+    assert response.status_code == 404
+
+
+def test_report_done_through_the_form(login, expert_alice, alice_participation):
+    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
+    response = login(expert_alice).post(url, {"hours": "2.5"}, headers=EN, follow=True)
+    alice_participation.refresh_from_db()
+    assert alice_participation.hours == Decimal("2.50")
+    assert alice_participation.assignment.status == AssignmentStatus.DONE
+    assert "Marked done with 2.5 hours. Thank you!" in response.content.decode()
+
+
+def test_report_done_shows_the_service_message(login, expert_alice, alice_participation):
+    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
+    response = login(expert_alice).post(url, {"hours": "30"}, headers=EN, follow=True)
+    alice_participation.refresh_from_db()
+    assert alice_participation.hours is None
+    assert "Hours must be more than zero and at most 24." in response.content.decode()
+
+
+def test_report_done_for_another_expert_is_404_and_changes_nothing(
+    login, expert_bob, alice_participation
+):
+    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
+    assert login(expert_bob).post(url, {"hours": "2"}).status_code == 404
+    alice_participation.refresh_from_db()
+    assert alice_participation.hours is None
+    assert alice_participation.assignment.status == AssignmentStatus.PLANNED
+
+
+def test_agreement_list_and_pdf(login, expert_alice, alice_agreement):
+    AgreementFactory(number="TS-MUU")
+    client = login(expert_alice)
+    page = client.get(reverse("portal:agreement_list"), headers=EN).content.decode()
+    assert "TS-ALICE" in page
+    assert "TS-MUU" not in page
+    response = client.get(reverse("portal:agreement_pdf", args=[alice_agreement.pk]), headers=EN)
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Commission agreement TS-ALICE" in text
+
+
+def test_agreement_pdf_of_another_expert_is_404(login, expert_bob, alice_agreement):
+    url = reverse("portal:agreement_pdf", args=[alice_agreement.pk])
+    assert login(expert_bob).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("sessions", [1, 6])
+def test_supervision_shows_groups_sessions_attendance_and_first_names(
+    login, expert_alice, sessions, django_assert_max_num_queries
+):
+    membership = GroupMembershipFactory(expert=expert_alice.expert, group__name="Tukiryhmä")
+    GroupMembershipFactory(
+        group=membership.group, expert=ExpertFactory(first_name="Cecilia", last_name="Piilo")
+    )
+    for n in range(sessions):
+        session = SupervisionSessionFactory(
+            group=membership.group, date=datetime.date(2025, 3, 1 + n)
+        )
+        AttendanceFactory(session=session, membership=membership, present=n % 2 == 0)
+    GroupMembershipFactory(group__name="Vieras ryhmä")
+    client = login(expert_alice)
+    # session, user, groups, expert, my groups, their expert members, sessions count, page
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("portal:supervision"), headers=EN)
+    page = response.content.decode()
+    assert "Tukiryhmä" in page
+    assert "Vieras ryhmä" not in page
+    assert "Cecilia" in page
+    assert "Piilo" not in page
+    assert page.count("<td>present</td>") == (sessions + 1) // 2
+    assert page.count("<td>absent</td>") == sessions // 2
+
+
+def test_contact_details_edit_only_the_allowed_fields(login, expert_alice):
+    expert = expert_alice.expert
+    response = login(expert_alice).post(
+        reverse("portal:contact_details"),
+        {
+            "email": "uusi@example.fi",
+            "phone": "040 1",
+            "municipality": "Kannus",
+            "availability": "Arki-illat",
+            "last_name": "Muutettu",
+        },
+        headers=EN,
+        follow=True,
+    )
+    assert "Your contact details were saved." in response.content.decode()
+    expert.refresh_from_db()
+    assert (expert.email, expert.phone, expert.municipality, expert.availability) == (
+        "uusi@example.fi",
+        "040 1",
+        "Kannus",
+        "Arki-illat",
+    )
+    assert expert.last_name != "Muutettu"
+
+
+def test_expert_sees_own_experience_areas_and_withdraws_consent(login, expert_alice):
+    experience = ExpertExperienceFactory(consent__expert=expert_alice.expert)
+    client = login(expert_alice)
+    page = client.get(reverse("portal:contact_details"), headers=EN).content.decode()
+    assert "Mielenterveys" in page
+    response = client.post(
+        reverse("portal:consent_withdraw", args=[experience.consent_id]), headers=EN, follow=True
+    )
+    assert "You withdrew your consent. Your experience areas were deleted." in (
+        response.content.decode()
+    )
+    assert not ExpertExperience.objects.exists()
+    assert ExperienceConsent.objects.get().withdrawn_at is not None
+
+
+def test_withdrawing_another_experts_consent_is_404(login, expert_bob, expert_alice):
+    experience = ExpertExperienceFactory(consent__expert=expert_alice.expert)
+    url = reverse("portal:consent_withdraw", args=[experience.consent_id])
+    assert login(expert_bob).post(url).status_code == 404
+    assert ExpertExperience.objects.count() == 1
+
+
+def test_coordinator_without_expert_role_gets_403(login, coordinator):
+    assert login(coordinator).get(reverse("portal:my_page")).status_code == 403
+
+
+def test_report_done_with_zero_hours_gets_the_service_message(
+    login, expert_alice, alice_participation
+):
+    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
+    response = login(expert_alice).post(url, {"hours": "0"}, headers=EN, follow=True)
+    assert "Hours must be more than zero and at most 24." in response.content.decode()
+    alice_participation.refresh_from_db()
+    assert alice_participation.assignment.status == AssignmentStatus.PLANNED
+
+
+def test_report_done_accepts_a_finnish_decimal_comma(login, expert_alice, alice_participation):
+    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
+    response = login(expert_alice).post(url, {"hours": "1,5"}, follow=True)
+    alice_participation.refresh_from_db()
+    assert alice_participation.hours == Decimal("1.50")
+    assert response.status_code == 200
+
+
+def test_assignment_detail_in_fixed_queries(
+    login, expert_alice, alice_participation, django_assert_max_num_queries
+):
+    client = login(expert_alice)
+    url = reverse("portal:assignment_detail", args=[alice_participation.assignment_id])
+    # session, user, groups, expert, participation with assignment and agreement, co-workers
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_agreement_list_in_fixed_queries(login, expert_alice, count, django_assert_max_num_queries):
+    for _ in range(count):
+        AgreementFactory(expert=expert_alice.expert)
+    client = login(expert_alice)
+    # session, user, groups, expert, agreements with division
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("portal:agreement_list"))
+    assert response.content.decode().count("PDF") >= count

@@ -1,0 +1,180 @@
+"""The access-control matrix: every URL pattern of the project, who may open it, and how.
+
+Each URL name has one row: the HTTP method, how to build its kwargs from the ``world`` below
+(objects owned by Alice) and the expected answer for each role, in the order of ``ROLES``:
+
+    login  the anonymous user is sent to the login page (302 to LOGIN_URL)
+    200    the page (or 302 for a POST that redirects after its work)
+    403    the role has no access
+    404    another expert's object: never a page, never a name
+
+A URL pattern that is not in the table fails ``test_every_url_pattern_is_in_the_matrix``;
+``test_matrix_agrees_with_the_views_roles`` cross-checks each row against the roles that
+``@role_required`` declared on the view. To add a URL: add one line to MATRIX.
+"""
+
+import datetime
+from operator import attrgetter
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import URLResolver, get_resolver, resolve, reverse
+
+from kokemus.access import has_role
+from portal.services import calendar_token_regenerate
+from tests.factories import (
+    AgreementFactory,
+    AssignmentFactory,
+    ExpertExperienceFactory,
+    ExpertFactory,
+    GroupMembershipFactory,
+    ParticipationFactory,
+)
+
+ROLES = (
+    "anonymous",
+    "expert_alice",
+    "expert_bob",
+    "evaluation_member",
+    "coordinator",
+    "admin_user",
+)
+# URL namespaces not walked: Django's admin checks is_staff itself (tests/test_admin.py).
+SKIPPED_NAMESPACES = {"admin"}
+# Views behind the login that have no @role_required on purpose, with the reason.
+WITHOUT_ROLES = {"logout": "Django's LogoutView: any logged-in user may log out"}
+
+
+class Row:
+    """Expected answers per role (in ROLES order), the method, and URL kwargs as world paths."""
+
+    def __init__(self, expected: str, method: str, **kwargs: str):
+        self.expected = expected
+        self.method = method
+        self.kwargs = kwargs  # URL kwarg -> attribute path in the world, e.g. "agreement.pk"
+
+    def __repr__(self):
+        return f"Row({self.expected!r}, {self.method!r}, **{self.kwargs!r})"
+
+    def answers(self) -> dict[str, str]:
+        answers = self.expected.split()
+        assert len(answers) == len(ROLES), self
+        return dict(zip(ROLES, answers, strict=True))
+
+
+# fmt: off
+MATRIX: dict[str, Row] = {
+    # url name                       anon  alice bob eval coord admin   method  URL kwargs
+    "home":                          Row("login 200 200 200 200 200", "get"),
+    "login":                         Row("200   302 302 302 302 302", "get"),
+    "logout":                        Row("login 302 302 302 302 302", "post"),
+    "password_reset":                Row("200   200 200 200 200 200", "get"),
+    "password_reset_done":           Row("200   200 200 200 200 200", "get"),
+    "password_reset_confirm":        Row("200   200 200 200 200 200", "get", uidb64="x", token="x"),
+    "password_reset_complete":       Row("200   200 200 200 200 200", "get"),
+    "set_language":                  Row("302   302 302 302 302 302", "post"),
+    "portal:my_page":                Row("login 200 200 403 403 403", "get"),
+    "portal:assignment_detail":      Row("login 200 404 403 403 403", "get", pk="assignment.pk"),
+    "portal:assignment_report_done": Row("login 302 404 403 403 403", "post", pk="assignment.pk"),
+    "portal:agreement_list":         Row("login 200 200 403 403 403", "get"),
+    "portal:agreement_pdf":          Row("login 200 404 403 403 403", "get", pk="agreement.pk"),
+    "portal:supervision":            Row("login 200 200 403 403 403", "get"),
+    "portal:contact_details":        Row("login 200 200 403 403 403", "get"),
+    "portal:consent_withdraw":       Row("login 302 404 403 403 403", "post", pk="consent.pk"),
+    "portal:fees":                   Row("login 200 200 403 403 403", "get"),
+    "portal:fee_statement_pdf":      Row("login 200 200 403 403 403", "get"),
+    "portal:calendar_regenerate":    Row("login 302 302 403 403 403", "post"),
+    "portal:calendar_revoke_own":    Row("login 302 302 403 403 403", "post"),
+    "portal:calendar_feed":          Row("200   200 200 200 200 200", "get", token="token.token"),
+    "portal:calendar_revoke":        Row("login 403 403 403 302 302", "post", expert_pk="alice.pk"),
+    "portal:invite":                 Row("login 403 403 403 200 200", "get", expert_pk="guest.pk"),
+}
+# fmt: on
+
+
+def _url_names(resolver: URLResolver, namespace: str = ""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern, inner)
+        else:
+            yield namespace + (pattern.name or f"<unnamed {pattern.pattern}>")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The table makes many users; Argon2's deliberate slowness is not under test here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(expert_alice, expert_bob):
+    """Objects owned by Alice; Bob is a stranger to them."""
+    alice = expert_alice.expert
+    agreement = AgreementFactory(expert=alice)
+    participation = ParticipationFactory(
+        agreement=agreement, assignment=AssignmentFactory(date=datetime.date(2025, 3, 10))
+    )
+    GroupMembershipFactory(expert=alice)
+    return SimpleNamespace(
+        alice=alice,
+        agreement=agreement,
+        assignment=participation.assignment,
+        consent=ExpertExperienceFactory(consent__expert=alice).consent,
+        token=calendar_token_regenerate(expert=alice),
+        guest=ExpertFactory(email="kutsuttava@example.fi"),
+        x="MQ",  # an invalid password-reset link: the page says so
+    )
+
+
+def _url(name: str, world) -> str:
+    spec = MATRIX[name].kwargs
+    return reverse(name, kwargs={key: attrgetter(path)(world) for key, path in spec.items()})
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    names = list(_url_names(get_resolver()))
+    assert len(names) == len(set(names)), "URL names must be unique"
+    assert set(names) - set(MATRIX) == set(), "add these URLs to MATRIX"
+    assert set(MATRIX) - set(names) == set(), "these MATRIX rows have no URL"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", MATRIX)
+def test_matrix_agrees_with_the_views_roles(name, world, request):
+    view = resolve(_url(name, world)).func
+    answers = MATRIX[name].answers()
+    needs_login = getattr(view, "login_required", True)
+    assert (answers["anonymous"] == "login") == needs_login, "login_not_required vs. the row"
+    allowed = getattr(view, "allowed_roles", None)
+    if allowed is None:
+        assert not needs_login or name in WITHOUT_ROLES, (
+            f"{name}: a view behind the login must use @role_required"
+        )
+        return
+    for role in ROLES[1:]:
+        user = request.getfixturevalue(role)
+        may = has_role(user, *allowed)
+        assert (answers[role] != "403") == may, f"{name}: {role} vs. {sorted(allowed)}"
+    assert not has_role(AnonymousUser(), *allowed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", MATRIX)
+def test_access(name, role, world, request, client):
+    row = MATRIX[name]
+    expected = row.answers()[role]
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    response = getattr(client, row.method)(_url(name, world))
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == int(expected)
+    if expected == "404":
+        assert world.alice.last_name not in response.content.decode()
