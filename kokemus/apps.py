@@ -7,6 +7,6 @@ class KokemusConfig(AppConfig):
     verbose_name = _("Kokemus")
 
     def ready(self):
-        from kokemus import audit
+        from kokemus import audit, sessions, two_factor  # noqa: F401 (connect login receivers)
 
         audit.register_models()

@@ -8,6 +8,8 @@ import io
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,6 +23,8 @@ from kokemus.access import Role, is_coordinator, role_required
 
 # Pages a user may open between the password and the code.
 EXEMPT_URL_NAMES = {"two_factor_setup", "two_factor_verify", "logout", "set_language", "healthz"}
+# Set at login when the user has a device, so requests need no device query.
+CODE_PENDING = "two_factor_code_pending"
 
 
 class TokenForm(forms.Form):
@@ -33,6 +37,13 @@ class TokenForm(forms.Form):
 
 def needs_setup(user) -> bool:
     return settings.TWO_FACTOR_REQUIRED and is_coordinator(user)
+
+
+@receiver(user_logged_in)
+def ask_for_code_after_password(sender, request, user, **kwargs):
+    """Every way of logging in (our login page, the admin's) leads to the code."""
+    if user_has_device(user, confirmed=True):
+        request.session[CODE_PENDING] = True
 
 
 class TwoFactorMiddleware:
@@ -50,7 +61,7 @@ class TwoFactorMiddleware:
             return None
         if request.resolver_match.url_name in EXEMPT_URL_NAMES:
             return None
-        if user_has_device(user, confirmed=True):
+        if request.session.get(CODE_PENDING):
             return redirect("two_factor_verify")
         if needs_setup(user):
             return redirect("two_factor_setup")
@@ -100,9 +111,11 @@ def verify(request):
     """Ask for the current code after the password (any role with a device)."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
+        request.session.pop(CODE_PENDING, None)
         return redirect("home")
     if request.method == "POST" and _check_token(request, device):
         otp_login(request, device)
+        request.session.pop(CODE_PENDING, None)
         return redirect("home")
     form = getattr(request, "token_form", TokenForm())
     return render(request, "registration/two_factor_verify.html", {"form": form})

@@ -5,11 +5,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kokemus import two_factor, views
-from kokemus.auth_views import LoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("kirjaudu/", LoginView.as_view(), name="login"),
+    path(
+        "kirjaudu/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("kirjaudu-ulos/", auth_views.LogoutView.as_view(), name="logout"),
     path("kirjaudu/kaksivaiheinen/", two_factor.setup, name="two_factor_setup"),
     path("kirjaudu/vahvista/", two_factor.verify, name="two_factor_verify"),

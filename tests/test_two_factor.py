@@ -97,3 +97,11 @@ def test_setup_refuses_a_wrong_code(client, coordinator):
 def test_experts_cannot_open_the_setup_page(client, expert_alice):
     log_in(client, expert_alice)
     assert client.get(reverse("two_factor_setup")).status_code == 403
+
+
+def test_admin_login_also_asks_for_the_code(client, settings):
+    admin = UserFactory(username="admin3", is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=admin, name="Kokemus", confirmed=True)
+    response = client.post(reverse("admin:login"), {"username": "admin3", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index"))["Location"] == reverse("two_factor_verify")
