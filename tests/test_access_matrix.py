@@ -74,6 +74,8 @@ MATRIX: dict[str, Row] = {
     "password_reset_confirm":        Row("200   200 200 200 200 200", "get", uidb64="x", token="x"),
     "password_reset_complete":       Row("200   200 200 200 200 200", "get"),
     "set_language":                  Row("302   302 302 302 302 302", "post"),
+    "two_factor_setup":              Row("login 403 403 403 200 200", "get"),
+    "two_factor_verify":             Row("login 302 302 302 302 302", "get"),  # no device: home
     "portal:my_page":                Row("login 200 200 403 403 403", "get"),
     "portal:assignment_detail":      Row("login 200 404 403 403 403", "get", pk="assignment.pk"),
     "portal:assignment_report_done": Row("login 302 404 403 403 403", "post", pk="assignment.pk"),
