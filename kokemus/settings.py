@@ -166,6 +166,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Kokemus")
+# Where the accessibility statement sends feedback (Act on the Provision of Digital Services).
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # Experts with no agreement and no assignment for this many years are anonymised
 # (manage.py apply_retention); see docs/privacy.md.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)

@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     # The language switch in the footer works on the login page too, so it is public.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path(
+        "saavutettavuus/",
+        login_not_required(views.accessibility_statement),
+        name="accessibility_statement",
+    ),
     path("kokemustoimijat/", include("registry.urls")),
     path("sopimukset/", include("agreements.urls")),
     path("tyonohjaus/", include("supervision.urls")),

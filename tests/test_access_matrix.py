@@ -66,6 +66,7 @@ class Row:
 # fmt: off
 MATRIX: dict[str, Row] = {
     # url name                       anon  alice bob eval coord admin   method  URL kwargs
+    "accessibility_statement":       Row("200   200 200 200 200 200", "get"),
     "home":                          Row("login 200 200 200 200 200", "get"),
     "login":                         Row("200   302 302 302 302 302", "get"),
     "logout":                        Row("login 302 302 302 302 302", "post"),

@@ -13,6 +13,7 @@ PASSWORD = "salasana-testiin-123"
 # (role, path): extend as pages are added; every role's main pages belong here.
 PAGES = [
     (None, "/kirjaudu/"),
+    (None, "/saavutettavuus/"),
     (Role.COORDINATOR, "/"),
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
     (Role.EVALUATION, "/"),
