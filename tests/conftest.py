@@ -18,6 +18,12 @@ def english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2's deliberate slowness is not under test (test_settings checks it is the default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def coordinator(db):
     return UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])

@@ -107,12 +107,6 @@ def _url_names(resolver: URLResolver, namespace: str = ""):
             yield namespace + (pattern.name or f"<unnamed {pattern.pattern}>")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The table makes many users; Argon2's deliberate slowness is not under test here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(expert_alice, expert_bob):
     """Objects owned by Alice; Bob is a stranger to them."""
