@@ -37,6 +37,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("kokemustoimijat/", include("registry.urls")),
     path("sopimukset/", include("agreements.urls")),
+    path("tehtavat/", include("agreements.assignment_urls")),
     path("tyonohjaus/", include("supervision.urls")),
     path("raportit/", include("reporting.urls")),
     path("oma/", include("portal.urls")),
