@@ -128,7 +128,7 @@ def _transitions(assignment: Assignment) -> list[tuple[str, str]]:
 
 def _edit(request, assignment: Assignment, *, initial_experts, initial=None, source=None):
     """Show and save the assignment form with its expert rows; a refusal keeps all input."""
-    choices = selectors.expert_choices()
+    choices = selectors.expert_choices(keep=[row["expert"] for row in initial_experts])
     formset_kwargs = {"prefix": "experts", "form_kwargs": {"expert_choices": choices}}
     if request.method == "POST":
         form = AssignmentForm(request.POST, instance=assignment)

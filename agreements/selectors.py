@@ -69,9 +69,13 @@ def assignment_for_page(pk: int) -> Assignment:
     return get_object_or_404(queryset, pk=pk)
 
 
-def expert_choices() -> list[tuple[int, str]]:
-    """Experts that can be put on an assignment, as (id, name) for a select (one query)."""
-    experts = Expert.objects.filter(anonymised_at__isnull=True).only(
+def expert_choices(*, keep: list[int] = ()) -> list[tuple[int, str]]:
+    """Experts that can be put on an assignment, as (id, name) for a select (one query).
+
+    ``keep``: experts already on the assignment, offered even when anonymised, so that an
+    edit does not drop them.
+    """
+    experts = Expert.objects.filter(Q(anonymised_at__isnull=True) | Q(pk__in=keep)).only(
         "pk", "first_name", "last_name", "anonymised_at"
     )
     return [(expert.pk, expert.full_name) for expert in experts]

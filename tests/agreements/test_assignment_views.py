@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import AgreementStatus, Assignment, AssignmentStatus, Participation
 from tests.factories import (
@@ -339,3 +340,12 @@ def test_the_participation_rows_keep_agreement_when_saved_twice(coordinator_clie
     data = form_data(experts=[(agreement.expert, "")], version=assignment.version)
     coordinator_client.post(reverse("assignments:assignment_update", args=[assignment.pk]), data)
     assert Participation.objects.get().agreement == agreement
+
+
+def test_edit_keeps_an_anonymised_expert_on_the_assignment(coordinator_client):
+    participation = ParticipationFactory()
+    Expert = type(participation.expert)
+    Expert.objects.filter(pk=participation.expert_id).update(anonymised_at=timezone.now())
+    url = reverse("assignments:assignment_update", args=[participation.assignment_id])
+    page = coordinator_client.get(url).content.decode()
+    assert f'<option value="{participation.expert_id}" selected>' in page
