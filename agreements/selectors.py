@@ -1,10 +1,21 @@
 """Reads about agreements and assignments that views, reports and imports share."""
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
-from agreements.models import COVERING_STATUSES, Agreement
+from agreements.models import (
+    COVERING_STATUSES,
+    Agreement,
+    AgreementStatus,
+    Assignment,
+    AssignmentStatus,
+    Participation,
+)
+from registry.models import Expert
 
 
 def agreements_covering(day: datetime.date) -> QuerySet[Agreement]:
@@ -24,3 +35,100 @@ def covering_agreements_by_expert(
         agreements_covering(day).filter(expert_id__in=expert_ids).order_by("valid_from", "pk")
     )
     return {agreement.expert_id: agreement for agreement in covering}  # later rows win
+
+
+# --- Assignments workspace (coordinator pages: list, detail, dashboard) -----------------------
+
+
+def assignments_for_list() -> QuerySet[Assignment]:
+    """Assignments with what a list row shows, in a fixed number of queries."""
+    return Assignment.objects.select_related(
+        "type", "service_area__parent", "contact"
+    ).prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("expert").order_by(
+                "expert__last_name", "expert__first_name", "pk"
+            ),
+        )
+    )
+
+
+def assignment_for_page(pk: int) -> Assignment:
+    """One assignment with its experts and their covering agreements (404 if none)."""
+    queryset = Assignment.objects.select_related(
+        "type", "service_area__parent", "contact", "created_by"
+    ).prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("expert", "agreement").order_by(
+                "expert__last_name", "expert__first_name", "pk"
+            ),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def expert_choices(*, keep: list[int] = ()) -> list[tuple[int, str]]:
+    """Experts that can be put on an assignment, as (id, name) for a select (one query).
+
+    ``keep``: experts already on the assignment, offered even when anonymised, so that an
+    edit does not drop them.
+    """
+    experts = Expert.objects.filter(Q(anonymised_at__isnull=True) | Q(pk__in=keep)).only(
+        "pk", "first_name", "last_name", "anonymised_at"
+    )
+    return [(expert.pk, expert.full_name) for expert in experts]
+
+
+def upcoming_assignments(*, today: datetime.date, limit: int = 10) -> QuerySet[Assignment]:
+    """Planned assignments from today on, soonest first."""
+    return (
+        assignments_for_list()
+        .filter(date__gte=today, status=AssignmentStatus.PLANNED)
+        .order_by("date", "start_time", "pk")[:limit]
+    )
+
+
+def agreements_expiring(*, today: datetime.date, days: int = 30) -> QuerySet[Agreement]:
+    """Active agreements whose validity ends within ``days`` from today (both days included)."""
+    return (
+        Agreement.objects.filter(
+            status=AgreementStatus.ACTIVE,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=days),
+        )
+        .select_related("expert", "division")
+        .order_by("valid_until", "pk")
+    )
+
+
+def agreements_waiting_for_signature() -> QuerySet[Agreement]:
+    return (
+        Agreement.objects.filter(status=AgreementStatus.DRAFT)
+        .select_related("expert", "division")
+        .order_by("valid_from", "pk")
+    )
+
+
+def month_figures(*, year: int, month: int) -> dict:
+    """This month's headline figures for the start page, three aggregate queries.
+
+    The monthly follow-up report (reporting) builds the full table; these follow its
+    definitions: counted assignments are not cancelled and dated in the month, hours are summed
+    over participations (an expert's own hours where recorded), new agreements by signed date.
+    """
+    first = datetime.date(year, month, 1)
+    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    in_month = {"date__gte": first, "date__lt": after}
+    counted = Assignment.objects.filter(**in_month).exclude(status=AssignmentStatus.CANCELLED)
+    hours = Participation.objects.filter(assignment__in=counted.values("pk")).aggregate(
+        total=Sum(Coalesce("hours", "assignment__hours"), default=Decimal("0")),
+    )["total"]
+    return {
+        "assignments": counted.count(),
+        "hours": hours,
+        "new_agreements": Agreement.objects.filter(
+            signed_on__gte=first, signed_on__lt=after
+        ).count(),
+    }

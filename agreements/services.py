@@ -134,10 +134,13 @@ def assignment_save(
     experts: list[Expert],
     by=None,
     expected_version: int | None = None,
+    own_hours: dict[int, Decimal | None] | None = None,
 ) -> Assignment:
     """Create or update an assignment with its experts, each under their covering agreement.
 
     ``expected_version`` is the version the editing form was opened with (optimistic lock).
+    ``own_hours`` maps an expert's id to the hours they worked when these differ from the
+    assignment's (None: the assignment's hours); without it, recorded own hours are kept.
     """
     assignment.full_clean()
     covering = assignment_validate(
@@ -146,26 +149,55 @@ def assignment_save(
         hours=assignment.hours,
         experts=experts,
     )
+    if own_hours is not None:
+        _validate_own_hours(assignment, experts, own_hours)
     if assignment.pk is None:
         assignment.created_by = by
     claim_version(assignment, expected_version)
     assignment.save()
-    _set_participations(assignment, covering)
+    _set_participations(assignment, covering, own_hours)
     return assignment
 
 
-def _set_participations(assignment: Assignment, covering: dict[int, Agreement]) -> None:
+def _validate_own_hours(
+    assignment: Assignment, experts: list[Expert], own_hours: dict[int, Decimal | None]
+) -> None:
+    most = MAX_HOURS_A_DAY * assignment.days
+    wrong = [
+        expert
+        for expert in experts
+        if own_hours.get(expert.pk) is not None and not 0 < own_hours[expert.pk] <= most
+    ]
+    if wrong:
+        raise ValidationError(
+            {
+                "experts": [
+                    _("%(expert)s: own hours must be more than zero and at most %(max)s.")
+                    % {"expert": expert.full_name, "max": most}
+                    for expert in wrong
+                ]
+            }
+        )
+
+
+def _set_participations(
+    assignment: Assignment,
+    covering: dict[int, Agreement],
+    own_hours: dict[int, Decimal | None] | None = None,
+) -> None:
     assignment.participations.exclude(expert_id__in=covering).delete()
     existing = {p.expert_id: p for p in assignment.participations.all()}
     for expert_id, agreement in covering.items():
-        participation = existing.get(expert_id)
-        if participation is None:
-            Participation.objects.create(
-                assignment=assignment, expert_id=expert_id, agreement=agreement
-            )
-        elif participation.agreement_id != agreement.pk:
-            participation.agreement = agreement
-            participation.save(update_fields=["agreement"])
+        participation = existing.get(expert_id) or Participation(
+            assignment=assignment, expert_id=expert_id
+        )
+        changed = participation.pk is None or participation.agreement_id != agreement.pk
+        participation.agreement = agreement
+        if own_hours is not None and participation.hours != own_hours.get(expert_id):
+            participation.hours = own_hours.get(expert_id)
+            changed = True
+        if changed:
+            participation.save()
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("kokemustoimijat/", include("registry.urls")),
     path("sopimukset/", include("agreements.urls")),
+    path("tehtavat/", include("agreements.assignment_urls")),
     path("tyonohjaus/", include("supervision.urls")),
     path("raportit/", include("reporting.urls")),
     path("oma/", include("portal.urls")),

@@ -2,14 +2,34 @@ import datetime
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import timezone
 
-from kokemus.access import Role, role_required
+from agreements import selectors as agreement_selectors
+from kokemus.access import Role, is_coordinator, role_required
+from supervision.selectors import experts_without_supervision
+
+# How many rows each start-page list shows; the full lists are on their own pages.
+DASHBOARD_ROWS = 10
 
 
 @role_required(Role.COORDINATOR, Role.EVALUATION, Role.EXPERT)
 def home(request):
-    """The start page: what each role can do here."""
-    return render(request, "home.html")
+    """The start page: what each role can do here, and the coordinator's day at a glance."""
+    context = {"dashboard": coordinator_dashboard() if is_coordinator(request.user) else None}
+    return render(request, "home.html", context)
+
+
+def coordinator_dashboard() -> dict:
+    """This month's figures and the lists a coordinator acts on, in a fixed number of queries."""
+    today = timezone.localdate()
+    return {
+        "today": today,
+        "month": agreement_selectors.month_figures(year=today.year, month=today.month),
+        "upcoming": agreement_selectors.upcoming_assignments(today=today, limit=DASHBOARD_ROWS),
+        "expiring": agreement_selectors.agreements_expiring(today=today)[:DASHBOARD_ROWS],
+        "drafts": agreement_selectors.agreements_waiting_for_signature()[:DASHBOARD_ROWS],
+        "unsupervised": experts_without_supervision(today=today)[:DASHBOARD_ROWS],
+    }
 
 
 # The day the statement's assessment was made; update it with each new assessment.

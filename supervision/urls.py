@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+"""The coordinator's supervision pages (/tyonohjaus/)."""
+
+from django.urls import path
+
+from supervision import views
 
 app_name = "supervision"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.group_list, name="group_list"),
+    path("uusi/", views.group_create, name="group_create"),
+    path("kattavuus/", views.coverage, name="coverage"),
+    path("<int:pk>/", views.group_detail, name="group_detail"),
+    path("<int:pk>/muokkaa/", views.group_update, name="group_update"),
+    path("<int:group_pk>/istunto/", views.session_create, name="session_create"),
+    path("istunto/<int:pk>/", views.session_update, name="session_update"),
+]

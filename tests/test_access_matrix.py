@@ -26,6 +26,7 @@ from portal.services import calendar_token_regenerate
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
+    AttendanceFactory,
     ExpertExperienceFactory,
     ExpertFactory,
     GroupMembershipFactory,
@@ -92,6 +93,21 @@ MATRIX: dict[str, Row] = {
     "portal:calendar_feed":          Row("200   200 200 200 200 200", "get", token="token.token"),
     "portal:calendar_revoke":        Row("login 403 403 403 302 302", "post", expert_pk="alice.pk"),
     "portal:invite":                 Row("login 403 403 403 200 200", "get", expert_pk="guest.pk"),
+    # --- coord-b: assignments and supervision (coordinators only) ---
+    "assignments:assignment_copy":   Row("login 403 403 403 200 200", "get", pk="assignment.pk"),
+    "assignments:assignment_create": Row("login 403 403 403 200 200", "get"),
+    "assignments:assignment_detail": Row("login 403 403 403 200 200", "get", pk="assignment.pk"),
+    "assignments:assignment_list":   Row("login 403 403 403 200 200", "get"),
+    "assignments:assignment_status": Row("login 403 403 403 302 302", "post", pk="assignment.pk"),
+    "assignments:assignment_update": Row("login 403 403 403 200 200", "get", pk="assignment.pk"),
+    "supervision:coverage":          Row("login 403 403 403 200 200", "get"),
+    "supervision:group_create":      Row("login 403 403 403 200 200", "get"),
+    "supervision:group_detail":      Row("login 403 403 403 200 200", "get", pk="group.pk"),
+    "supervision:group_list":        Row("login 403 403 403 200 200", "get"),
+    "supervision:group_update":      Row("login 403 403 403 200 200", "get", pk="group.pk"),
+    "supervision:session_create":    Row("login 403 403 403 200 200", "get", group_pk="group.pk"),
+    "supervision:session_update":    Row("login 403 403 403 200 200", "get", pk="session.pk"),
+    # --- end coord-b ---
 }
 # fmt: on
 
@@ -115,8 +131,10 @@ def world(expert_alice, expert_bob):
     participation = ParticipationFactory(
         agreement=agreement, assignment=AssignmentFactory(date=datetime.date(2025, 3, 10))
     )
-    GroupMembershipFactory(expert=alice)
+    membership = GroupMembershipFactory(expert=alice)
     return SimpleNamespace(
+        group=membership.group,  # coord-b
+        session=AttendanceFactory(membership=membership, session__group=membership.group).session,
         alice=alice,
         agreement=agreement,
         assignment=participation.assignment,

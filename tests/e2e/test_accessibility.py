@@ -18,6 +18,12 @@ PAGES = [
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
     (Role.EVALUATION, "/"),
     (Role.EXPERT, "/"),
+    # coord-b: assignments and supervision
+    (Role.COORDINATOR, "/tehtavat/"),
+    (Role.COORDINATOR, "/tehtavat/uusi/"),
+    (Role.COORDINATOR, "/tyonohjaus/"),
+    (Role.COORDINATOR, "/tyonohjaus/uusi/"),
+    (Role.COORDINATOR, "/tyonohjaus/kattavuus/"),
 ]
 
 

@@ -1,0 +1,107 @@
+"""Forms of the coordinator's assignment pages: the assignment, its experts, a status change.
+
+The forms only collect and clean input; the SPEC's rules (a covering agreement for each expert,
+hours within a day) are checked by agreements.services, so the form, the admin and the import
+give the same messages.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Assignment, AssignmentStatus
+
+# Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
+EXTRA_EXPERT_ROWS = 3
+
+
+class VersionField(forms.IntegerField):
+    """The version the form was opened with (optimistic lock; see kokemus.concurrency)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
+
+
+class AssignmentForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "title",
+            "type",
+            "service_area",
+            "date",
+            "end_date",
+            "start_time",
+            "hours",
+            "location",
+            "contact",
+            "description",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = self.fields["type"].queryset.filter(is_active=True)
+        self.fields["service_area"].queryset = (
+            self.fields["service_area"].queryset.filter(is_active=True).order_by("name")
+        )
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+
+
+class ParticipantForm(forms.Form):
+    """One expert on the assignment, with their own hours when these differ."""
+
+    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, required=False)
+    hours = forms.DecimalField(
+        label=_("Own hours"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Only if they differ from the assignment's hours."),
+    )
+
+    def __init__(self, *args, expert_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choices are read once for the whole formset, not once per row.
+        self.fields["expert"].choices = [("", "---------"), *expert_choices]
+
+
+class BaseParticipantFormSet(forms.BaseFormSet):
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            expert_id = form.cleaned_data.get("expert") if form.cleaned_data else None
+            if expert_id is None:
+                continue
+            if expert_id in seen:
+                form.add_error("expert", _("The expert is already on this assignment."))
+            seen.add(expert_id)
+
+    def own_hours(self) -> dict[int, object]:
+        """Expert id -> own hours (None: the assignment's hours), in the order given."""
+        return {
+            form.cleaned_data["expert"]: form.cleaned_data.get("hours")
+            for form in self.forms
+            if form.cleaned_data and form.cleaned_data.get("expert") is not None
+        }
+
+    def add_service_errors(self, messages: list[str]) -> None:
+        """Show a rule's messages (each names its expert) above the expert rows."""
+        self.non_form_errors().extend(messages)
+
+
+ParticipantFormSet = forms.formset_factory(
+    ParticipantForm, formset=BaseParticipantFormSet, extra=EXTRA_EXPERT_ROWS
+)
+
+
+class AssignmentStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=AssignmentStatus.choices)
+    version = VersionField()

@@ -1,0 +1,179 @@
+"""The coordinator's assignment pages: list, detail, create, edit, copy and status changes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements import selectors, services
+from agreements.assignment_forms import (
+    AssignmentForm,
+    AssignmentStatusForm,
+    ParticipantFormSet,
+)
+from agreements.filters import AssignmentFilter
+from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
+from kokemus.access import Role, role_required
+from kokemus.lists import order_by_param, paginate
+from registry.models import Expert
+
+SORTABLE = {
+    "date": ("date", "start_time"),
+    "title": ("title",),
+    "type": ("type__name",),
+    "service_area": ("service_area__name",),
+    "status": ("status",),
+}
+# The fields a copy takes over; the new assignment starts as planned.
+COPIED_FIELDS = [
+    "title",
+    "type",
+    "service_area",
+    "date",
+    "end_date",
+    "start_time",
+    "hours",
+    "location",
+    "contact",
+    "description",
+]
+
+
+@role_required(Role.COORDINATOR)
+def assignment_list(request):
+    filterset = AssignmentFilter(request.GET, queryset=selectors.assignments_for_list())
+    assignments, sort = order_by_param(request, filterset.qs, allowed=SORTABLE, default="-date")
+    return render(
+        request,
+        "agreements/assignment_list.html",
+        {"filter": filterset, "page_obj": paginate(request, assignments), "sort": sort},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def assignment_detail(request, pk: int):
+    assignment = selectors.assignment_for_page(pk)
+    return render(
+        request,
+        "agreements/assignment_detail.html",
+        {"assignment": assignment, "transitions": _transitions(assignment)},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def assignment_create(request):
+    return _edit(request, Assignment(), initial_experts=[])
+
+
+@role_required(Role.COORDINATOR)
+def assignment_update(request, pk: int):
+    assignment = get_object_or_404(Assignment, pk=pk)
+    initial = [
+        {"expert": p.expert_id, "hours": p.hours} for p in assignment.participations.order_by("pk")
+    ]
+    return _edit(request, assignment, initial_experts=initial)
+
+
+@role_required(Role.COORDINATOR)
+def assignment_copy(request, pk: int):
+    """A new assignment prefilled from an existing one: same experts, fields and hours."""
+    source = get_object_or_404(Assignment, pk=pk)
+    initial = {field: _initial_value(getattr(source, field)) for field in COPIED_FIELDS}
+    experts = [
+        {"expert": p.expert_id, "hours": p.hours} for p in source.participations.order_by("pk")
+    ]
+    return _edit(request, Assignment(), initial_experts=experts, initial=initial, source=source)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def assignment_status(request, pk: int):
+    assignment = get_object_or_404(Assignment, pk=pk)
+    form = AssignmentStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+        return redirect("assignments:assignment_detail", pk=pk)
+    try:
+        services.assignment_set_status(
+            assignment=assignment,
+            status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The assignment is now %(status)s.") % {"status": assignment.get_status_display()},
+        )
+    return redirect("assignments:assignment_detail", pk=pk)
+
+
+def _initial_value(value):
+    return value.pk if isinstance(value, Model) else value
+
+
+def _transitions(assignment: Assignment) -> list[tuple[str, str]]:
+    """The status buttons on the detail page: (new status, button text)."""
+    labels = {
+        AssignmentStatus.DONE: _("Mark done"),
+        AssignmentStatus.CANCELLED: _("Cancel the assignment"),
+        AssignmentStatus.PLANNED: _("Return to planned"),
+    }
+    allowed = ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)]
+    return [(status.value, labels[status]) for status in AssignmentStatus if status in allowed]
+
+
+def _edit(request, assignment: Assignment, *, initial_experts, initial=None, source=None):
+    """Show and save the assignment form with its expert rows; a refusal keeps all input."""
+    choices = selectors.expert_choices(keep=[row["expert"] for row in initial_experts])
+    formset_kwargs = {"prefix": "experts", "form_kwargs": {"expert_choices": choices}}
+    if request.method == "POST":
+        form = AssignmentForm(request.POST, instance=assignment)
+        formset = ParticipantFormSet(request.POST, **formset_kwargs)
+        if form.is_valid() and formset.is_valid():
+            saved = _save(request, form, formset)
+            if saved:
+                messages.success(request, _("The assignment was saved."))
+                return redirect("assignments:assignment_detail", pk=saved.pk)
+    else:
+        form = AssignmentForm(instance=assignment, initial=initial)
+        formset = ParticipantFormSet(initial=initial_experts, **formset_kwargs)
+    return render(
+        request,
+        "agreements/assignment_form.html",
+        {"form": form, "formset": formset, "assignment": assignment, "source": source},
+    )
+
+
+def _save(request, form: AssignmentForm, formset) -> Assignment | None:
+    own_hours = formset.own_hours()
+    experts = list(Expert.objects.filter(pk__in=own_hours))
+    experts.sort(key=lambda expert: list(own_hours).index(expert.pk))
+    try:
+        return services.assignment_save(
+            assignment=form.instance,
+            experts=experts,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            own_hours=own_hours,
+        )
+    except ValidationError as error:
+        _show_errors(error, form, formset)
+        return None
+
+
+def _show_errors(error: ValidationError, form: AssignmentForm, formset) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        field_messages = [message for e in errors for message in e.messages]
+        if field == "experts":
+            formset.add_service_errors(field_messages)
+        elif field in form.fields:
+            form.add_error(field, field_messages)
+        else:
+            form.add_error(None, field_messages)

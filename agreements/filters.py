@@ -1,0 +1,56 @@
+"""List filters from URL parameters, so a filtered view can be bookmarked."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Assignment, AssignmentStatus
+from registry.models import AssignmentType, Expert, ServiceArea
+
+month_validator = RegexValidator(
+    r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM, for example 2025-03.")
+)
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    month = django_filters.CharFilter(
+        label=_("Month"),
+        method="filter_month",
+        validators=[month_validator],
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
+    type = django_filters.ModelChoiceFilter(
+        label=_("Assignment type"), queryset=AssignmentType.objects.all()
+    )
+    service_area = django_filters.ModelChoiceFilter(
+        label=_("Service area"),
+        queryset=ServiceArea.objects.order_by("name"),
+        method="filter_service_area",
+        help_text=_("A division includes its services."),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=AssignmentStatus.choices)
+    expert = django_filters.ModelChoiceFilter(
+        label=_("Expert"),
+        queryset=Expert.objects.filter(anonymised_at__isnull=True),
+        field_name="participations__expert",
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ["month", "type", "service_area", "status", "expert"]
+
+    def filter_month(self, queryset, name, value):
+        if not value:
+            return queryset
+        year, month = (int(part) for part in value.split("-"))
+        first = datetime.date(year, month, 1)
+        after = (first + datetime.timedelta(days=32)).replace(day=1)
+        return queryset.filter(date__gte=first, date__lt=after)
+
+    def filter_service_area(self, queryset, name, value):
+        # A division stands for itself and every service under it.
+        return queryset.filter(Q(service_area=value) | Q(service_area__parent=value))

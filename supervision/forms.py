@@ -1,0 +1,107 @@
+"""Forms of the supervision pages; the writes themselves are in supervision.services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Expert, Professional
+from supervision.models import SupervisionGroup, SupervisionSession
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name if isinstance(obj, Expert) else str(obj)
+
+
+class GroupForm(forms.ModelForm):
+    experts = MemberChoiceField(
+        label=_("Experts"),
+        queryset=Expert.objects.filter(anonymised_at__isnull=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+    professionals = MemberChoiceField(
+        label=_("Professionals"),
+        queryset=Professional.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+
+    class Meta:
+        model = SupervisionGroup
+        fields = [
+            "name",
+            "kind",
+            "division",
+            "supervisor_name",
+            "supervisor_peer_experience",
+            "started_on",
+            "is_active",
+        ]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "supervisor_peer_experience": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            current = self.instance.memberships.filter(left_on__isnull=True)
+            for field in ("expert", "professional"):
+                people = current.filter(**{f"{field}__isnull": False})
+                self.initial.setdefault(f"{field}s", [m[0] for m in people.values_list(field)])
+
+
+class MemberAttendanceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        if obj.expert_id:
+            return obj.expert.full_name
+        return str(obj.professional)
+
+
+class SessionForm(forms.ModelForm):
+    """A session with its topics and attendance, entered in one form."""
+
+    present = MemberAttendanceField(
+        label=_("Present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the members who took part; the others are recorded as absent."),
+    )
+
+    class Meta:
+        model = SupervisionSession
+        fields = [
+            "date",
+            "start_time",
+            "duration_minutes",
+            "facilitator",
+            "location",
+            "topics",
+            "notes",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "topics": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, members, **kwargs):
+        """``members``: the group memberships whose attendance the form lists."""
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members
+        if self.instance.pk:
+            self.initial.setdefault(
+                "present",
+                list(
+                    self.instance.attendances.filter(present=True).values_list(
+                        "membership_id", flat=True
+                    )
+                ),
+            )
+
+    def member_ids(self) -> list[int]:
+        return list(self.fields["present"].queryset.values_list("pk", flat=True))

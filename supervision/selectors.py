@@ -1,0 +1,135 @@
+"""Reads about supervision that the coordinator's pages and the start page share."""
+
+import datetime
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from agreements.models import AssignmentStatus, Participation
+from registry.models import Expert
+from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
+
+# The coverage view looks back this many days from today (both ends included).
+COVERAGE_DAYS = 90
+
+
+def groups_for_list() -> QuerySet[SupervisionGroup]:
+    """Groups with their current member counts, sessions and latest session, in one query."""
+    current = Q(memberships__left_on__isnull=True)
+    return SupervisionGroup.objects.select_related("division").annotate(
+        expert_count=Count(
+            "memberships", filter=current & Q(memberships__expert__isnull=False), distinct=True
+        ),
+        professional_count=Count(
+            "memberships",
+            filter=current & Q(memberships__professional__isnull=False),
+            distinct=True,
+        ),
+        session_count=Count("sessions", distinct=True),
+        last_session_on=Max("sessions__date"),
+    )
+
+
+def group_for_page(pk: int) -> SupervisionGroup:
+    return get_object_or_404(SupervisionGroup.objects.select_related("division"), pk=pk)
+
+
+def members_with_attendance(group: SupervisionGroup) -> QuerySet[GroupMembership]:
+    """The group's members, current first, each with sessions attended out of recorded."""
+    return (
+        group.memberships.select_related("expert", "professional")
+        .annotate(
+            attended=Count("attendances", filter=Q(attendances__present=True)),
+            recorded=Count("attendances"),
+        )
+        .order_by(
+            F("left_on").asc(nulls_first=True),  # current members first
+            "expert__last_name",
+            "professional__last_name",
+            "pk",
+        )
+    )
+
+
+def sessions_of_group(group: SupervisionGroup) -> QuerySet[SupervisionSession]:
+    return (
+        group.sessions.prefetch_related("topics")
+        .annotate(
+            present_count=Count("attendances", filter=Q(attendances__present=True)),
+            recorded_count=Count("attendances"),
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def attendance_rate(group: SupervisionGroup) -> int | None:
+    """Percentage of recorded attendances that were present (None before any record)."""
+    figures = Attendance.objects.filter(session__group=group).aggregate(
+        present=Count("pk", filter=Q(present=True)), recorded=Count("pk")
+    )
+    if not figures["recorded"]:
+        return None
+    return round(100 * figures["present"] / figures["recorded"])
+
+
+def session_members(session: SupervisionSession) -> QuerySet[GroupMembership]:
+    """Whose attendance a session form lists: current members and anyone already recorded."""
+    condition = Q(left_on__isnull=True)
+    if session.pk:
+        condition |= Q(attendances__session=session)
+    return (
+        GroupMembership.objects.filter(condition, group_id=session.group_id)
+        .select_related("expert", "professional")
+        .distinct()
+        .order_by("expert__last_name", "professional__last_name", "pk")
+    )
+
+
+def session_for_page(pk: int) -> SupervisionSession:
+    return get_object_or_404(
+        SupervisionSession.objects.select_related("group").prefetch_related("topics"), pk=pk
+    )
+
+
+def experts_without_supervision(
+    *, today: datetime.date, days: int = COVERAGE_DAYS
+) -> QuerySet[Expert]:
+    """Experts who did assignments in the last ``days`` days but attended no supervision then.
+
+    The window runs from ``today - days`` to ``today``, both days included. An assignment
+    counts unless cancelled (a planned one in the past is usually done but not yet marked);
+    supervision counts when the expert was marked present at a session in the window.
+    """
+    start = today - datetime.timedelta(days=days)
+    worked = Participation.objects.filter(
+        expert=OuterRef("pk"),
+        assignment__date__gte=start,
+        assignment__date__lte=today,
+    ).exclude(assignment__status=AssignmentStatus.CANCELLED)
+    attended = Attendance.objects.filter(membership__expert=OuterRef("pk"), present=True)
+    last_attended = attended.order_by("-session__date").values("session__date")[:1]
+    return (
+        Expert.objects.filter(Exists(worked), anonymised_at__isnull=True)
+        .exclude(Exists(attended.filter(session__date__gte=start, session__date__lte=today)))
+        .annotate(
+            assignments_in_window=Count(
+                "participations",
+                filter=Q(
+                    participations__assignment__date__gte=start,
+                    participations__assignment__date__lte=today,
+                )
+                & ~Q(participations__assignment__status=AssignmentStatus.CANCELLED),
+            ),
+            last_assignment_on=Max(
+                "participations__assignment__date",
+                filter=Q(participations__assignment__date__lte=today)
+                & ~Q(participations__assignment__status=AssignmentStatus.CANCELLED),
+            ),
+            last_supervision_on=Subquery(last_attended),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def coverage_window(*, today: datetime.date, days: int = COVERAGE_DAYS) -> tuple:
+    return today - datetime.timedelta(days=days), today

@@ -1,0 +1,127 @@
+"""The coordinator's supervision pages: groups, their sessions with attendance, coverage."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kokemus.access import Role, role_required
+from kokemus.lists import order_by_param, paginate
+from supervision import selectors, services
+from supervision.filters import GroupFilter
+from supervision.forms import GroupForm, SessionForm
+from supervision.models import SupervisionGroup, SupervisionSession
+
+SORTABLE = {
+    "name": ("name",),
+    "kind": ("kind", "name"),
+    "supervisor": ("supervisor_name",),
+    "last_session": ("last_session_on",),
+}
+
+
+@role_required(Role.COORDINATOR)
+def group_list(request):
+    filterset = GroupFilter(request.GET, queryset=selectors.groups_for_list())
+    groups, sort = order_by_param(request, filterset.qs, allowed=SORTABLE, default="name")
+    return render(
+        request,
+        "supervision/group_list.html",
+        {"filter": filterset, "page_obj": paginate(request, groups), "sort": sort},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def group_detail(request, pk: int):
+    group = selectors.group_for_page(pk)
+    return render(
+        request,
+        "supervision/group_detail.html",
+        {
+            "group": group,
+            "members": selectors.members_with_attendance(group),
+            "sessions": paginate(request, selectors.sessions_of_group(group)),
+            "attendance_rate": selectors.attendance_rate(group),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def group_create(request):
+    return _edit_group(request, SupervisionGroup())
+
+
+@role_required(Role.COORDINATOR)
+def group_update(request, pk: int):
+    return _edit_group(request, selectors.group_for_page(pk))
+
+
+def _edit_group(request, group: SupervisionGroup):
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_save(
+                group=form.instance,
+                experts=form.cleaned_data["experts"],
+                professionals=form.cleaned_data["professionals"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The supervision group was saved."))
+            return redirect("supervision:group_detail", pk=form.instance.pk)
+    return render(request, "supervision/group_form.html", {"form": form, "group": group})
+
+
+@role_required(Role.COORDINATOR)
+def session_create(request, group_pk: int):
+    group = selectors.group_for_page(group_pk)
+    return _edit_session(request, SupervisionSession(group=group))
+
+
+@role_required(Role.COORDINATOR)
+def session_update(request, pk: int):
+    return _edit_session(request, selectors.session_for_page(pk))
+
+
+def _edit_session(request, session: SupervisionSession):
+    form = SessionForm(
+        request.POST or None, instance=session, members=selectors.session_members(session)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_save(
+                session=form.instance,
+                topics=form.cleaned_data["topics"],
+                member_ids=form.member_ids(),
+                present_ids=[member.pk for member in form.cleaned_data["present"]],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The supervision session was saved."))
+            return redirect("supervision:group_detail", pk=session.group_id)
+    return render(
+        request,
+        "supervision/session_form.html",
+        {"form": form, "session": session, "group": session.group},
+    )
+
+
+@role_required(Role.COORDINATOR)
+def coverage(request):
+    today = timezone.localdate()
+    start, end = selectors.coverage_window(today=today)
+    experts = selectors.experts_without_supervision(today=today)
+    return render(
+        request,
+        "supervision/coverage.html",
+        {
+            "page_obj": paginate(request, experts),
+            "start": start,
+            "end": end,
+            "days": selectors.COVERAGE_DAYS,
+        },
+    )

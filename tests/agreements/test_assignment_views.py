@@ -1,0 +1,351 @@
+"""The coordinator's assignment pages: list filters, the form's rules and messages, statuses."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.models import AgreementStatus, Assignment, AssignmentStatus, Participation
+from tests.factories import (
+    AgreementFactory,
+    AssignmentFactory,
+    AssignmentTypeFactory,
+    ExpertFactory,
+    ParticipationFactory,
+    ProfessionalFactory,
+    ServiceAreaFactory,
+)
+
+pytestmark = pytest.mark.django_db
+EN = {"headers": {"accept-language": "en"}}
+MARCH_10 = datetime.date(2025, 3, 10)
+
+
+def form_data(*, experts=(), hours="2", date="2025-03-10", version="", **fields) -> dict:
+    """A filled assignment form with one row per (expert, own hours) and two empty rows."""
+    data = {
+        "title": "Luento opiskelijoille",
+        "type": AssignmentTypeFactory(code="training").pk,
+        "service_area": ServiceAreaFactory(code="mental_health").pk,
+        "date": date,
+        "end_date": "",
+        "start_time": "",
+        "hours": hours,
+        "location": "Kokkola",
+        "contact": "",
+        "description": "",
+        "version": version,
+        "experts-TOTAL_FORMS": str(len(experts) + 2),
+        "experts-INITIAL_FORMS": "0",
+        "experts-MIN_NUM_FORMS": "0",
+        "experts-MAX_NUM_FORMS": "1000",
+    }
+    for index, (expert, own_hours) in enumerate(experts):
+        data[f"experts-{index}-expert"] = expert.pk
+        data[f"experts-{index}-hours"] = own_hours
+    return data | fields
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+# --- create and edit -------------------------------------------------------------------------
+
+
+def test_create_books_two_experts_with_own_hours(coordinator_client, coordinator):
+    first, second = AgreementFactory(), AgreementFactory()
+    contact = ProfessionalFactory()
+    data = form_data(experts=[(first.expert, ""), (second.expert, "1.5")], contact=contact.pk)
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data)
+    assignment = Assignment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assignments:assignment_detail", args=[assignment.pk])
+    assert assignment.contact == contact
+    assert assignment.created_by == coordinator
+    assert set(assignment.participations.values_list("expert_id", "agreement_id", "hours")) == {
+        (first.expert_id, first.pk, None),
+        (second.expert_id, second.pk, Decimal("1.50")),
+    }
+
+
+def test_create_refuses_an_expert_without_covering_agreement_and_keeps_the_input(
+    coordinator_client,
+):
+    covered = AgreementFactory().expert
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(covered, ""), (uncovered, "")], title="Kehittäjäryhmä")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Eeva Koskinen has no signed agreement that covers 10.3.2025." in page
+    assert 'value="Kehittäjäryhmä"' in page  # what the user typed is still there
+    assert f'<option value="{uncovered.pk}" selected>' in page
+    assert not Assignment.objects.exists()
+
+
+def test_create_refuses_a_draft_agreement_naming_the_expert(coordinator_client):
+    draft = AgreementFactory(status=AgreementStatus.DRAFT, signed_on=None)
+    data = form_data(experts=[(draft.expert, "")])
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert f"{draft.expert.full_name} has no signed agreement that covers" in (
+        response.content.decode()
+    )
+    assert not Assignment.objects.exists()
+
+
+def test_create_refuses_an_assignment_without_experts(coordinator_client):
+    response = coordinator_client.post(reverse("assignments:assignment_create"), form_data(), **EN)
+    assert "Choose at least one expert." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"), [("0", "Hours must be more than zero."), ("25", "at most 24 hours")]
+)
+def test_create_refuses_hours_out_of_range(coordinator_client, hours, message):
+    expert = AgreementFactory().expert
+    data = form_data(experts=[(expert, "")], hours=hours)
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_create_refuses_end_date_before_date(coordinator_client):
+    expert = AgreementFactory().expert
+    data = form_data(experts=[(expert, "")], end_date="2025-03-09")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert "The end date cannot be before the start date." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_create_refuses_own_hours_over_a_day_naming_the_expert(coordinator_client):
+    expert = AgreementFactory(expert__first_name="Olli", expert__last_name="Oja").expert
+    data = form_data(experts=[(expert, "30")])
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert "Olli Oja: own hours must be more than zero and at most 24." in (
+        response.content.decode()
+    )
+    assert not Assignment.objects.exists()
+
+
+def test_create_refuses_the_same_expert_twice(coordinator_client):
+    expert = AgreementFactory().expert
+    data = form_data(experts=[(expert, ""), (expert, "")])
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert "The expert is already on this assignment." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_error_summary_links_to_the_field(coordinator_client):
+    response = coordinator_client.post(
+        reverse("assignments:assignment_create"), form_data(title=""), **EN
+    )
+    assert '<a href="#id_title">' in response.content.decode()
+
+
+def test_update_changes_experts_and_bumps_the_version(coordinator_client):
+    old = ParticipationFactory(assignment__date=MARCH_10)
+    assignment = old.assignment
+    new_expert = AgreementFactory().expert
+    data = form_data(experts=[(new_expert, "")], version=assignment.version, hours="3")
+    response = coordinator_client.post(
+        reverse("assignments:assignment_update", args=[assignment.pk]), data
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.hours == Decimal("3.00")
+    assert assignment.version == 2
+    assert list(assignment.participations.values_list("expert_id", flat=True)) == [new_expert.pk]
+
+
+def test_update_from_an_old_version_is_refused_with_a_clear_message(coordinator_client):
+    participation = ParticipationFactory(assignment__date=MARCH_10)
+    assignment = participation.assignment
+    url = reverse("assignments:assignment_update", args=[assignment.pk])
+    page = coordinator_client.get(url).content.decode()
+    assert f'name="version" value="{assignment.version}"' in page
+    Assignment.objects.filter(pk=assignment.pk).update(version=assignment.version + 1)
+    data = form_data(
+        experts=[(participation.expert, "")], version=assignment.version, title="Minun muutokseni"
+    )
+    response = coordinator_client.post(url, data, **EN)
+    assert response.status_code == 200
+    assert "Someone else saved this while you were editing it" in response.content.decode()
+    assert 'value="Minun muutokseni"' in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.title == "Luento opiskelijoille"
+
+
+# --- copy and status -------------------------------------------------------------------------
+
+
+def test_copy_prefills_the_create_form_and_saves_a_new_assignment(coordinator_client):
+    participation = ParticipationFactory(
+        assignment__title="Asiakasraati", assignment__date=MARCH_10, hours=Decimal("1.5")
+    )
+    source = participation.assignment
+    url = reverse("assignments:assignment_copy", args=[source.pk])
+    page = coordinator_client.get(url).content.decode()
+    assert 'value="Asiakasraati"' in page
+    assert f'<option value="{participation.expert_id}" selected>' in page
+    assert 'value="1.50"' in page
+    data = form_data(experts=[(participation.expert, "1.5")], title="Asiakasraati")
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 302
+    assert Assignment.objects.filter(title="Asiakasraati").count() == 2
+    source.refresh_from_db()
+    assert source.participations.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (AssignmentStatus.PLANNED, AssignmentStatus.DONE),
+        (AssignmentStatus.PLANNED, AssignmentStatus.CANCELLED),
+        (AssignmentStatus.DONE, AssignmentStatus.PLANNED),
+        (AssignmentStatus.CANCELLED, AssignmentStatus.PLANNED),
+    ],
+)
+def test_status_change(coordinator_client, before, after):
+    assignment = AssignmentFactory(status=before)
+    response = coordinator_client.post(
+        reverse("assignments:assignment_status", args=[assignment.pk]),
+        {"status": after, "version": assignment.version},
+        **EN,
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == after
+    page = coordinator_client.get(response["Location"], **EN).content.decode()
+    assert f"The assignment is now {after.label}." in page
+
+
+def test_status_change_not_allowed_is_refused_with_its_message(coordinator_client):
+    assignment = AssignmentFactory(status=AssignmentStatus.DONE)
+    response = coordinator_client.post(
+        reverse("assignments:assignment_status", args=[assignment.pk]),
+        {"status": AssignmentStatus.CANCELLED, "version": assignment.version},
+        follow=True,
+        **EN,
+    )
+    assert "An assignment that is done cannot be made cancelled." in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.DONE
+
+
+def test_status_change_from_an_old_page_is_refused(coordinator_client):
+    assignment = AssignmentFactory()
+    response = coordinator_client.post(
+        reverse("assignments:assignment_status", args=[assignment.pk]),
+        {"status": AssignmentStatus.DONE, "version": assignment.version - 1 + 5},
+        follow=True,
+        **EN,
+    )
+    assert "Someone else saved this while you were editing it" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.PLANNED
+
+
+def test_detail_shows_experts_hours_and_agreement(coordinator_client):
+    participation = ParticipationFactory(hours=Decimal("1.25"), agreement__number="TS-77")
+    response = coordinator_client.get(
+        reverse("assignments:assignment_detail", args=[participation.assignment_id])
+    )
+    page = response.content.decode()
+    assert participation.expert.full_name in page
+    assert "1,25" in page  # Finnish decimal comma
+    assert "TS-77" in page
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+def titles(response) -> set[str]:
+    return {assignment.title for assignment in response.context["page_obj"]}
+
+
+def test_list_filters_by_month(coordinator_client):
+    AssignmentFactory(title="maaliskuu", date=datetime.date(2025, 3, 31))
+    AssignmentFactory(title="huhtikuu", date=datetime.date(2025, 4, 1))
+    url = reverse("assignments:assignment_list")
+    assert titles(coordinator_client.get(url, {"month": "2025-03"})) == {"maaliskuu"}
+    assert titles(coordinator_client.get(url, {"month": "2025-04"})) == {"huhtikuu"}
+
+
+def test_list_with_a_bad_month_says_so(coordinator_client):
+    response = coordinator_client.get(
+        reverse("assignments:assignment_list"), {"month": "2025-13"}, **EN
+    )
+    assert "Give the month as YYYY-MM" in response.content.decode()
+
+
+def test_list_filter_by_division_includes_its_services(coordinator_client):
+    division = ServiceAreaFactory(code="mental_health")
+    service = ServiceAreaFactory(code="mh_outpatient", parent=division)
+    other = ServiceAreaFactory(code="family")
+    AssignmentFactory(title="toimialue", service_area=division)
+    AssignmentFactory(title="palvelu", service_area=service)
+    AssignmentFactory(title="muu", service_area=other)
+    url = reverse("assignments:assignment_list")
+    assert titles(coordinator_client.get(url, {"service_area": division.pk})) == {
+        "toimialue",
+        "palvelu",
+    }
+    assert titles(coordinator_client.get(url, {"service_area": service.pk})) == {"palvelu"}
+
+
+def test_list_filters_by_type_status_and_expert(coordinator_client):
+    training = AssignmentTypeFactory(code="training")
+    done = AssignmentFactory(title="valmis", status=AssignmentStatus.DONE, type=training)
+    AssignmentFactory(title="suunniteltu")
+    participation = ParticipationFactory(assignment=done)
+    url = reverse("assignments:assignment_list")
+    assert titles(coordinator_client.get(url, {"type": training.pk})) == {"valmis"}
+    assert titles(coordinator_client.get(url, {"status": "done"})) == {"valmis"}
+    assert titles(coordinator_client.get(url, {"expert": participation.expert_id})) == {"valmis"}
+
+
+def test_list_sorts_by_title(coordinator_client):
+    AssignmentFactory(title="B")
+    AssignmentFactory(title="A")
+    response = coordinator_client.get(reverse("assignments:assignment_list"), {"sort": "title"})
+    assert [a.title for a in response.context["page_obj"]] == ["A", "B"]
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_list_runs_a_constant_number_of_queries(
+    coordinator_client, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        ParticipationFactory.create_batch(2, assignment=AssignmentFactory())
+    # session, user, groups, count, page, participations+experts,
+    # filter choices: types, service areas, experts
+    with django_assert_max_num_queries(9):
+        response = coordinator_client.get(reverse("assignments:assignment_list"))
+    assert response.status_code == 200
+    assert len(response.context["page_obj"]) == min(size, 25)
+
+
+def test_the_participation_rows_keep_agreement_when_saved_twice(coordinator_client):
+    agreement = AgreementFactory()
+    data = form_data(experts=[(agreement.expert, "")])
+    coordinator_client.post(reverse("assignments:assignment_create"), data)
+    assignment = Assignment.objects.get()
+    data = form_data(experts=[(agreement.expert, "")], version=assignment.version)
+    coordinator_client.post(reverse("assignments:assignment_update", args=[assignment.pk]), data)
+    assert Participation.objects.get().agreement == agreement
+
+
+def test_edit_keeps_an_anonymised_expert_on_the_assignment(coordinator_client):
+    participation = ParticipationFactory()
+    Expert = type(participation.expert)
+    Expert.objects.filter(pk=participation.expert_id).update(anonymised_at=timezone.now())
+    url = reverse("assignments:assignment_update", args=[participation.assignment_id])
+    page = coordinator_client.get(url).content.decode()
+    assert f'<option value="{participation.expert_id}" selected>' in page

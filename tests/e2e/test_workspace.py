@@ -1,0 +1,123 @@
+"""A coordinator's day: book an assignment for two experts, mark it done, copy it for next
+week, record a supervision session with attendance, and see it all on the start page."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from agreements.models import Assignment, AssignmentStatus
+from kokemus.access import Role
+from registry.models import AssignmentType, ServiceArea
+from supervision.models import Attendance
+from tests.factories import (
+    AgreementFactory,
+    AssignmentFactory,
+    ExpertFactory,
+    GroupMembershipFactory,
+    ParticipationFactory,
+    SupervisionGroupFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "salasana-testiin-123"
+
+
+def signed_agreement(first_name: str, last_name: str, today: datetime.date):
+    expert = ExpertFactory(first_name=first_name, last_name=last_name)
+    return AgreementFactory(
+        expert=expert,
+        valid_from=today - datetime.timedelta(days=30),
+        valid_until=today + datetime.timedelta(days=300),
+    )
+
+
+def test_coordinator_books_assignment_records_supervision_and_sees_the_dashboard(page):
+    today = timezone.localdate()
+    Group.objects.get_or_create(name=Role.COORDINATOR)
+    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
+    anna = signed_agreement("Anna", "Aaltonen", today).expert
+    ben = signed_agreement("Ben", "Berg", today).expert
+    # Someone who worked last week but has no supervision: the start page names them.
+    lonely = ParticipationFactory(
+        assignment=AssignmentFactory(date=today - datetime.timedelta(days=7)),
+        agreement=signed_agreement("Lauri", "Yksinäinen", today),
+    ).expert
+    group = SupervisionGroupFactory(name="Yhteinen työnohjaus")
+    for expert in (anna, ben):
+        GroupMembershipFactory(group=group, expert=expert)
+    training = AssignmentType.objects.get(code="training")
+    area = ServiceArea.objects.filter(parent__isnull=True).first()
+
+    page.goto("/kirjaudu/")
+    page.locator("#id_username").fill("koordinaattori")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/")
+
+    # Book an assignment for two experts, one with own hours.
+    page.locator("a[href='/tehtavat/']").first.click()
+    page.locator("a[href='/tehtavat/uusi/']").click()
+    page.locator("#id_title").fill("Luento sote-opiskelijoille")
+    page.locator("#id_type").select_option(str(training.pk))
+    page.locator("#id_service_area").select_option(str(area.pk))
+    page.locator("#id_date").fill(today.isoformat())
+    page.locator("#id_hours").fill("2")
+    page.locator("#id_experts-0-expert").select_option(str(anna.pk))
+    page.locator("#id_experts-1-expert").select_option(str(ben.pk))
+    page.locator("#id_experts-1-hours").fill("1.5")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/tehtavat/*/")
+    assignment = Assignment.objects.get(title="Luento sote-opiskelijoille")
+    assert set(assignment.participations.values_list("expert_id", flat=True)) == {anna.pk, ben.pk}
+
+    # Mark it done.
+    page.locator("#status-done").click()
+    page.wait_for_selector("#status-planned")  # the page now offers the way back
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.DONE
+
+    # Copy it for next week: it shows among the upcoming ones.
+    next_week = today + datetime.timedelta(days=7)
+    page.locator(f"a[href='/tehtavat/{assignment.pk}/kopioi/']").click()
+    assert page.locator("#id_title").input_value() == "Luento sote-opiskelijoille"
+    page.locator("#id_date").fill(next_week.isoformat())
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#status-done")
+    copy = Assignment.objects.get(title=assignment.title, date=next_week)
+    assert (copy.date, copy.status, copy.participations.count()) == (
+        next_week,
+        AssignmentStatus.PLANNED,
+        2,
+    )
+
+    # Record a supervision session with both experts present.
+    page.locator("a[href='/tyonohjaus/']").first.click()
+    page.locator(f"a[href='/tyonohjaus/{group.pk}/']").click()
+    page.locator(f"a[href='/tyonohjaus/{group.pk}/istunto/']").click()
+    page.locator("#id_date").fill(today.isoformat())
+    page.locator("#id_duration_minutes").fill("90")
+    page.locator("#id_topics_0").check()
+    page.locator("#id_present_0").check()
+    page.locator("#id_present_1").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/tyonohjaus/{group.pk}/")
+    assert page.locator("#attendance-rate").inner_text() == "100 %"
+    assert Attendance.objects.filter(present=True).count() == 2
+
+    # The start page: this month's figures, the copy coming up, the expert without supervision.
+    page.goto("/")
+    if today.month == (today - datetime.timedelta(days=7)).month:
+        expected_assignments, expected_hours = "2", "5,50"  # lonely's 2 h in this month too
+    else:
+        expected_assignments, expected_hours = "1", "3,50"
+    assert page.locator("#figure-assignments").inner_text() == expected_assignments
+    assert page.locator("#figure-hours").inner_text() == expected_hours
+    upcoming = page.locator("#upcoming-assignments")
+    assert "Luento sote-opiskelijoille" in upcoming.inner_text()
+    assert "Anna Aaltonen" in upcoming.inner_text()
+    unsupervised = page.locator("#unsupervised-experts").inner_text()
+    assert lonely.full_name in unsupervised
+    assert "Anna Aaltonen" not in unsupervised

@@ -1,0 +1,241 @@
+"""The coordinator's supervision pages: groups, sessions with attendance, the coverage view."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.models import AssignmentStatus
+from supervision.models import Attendance, GroupKind, GroupMembership, SupervisionSession
+from supervision.selectors import experts_without_supervision
+from tests.factories import (
+    AssignmentFactory,
+    AttendanceFactory,
+    ExpertFactory,
+    GroupMembershipFactory,
+    ParticipationFactory,
+    ProfessionalFactory,
+    SupervisionGroupFactory,
+    SupervisionSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+EN = {"headers": {"accept-language": "en"}}
+TODAY = datetime.date(2025, 6, 30)
+WINDOW_START = TODAY - datetime.timedelta(days=90)  # 1.4.2025, included
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+
+def test_create_group_with_experts_and_professionals(coordinator_client):
+    experts = ExpertFactory.create_batch(2)
+    professional = ProfessionalFactory()
+    response = coordinator_client.post(
+        reverse("supervision:group_create"),
+        {
+            "name": "Kokemustoimijoiden vertaisryhmä",
+            "kind": GroupKind.PEER,
+            "supervisor_name": "Sirpa Ohjaaja",
+            "is_active": "on",
+            "experts": [e.pk for e in experts],
+            "professionals": [professional.pk],
+        },
+    )
+    assert response.status_code == 302
+    memberships = GroupMembership.objects.all()
+    assert {m.expert_id for m in memberships if m.expert_id} == {e.pk for e in experts}
+    assert [m.professional_id for m in memberships if m.professional_id] == [professional.pk]
+
+
+def test_removing_a_member_who_attended_keeps_the_history(coordinator_client):
+    attendance = AttendanceFactory()
+    group = attendance.session.group
+    never_came = GroupMembershipFactory(group=group)
+    response = coordinator_client.post(
+        reverse("supervision:group_update", args=[group.pk]),
+        {"name": group.name, "kind": group.kind, "supervisor_name": "S", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    attendance.membership.refresh_from_db()
+    assert attendance.membership.left_on is not None
+    assert not GroupMembership.objects.filter(pk=never_came.pk).exists()
+    assert Attendance.objects.filter(pk=attendance.pk).exists()
+
+
+def test_group_form_requires_the_supervisor(coordinator_client):
+    response = coordinator_client.post(
+        reverse("supervision:group_create"), {"name": "Ryhmä", "kind": GroupKind.JOINT}, **EN
+    )
+    assert response.status_code == 200
+    assert '<a href="#id_supervisor_name">' in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_group_list_counts_members_in_constant_queries(
+    coordinator_client, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        group = SupervisionGroupFactory()
+        GroupMembershipFactory.create_batch(2, group=group)
+        GroupMembershipFactory(group=group, expert=None, professional=ProfessionalFactory())
+        SupervisionSessionFactory(group=group)
+    with django_assert_max_num_queries(5):  # session, user, groups, count, page
+        response = coordinator_client.get(reverse("supervision:group_list"))
+    first = response.context["page_obj"][0]
+    assert (first.expert_count, first.professional_count, first.session_count) == (2, 1, 1)
+
+
+def test_group_list_filters_by_kind(coordinator_client):
+    SupervisionGroupFactory(name="Pari", kind=GroupKind.PAIR)
+    SupervisionGroupFactory(name="Yhteinen", kind=GroupKind.JOINT)
+    response = coordinator_client.get(reverse("supervision:group_list"), {"kind": "pair"})
+    assert [g.name for g in response.context["page_obj"]] == ["Pari"]
+
+
+# --- sessions and attendance -------------------------------------------------------------------
+
+
+def test_session_form_records_topics_and_attendance_in_one_go(coordinator_client):
+    group = SupervisionGroupFactory()
+    came, absent = GroupMembershipFactory.create_batch(2, group=group)
+    professional = GroupMembershipFactory(
+        group=group, expert=None, professional=ProfessionalFactory()
+    )
+    response = coordinator_client.post(
+        reverse("supervision:session_create", args=[group.pk]),
+        {
+            "date": "2025-05-20",
+            "duration_minutes": "90",
+            "topics": ["1"],
+            "present": [came.pk, professional.pk],
+        },
+    )
+    assert response.status_code == 302
+    session = SupervisionSession.objects.get()
+    assert session.topics.count() == 1
+    assert set(session.attendances.values_list("membership_id", "present")) == {
+        (came.pk, True),
+        (absent.pk, False),
+        (professional.pk, True),
+    }
+
+
+def test_session_edit_changes_attendance(coordinator_client):
+    attendance = AttendanceFactory(present=True)
+    session = attendance.session
+    response = coordinator_client.post(
+        reverse("supervision:session_update", args=[session.pk]),
+        {"date": "2025-03-12", "duration_minutes": "60", "present": []},
+    )
+    assert response.status_code == 302
+    attendance.refresh_from_db()
+    assert attendance.present is False
+
+
+def test_session_form_refuses_zero_duration_and_keeps_input(coordinator_client):
+    group = SupervisionGroupFactory()
+    response = coordinator_client.post(
+        reverse("supervision:session_create", args=[group.pk]),
+        {"date": "2025-05-20", "duration_minutes": "0", "facilitator": "Alustaja Aino"},
+        **EN,
+    )
+    page = response.content.decode()
+    assert "The duration must be between 1 minute and 24 hours." in page
+    assert 'value="Alustaja Aino"' in page
+    assert not SupervisionSession.objects.exists()
+
+
+def test_group_page_shows_the_attendance_rate(coordinator_client, django_assert_max_num_queries):
+    group = SupervisionGroupFactory()
+    member, other = GroupMembershipFactory.create_batch(2, group=group)
+    for day in (1, 2):
+        session = SupervisionSessionFactory(group=group, date=datetime.date(2025, 3, day))
+        AttendanceFactory(session=session, membership=member, present=True)
+        AttendanceFactory(session=session, membership=other, present=day == 1)
+    # session, user, groups, group, members, sessions count, sessions, topics, rate
+    with django_assert_max_num_queries(9):
+        response = coordinator_client.get(reverse("supervision:group_detail", args=[group.pk]))
+    assert response.context["attendance_rate"] == 75  # 3 of 4
+    assert '<dd class="col-sm-9" id="attendance-rate">75 %</dd>' in response.content.decode()
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+
+def worked_on(day: datetime.date, **fields):
+    return ParticipationFactory(assignment=AssignmentFactory(date=day, **fields)).expert
+
+
+def attended_on(expert, day: datetime.date, present: bool = True):
+    AttendanceFactory(
+        session__date=day, membership=GroupMembershipFactory(expert=expert), present=present
+    )
+
+
+def uncovered(today=TODAY) -> set:
+    return set(experts_without_supervision(today=today))
+
+
+def test_coverage_lists_an_expert_who_worked_on_the_first_day_of_the_window():
+    expert = worked_on(WINDOW_START)
+    assert uncovered() == {expert}
+
+
+def test_coverage_ignores_work_the_day_before_the_window():
+    worked_on(WINDOW_START - datetime.timedelta(days=1))
+    assert uncovered() == set()
+
+
+def test_coverage_counts_today_and_not_tomorrow():
+    today_expert = worked_on(TODAY)
+    worked_on(TODAY + datetime.timedelta(days=1))
+    assert uncovered() == {today_expert}
+
+
+def test_coverage_ignores_cancelled_assignments():
+    worked_on(TODAY, status=AssignmentStatus.CANCELLED)
+    assert uncovered() == set()
+
+
+def test_supervision_on_the_first_day_of_the_window_covers():
+    expert = worked_on(TODAY)
+    attended_on(expert, WINDOW_START)
+    assert uncovered() == set()
+
+
+def test_supervision_the_day_before_the_window_does_not_cover():
+    expert = worked_on(TODAY)
+    attended_on(expert, WINDOW_START - datetime.timedelta(days=1))
+    assert uncovered() == {expert}
+
+
+def test_being_absent_from_a_session_does_not_cover():
+    expert = worked_on(TODAY)
+    attended_on(expert, TODAY, present=False)
+    assert uncovered() == {expert}
+
+
+def test_coverage_page_lists_the_expert_with_dates(
+    coordinator_client, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    days_ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
+    expert = worked_on(days_ago(28))
+    attended_on(expert, days_ago(120))  # before the window
+    covered = worked_on(days_ago(27))
+    attended_on(covered, days_ago(20))
+    with django_assert_max_num_queries(5):  # session, user, groups, count, page
+        response = coordinator_client.get(reverse("supervision:coverage"))
+    rows = list(response.context["page_obj"])
+    assert rows == [expert]
+    assert (rows[0].assignments_in_window, rows[0].last_assignment_on) == (1, days_ago(28))
+    assert rows[0].last_supervision_on == days_ago(120)
+    assert expert.full_name in response.content.decode()
