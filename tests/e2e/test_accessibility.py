@@ -15,6 +15,7 @@ PAGES = [
     (None, "/kirjaudu/"),
     (Role.COORDINATOR, "/"),
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
+    (Role.COORDINATOR, "/sopimukset/"),
     (Role.EVALUATION, "/"),
     (Role.EXPERT, "/"),
 ]
