@@ -90,19 +90,6 @@ def upcoming_assignments(*, today: datetime.date, limit: int = 10) -> QuerySet[A
     )
 
 
-def agreements_expiring(*, today: datetime.date, days: int = 30) -> QuerySet[Agreement]:
-    """Active agreements whose validity ends within ``days`` from today (both days included)."""
-    return (
-        Agreement.objects.filter(
-            status=AgreementStatus.ACTIVE,
-            valid_until__gte=today,
-            valid_until__lte=today + datetime.timedelta(days=days),
-        )
-        .select_related("expert", "division")
-        .order_by("valid_until", "pk")
-    )
-
-
 def agreements_waiting_for_signature() -> QuerySet[Agreement]:
     return (
         Agreement.objects.filter(status=AgreementStatus.DRAFT)
@@ -132,3 +119,38 @@ def month_figures(*, year: int, month: int) -> dict:
             signed_on__gte=first, signed_on__lt=after
         ).count(),
     }
+
+
+EXPIRY_WARNING_DAYS = 30
+
+
+def agreement_list() -> QuerySet[Agreement]:
+    """Agreements with what the coordinator's list shows of them, in one query."""
+    return Agreement.objects.select_related("expert", "division")
+
+
+def agreements_expiring(
+    queryset: QuerySet[Agreement] | None = None,
+    *,
+    today: datetime.date,
+    days: int = EXPIRY_WARNING_DAYS,
+) -> QuerySet[Agreement]:
+    """Signed, active agreements whose last day falls within ``days`` from ``today``."""
+    queryset = agreement_list() if queryset is None else queryset
+    return queryset.filter(
+        status=AgreementStatus.ACTIVE,
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=days),
+    ).order_by("valid_until", "pk")
+
+
+def next_agreement_number(year: int) -> str:
+    """A suggestion for a new agreement's number: TS-<year>-<running number>."""
+    prefix = f"TS-{year}-"
+    taken = set(
+        Agreement.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    )
+    running = len(taken) + 1
+    while f"{prefix}{running:03}" in taken:
+        running += 1
+    return f"{prefix}{running:03}"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from agreements.models import (
@@ -34,10 +35,66 @@ def _check_agreement_transition(agreement: Agreement, new_status: str) -> None:
         )
 
 
+FEE_FIELDS = ("hourly_fee", "assignment_fee", "travel_compensation")
+# Fields a coordinator may change while the agreement is a draft.
+DRAFT_FIELDS = ("number", "division", "valid_from", "valid_until", *FEE_FIELDS, "duties", "notes")
+
+
+def _check_agreement_fields(agreement: Agreement) -> None:
+    """The SPEC's agreement rules, each message on the field at fault (the database
+    constraints hold the same rules, but their messages name no field)."""
+    errors = {}
+    if (
+        agreement.valid_from
+        and agreement.valid_until
+        and agreement.valid_until < agreement.valid_from
+    ):
+        errors["valid_until"] = _(
+            "The last day of validity cannot be before the first day, %(date)s."
+        ) % {"date": date_format(agreement.valid_from, "SHORT_DATE_FORMAT")}
+    if agreement.status != AgreementStatus.DRAFT and agreement.signed_on is None:
+        errors["signed_on"] = _("A signed agreement needs the date it was signed.")
+    for name in FEE_FIELDS:
+        value = getattr(agreement, name)
+        if value is not None and value < 0:
+            errors[name] = _("%(field)s cannot be negative.") % {
+                "field": capfirst(Agreement._meta.get_field(name).verbose_name)
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean(agreement: Agreement) -> None:
+    _check_agreement_fields(agreement)
+    agreement.full_clean()
+
+
 @transaction.atomic
 def agreement_create(**fields) -> Agreement:
     agreement = Agreement(**fields)
-    agreement.full_clean()
+    _clean(agreement)
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *, agreement: Agreement, fields: dict, expected_version: int | None = None
+) -> Agreement:
+    """Change a draft's terms; a signed agreement is changed only by ending it."""
+    current = Agreement.objects.get(pk=agreement.pk)
+    if current.status != AgreementStatus.DRAFT:
+        raise ValidationError(
+            _("Only a draft can be edited: this agreement is %(status)s.")
+            % {"status": current.get_status_display()}
+        )
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")  # a programming error
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    _clean(agreement)
+    claim_version(agreement, expected_version)
     agreement.save()
     return agreement
 
@@ -46,11 +103,11 @@ def agreement_create(**fields) -> Agreement:
 def agreement_sign(
     *, agreement: Agreement, signed_on: datetime.date, expected_version: int | None = None
 ) -> Agreement:
+    claim_version(agreement, expected_version)  # first: a stale form hears that it is stale
     _check_agreement_transition(agreement, AgreementStatus.ACTIVE)
-    claim_version(agreement, expected_version)
     agreement.status = AgreementStatus.ACTIVE
     agreement.signed_on = signed_on
-    agreement.full_clean()
+    _clean(agreement)
     agreement.save()
     return agreement
 
@@ -74,8 +131,8 @@ def agreement_terminate(
 def _close_agreement(
     agreement: Agreement, status: str, last_day: datetime.date, expected_version: int | None
 ) -> Agreement:
-    _check_agreement_transition(agreement, status)
     claim_version(agreement, expected_version)
+    _check_agreement_transition(agreement, status)
     later = agreement.participations.filter(assignment__date__gt=last_day).exclude(
         assignment__status=AssignmentStatus.CANCELLED
     )
@@ -89,7 +146,7 @@ def _close_agreement(
         )
     agreement.status = status
     agreement.valid_until = last_day
-    agreement.full_clean()
+    _clean(agreement)
     agreement.save()
     return agreement
 

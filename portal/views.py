@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.models import AssignmentStatus
+from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
 from kokemus.lists import paginate
 from kokemus.pdf import pdf_response, render_pdf
@@ -124,8 +125,7 @@ def agreement_list(request):
 def agreement_pdf(request, pk: int):
     expert = selectors.expert_for_user(request.user)
     agreement = get_object_or_404(selectors.agreements_for_expert(expert), pk=pk)
-    pdf = render_pdf("portal/agreement_pdf.html", {"agreement": agreement, "expert": expert})
-    return pdf_response(pdf, f"sopimus-{agreement.number}.pdf")
+    return agreement_pdf_response(agreement)
 
 
 @role_required(Role.EXPERT)

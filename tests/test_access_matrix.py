@@ -21,6 +21,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
+from agreements.models import AgreementStatus
 from kokemus.access import has_role
 from portal.services import calendar_token_regenerate
 from tests.factories import (
@@ -78,6 +79,15 @@ MATRIX: dict[str, Row] = {
     "set_language":                  Row("302   302 302 302 302 302", "post"),
     "two_factor_setup":              Row("login 403 403 403 200 200", "get"),
     "two_factor_verify":             Row("login 302 302 302 302 302", "get"),  # no device: home
+    # --- agreements (coord-c) ---
+    "agreements:agreement_create":   Row("login 403 403 403 200 200", "get", expert_pk="alice.pk"),
+    "agreements:agreement_detail":   Row("login 403 403 403 200 200", "get", pk="agreement.pk"),
+    "agreements:agreement_end":      Row("login 403 403 403 200 200", "get", pk="agreement.pk"),
+    "agreements:agreement_list":     Row("login 403 403 403 200 200", "get"),
+    "agreements:agreement_pdf":      Row("login 403 403 403 200 200", "get", pk="agreement.pk"),
+    "agreements:agreement_sign":     Row("login 403 403 403 200 200", "get", pk="draft.pk"),
+    "agreements:agreement_update":   Row("login 403 403 403 200 200", "get", pk="draft.pk"),
+    # --- end agreements (coord-c) ---
     "portal:my_page":                Row("login 200 200 403 403 403", "get"),
     "portal:assignment_detail":      Row("login 200 404 403 403 403", "get", pk="assignment.pk"),
     "portal:assignment_report_done": Row("login 302 404 403 403 403", "post", pk="assignment.pk"),
@@ -128,6 +138,7 @@ def world(expert_alice, expert_bob):
     """Objects owned by Alice; Bob is a stranger to them."""
     alice = expert_alice.expert
     agreement = AgreementFactory(expert=alice)
+    draft = AgreementFactory(expert=alice, status=AgreementStatus.DRAFT, signed_on=None)
     participation = ParticipationFactory(
         agreement=agreement, assignment=AssignmentFactory(date=datetime.date(2025, 3, 10))
     )
@@ -137,6 +148,7 @@ def world(expert_alice, expert_bob):
         session=AttendanceFactory(membership=membership, session__group=membership.group).session,
         alice=alice,
         agreement=agreement,
+        draft=draft,
         assignment=participation.assignment,
         consent=ExpertExperienceFactory(consent__expert=alice).consent,
         token=calendar_token_regenerate(expert=alice),

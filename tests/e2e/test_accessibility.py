@@ -16,6 +16,7 @@ PAGES = [
     (None, "/saavutettavuus/"),
     (Role.COORDINATOR, "/"),
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
+    (Role.COORDINATOR, "/sopimukset/"),
     (Role.EVALUATION, "/"),
     (Role.EXPERT, "/"),
     # coord-b: assignments and supervision

@@ -1,0 +1,87 @@
+"""Forms of the coordinator's agreement pages. The rules live in agreements.services; the
+forms collect input, carry the version they were opened with, and place the services'
+messages on the fields they name."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, AgreementStatus
+from agreements.services import DRAFT_FIELDS
+from registry.models import ServiceArea
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the page was opened with (optimistic lock, kokemus.concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's refusal on the field it names, or above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            target = field if field in self.fields else None
+            self.add_error(None if field == NON_FIELD_ERRORS else target, errors)
+
+
+class AgreementForm(forms.ModelForm, VersionedForm):
+    class Meta:
+        model = Agreement
+        fields = DRAFT_FIELDS
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
+            "duties": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        localized_fields = ("hourly_fee", "assignment_fee", "travel_compensation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = ServiceArea.objects.filter(
+            parent__isnull=True, is_active=True
+        )
+        if self.instance.pk is None:
+            del self.fields["version"]  # nothing to lock before the agreement exists
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def _post_clean(self):
+        """Leave the model's validation to the service (one place, one set of messages)."""
+
+
+class AgreementSignForm(VersionedForm):
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+
+    def clean_signed_on(self):
+        signed_on = self.cleaned_data["signed_on"]
+        # Stricter than the import, which takes history as it was kept (SPEC).
+        if signed_on > timezone.localdate():
+            raise ValidationError(_("The signing date cannot be in the future."))
+        return signed_on
+
+
+class AgreementEndForm(VersionedForm):
+    outcome = forms.ChoiceField(
+        label=_("How the agreement ends"),
+        choices=[
+            (AgreementStatus.ENDED, _("Ended (the term ran out or by mutual consent)")),
+            (AgreementStatus.TERMINATED, _("Terminated (before the end of its term)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    valid_until = forms.DateField(
+        label=_("Last day of validity"),
+        widget=DateInput(),
+        help_text=_("The agreement covers assignments up to and including this day."),
+    )
