@@ -55,7 +55,7 @@ def test_dashboard_lists_upcoming_expiring_drafts_and_experts_without_supervisio
     AssignmentFactory(title="Peruttu raati", date=days(3), status=AssignmentStatus.CANCELLED)
     expiring = AgreementFactory(number="TS-PAATTYY", valid_from=days(-300), valid_until=days(30))
     AgreementFactory(number="TS-MYOHEMMIN", valid_from=days(-300), valid_until=days(31))
-    AgreementFactory(number="TS-LUONNOS", status=AgreementStatus.DRAFT, signed_on=None)
+    draft = AgreementFactory(number="TS-LUONNOS", status=AgreementStatus.DRAFT, signed_on=None)
     worked = ParticipationFactory(
         assignment=AssignmentFactory(date=days(-10)),
         expert=ExpertFactory(first_name="Ilona", last_name="Ilmanohjausta"),
@@ -64,9 +64,9 @@ def test_dashboard_lists_upcoming_expiring_drafts_and_experts_without_supervisio
     page = client.get(reverse("home"), **EN).content.decode()
     assert "Tuleva raati" in page and "Peruttu raati" not in page
     assert reverse("assignments:assignment_detail", args=[upcoming.assignment_id]) in page
-    assert f"TS-PAATTYY – {expiring.expert.full_name}" in page
+    assert f"TS-PAATTYY</a> – {expiring.expert.full_name}" in page
     assert "TS-MYOHEMMIN" not in page
-    assert "TS-LUONNOS" in page
+    assert reverse("agreements:agreement_detail", args=[draft.pk]) in page
     assert worked.expert.full_name in page
 
 
