@@ -89,6 +89,18 @@ MATRIX: dict[str, Row] = {
     "portal:calendar_feed":          Row("200   200 200 200 200 200", "get", token="token.token"),
     "portal:calendar_revoke":        Row("login 403 403 403 302 302", "post", expert_pk="alice.pk"),
     "portal:invite":                 Row("login 403 403 403 200 200", "get", expert_pk="guest.pk"),
+    # --- registry: the coordinator's expert pages (coord-a) ---
+    "registry:expert_anonymise":     Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_consent":       Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_consent_withdraw": Row("login 403 403 403 302 302", "post", pk="alice.pk"),
+    "registry:expert_create":        Row("login 403 403 403 200 200", "get"),
+    "registry:expert_data_json":     Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_data_pdf":      Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_detail":        Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_list":          Row("login 403 403 403 200 200", "get"),
+    "registry:expert_trail":         Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_update":        Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    # --- end registry ---
 }
 # fmt: on
 
