@@ -15,6 +15,8 @@ PAGES = [
     (None, "/kirjaudu/"),
     (Role.COORDINATOR, "/"),
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
+    (Role.COORDINATOR, "/kokemustoimijat/"),  # coord-a: expert list
+    (Role.COORDINATOR, "/kokemustoimijat/uusi/"),  # coord-a: expert form
     (Role.EVALUATION, "/"),
     (Role.EXPERT, "/"),
 ]
