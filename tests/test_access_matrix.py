@@ -118,6 +118,18 @@ MATRIX: dict[str, Row] = {
     "supervision:session_create":    Row("login 403 403 403 200 200", "get", group_pk="group.pk"),
     "supervision:session_update":    Row("login 403 403 403 200 200", "get", pk="session.pk"),
     # --- end coord-b ---
+    # --- registry: the coordinator's expert pages (coord-a) ---
+    "registry:expert_anonymise":     Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_consent":       Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_consent_withdraw": Row("login 403 403 403 302 302", "post", pk="alice.pk"),
+    "registry:expert_create":        Row("login 403 403 403 200 200", "get"),
+    "registry:expert_data_json":     Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_data_pdf":      Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_detail":        Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_list":          Row("login 403 403 403 200 200", "get"),
+    "registry:expert_trail":         Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_update":        Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    # --- end registry ---
 }
 # fmt: on
 

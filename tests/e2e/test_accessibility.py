@@ -17,6 +17,8 @@ PAGES = [
     (Role.COORDINATOR, "/"),
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
     (Role.COORDINATOR, "/sopimukset/"),
+    (Role.COORDINATOR, "/kokemustoimijat/"),  # coord-a: expert list
+    (Role.COORDINATOR, "/kokemustoimijat/uusi/"),  # coord-a: expert form
     (Role.EVALUATION, "/"),
     (Role.EXPERT, "/"),
     # coord-b: assignments and supervision

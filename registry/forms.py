@@ -1,0 +1,75 @@
+"""Forms of the register. They collect and clean input; the rules live in registry.services."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import ExperienceArea, Expert
+from registry.services import EXPERT_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ExpertForm(forms.ModelForm):
+    """Create or edit an expert's register data (the login is made by the invitation)."""
+
+    class Meta:
+        model = Expert
+        fields = EXPERT_FIELDS
+        widgets = {
+            "training_completed_on": DateInput(),
+            "availability": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("training_completed_on") and not cleaned.get("trained"):
+            # Said at the field, not only as the database constraint's general message.
+            self.add_error(
+                "trained",
+                _("A training completion date needs the expert to be marked as trained."),
+            )
+        return cleaned
+
+
+class AreasField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=ExperienceArea.objects.all(),
+            label=_("Experience areas"),
+            required=False,
+            **kwargs,
+        )
+
+
+class ConsentForm(forms.Form):
+    """Record a new consent with the experience areas it allows."""
+
+    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput())
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the experience areas are used for, as told to the expert."),
+    )
+    areas = AreasField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_on"].initial = timezone.localdate()
+
+
+class ConsentAreasForm(forms.Form):
+    """Change the experience areas under the valid consent."""
+
+    areas = AreasField()

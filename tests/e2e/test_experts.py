@@ -1,0 +1,59 @@
+"""A coordinator registers an expert, finds them by search and opens their page."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from kokemus.access import Role
+from registry.models import Expert
+from tests.e2e.axe import serious_violations
+from tests.factories import ExpertFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in_as_coordinator(page):
+    # A transactional test before this one may have flushed the role groups of the migrations.
+    Group.objects.get_or_create(name=Role.COORDINATOR)
+    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
+    page.goto("/kirjaudu/")
+    page.get_by_label("Username").fill("koordinaattori")
+    page.get_by_label("Password").fill("salasana-testiin-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
+def test_coordinator_registers_finds_and_opens_an_expert(page_en):
+    page = page_en
+    ExpertFactory(first_name="Toinen", last_name="Henkilö")
+    _log_in_as_coordinator(page)
+
+    page.get_by_role("link", name="Experts", exact=True).click()
+    page.get_by_role("link", name="Register an expert").click()
+    page.get_by_role("button", name="Save").click()  # empty: refused, with a summary
+    page.get_by_role("alert").get_by_role(
+        "link", name="First name: This field is required."
+    ).wait_for()
+    page.get_by_label("First name").fill("Ilona")
+    page.get_by_label("Last name").fill("Kokemus")
+    page.get_by_label("E-mail").fill("ilona@example.fi")
+    page.get_by_label("Municipality").fill("Kokkola")
+    page.get_by_label("Kind").select_option("guide")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Ilona Kokemus was added to the register.").wait_for()
+    expert = Expert.objects.get(last_name="Kokemus")
+    assert (expert.email, expert.kind) == ("ilona@example.fi", "guide")
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Experts", exact=True).first.click()
+    page.get_by_label("Search by name or e-mail").fill("ilona")
+    page.get_by_role("button", name="Search").click()
+    table = page.locator("#expert-table")
+    table.get_by_role("link", name="Ilona Kokemus").wait_for()
+    assert table.get_by_role("link", name="Toinen Henkilö").count() == 0
+    assert "q=ilona" in page.url  # the search can be bookmarked
+    assert serious_violations(page) == []
+
+    table.get_by_role("link", name="Ilona Kokemus").click()
+    page.get_by_role("heading", name="Ilona Kokemus", level=1).wait_for()
+    page.get_by_role("link", name="ilona@example.fi").wait_for()
+    assert serious_violations(page) == []
