@@ -126,6 +126,5 @@ def export_data(directory: Path) -> dict[str, int]:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     return {
-        spec.name: write_csv(directory / spec.name, spec, rows())
-        for spec, rows in ROWS.items()
+        spec.name: write_csv(directory / spec.name, spec, rows()) for spec, rows in ROWS.items()
     }

@@ -188,6 +188,8 @@ class _ImportRun:
         self.broken: dict[str, set[str]] = defaultdict(set)  # keys of rows with cell errors
         self.planned: dict[str, _Planned] = {}
         self.unreadable = False  # a file or a header is wrong: its rows cannot be trusted
+        # experts whose agreement rows are wrong: their cover is not judged until fixed
+        self.experts_with_bad_agreements: set[str] = set()
 
     # reading -------------------------------------------------------------------------------
 
@@ -456,7 +458,10 @@ class _ImportRun:
             division = self._division(spec, record, values["division_code"])
             if division is not None:
                 changed = _set_relation(obj, "division", division) or changed
+            errors_before = len(self.errors.items)
             self._check_agreement(spec, record, obj)
+            if len(self.errors.items) > errors_before:
+                self.experts_with_bad_agreements.add(values["expert_external_id"])
             after = (obj.expert_id, obj.status, obj.valid_from, obj.valid_until)
             if obj.pk is not None and before != after:
                 self.cover_changed[obj.pk] = (obj, record)
@@ -619,7 +624,10 @@ class _ImportRun:
                 (a for a in reversed(by_expert.get(id(expert), [])) if a.covers(day)), None
             )
             if agreement is None:
-                if not self.broken[formats.AGREEMENTS.name]:  # else that row may be the one
+                if not (
+                    self.broken[formats.AGREEMENTS.name]  # one of those rows may be its
+                    or external_id in self.experts_with_bad_agreements
+                ):
                     self._error(
                         spec,
                         record,

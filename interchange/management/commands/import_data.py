@@ -31,9 +31,7 @@ class Command(BaseCommand):
             for issue in result.errors:
                 self.stderr.write(format_issue(issue))
             more = " (and more)" if result.more_errors else ""
-            raise CommandError(
-                f"Nothing was imported: {len(result.errors)} errors{more}."
-            )
+            raise CommandError(f"Nothing was imported: {len(result.errors)} errors{more}.")
         if result.applied:
             self.stdout.write(self.style.SUCCESS("Imported."))
         else:
