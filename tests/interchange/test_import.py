@@ -581,8 +581,7 @@ def test_one_workbook_with_native_dates_and_numbers():
     refused = import_data([("kokemus.xlsx", workbook)], dry_run=False)
     assert _places(refused) == [("assignments.csv", 4, "hours")]
 
-    fixed = workbook.replace(b"", b"")  # same bytes; fix the row by dropping it instead
-    result = import_data([("kokemus.xlsx", _drop_last_row(fixed))], dry_run=False)
+    result = import_data([("kokemus.xlsx", _drop_last_row(workbook))], dry_run=False)
     assert result.ok, result.errors
     assert Expert.objects.get(external_id="E1").phone == "40123"
     assert Agreement.objects.get(number="A1").hourly_fee == Decimal("25.50")
