@@ -15,6 +15,7 @@ PAGES = [
     (None, "/kirjaudu/"),
     (Role.COORDINATOR, "/"),
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
+    (Role.COORDINATOR, "/tuonti/"),
     (Role.EVALUATION, "/"),
     (Role.EXPERT, "/"),
 ]
