@@ -134,9 +134,11 @@ def boolean(value: Any) -> bool:
 
 
 def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
+    allowed = frozenset(choices.values)
+
     def parse(value: Any) -> str:
         value = as_text(value).lower()
-        if value and value not in choices.values:
+        if value and value not in allowed:
             raise CellError(
                 _("Unknown value %(value)s. Use one of: %(allowed)s.")
                 % {"value": value, "allowed": ", ".join(choices.values)}
