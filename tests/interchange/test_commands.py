@@ -96,7 +96,9 @@ def test_round_trip_export_import_into_an_empty_database_gives_the_same_files_an
     # and rows entered in Kokemus, without external ids
     typed_in = ExpertFactory(external_id=None, first_name="Kirjattu")
     ParticipationFactory(
-        agreement=AgreementFactory(expert=typed_in, hourly_fee=Decimal("31.25")),
+        agreement=AgreementFactory(
+            number="TS-KIRJATTU", expert=typed_in, hourly_fee=Decimal("31.25")
+        ),
         assignment=AssignmentFactory(external_id=None, hours=Decimal("1.75")),
     )
     figures, agreements = _monthly_figures(), _new_agreements()
