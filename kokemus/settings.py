@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "supervision",
     "reporting",
     "portal",
+    "interchange",
 ]
 
 MIDDLEWARE = [

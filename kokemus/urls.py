@@ -46,5 +46,6 @@ urlpatterns = [
     path("tyonohjaus/", include("supervision.urls")),
     path("raportit/", include("reporting.urls")),
     path("oma/", include("portal.urls")),
+    path("tuonti/", include("interchange.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -130,6 +130,9 @@ MATRIX: dict[str, Row] = {
     "registry:expert_trail":         Row("login 403 403 403 200 200", "get", pk="alice.pk"),
     "registry:expert_update":        Row("login 403 403 403 200 200", "get", pk="alice.pk"),
     # --- end registry ---
+    # interchange: import from spreadsheets (coordinators)
+    "interchange:confirm":           Row("login 403 403 403 302 302", "post"),
+    "interchange:upload":            Row("login 403 403 403 200 200", "get"),
 }
 # fmt: on
 

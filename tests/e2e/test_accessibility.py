@@ -19,6 +19,7 @@ PAGES = [
     (Role.COORDINATOR, "/sopimukset/"),
     (Role.COORDINATOR, "/kokemustoimijat/"),  # coord-a: expert list
     (Role.COORDINATOR, "/kokemustoimijat/uusi/"),  # coord-a: expert form
+    (Role.COORDINATOR, "/tuonti/"),
     (Role.EVALUATION, "/"),
     (Role.EXPERT, "/"),
     # coord-b: assignments and supervision

@@ -1,0 +1,130 @@
+"""The export: the same five files the import reads (SPEC "Interchange format").
+
+UTF-8 with a BOM and semicolons, as Finnish Excel opens them; dates as YYYY-MM-DD and
+decimals with a point, so that any program reads them the same way. Rows come in creation
+order, so that an export of an imported database repeats the imported files.
+"""
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from agreements.models import Agreement, Assignment, Participation
+from interchange import formats
+from interchange.formats import ID_SEPARATOR, FileSpec
+from interchange.keys import export_key
+from registry.models import AssignmentType, Expert, ServiceArea
+
+DELIMITER = ";"
+CHUNK = 2000
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)  # dates are ISO, decimals keep their places
+
+
+def _service_area_rows() -> Iterator[list]:
+    areas = ServiceArea.objects.select_related("parent").order_by("pk")
+    # divisions first, so the file reads top-down (the import takes any order)
+    for area in sorted(areas, key=lambda a: a.parent_id is not None):
+        yield [area.code, area.name, area.parent.code if area.parent else ""]
+
+
+def _assignment_type_rows() -> Iterator[list]:
+    for assignment_type in AssignmentType.objects.order_by("pk"):
+        yield [assignment_type.code, assignment_type.name]
+
+
+def _expert_rows() -> Iterator[list]:
+    for expert in Expert.objects.order_by("pk").iterator(chunk_size=CHUNK):
+        yield [
+            export_key(expert),
+            expert.first_name,
+            expert.last_name,
+            expert.email,
+            expert.phone,
+            expert.municipality,
+            expert.kind,
+            expert.trained,
+            expert.training_completed_on,
+        ]
+
+
+def _agreement_rows() -> Iterator[list]:
+    agreements = Agreement.objects.select_related("expert", "division").order_by("pk")
+    for agreement in agreements.iterator(chunk_size=CHUNK):
+        yield [
+            agreement.number,
+            export_key(agreement.expert),
+            agreement.division.code,
+            agreement.signed_on,
+            agreement.valid_from,
+            agreement.valid_until,
+            agreement.hourly_fee,
+            agreement.status,
+        ]
+
+
+def _assignment_rows() -> Iterator[list]:
+    assignments = Assignment.objects.select_related("type", "service_area").order_by("pk")
+    batch = []
+    for assignment in assignments.iterator(chunk_size=CHUNK):
+        batch.append(assignment)
+        if len(batch) == CHUNK:
+            yield from _assignment_batch(batch)
+            batch = []
+    yield from _assignment_batch(batch)
+
+
+def _assignment_batch(assignments: list[Assignment]) -> Iterator[list]:
+    experts = defaultdict(list)
+    participations = Participation.objects.filter(assignment__in=assignments).select_related(
+        "expert"
+    )
+    for participation in participations:
+        experts[participation.assignment_id].append(export_key(participation.expert))
+    for assignment in assignments:
+        yield [
+            export_key(assignment),
+            assignment.type.code,
+            assignment.service_area.code,
+            assignment.date,
+            assignment.hours,
+            assignment.status,
+            ID_SEPARATOR.join(sorted(experts[assignment.pk])),
+            assignment.title,
+        ]
+
+
+ROWS = {
+    formats.SERVICE_AREAS: _service_area_rows,
+    formats.ASSIGNMENT_TYPES: _assignment_type_rows,
+    formats.EXPERTS: _expert_rows,
+    formats.AGREEMENTS: _agreement_rows,
+    formats.ASSIGNMENTS: _assignment_rows,
+}
+
+
+def write_csv(path: Path, spec: FileSpec, rows: Iterable[list]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file, delimiter=DELIMITER)
+        writer.writerow(spec.column_names)
+        for row in rows:
+            writer.writerow([_cell(value) for value in row])
+            count += 1
+    return count
+
+
+def export_data(directory: Path) -> dict[str, int]:
+    """Write the five files into ``directory``; return the rows written per file."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    return {
+        spec.name: write_csv(directory / spec.name, spec, rows()) for spec, rows in ROWS.items()
+    }

@@ -1,0 +1,249 @@
+"""The interchange files of the SPEC: their columns and how each cell is read.
+
+A parser takes a cell as a reader gives it (text from CSV; text, number, date or boolean from
+XLSX) and returns the value or raises ``CellError`` with a message a coordinator understands.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import TextChoices
+from django.utils.translation import gettext as _
+
+from agreements.models import AgreementStatus, AssignmentStatus
+from registry.models import ExpertKind, code_validator
+
+ID_SEPARATOR = "|"
+TRUE_WORDS = {"yes", "kyllä", "kylla", "ja", "1", "true", "x"}
+FALSE_WORDS = {"no", "ei", "nej", "0", "false", ""}
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+# Excel in Finnish writes a space (often a no-break space) between thousands.
+THOUSANDS_SPACES = str.maketrans("", "", " \u00a0\u202f")
+
+
+class CellError(Exception):
+    pass
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a number typed into a text column, e.g. a phone number
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def text(max_length: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        value = as_text(value)
+        if len(value) > max_length:
+            raise CellError(
+                _("The text is too long: at most %(max)s characters, this has %(count)s.")
+                % {"max": max_length, "count": len(value)}
+            )
+        return value
+
+    return parse
+
+
+def code(value: Any) -> str:
+    value = text(50)(value)
+    try:
+        code_validator(value)
+    except ValidationError as error:
+        raise CellError(" ".join(error.messages)) from error
+    return value
+
+
+def email(value: Any) -> str:
+    value = text(254)(value)
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError as error:
+            raise CellError(" ".join(error.messages)) from error
+    return value
+
+
+def date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    value = as_text(value)
+    if not value:
+        return None
+    if match := ISO_DATE.match(value):
+        year, month, day = match.groups()
+    elif match := FINNISH_DATE.match(value):
+        day, month, year = match.groups()
+    else:
+        raise CellError(_("Write the date as D.M.YYYY or YYYY-MM-DD."))
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError as error:
+        raise CellError(_("There is no such date.")) from error
+
+
+def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
+    def parse(value: Any) -> Decimal | None:
+        if isinstance(value, bool):
+            raise CellError(_("Write a number, for example 2,5."))
+        if isinstance(value, int | float | Decimal):
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        else:
+            value = as_text(value).translate(THOUSANDS_SPACES).replace(",", ".")
+            if not value:
+                return None
+            try:
+                number = Decimal(value)
+            except InvalidOperation as error:
+                raise CellError(_("Write a number, for example 2,5.")) from error
+        if not number.is_finite():
+            raise CellError(_("Write a number, for example 2,5."))
+        rounded = number.quantize(Decimal(1).scaleb(-places))
+        if rounded != number:
+            raise CellError(_("Use at most %(places)s decimal places.") % {"places": places})
+        if abs(rounded) >= Decimal(10) ** (max_digits - places):
+            raise CellError(_("The number is too large."))
+        return rounded
+
+    return parse
+
+
+def boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = as_text(value).lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(_("Write yes or no (kyllä or ei, 1 or 0)."))
+
+
+def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
+    allowed = frozenset(choices.values)
+
+    def parse(value: Any) -> str:
+        value = as_text(value).lower()
+        if value and value not in allowed:
+            raise CellError(
+                _("Unknown value %(value)s. Use one of: %(allowed)s.")
+                % {"value": value, "allowed": ", ".join(choices.values)}
+            )
+        return value
+
+    return parse
+
+
+def id_list(value: Any) -> list[str]:
+    ids = [part.strip() for part in as_text(value).split(ID_SEPARATOR) if part.strip()]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CellError(_("Listed more than once: %(ids)s.") % {"ids": ", ".join(duplicates)})
+    return ids
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[Any], Any]
+    required: bool = False  # the header must have it and every row a value
+    default: Any = None  # an empty optional cell means this
+
+    def read(self, raw: Any) -> Any:
+        value = self.parse(raw)
+        if value in (None, "", []):
+            if self.required:
+                raise CellError(_("A value is required."))
+            return self.default if value is None else value
+        return value
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    key: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+SERVICE_AREAS = FileSpec(
+    "service_areas.csv",
+    "code",
+    (
+        Column("code", code, required=True),
+        Column("name", text(200), required=True),
+        Column("parent_code", text(50), default=""),
+    ),
+)
+ASSIGNMENT_TYPES = FileSpec(
+    "assignment_types.csv",
+    "code",
+    (Column("code", code, required=True), Column("name", text(200), required=True)),
+)
+EXPERTS = FileSpec(
+    "experts.csv",
+    "external_id",
+    (
+        Column("external_id", text(50), required=True),
+        Column("first_name", text(100), required=True),
+        Column("last_name", text(100), required=True),
+        Column("email", email, default=""),
+        Column("phone", text(40), default=""),
+        Column("municipality", text(100), default=""),
+        Column("kind", choice(ExpertKind), default=ExpertKind.EXPERT),
+        Column("trained", boolean, default=False),
+        Column("training_completed_on", date),
+    ),
+)
+AGREEMENTS = FileSpec(
+    "agreements.csv",
+    "number",
+    (
+        Column("number", text(50), required=True),
+        Column("expert_external_id", text(50), required=True),
+        Column("division_code", text(50), required=True),
+        Column("signed_on", date),
+        Column("valid_from", date, required=True),
+        Column("valid_until", date),
+        Column("hourly_fee", decimal(8, 2), default=Decimal("0.00")),
+        Column("status", choice(AgreementStatus), required=True),
+    ),
+)
+ASSIGNMENTS = FileSpec(
+    "assignments.csv",
+    "external_id",
+    (
+        Column("external_id", text(50), required=True),
+        Column("type_code", text(50), required=True),
+        Column("service_area_code", text(50), required=True),
+        Column("date", date, required=True),
+        Column("hours", decimal(5, 2), required=True),
+        Column("status", choice(AssignmentStatus), required=True),
+        Column("expert_external_ids", id_list, required=True),
+        Column("title", text(200), required=True),
+    ),
+)
+
+# In the order they are imported: each file may refer to the ones before it.
+FILES = (SERVICE_AREAS, ASSIGNMENT_TYPES, EXPERTS, AGREEMENTS, ASSIGNMENTS)
+FILES_BY_NAME = {spec.name: spec for spec in FILES}

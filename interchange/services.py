@@ -1,0 +1,842 @@
+"""Import of the interchange files (SPEC "Interchange format"): all or nothing, idempotent, bulk.
+
+``import_data`` reads the files, checks every row against the SPEC's rules on the state the
+database would have afterwards, and only if nothing is wrong writes everything in one
+transaction with bulk statements. The lookups are loaded once, in chunks, never per row.
+"""
+
+import datetime
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, Model
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from agreements.models import (
+    MAX_HOURS_A_DAY,
+    Agreement,
+    AgreementStatus,
+    Assignment,
+    Participation,
+)
+from interchange import formats, keys
+from interchange.formats import CellError, FileSpec
+from interchange.readers import ReadError, Table, read_csv, read_xlsx
+from registry.models import AssignmentType, Expert, ServiceArea
+
+MAX_ERRORS = 200
+LOOKUP_CHUNK = 500  # ids per "IN (...)" lookup, within every database's parameter limit
+WRITE_BATCH = 1000
+IMPORT_LOCK_KEY = 4_711_007  # PostgreSQL advisory lock: one import at a time
+
+
+@dataclass
+class ImportIssue:
+    file: str
+    line: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class FileCounts:
+    create: int = 0
+    update: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportResult:
+    counts: dict[str, FileCounts] = field(default_factory=dict)
+    errors: list[ImportIssue] = field(default_factory=list)
+    more_errors: bool = False  # the list stopped at MAX_ERRORS
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def files_from_path(path: Path) -> list[tuple[str, bytes]]:
+    """The CSV files of a folder, or one workbook, as (name, content) pairs."""
+    path = Path(path)
+    if path.is_dir():
+        return [(p.name, p.read_bytes()) for p in sorted(path.iterdir()) if p.is_file()]
+    return [(path.name, path.read_bytes())]
+
+
+def import_data(files: Iterable[tuple[str, bytes]], *, dry_run: bool, by=None) -> ImportResult:
+    """Check ``files`` and, unless ``dry_run`` or anything is wrong, write them all."""
+    run = _ImportRun(by=by)
+    run.read(files)
+    if dry_run:
+        run.plan()
+        return run.result()
+    with transaction.atomic():
+        _lock_imports()  # a second import waits here and then sees this one's rows
+        run.plan()
+        if run.errors.items:
+            return run.result()
+        run.apply()
+    result = run.result()
+    result.applied = True
+    return result
+
+
+def _lock_imports() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        elif connection.vendor == "sqlite":
+            # A write statement takes SQLite's write lock now rather than at the first insert.
+            cursor.execute("UPDATE django_migrations SET app = app WHERE 0 = 1")
+
+
+def _chunks(items: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _load_by_keys(model: type[Model], key_field: str, wanted: Iterable[str]) -> dict[str, Any]:
+    """Existing rows by key, in chunked lookups; fallback keys of the export find theirs."""
+    wanted = sorted(set(wanted))
+    found = {}
+    for chunk in _chunks(wanted):
+        for obj in model.objects.filter(**{f"{key_field}__in": chunk}):
+            found[getattr(obj, key_field)] = obj
+    label = model._meta.label_lower
+    by_pk = {
+        pk: key
+        for key in wanted
+        if key not in found and (pk := keys.pk_from_fallback_key(label, key)) is not None
+    }
+    for chunk in _chunks(list(by_pk)):
+        for obj in model.objects.filter(pk__in=chunk, **{f"{key_field}__isnull": True}):
+            found[by_pk[obj.pk]] = obj
+    return found
+
+
+def _set_fields(obj: Model, values: dict[str, Any]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _set_relation(obj: Model, name: str, target: Model | None) -> bool:
+    current = getattr(obj, f"{name}_id")
+    target_pk = None if target is None else target.pk
+    changed = current != target_pk or (target is not None and target_pk is None)
+    if changed:
+        setattr(obj, name, target)
+    return changed
+
+
+def _constraint_message(model: type[Model], name: str) -> str:
+    """The message of a named model constraint, so that the import and forms agree."""
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    return str(constraint.violation_error_message)
+
+
+def _short_date(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
+    """INSERT many rows with one prepared statement; far cheaper than building model
+    instances for 100k rows. Each row gives every column by attname."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    adapt = [_adapter(f) for f in fields]
+    batch = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(tuple(a(row[f.attname]) for a, f in zip(adapt, fields, strict=True)))
+            if len(batch) == WRITE_BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _adapter(field):
+    """The backend's conversion for dates, datetimes and decimals; others pass as they are."""
+    ops = connection.ops
+    kind = field.get_internal_type()
+    if kind == "DateField":
+        return functools.lru_cache(maxsize=4096)(ops.adapt_datefield_value)  # dates repeat
+    if kind == "DateTimeField":
+        return functools.lru_cache(maxsize=16)(ops.adapt_datetimefield_value)  # one "now"
+    if kind == "DecimalField":
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return lambda value: value
+
+
+class _NewAssignment:
+    """An assignment to create: plain attributes, none of a model's machinery."""
+
+    __slots__ = ("external_id", "title", "type", "service_area", "date", "hours", "status")
+    __slots__ += ("created_by", "pk")
+    end_date = None
+    days = 1
+
+    def __init__(self, values: dict[str, Any], assignment_type, service_area, created_by):
+        self.pk = None
+        self.external_id = values["external_id"]
+        self.title = values["title"]
+        self.date = values["date"]
+        self.hours = values["hours"]
+        self.status = values["status"]
+        self.type = assignment_type
+        self.service_area = service_area
+        self.created_by = created_by
+
+
+class _Errors:
+    def __init__(self):
+        self.items: list[ImportIssue] = []
+        self.more = False
+
+    def add(self, file: str, line: int | None, column: str, message: str) -> None:
+        if len(self.items) >= MAX_ERRORS:
+            self.more = True
+            return
+        self.items.append(ImportIssue(file, line, column, str(message)))
+
+
+@dataclass
+class _Record:
+    line: int
+    values: dict[str, Any]
+    obj: Any = None
+
+
+@dataclass
+class _Planned:
+    """What one file will write."""
+
+    create: list = field(default_factory=list)
+    update: list = field(default_factory=list)
+    unchanged: int = 0
+
+
+class _ImportRun:
+    def __init__(self, by=None):
+        self.by = by
+        self.errors = _Errors()
+        self.tables: dict[str, Table] = {}
+        self.records: dict[str, list[_Record]] = {}
+        self.columns: dict[str, set[str]] = {}
+        self.broken: dict[str, set[str]] = defaultdict(set)  # keys of rows with cell errors
+        self.planned: dict[str, _Planned] = {}
+        self.unreadable = False  # a file or a header is wrong: its rows cannot be trusted
+        # experts whose agreement rows are wrong: their cover is not judged until fixed
+        self.experts_with_bad_agreements: set[str] = set()
+
+    # reading -------------------------------------------------------------------------------
+
+    def read(self, files: Iterable[tuple[str, bytes]]) -> None:
+        for name, data in files:
+            name = Path(name).name  # never a client's path
+            try:
+                if name.lower().endswith(".xlsx"):
+                    tables = read_xlsx(data)
+                elif name.lower().endswith(".csv"):
+                    tables = [read_csv(name.lower(), data)]
+                else:
+                    self.errors.add(name, None, "", _("Give CSV files or one Excel workbook."))
+                    self.unreadable = True
+                    continue
+            except ReadError as error:
+                self.errors.add(name, None, "", str(error))
+                self.unreadable = True
+                continue
+            for table in tables:
+                self._accept(table)
+        if not self.tables and not self.errors.items:
+            self.errors.add("", None, "", _("No files to import."))
+
+    def _accept(self, table: Table) -> None:
+        self.unreadable = self.unreadable or table.name not in formats.FILES_BY_NAME
+        if table.name not in formats.FILES_BY_NAME:
+            self.errors.add(
+                table.name,
+                None,
+                "",
+                _("Unknown file. The files are: %(files)s.")
+                % {"files": ", ".join(formats.FILES_BY_NAME)},
+            )
+        elif table.name in self.tables:
+            self.unreadable = True
+            self.errors.add(table.name, None, "", _("The file is given twice."))
+        else:
+            self.tables[table.name] = table
+
+    def _parse(self, spec: FileSpec, table: Table) -> None:
+        errors_before = len(self.errors.items)
+        add = self.errors.add
+        if not table.header:
+            add(spec.name, 1, "", _("The file is empty: it has no header row."))
+            self.unreadable = True
+            return
+        seen = set()
+        for name in table.header:
+            if name in seen:
+                add(spec.name, table.header_line, name, _("The column appears twice."))
+            elif name not in spec.column_names:
+                add(
+                    spec.name,
+                    table.header_line,
+                    name,
+                    _("Unknown column. The columns of this file are: %(columns)s.")
+                    % {"columns": ", ".join(spec.column_names)},
+                )
+            seen.add(name)
+        missing = [c.name for c in spec.columns if c.required and c.name not in seen]
+        for name in missing:
+            add(spec.name, table.header_line, name, _("The column is missing."))
+        if len(self.errors.items) > errors_before or self.errors.more:
+            self.unreadable = True
+            return
+        for line, message in table.problems:
+            add(spec.name, line, "", message)
+        present = [column for column in spec.columns if column.name in seen]
+        self.columns[spec.name] = {column.name for column in present}
+        records, lines = [], {}
+        for row in table.rows:
+            values, bad = {}, False
+            for column in present:
+                try:
+                    values[column.name] = column.read(row.values.get(column.name))
+                except CellError as error:
+                    add(spec.name, row.line, column.name, str(error))
+                    bad = True
+            key = values.get(spec.key)
+            if bad:
+                if key:
+                    self.broken[spec.name].add(key)
+                continue
+            if key in lines:
+                add(
+                    spec.name,
+                    row.line,
+                    spec.key,
+                    _("%(key)s is already on line %(line)s.") % {"key": key, "line": lines[key]},
+                )
+                continue
+            lines[key] = row.line
+            records.append(_Record(row.line, values))
+        table.rows = []  # the parsed records are all that is kept
+        self.records[spec.name] = records
+
+    # planning ------------------------------------------------------------------------------
+
+    def plan(self) -> None:
+        for spec in formats.FILES:
+            if spec.name in self.tables:
+                self._parse(spec, self.tables[spec.name])
+        if self.unreadable:
+            return
+        self._plan_service_areas()
+        self._plan_assignment_types()
+        self._plan_experts()
+        self._plan_agreements()
+        self._plan_assignments()
+        self._check_agreement_changes_keep_cover()
+
+    def _error(self, spec: FileSpec, record: _Record, column: str, message: str) -> None:
+        self.errors.add(spec.name, record.line, column, message)
+
+    def _unknown(self, spec, record, column, message, key: str, source: FileSpec) -> None:
+        """Report a reference to a missing row, unless that row is in the file but broken."""
+        if key not in self.broken[source.name]:
+            self._error(spec, record, column, message)
+
+    def _file(self, spec: FileSpec) -> _Planned:
+        return self.planned.setdefault(spec.name, _Planned())
+
+    def _classify(self, spec: FileSpec, obj: Model, changed: bool) -> None:
+        planned = self._file(spec)
+        if obj.pk is None:
+            planned.create.append(obj)
+        elif changed:
+            planned.update.append(obj)
+        else:
+            planned.unchanged += 1
+
+    def _plan_service_areas(self) -> None:
+        spec = formats.SERVICE_AREAS
+        existing = list(ServiceArea.objects.all())
+        code_by_pk = {area.pk: area.code for area in existing}
+        self.areas = {area.code: area for area in existing}
+        # the parent code every area will have after the import
+        self.area_parent = {area.code: code_by_pk.get(area.parent_id, "") for area in existing}
+        records = self.records.get(spec.name, [])
+        has_parent_column = "parent_code" in self.columns.get(spec.name, ())
+        for record in records:
+            code = record.values["code"]
+            if has_parent_column or code not in self.area_parent:
+                self.area_parent[code] = record.values.get("parent_code", "")
+        divisions_with_services = set(self.area_parent.values()) - {""}
+        for record in records:
+            code = record.values["code"]
+            parent = self.area_parent[code]
+            if parent:
+                message = None
+                if parent == code:
+                    message = _constraint_message(ServiceArea, "service_area_not_own_parent")
+                elif parent not in self.area_parent:
+                    if parent in self.broken[spec.name]:
+                        continue
+                    message = _("Unknown service area %(code)s.") % {"code": parent}
+                elif self.area_parent[parent]:
+                    message = _("A service must sit directly under a division (two levels only).")
+                elif code in divisions_with_services:
+                    message = _("This division has services, so it cannot be moved under another.")
+                if message:
+                    self._error(spec, record, "parent_code", message)
+        self._check_agreement_divisions_stay(records)
+        for record in records:
+            code = record.values["code"]
+            obj = self.areas.get(code) or ServiceArea(code=code)
+            self.areas[code] = obj
+            record.obj = obj
+        for record in records:
+            obj = record.obj
+            changed = _set_fields(obj, {"name": record.values["name"]})
+            parent = self.areas.get(self.area_parent[obj.code] or None)
+            changed = _set_relation(obj, "parent", parent) or changed
+            self._classify(spec, obj, changed)
+
+    def _check_agreement_divisions_stay(self, records: list[_Record]) -> None:
+        """A division that agreements name cannot become a service."""
+        becoming = {
+            r.values["code"]: r
+            for r in records
+            if self.area_parent[r.values["code"]]
+            and r.values["code"] in self.areas
+            and self.areas[r.values["code"]].parent_id is None
+        }
+        if not becoming:
+            return
+        named = set(
+            Agreement.objects.filter(division__code__in=list(becoming)).values_list(
+                "division__code", flat=True
+            )
+        )
+        for code in sorted(named):
+            self._error(
+                formats.SERVICE_AREAS,
+                becoming[code],
+                "parent_code",
+                _("Agreements are made with this division, so it cannot become a service."),
+            )
+
+    def _plan_assignment_types(self) -> None:
+        spec = formats.ASSIGNMENT_TYPES
+        self.types = {t.code: t for t in AssignmentType.objects.all()}
+        for record in self.records.get(spec.name, []):
+            code = record.values["code"]
+            obj = self.types.get(code) or AssignmentType(code=code)
+            self.types[code] = obj
+            changed = _set_fields(obj, {"name": record.values["name"]})
+            self._classify(spec, obj, changed)
+
+    def _referenced_expert_ids(self) -> set[str]:
+        ids = {r.values["external_id"] for r in self.records.get(formats.EXPERTS.name, [])}
+        ids |= {
+            r.values["expert_external_id"] for r in self.records.get(formats.AGREEMENTS.name, [])
+        }
+        for record in self.records.get(formats.ASSIGNMENTS.name, []):
+            ids.update(record.values["expert_external_ids"])
+        return ids
+
+    def _plan_experts(self) -> None:
+        spec = formats.EXPERTS
+        self.experts = _load_by_keys(Expert, "external_id", self._referenced_expert_ids())
+        columns = self.columns.get(spec.name, set()) - {"external_id"}
+        training_message = _constraint_message(Expert, "expert_training_date_only_if_trained")
+        for record in self.records.get(spec.name, []):
+            key = record.values["external_id"]
+            obj = self.experts.get(key) or Expert(external_id=key)
+            self.experts[key] = obj
+            changed = _set_fields(obj, {name: record.values[name] for name in columns})
+            if obj.training_completed_on and not obj.trained:
+                self._error(spec, record, "training_completed_on", training_message)
+            self._classify(spec, obj, changed)
+
+    def _plan_agreements(self) -> None:
+        spec = formats.AGREEMENTS
+        records = self.records.get(spec.name, [])
+        self.agreements = _load_by_keys(Agreement, "number", [r.values["number"] for r in records])
+        self.agreement_lines = {}
+        self.agreement_expert = {}  # number -> the expert it will belong to
+        self.cover_changed: dict[int, tuple[Agreement, _Record]] = {}
+        columns = self.columns.get(spec.name, set()) - {
+            "number",
+            "expert_external_id",
+            "division_code",
+        }
+        for record in records:
+            values = record.values
+            obj = self.agreements.get(values["number"]) or Agreement(number=values["number"])
+            self.agreements[values["number"]] = obj
+            self.agreement_lines[values["number"]] = record.line
+            before = (obj.expert_id, obj.status, obj.valid_from, obj.valid_until)
+            changed = _set_fields(obj, {name: values[name] for name in columns})
+            expert = self.experts.get(values["expert_external_id"])
+            if expert is None:
+                self._unknown(
+                    spec,
+                    record,
+                    "expert_external_id",
+                    _("Unknown expert %(id)s.") % {"id": values["expert_external_id"]},
+                    values["expert_external_id"],
+                    formats.EXPERTS,
+                )
+            else:
+                changed = _set_relation(obj, "expert", expert) or changed
+                self.agreement_expert[values["number"]] = expert
+            division = self._division(spec, record, values["division_code"])
+            if division is not None:
+                changed = _set_relation(obj, "division", division) or changed
+            errors_before = len(self.errors.items)
+            self._check_agreement(spec, record, obj)
+            if len(self.errors.items) > errors_before:
+                self.experts_with_bad_agreements.add(values["expert_external_id"])
+            after = (obj.expert_id, obj.status, obj.valid_from, obj.valid_until)
+            if obj.pk is not None and before != after:
+                self.cover_changed[obj.pk] = (obj, record)
+            self._classify(spec, obj, changed)
+
+    def _division(self, spec, record, code: str) -> ServiceArea | None:
+        if code not in self.areas:
+            self._unknown(
+                spec,
+                record,
+                "division_code",
+                _("Unknown service area %(code)s.") % {"code": code},
+                code,
+                formats.SERVICE_AREAS,
+            )
+            return None
+        if self.area_parent.get(code):
+            self._error(
+                spec,
+                record,
+                "division_code",
+                _("%(code)s is a service, not a division: agreements are made with divisions.")
+                % {"code": code},
+            )
+            return None
+        return self.areas[code]
+
+    def _check_agreement(self, spec, record, obj: Agreement) -> None:
+        if obj.valid_until and obj.valid_until < obj.valid_from:
+            self._error(
+                spec,
+                record,
+                "valid_until",
+                _constraint_message(Agreement, "agreement_valid_until_not_before_valid_from"),
+            )
+        if obj.status != AgreementStatus.DRAFT and not obj.signed_on:
+            self._error(
+                spec,
+                record,
+                "signed_on",
+                _constraint_message(Agreement, "agreement_signed_has_signed_date"),
+            )
+        if obj.hourly_fee < 0:
+            self._error(
+                spec,
+                record,
+                "hourly_fee",
+                _constraint_message(Agreement, "agreement_fees_not_negative"),
+            )
+
+    def _agreements_by_expert(self) -> dict[int, list[Agreement]]:
+        """Every agreement of the referenced experts as it will be, keyed by id(expert)."""
+        by_expert = defaultdict(list)
+        expert_by_pk = {e.pk: e for e in self.experts.values() if e.pk is not None}
+        in_file = set(self.agreement_lines)
+        for chunk in _chunks(list(expert_by_pk)):
+            for agreement in Agreement.objects.filter(expert_id__in=chunk):
+                if agreement.number not in in_file:
+                    by_expert[id(expert_by_pk[agreement.expert_id])].append(agreement)
+        for number, expert in self.agreement_expert.items():
+            by_expert[id(expert)].append(self.agreements[number])
+        # the selector's order: the latest valid_from wins, then the latest created
+        order = {number: n for n, number in enumerate(self.agreement_lines)}
+        for agreements in by_expert.values():
+            agreements.sort(
+                key=lambda a: (a.valid_from, a.pk is None, a.pk or order.get(a.number, 0))
+            )
+        return by_expert
+
+    def _plan_assignments(self) -> None:
+        spec = formats.ASSIGNMENTS
+        records = self.records.get(spec.name, [])
+        self.assignments = _load_by_keys(
+            Assignment, "external_id", [r.values["external_id"] for r in records]
+        )
+        self.participations = defaultdict(dict)  # assignment pk -> expert pk -> (pk, agreement)
+        existing_pks = [a.pk for a in self.assignments.values()]
+        for chunk in _chunks(existing_pks):
+            rows = Participation.objects.filter(assignment_id__in=chunk).values_list(
+                "pk", "assignment_id", "expert_id", "agreement_id"
+            )
+            for pk, assignment_id, expert_id, agreement_id in rows:
+                self.participations[assignment_id][expert_id] = (pk, agreement_id)
+        self.wanted_participations = []  # (assignment, [(expert, agreement)])
+        if not records:
+            return
+        by_expert = self._agreements_by_expert()
+        columns = self.columns.get(spec.name, set()) & {"date", "hours", "status", "title"}
+        for record in records:
+            values = record.values
+            assignment_type = self._code(spec, record, "type_code", self.types)
+            area = self._code(spec, record, "service_area_code", self.areas)
+            obj = self.assignments.get(values["external_id"])
+            if obj is None:
+                obj = _NewAssignment(values, assignment_type, area, self.by)
+                changed = True
+            else:
+                changed = _set_fields(obj, {name: values[name] for name in columns})
+                if assignment_type is not None:
+                    changed = _set_relation(obj, "type", assignment_type) or changed
+                if area is not None:
+                    changed = _set_relation(obj, "service_area", area) or changed
+            self._check_hours(spec, record, obj)
+            covered = self._covering(
+                spec, record, obj.date, values["expert_external_ids"], by_expert
+            )
+            if covered is not None:
+                current = self.participations.get(obj.pk, {})
+                wanted = {(e.pk, a.pk) for e, a in covered}
+                if None in {pk for pair in wanted for pk in pair} or wanted != {
+                    (expert_pk, agreement_pk) for expert_pk, (_, agreement_pk) in current.items()
+                }:
+                    changed = True
+                    self.wanted_participations.append((obj, covered))
+            self._classify(spec, obj, changed)
+
+    def _code(self, spec, record, column: str, known: dict) -> Model | None:
+        code = record.values[column]
+        target = known.get(code)
+        if target is None:
+            source = (
+                formats.SERVICE_AREAS if column == "service_area_code" else formats.ASSIGNMENT_TYPES
+            )
+            self._unknown(
+                spec, record, column, _("Unknown code %(code)s.") % {"code": code}, code, source
+            )
+        return target
+
+    def _check_hours(self, spec, record, obj: Assignment) -> None:
+        if obj.hours <= 0:
+            self._error(
+                spec, record, "hours", _constraint_message(Assignment, "assignment_hours_positive")
+            )
+        elif obj.hours > MAX_HOURS_A_DAY * obj.days:
+            self._error(
+                spec,
+                record,
+                "hours",
+                _constraint_message(Assignment, "assignment_hours_at_most_24_a_day")
+                if obj.days == 1
+                else _("One day has at most 24 hours: %(max)s hours for %(days)s days.")
+                % {"max": MAX_HOURS_A_DAY * obj.days, "days": obj.days},
+            )
+
+    def _covering(self, spec, record, day, expert_ids, by_expert):
+        """Each expert with the agreement that covers ``day``; None if one is missing."""
+        covered, complete = [], True
+        for external_id in expert_ids:
+            expert = self.experts.get(external_id)
+            if expert is None:
+                self._unknown(
+                    spec,
+                    record,
+                    "expert_external_ids",
+                    _("Unknown expert %(id)s.") % {"id": external_id},
+                    external_id,
+                    formats.EXPERTS,
+                )
+                complete = False
+                continue
+            agreement = next(
+                (a for a in reversed(by_expert.get(id(expert), [])) if a.covers(day)), None
+            )
+            if agreement is None:
+                if not (
+                    self.broken[formats.AGREEMENTS.name]  # one of those rows may be its
+                    or external_id in self.experts_with_bad_agreements
+                ):
+                    self._error(
+                        spec,
+                        record,
+                        "expert_external_ids",
+                        _("%(expert)s has no signed agreement that covers %(date)s.")
+                        % {"expert": external_id, "date": _short_date(day)},
+                    )
+                complete = False
+                continue
+            covered.append((expert, agreement))
+        return covered if complete else None
+
+    def _check_agreement_changes_keep_cover(self) -> None:
+        """An agreement changed by the import must still cover the assignments it covers
+        that the import leaves as they are."""
+        if not self.cover_changed:
+            return
+        reimported = {a.pk for a, _covered in self.wanted_participations if a.pk}
+        reimported |= {a.pk for a in self.assignments.values() if a.pk}
+        rows = []
+        for chunk in _chunks(list(self.cover_changed)):
+            rows += Participation.objects.filter(agreement_id__in=chunk).values_list(
+                "agreement_id", "expert_id", "assignment_id", "assignment__date"
+            )
+        reported = set()
+        for agreement_id, expert_id, assignment_id, day in sorted(rows, key=lambda r: r[3]):
+            agreement, record = self.cover_changed[agreement_id]
+            if assignment_id in reimported or agreement_id in reported:
+                continue
+            if agreement.expert_id != expert_id or not agreement.covers(day):
+                reported.add(agreement_id)
+                self._error(
+                    formats.AGREEMENTS,
+                    record,
+                    "status",
+                    _("After this change the agreement would not cover its assignment on %(date)s.")
+                    % {"date": _short_date(day)},
+                )
+
+    # writing -------------------------------------------------------------------------------
+
+    def apply(self) -> None:
+        now = timezone.now()
+        areas = self._file(formats.SERVICE_AREAS)
+        ServiceArea.objects.bulk_create([a for a in areas.create if not self.area_parent[a.code]])
+        ServiceArea.objects.bulk_create([a for a in areas.create if self.area_parent[a.code]])
+        ServiceArea.objects.bulk_update(areas.update, ["name", "parent"], batch_size=WRITE_BATCH)
+
+        types = self._file(formats.ASSIGNMENT_TYPES)
+        AssignmentType.objects.bulk_create(types.create)
+        AssignmentType.objects.bulk_update(types.update, ["name"], batch_size=WRITE_BATCH)
+
+        experts = self._file(formats.EXPERTS)
+        Expert.objects.bulk_create(experts.create, batch_size=WRITE_BATCH)
+        for expert in experts.update:
+            expert.updated_at = now
+        fields = sorted(self.columns.get(formats.EXPERTS.name, set()) - {"external_id"})
+        Expert.objects.bulk_update(experts.update, [*fields, "updated_at"], batch_size=WRITE_BATCH)
+
+        agreements = self._file(formats.AGREEMENTS)
+        Agreement.objects.bulk_create(agreements.create, batch_size=WRITE_BATCH)
+        fields = {"expert", "division"} | (
+            self.columns.get(formats.AGREEMENTS.name, set())
+            - {"number", "expert_external_id", "division_code"}
+        )
+        self._bulk_update_versioned(Agreement, agreements.update, fields, now)
+
+        assignments = self._file(formats.ASSIGNMENTS)
+        self._insert_new_assignments(assignments.create, now)
+        fields = {"type", "service_area"} | (
+            self.columns.get(formats.ASSIGNMENTS.name, set()) & {"date", "hours", "status", "title"}
+        )
+        self._bulk_update_versioned(Assignment, assignments.update, fields, now)
+        self._write_participations()
+
+    @staticmethod
+    def _bulk_update_versioned(model, objs: list, fields: set[str], now) -> None:
+        """Bump the version so that a form opened before the import refuses a stale save."""
+        for obj in objs:
+            obj.version = F("version") + 1
+            obj.updated_at = now
+        model.objects.bulk_update(
+            objs, sorted(fields | {"version", "updated_at"}), batch_size=WRITE_BATCH
+        )
+
+    def _insert_new_assignments(self, new: list["_NewAssignment"], now) -> None:
+        _insert_rows(
+            Assignment,
+            (
+                {
+                    "external_id": a.external_id,
+                    "title": a.title,
+                    "type_id": a.type.pk,
+                    "service_area_id": a.service_area.pk,
+                    "date": a.date,
+                    "end_date": None,
+                    "start_time": None,
+                    "hours": a.hours,
+                    "location": "",
+                    "status": a.status,
+                    "contact_id": None,
+                    "description": "",
+                    "version": 1,
+                    "created_by_id": a.created_by.pk if a.created_by else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for a in new
+            ),
+        )
+        by_key = {a.external_id: a for a in new}
+        for chunk in _chunks(list(by_key)):
+            rows = Assignment.objects.filter(external_id__in=chunk).values_list("external_id", "pk")
+            for external_id, pk in rows:
+                by_key[external_id].pk = pk
+
+    def _write_participations(self) -> None:
+        remove, repoint, create = [], [], []
+        for assignment, covered in self.wanted_participations:
+            current = self.participations.get(assignment.pk, {}) if assignment.pk else {}
+            wanted_experts = {expert.pk for expert, _agreement in covered}
+            remove += [
+                pk for expert_pk, (pk, _a) in current.items() if expert_pk not in wanted_experts
+            ]
+            for expert, agreement in covered:
+                if expert.pk in current:
+                    pk, agreement_pk = current[expert.pk]
+                    if agreement_pk != agreement.pk:
+                        repoint.append(Participation(pk=pk, agreement=agreement))
+                else:
+                    create.append(
+                        {
+                            "assignment_id": assignment.pk,
+                            "expert_id": expert.pk,
+                            "agreement_id": agreement.pk,
+                            "hours": None,
+                        }
+                    )
+        for chunk in _chunks(remove):
+            Participation.objects.filter(pk__in=chunk).delete()
+        Participation.objects.bulk_update(repoint, ["agreement"], batch_size=WRITE_BATCH)
+        _insert_rows(Participation, create)
+
+    def result(self) -> ImportResult:
+        counts = {}
+        for spec in formats.FILES:
+            if spec.name in self.tables:
+                planned = self.planned.get(spec.name, _Planned())
+                counts[spec.name] = FileCounts(
+                    len(planned.create), len(planned.update), planned.unchanged
+                )
+        return ImportResult(counts=counts, errors=self.errors.items, more_errors=self.errors.more)

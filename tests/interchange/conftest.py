@@ -1,0 +1,58 @@
+"""Interchange files as organisations save them, built in the tests."""
+
+import csv
+import io
+
+import pytest
+
+from interchange import formats
+
+SAMPLES = "/work/shared/samples/spreadsheets"
+
+# Valid rows against the migrated reference data (mental_health, mh_outpatient, client_support).
+EXPERTS = [
+    [
+        "E1",
+        "Aino",
+        "Mäkelä",
+        "aino@example.fi",
+        "040 123",
+        "Kokkola",
+        "expert",
+        "kyllä",
+        "1.2.2020",
+    ],
+    ["E2", "Öljy", "Äijälä", "", "", "Kannus", "peer", "ei", ""],
+]
+AGREEMENTS = [
+    ["A1", "E1", "mental_health", "15.12.2024", "1.1.2025", "31.12.2025", "25,50", "active"],
+    ["A2", "E2", "mental_health", "2025-01-10", "2025-01-15", "", "20", "active"],
+]
+ASSIGNMENTS = [
+    ["X1", "client_support", "mh_outpatient", "10.3.2025", "2,5", "done", "E1|E2", "Luento"],
+    ["X2", "client_support", "mental_health", "2025-04-01", "1", "planned", "E1", "Raati"],
+]
+
+
+def csv_bytes(header, rows, *, delimiter=",", encoding="utf-8", bom=False) -> bytes:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = text.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def files(experts=None, agreements=None, assignments=None, **options) -> list[tuple[str, bytes]]:
+    """The three files of people and work, with the valid rows unless told otherwise."""
+    tables = [
+        (formats.EXPERTS, EXPERTS if experts is None else experts),
+        (formats.AGREEMENTS, AGREEMENTS if agreements is None else agreements),
+        (formats.ASSIGNMENTS, ASSIGNMENTS if assignments is None else assignments),
+    ]
+    return [(spec.name, csv_bytes(spec.column_names, rows, **options)) for spec, rows in tables]
+
+
+@pytest.fixture
+def valid_files():
+    return files()

@@ -1,0 +1,599 @@
+"""The import: real-world files read right, every bad row refused whole, re-import idempotent."""
+
+import copy
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from agreements.models import Agreement, Assignment, Participation
+from interchange import formats
+from interchange.services import MAX_ERRORS, files_from_path, import_data
+from registry.models import AssignmentType, Expert, ServiceArea
+from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
+from tests.interchange.conftest import (
+    AGREEMENTS,
+    ASSIGNMENTS,
+    EXPERTS,
+    SAMPLES,
+    csv_bytes,
+    files,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _written() -> tuple[int, int, int, int]:
+    return (
+        Expert.objects.count(),
+        Agreement.objects.count(),
+        Assignment.objects.count(),
+        Participation.objects.count(),
+    )
+
+
+def _places(result) -> list[tuple]:
+    return [(e.file, e.line, e.column) for e in result.errors]
+
+
+def test_valid_files_create_the_rows_with_finnish_dates_and_decimal_commas(valid_files):
+    result = import_data(valid_files, dry_run=False)
+
+    assert result.ok and result.applied
+    assert result.counts["assignments.csv"].create == 2
+    aino = Expert.objects.get(external_id="E1")
+    assert (aino.last_name, aino.trained, aino.training_completed_on) == (
+        "Mäkelä",
+        True,
+        datetime.date(2020, 2, 1),
+    )
+    agreement = Agreement.objects.get(number="A1")
+    assert agreement.hourly_fee == Decimal("25.50")
+    assert agreement.valid_from == datetime.date(2025, 1, 1)
+    assert agreement.division.code == "mental_health"
+    lecture = Assignment.objects.get(external_id="X1")
+    assert lecture.hours == Decimal("2.50")
+    assert lecture.date == datetime.date(2025, 3, 10)
+    assert sorted(
+        lecture.participations.values_list("expert__external_id", "agreement__number")
+    ) == [("E1", "A1"), ("E2", "A2")]
+
+
+def test_dry_run_counts_but_writes_nothing(valid_files):
+    before = _written()
+
+    result = import_data(valid_files, dry_run=True)
+
+    assert result.ok and not result.applied
+    assert result.counts["experts.csv"].create == 2
+    assert _written() == before
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-8", False), ("utf-8", True), ("cp1252", False)],
+    ids=["utf-8", "utf-8-bom", "windows-1252"],
+)
+@pytest.mark.parametrize("delimiter", [",", ";"], ids=["comma", "semicolon"])
+def test_reads_each_encoding_and_delimiter(encoding, bom, delimiter):
+    result = import_data(files(encoding=encoding, bom=bom, delimiter=delimiter), dry_run=False)
+
+    assert result.ok, result.errors
+    assert Expert.objects.get(external_id="E2").first_name == "Öljy"
+    assert Expert.objects.get(external_id="E1").last_name == "Mäkelä"
+
+
+def test_quoted_newline_in_a_field_and_the_lines_after_it():
+    rows = copy.deepcopy(ASSIGNMENTS)
+    rows[0][7] = "Luento\nja keskustelu"
+    rows[1][4] = "0"  # starts on text line 4: the record before it spans two lines
+
+    result = import_data(files(assignments=rows), dry_run=True)
+
+    assert _places(result) == [("assignments.csv", 4, "hours")]
+    import_data(files(assignments=rows[:1]), dry_run=False)
+    assert Assignment.objects.get(external_id="X1").title == "Luento\nja keskustelu"
+
+
+def test_header_in_any_case_extra_whitespace_and_empty_trailing_lines():
+    header = [f"  {name.upper()} " for name in formats.EXPERTS.column_names]
+    data = csv_bytes(header, [[f" {cell} " for cell in EXPERTS[0]]], delimiter=";")
+    data += b";;;;;;;;\r\n\r\n\r\n"
+
+    result = import_data([("Experts.CSV", data)], dry_run=False)
+
+    assert result.ok, result.errors
+    assert result.counts["experts.csv"].create == 1
+    assert Expert.objects.get(external_id="E1").municipality == "Kokkola"
+
+
+def test_unknown_column_is_reported_not_dropped():
+    header = [*formats.EXPERTS.column_names, "shoe_size"]
+    data = csv_bytes(header, [[*EXPERTS[0], "42"]])
+
+    result = import_data([("experts.csv", data)], dry_run=False)
+
+    assert _places(result) == [("experts.csv", 1, "shoe_size")]
+    assert "Unknown column" in result.errors[0].message
+    assert not Expert.objects.exists()
+
+
+def _with(rows, index, column_index, value):
+    rows = copy.deepcopy(rows)
+    rows[index][column_index] = value
+    return rows
+
+
+# (what is wrong, the files, file, line, column, words of the message)
+BAD_INPUT = [
+    (
+        "bad date",
+        {"agreements": _with(AGREEMENTS, 1, 4, "31.2.2025")},
+        "agreements.csv",
+        3,
+        "valid_from",
+        "no such date",
+    ),
+    (
+        "date format",
+        {"agreements": _with(AGREEMENTS, 0, 4, "1/1/2025")},
+        "agreements.csv",
+        2,
+        "valid_from",
+        "D.M.YYYY",
+    ),
+    (
+        "not a number",
+        {"assignments": _with(ASSIGNMENTS, 0, 4, "kaksi")},
+        "assignments.csv",
+        2,
+        "hours",
+        "number",
+    ),
+    (
+        "zero hours",
+        {"assignments": _with(ASSIGNMENTS, 1, 4, "0")},
+        "assignments.csv",
+        3,
+        "hours",
+        "more than zero",
+    ),
+    (
+        "hours over 24",
+        {"assignments": _with(ASSIGNMENTS, 1, 4, "24,5")},
+        "assignments.csv",
+        3,
+        "hours",
+        "24 hours",
+    ),
+    (
+        "three decimals",
+        {"assignments": _with(ASSIGNMENTS, 1, 4, "1,255")},
+        "assignments.csv",
+        3,
+        "hours",
+        "decimal places",
+    ),
+    (
+        "unknown kind",
+        {"experts": _with(EXPERTS, 1, 6, "wizard")},
+        "experts.csv",
+        3,
+        "kind",
+        "wizard",
+    ),
+    (
+        "bad boolean",
+        {"experts": _with(EXPERTS, 1, 7, "maybe")},
+        "experts.csv",
+        3,
+        "trained",
+        "yes or no",
+    ),
+    (
+        "training date, not trained",
+        {"experts": _with(EXPERTS, 1, 8, "1.1.2020")},
+        "experts.csv",
+        3,
+        "training_completed_on",
+        "trained",
+    ),
+    ("bad e-mail", {"experts": _with(EXPERTS, 0, 3, "aino@")}, "experts.csv", 2, "email", "valid"),
+    (
+        "missing name",
+        {"experts": _with(EXPERTS, 0, 2, "")},
+        "experts.csv",
+        2,
+        "last_name",
+        "required",
+    ),
+    (
+        "too long",
+        {"experts": _with(EXPERTS, 0, 1, "A" * 101)},
+        "experts.csv",
+        2,
+        "first_name",
+        "too long",
+    ),
+    (
+        "date order",
+        {"agreements": _with(AGREEMENTS, 0, 5, "31.12.2024")},
+        "agreements.csv",
+        2,
+        "valid_until",
+        "before its start",
+    ),
+    (
+        "signed without date",
+        {"agreements": _with(AGREEMENTS, 0, 3, "")},
+        "agreements.csv",
+        2,
+        "signed_on",
+        "date it was signed",
+    ),
+    (
+        "negative fee",
+        {"agreements": _with(AGREEMENTS, 0, 6, "-1")},
+        "agreements.csv",
+        2,
+        "hourly_fee",
+        "negative",
+    ),
+    (
+        "unknown status",
+        {"agreements": _with(AGREEMENTS, 0, 7, "signed")},
+        "agreements.csv",
+        2,
+        "status",
+        "draft, active",
+    ),
+    (
+        "division is a service",
+        {"agreements": _with(AGREEMENTS, 0, 2, "mh_outpatient")},
+        "agreements.csv",
+        2,
+        "division_code",
+        "division",
+    ),
+    (
+        "unknown division",
+        {"agreements": _with(AGREEMENTS, 0, 2, "mars")},
+        "agreements.csv",
+        2,
+        "division_code",
+        "mars",
+    ),
+    (
+        "unknown expert on agreement",
+        {
+            "agreements": [
+                *AGREEMENTS,
+                ["A3", "E9", "mental_health", "", "1.1.2025", "", "", "draft"],
+            ]
+        },
+        "agreements.csv",
+        4,
+        "expert_external_id",
+        "E9",
+    ),
+    (
+        "unknown type",
+        {"assignments": _with(ASSIGNMENTS, 1, 1, "juggling")},
+        "assignments.csv",
+        3,
+        "type_code",
+        "juggling",
+    ),
+    (
+        "unknown service area",
+        {"assignments": _with(ASSIGNMENTS, 0, 2, "moon")},
+        "assignments.csv",
+        2,
+        "service_area_code",
+        "moon",
+    ),
+    (
+        "unknown expert on assignment",
+        {"assignments": _with(ASSIGNMENTS, 0, 6, "E1|E7")},
+        "assignments.csv",
+        2,
+        "expert_external_ids",
+        "E7",
+    ),
+    (
+        "expert listed twice",
+        {"assignments": _with(ASSIGNMENTS, 0, 6, "E1|E1")},
+        "assignments.csv",
+        2,
+        "expert_external_ids",
+        "more than once",
+    ),
+    (
+        "no covering agreement",
+        {"assignments": _with(ASSIGNMENTS, 0, 3, "14.1.2025")},
+        "assignments.csv",
+        2,
+        "expert_external_ids",
+        "E2 has no signed agreement",
+    ),
+    (
+        "draft covers nothing",
+        {"agreements": _with(_with(AGREEMENTS, 1, 7, "draft"), 1, 3, "")},
+        "assignments.csv",
+        2,
+        "expert_external_ids",
+        "E2 has no signed agreement",
+    ),
+    (
+        "terminated covers until its end",
+        {"agreements": _with(_with(AGREEMENTS, 1, 7, "terminated"), 1, 5, "9.3.2025")},
+        "assignments.csv",
+        2,
+        "expert_external_ids",
+        "E2 has no signed agreement",
+    ),
+    (
+        "duplicate key",
+        {"experts": [EXPERTS[0], EXPERTS[1], EXPERTS[0]]},
+        "experts.csv",
+        4,
+        "external_id",
+        "line 2",
+    ),
+    (
+        "too many values",
+        {"experts": [EXPERTS[0], [*EXPERTS[1], "extra"]]},
+        "experts.csv",
+        3,
+        "",
+        "more values",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "file", "line", "column", "words"),
+    [case[1:] for case in BAD_INPUT],
+    ids=[case[0] for case in BAD_INPUT],
+)
+def test_bad_input_is_refused_whole_naming_file_line_and_column(changes, file, line, column, words):
+    before = _written()
+
+    result = import_data(files(**changes), dry_run=False)
+
+    assert not result.applied
+    assert _places(result) == [(file, line, column)], result.errors
+    assert words in result.errors[0].message
+    assert _written() == before
+
+
+def test_missing_required_column_is_named():
+    header = [c for c in formats.EXPERTS.column_names if c != "last_name"]
+    data = csv_bytes(header, [[c for i, c in enumerate(EXPERTS[0]) if i != 2]])
+
+    result = import_data([("experts.csv", data)], dry_run=False)
+
+    assert _places(result) == [("experts.csv", 1, "last_name")]
+    assert "missing" in result.errors[0].message
+
+
+def test_unknown_file_and_not_a_workbook_are_refused():
+    result = import_data(
+        [("people.csv", b"a,b\n1,2\n"), ("book.xlsx", b"not a zip")], dry_run=False
+    )
+
+    assert _places(result) == [("people.csv", None, ""), ("book.xlsx", None, "")]
+
+
+def test_all_errors_are_listed_not_only_the_first():
+    result = import_data(
+        files(
+            experts=_with(EXPERTS, 0, 6, "wizard"),
+            assignments=_with(_with(ASSIGNMENTS, 0, 4, "-1"), 1, 1, "juggling"),
+        ),
+        dry_run=True,
+    )
+
+    assert _places(result) == [
+        ("experts.csv", 2, "kind"),
+        ("assignments.csv", 2, "hours"),
+        ("assignments.csv", 3, "type_code"),
+    ]
+
+
+def test_errors_stop_at_the_cap():
+    rows = [[f"E{n}", "Aino", "Mäkelä", "", "", "", "wizard", "no", ""] for n in range(300)]
+
+    result = import_data(files(experts=rows, agreements=[], assignments=[]), dry_run=True)
+
+    assert len(result.errors) == MAX_ERRORS
+    assert result.more_errors
+
+
+def test_broken_row_is_not_reported_again_where_it_is_referred_to():
+    result = import_data(files(experts=_with(EXPERTS, 1, 6, "wizard")), dry_run=True)
+
+    assert _places(result) == [("experts.csv", 3, "kind")]
+
+
+def test_reimporting_the_same_files_changes_nothing(valid_files):
+    import_data(valid_files, dry_run=False)
+    versions = list(Assignment.objects.order_by("pk").values_list("version", "updated_at"))
+
+    result = import_data(valid_files, dry_run=False)
+
+    assert result.ok
+    assert {name: (c.create, c.update) for name, c in result.counts.items()} == {
+        "experts.csv": (0, 0),
+        "agreements.csv": (0, 0),
+        "assignments.csv": (0, 0),
+    }
+    assert result.counts["assignments.csv"].unchanged == 2
+    assert list(Assignment.objects.order_by("pk").values_list("version", "updated_at")) == versions
+    assert _written() == (2, 2, 2, 3)
+
+
+def test_a_changed_row_updates_its_record_and_its_experts(valid_files):
+    import_data(valid_files, dry_run=False)
+    lecture = Assignment.objects.get(external_id="X1")
+    changed = _with(_with(ASSIGNMENTS, 0, 4, "3"), 0, 6, "E2")
+
+    result = import_data(files(assignments=changed), dry_run=False)
+
+    assert result.counts["assignments.csv"].update == 1
+    assert result.counts["assignments.csv"].unchanged == 1
+    lecture.refresh_from_db()
+    assert lecture.hours == Decimal("3.00")
+    assert lecture.version == 2  # an edit form opened before the import is refused
+    assert list(lecture.participations.values_list("expert__external_id", flat=True)) == ["E2"]
+
+
+def test_participation_keeps_its_own_hours_when_its_expert_stays(valid_files):
+    import_data(valid_files, dry_run=False)
+    Participation.objects.filter(expert__external_id="E1", assignment__external_id="X1").update(
+        hours=Decimal("1.5")
+    )
+
+    import_data(files(assignments=_with(ASSIGNMENTS, 0, 7, "Uusi nimi")), dry_run=False)
+
+    assert Participation.objects.get(
+        expert__external_id="E1", assignment__external_id="X1"
+    ).hours == Decimal("1.50")
+
+
+def test_a_later_agreement_sets_the_fee_of_a_reimported_assignment(valid_files):
+    import_data(valid_files, dry_run=False)
+    later = [*AGREEMENTS, ["A3", "E1", "mental_health", "1.3.2025", "1.3.2025", "", "30", "active"]]
+
+    result = import_data(files(agreements=later), dry_run=False)
+
+    assert result.counts["assignments.csv"].update == 2
+    assert set(
+        Participation.objects.filter(expert__external_id="E1").values_list(
+            "agreement__number", flat=True
+        )
+    ) == {"A3"}
+
+
+def test_agreement_change_that_uncovers_an_existing_assignment_is_refused():
+    participation = ParticipationFactory(
+        agreement=AgreementFactory(number="A1", expert__external_id="E1"),
+        assignment=AssignmentFactory(date=datetime.date(2025, 3, 10)),
+    )
+    division = participation.agreement.division.code
+    shorter = [["A1", "E1", division, "15.12.2024", "1.1.2025", "28.2.2025", "25", "active"]]
+
+    result = import_data(files(experts=[], agreements=shorter, assignments=[]), dry_run=False)
+
+    assert _places(result) == [("agreements.csv", 2, "status")]
+    assert "10.3.2025" in result.errors[0].message
+
+
+def test_service_areas_and_types_two_levels_in_any_order():
+    areas = csv_bytes(
+        formats.SERVICE_AREAS.column_names,
+        [["lapset", "Lastensuojelu", "perhe"], ["perhe", "Perhepalvelut", ""]],
+    )
+    types = csv_bytes(formats.ASSIGNMENT_TYPES.column_names, [["podcast", "Podcast"]])
+
+    result = import_data(
+        [("service_areas.csv", areas), ("assignment_types.csv", types)], dry_run=False
+    )
+
+    assert result.ok, result.errors
+    assert ServiceArea.objects.get(code="lapset").parent.code == "perhe"
+    assert AssignmentType.objects.filter(code="podcast").exists()
+
+
+def test_service_area_under_a_service_is_refused():
+    areas = csv_bytes(formats.SERVICE_AREAS.column_names, [["deep", "Syvä", "mh_outpatient"]])
+
+    result = import_data([("service_areas.csv", areas)], dry_run=False)
+
+    assert _places(result) == [("service_areas.csv", 2, "parent_code")]
+    assert "two levels" in result.errors[0].message
+
+
+def test_the_sample_spreadsheets_import_and_reimport_unchanged():
+    result = import_data(files_from_path(Path(SAMPLES)), dry_run=False)
+
+    assert result.ok, result.errors
+    assert result.counts["assignments.csv"].create == 300
+    assert Expert.objects.get(external_id="EXP-0005").first_name == "Örjan"
+    assert Assignment.objects.get(external_id="AS-00000").title == 'Luento, "Toipumisen polku"'
+    again = import_data(files_from_path(Path(SAMPLES)), dry_run=False)
+    assert all(c.create == c.update == 0 for c in again.counts.values())
+
+
+def _workbook(sheets: dict[str, list[list]]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    return data.getvalue()
+
+
+def test_one_workbook_with_native_dates_and_numbers():
+    workbook = _workbook(
+        {
+            "experts": [
+                formats.EXPERTS.column_names,
+                ["E1", "Aino", "Mäkelä", None, 40123, None, "expert", True, None],
+            ],
+            "agreements": [
+                formats.AGREEMENTS.column_names,
+                [
+                    "A1",
+                    "E1",
+                    "mental_health",
+                    datetime.datetime(2024, 12, 15),
+                    datetime.datetime(2025, 1, 1),
+                    None,
+                    25.5,
+                    "active",
+                ],
+            ],
+            "assignments.csv": [
+                formats.ASSIGNMENTS.column_names,
+                [
+                    "X1",
+                    "client_support",
+                    "mh_outpatient",
+                    datetime.datetime(2025, 3, 10),
+                    2.5,
+                    "done",
+                    "E1",
+                    "Luento",
+                ],
+                [None] * 8,
+                ["X2", "client_support", "mh_outpatient", "1.4.2025", 0, "done", "E1", "Ei"],
+            ],
+        }
+    )
+
+    refused = import_data([("kokemus.xlsx", workbook)], dry_run=False)
+    assert _places(refused) == [("assignments.csv", 4, "hours")]
+
+    result = import_data([("kokemus.xlsx", _drop_last_row(workbook))], dry_run=False)
+    assert result.ok, result.errors
+    assert Expert.objects.get(external_id="E1").phone == "40123"
+    assert Agreement.objects.get(number="A1").hourly_fee == Decimal("25.50")
+    assert Assignment.objects.get(external_id="X1").hours == Decimal("2.50")
+
+
+def _drop_last_row(data: bytes) -> bytes:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook["assignments.csv"]
+    sheet.delete_rows(sheet.max_row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
