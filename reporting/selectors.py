@@ -1,0 +1,279 @@
+"""The monthly follow-up figures (SPEC "The monthly follow-up table"), read once for every
+page, export and the ``monthly_report`` command.
+
+Every figure comes from an aggregate query grouped by month in the database; Python only
+places the grouped rows into twelve months. Seven queries in all, whatever the amount of data:
+
+1. agreements signed per month,
+2. counted assignments per month × type × service area (by type, by area, by division and the
+   type × division table are sums of these groups),
+3. participations per month: count, hours, fees and distinct experts,
+4. distinct experts over the year,
+5. supervision per month: sessions, attendances and distinct experts who attended,
+6. distinct supervision attendees over the year,
+7. the reference data (types and service areas) for the row labels.
+
+All dates in the figures are ``DateField`` values (calendar days in Europe/Helsinki), so a month
+is the same on SQLite and PostgreSQL. Sums of decimals are rounded to cents in Python, because
+SQLite adds decimals as floating point.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
+
+from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
+from registry.models import AssignmentType, ServiceArea
+from supervision.models import Attendance, SupervisionSession
+
+MONTHS = range(1, 13)
+CENT = Decimal("0.01")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
+
+
+@dataclass
+class Figures:
+    """The figures of one month, or of the whole year (``month`` None)."""
+
+    month: int | None
+    new_agreements: int = 0
+    assignments: int = 0
+    participations: int = 0
+    hours: Decimal = Decimal("0.00")
+    fees: Decimal = Decimal("0.00")
+    active_experts: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_service_area: dict[str, int] = field(default_factory=dict)
+    by_division: dict[str, int] = field(default_factory=dict)
+    supervision_sessions: int = 0
+    supervision_attendances: int = 0
+    supervision_experts: int = 0
+
+
+@dataclass
+class Label:
+    code: str
+    name: str
+    division: str = ""  # a service area's division code (its own code for a division)
+
+
+@dataclass
+class MonthlyFigures:
+    year: int
+    division: Label | None
+    months: list[Figures]
+    totals: Figures
+    # (type code, division code) -> assignments over the year
+    type_by_division: dict[tuple[str, str], int]
+    types: list[Label]
+    service_areas: list[Label]
+    divisions: list[Label]
+
+
+def default_year(now: datetime.datetime | None = None) -> int:
+    """The current year in Europe/Helsinki (at 23.30 UTC on 31 December it is already next)."""
+    return timezone.localdate(now).year
+
+
+def divisions() -> list[ServiceArea]:
+    return list(ServiceArea.objects.filter(parent__isnull=True).order_by("name", "code"))
+
+
+def _year_range(year: int, lookup: str) -> Q:
+    """Dates of the year as a range, so the date indexes serve it."""
+    return Q(
+        **{
+            f"{lookup}__gte": datetime.date(year, 1, 1),
+            f"{lookup}__lt": datetime.date(year + 1, 1, 1),
+        }
+    )
+
+
+def _in_division(division: ServiceArea | None, prefix: str = "") -> Q:
+    """An assignment directed to the division itself or to a service under it."""
+    if division is None:
+        return Q()
+    return Q(**{f"{prefix}service_area_id": division.pk}) | Q(
+        **{f"{prefix}service_area__parent_id": division.pk}
+    )
+
+
+def counted_assignments(year: int, division: ServiceArea | None = None):
+    """Assignments dated in ``year`` that are not cancelled (planned and done both count)."""
+    return Assignment.objects.filter(_year_range(year, "date"), _in_division(division)).exclude(
+        status=AssignmentStatus.CANCELLED
+    )
+
+
+def counted_participations(year: int, division: ServiceArea | None = None):
+    return Participation.objects.filter(
+        _year_range(year, "assignment__date"), _in_division(division, "assignment__")
+    ).exclude(assignment__status=AssignmentStatus.CANCELLED)
+
+
+def _present_attendances(year: int, division: ServiceArea | None):
+    attendances = Attendance.objects.filter(_year_range(year, "session__date"), present=True)
+    if division is not None:
+        attendances = attendances.filter(session__group__division=division)
+    return attendances
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _add(counts: dict[str, int], key: str, number: int) -> None:
+    counts[key] = counts.get(key, 0) + number
+
+
+def _agreements_by_month(year, division, months) -> None:
+    agreements = Agreement.objects.filter(_year_range(year, "signed_on"))
+    if division is not None:
+        agreements = agreements.filter(division=division)
+    rows = (
+        agreements.annotate(month=ExtractMonth("signed_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        months[row["month"]].new_agreements = row["n"]
+
+
+def _assignments_by_month(year, division, months, type_by_division) -> None:
+    rows = (
+        counted_assignments(year, division)
+        .annotate(
+            month=ExtractMonth("date"),
+            type_code=F("type__code"),
+            area_code=F("service_area__code"),
+            division_code=Coalesce("service_area__parent__code", "service_area__code"),
+        )
+        .values("month", "type_code", "area_code", "division_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        figures, n = months[row["month"]], row["n"]
+        figures.assignments += n
+        _add(figures.by_type, row["type_code"], n)
+        _add(figures.by_service_area, row["area_code"], n)
+        _add(figures.by_division, row["division_code"], n)
+        key = (row["type_code"], row["division_code"])
+        type_by_division[key] = type_by_division.get(key, 0) + n
+
+
+def _participations_by_month(year, division, months, totals) -> None:
+    participations = counted_participations(year, division).annotate(
+        worked=Coalesce("hours", "assignment__hours", output_field=MONEY)
+    )
+    rows = (
+        participations.annotate(month=ExtractMonth("assignment__date"))
+        .values("month")
+        .annotate(
+            n=Count("pk"),
+            hours=Sum("worked"),
+            fees=Sum(F("worked") * Coalesce("agreement__hourly_fee", ZERO), output_field=MONEY),
+            experts=Count("expert_id", distinct=True),
+        )
+        .order_by()
+    )
+    for row in rows:
+        figures = months[row["month"]]
+        figures.participations = row["n"]
+        figures.hours = _cents(row["hours"])
+        figures.fees = _cents(row["fees"])
+        figures.active_experts = row["experts"]
+    year_experts = participations.aggregate(n=Count("expert_id", distinct=True))
+    totals.active_experts = year_experts["n"]
+
+
+def _supervision_by_month(year, division, months, totals) -> None:
+    sessions = SupervisionSession.objects.filter(_year_range(year, "date"))
+    if division is not None:
+        sessions = sessions.filter(group__division=division)
+    present = Q(attendances__present=True)
+    rows = (
+        sessions.annotate(month=ExtractMonth("date"))
+        .values("month")
+        .annotate(
+            n_sessions=Count("pk", distinct=True),
+            n_attendances=Count("attendances", filter=present),
+            n_experts=Count("attendances__membership__expert_id", filter=present, distinct=True),
+        )
+        .order_by()
+    )
+    for row in rows:
+        figures = months[row["month"]]
+        figures.supervision_sessions = row["n_sessions"]
+        figures.supervision_attendances = row["n_attendances"]
+        figures.supervision_experts = row["n_experts"]
+    year_experts = _present_attendances(year, division).aggregate(
+        n=Count("membership__expert_id", distinct=True)
+    )
+    totals.supervision_experts = year_experts["n"]
+
+
+def _sum_months(months: list[Figures], totals: Figures) -> None:
+    """Totals of the additive figures; the distinct-expert counts come from their own query."""
+    for figures in months:
+        totals.new_agreements += figures.new_agreements
+        totals.assignments += figures.assignments
+        totals.participations += figures.participations
+        totals.hours += figures.hours
+        totals.fees += figures.fees
+        totals.supervision_sessions += figures.supervision_sessions
+        totals.supervision_attendances += figures.supervision_attendances
+        for name in ("by_type", "by_service_area", "by_division"):
+            for code, n in getattr(figures, name).items():
+                _add(getattr(totals, name), code, n)
+
+
+def _labels(division: ServiceArea | None, totals: Figures):
+    """Row labels: types and areas in use, plus any that have figures this year."""
+    types = [
+        Label(t.code, t.name)
+        for t in AssignmentType.objects.order_by("sort_order", "code")
+        if t.is_active or t.code in totals.by_type
+    ]
+    areas = ServiceArea.objects.select_related("parent").order_by("code")
+    if division is not None:
+        areas = areas.filter(Q(pk=division.pk) | Q(parent=division))
+    labels = [
+        Label(a.code, a.name, a.parent.code if a.parent_id else a.code)
+        for a in areas
+        if a.is_active or a.code in totals.by_service_area or a.code in totals.by_division
+    ]
+    division_labels = sorted(
+        (label for label in labels if label.code == label.division), key=lambda d: d.name
+    )
+    return types, labels, division_labels
+
+
+def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFigures:
+    """All figures of the monthly follow-up table for ``year``, optionally for one division."""
+    months = {number: Figures(month=number) for number in MONTHS}
+    totals = Figures(month=None)
+    type_by_division: dict[tuple[str, str], int] = {}
+    _agreements_by_month(year, division, months)
+    _assignments_by_month(year, division, months, type_by_division)
+    _participations_by_month(year, division, months, totals)
+    _supervision_by_month(year, division, months, totals)
+    ordered = [months[number] for number in MONTHS]
+    _sum_months(ordered, totals)
+    types, areas, division_labels = _labels(division, totals)
+    return MonthlyFigures(
+        year=year,
+        division=Label(division.code, division.name) if division else None,
+        months=ordered,
+        totals=totals,
+        type_by_division=type_by_division,
+        types=types,
+        service_areas=areas,
+        divisions=division_labels,
+    )
