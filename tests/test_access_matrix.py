@@ -89,6 +89,10 @@ MATRIX: dict[str, Row] = {
     "portal:calendar_feed":          Row("200   200 200 200 200 200", "get", token="token.token"),
     "portal:calendar_revoke":        Row("login 403 403 403 302 302", "post", expert_pk="alice.pk"),
     "portal:invite":                 Row("login 403 403 403 200 200", "get", expert_pk="guest.pk"),
+    # --- reporting: the monthly follow-up (figures only) ---
+    "reporting:export":              Row("login 403 403 200 200 200", "get", file_format="report_format"),  # noqa: E501
+    "reporting:report":              Row("login 403 403 200 200 200", "get"),
+    # --- end reporting ---
 }
 # fmt: on
 
@@ -127,6 +131,7 @@ def world(expert_alice, expert_bob):
         token=calendar_token_regenerate(expert=alice),
         guest=ExpertFactory(email="kutsuttava@example.fi"),
         x="MQ",  # an invalid password-reset link: the page says so
+        report_format="csv",
     )
 
 

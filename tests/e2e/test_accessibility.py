@@ -16,6 +16,8 @@ PAGES = [
     (Role.COORDINATOR, "/"),
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
     (Role.EVALUATION, "/"),
+    (Role.EVALUATION, "/raportit/"),
+    (Role.COORDINATOR, "/raportit/"),
     (Role.EXPERT, "/"),
 ]
 
