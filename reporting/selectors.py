@@ -7,11 +7,11 @@ places the grouped rows into twelve months. Seven queries in all, whatever the a
 1. agreements signed per month,
 2. counted assignments per month × type × service area (by type, by area, by division and the
    type × division table are sums of these groups),
-3. participations per month: count, hours, fees and distinct experts,
-4. distinct experts over the year,
-5. supervision per month: sessions, attendances and distinct experts who attended,
-6. distinct supervision attendees over the year,
-7. the reference data (types and service areas) for the row labels.
+3. participations per month: count, hours and fees, and the active experts per month and over
+   the year (see _per_month_with_people),
+4. supervision sessions per month,
+5. present attendances per month, and the experts among them per month and over the year,
+6. and 7. the reference data (types, service areas) for the row labels.
 
 All dates in the figures are ``DateField`` values (calendar days in Europe/Helsinki), so a month
 is the same on SQLite and PostgreSQL. Sums of decimals are rounded to cents in Python, because
@@ -22,8 +22,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db import connections
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Value
+from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 
 from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
@@ -168,55 +169,84 @@ def _assignments_by_month(year, division, months, type_by_division) -> None:
         type_by_division[key] = type_by_division.get(key, 0) + n
 
 
-def _participations_by_month(year, division, months, totals) -> None:
-    participations = counted_participations(year, division).annotate(
-        worked=Coalesce("hours", "assignment__hours", output_field=MONEY)
+def _per_month_with_people(rows, sums: list[str]) -> tuple[dict, dict[int, int], int]:
+    """Sums per month and the distinct people per month and over the year, in ONE query.
+
+    ``rows`` is a values() queryset with ``month`` (an integer), ``who`` (a person's id or
+    NULL) and the columns named in ``sums``. It is read once (a CTE); one branch sums it per
+    month, the other turns each person's months into a bit mask (bit 0 = January) and counts
+    how many people share each mask (at most 4095 rows). A person counts in every month whose
+    bit is set and once in the year, without COUNT(DISTINCT) and its sorts. The same SQL runs
+    on SQLite and PostgreSQL.
+    """
+    sql, params = rows.query.sql_with_params()
+    sum_columns = "".join(f", SUM({name})" for name in sums)
+    nulls = ", NULL" * len(sums)
+    statement = (
+        f"WITH r AS ({sql}) "
+        f"SELECT 0, month, COUNT(*){sum_columns} FROM r GROUP BY month "
+        f"UNION ALL SELECT 1, mask, COUNT(*){nulls} FROM ("
+        "SELECT who, SUM(1 << (month - 1)) AS mask FROM ("
+        "SELECT DISTINCT who, month FROM r WHERE who IS NOT NULL) pairs GROUP BY who"
+        ") people GROUP BY mask"
     )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        result = cursor.fetchall()
+    per_month = {row[1]: row[2:] for row in result if row[0] == 0}
+    masks = [(int(row[1]), row[2]) for row in result if row[0] == 1]
+    people = {number: sum(n for mask, n in masks if mask >> (number - 1) & 1) for number in MONTHS}
+    return per_month, people, sum(n for _mask, n in masks)
+
+
+def _participations_by_month(year, division, months, totals) -> None:
+    """Participations, hours (own hours first), fees and active experts."""
+    worked = Coalesce("hours", "assignment__hours", output_field=MONEY)
     rows = (
-        participations.annotate(month=ExtractMonth("assignment__date"))
-        .values("month")
+        counted_participations(year, division)
         .annotate(
-            n=Count("pk"),
-            hours=Sum("worked"),
-            fees=Sum(F("worked") * Coalesce("agreement__hourly_fee", ZERO), output_field=MONEY),
-            experts=Count("expert_id", distinct=True),
+            month=Cast(ExtractMonth("assignment__date"), IntegerField()),
+            who=F("expert_id"),
+            worked=worked,
+            fee=ExpressionWrapper(
+                worked * Coalesce("agreement__hourly_fee", ZERO), output_field=MONEY
+            ),
         )
+        .values("month", "who", "worked", "fee")
         .order_by()
     )
-    for row in rows:
-        figures = months[row["month"]]
-        figures.participations = row["n"]
-        figures.hours = _cents(row["hours"])
-        figures.fees = _cents(row["fees"])
-        figures.active_experts = row["experts"]
-    year_experts = participations.aggregate(n=Count("expert_id", distinct=True))
-    totals.active_experts = year_experts["n"]
+    per_month, people, year_people = _per_month_with_people(rows, ["worked", "fee"])
+    for number, (count, hours, fees) in per_month.items():
+        figures = months[number]
+        figures.participations, figures.hours, figures.fees = count, _cents(hours), _cents(fees)
+    for number, count in people.items():
+        months[number].active_experts = count
+    totals.active_experts = year_people
 
 
 def _supervision_by_month(year, division, months, totals) -> None:
+    """Sessions held; present attendances (professionals too) and the experts among them."""
     sessions = SupervisionSession.objects.filter(_year_range(year, "date"))
     if division is not None:
         sessions = sessions.filter(group__division=division)
-    present = Q(attendances__present=True)
-    rows = (
-        sessions.annotate(month=ExtractMonth("date"))
-        .values("month")
+    rows = sessions.annotate(month=ExtractMonth("date")).values("month").annotate(n=Count("pk"))
+    for row in rows.order_by():
+        months[row["month"]].supervision_sessions = row["n"]
+    attendances = (
+        _present_attendances(year, division)
         .annotate(
-            n_sessions=Count("pk", distinct=True),
-            n_attendances=Count("attendances", filter=present),
-            n_experts=Count("attendances__membership__expert_id", filter=present, distinct=True),
+            month=Cast(ExtractMonth("session__date"), IntegerField()),
+            who=F("membership__expert_id"),
         )
+        .values("month", "who")
         .order_by()
     )
-    for row in rows:
-        figures = months[row["month"]]
-        figures.supervision_sessions = row["n_sessions"]
-        figures.supervision_attendances = row["n_attendances"]
-        figures.supervision_experts = row["n_experts"]
-    year_experts = _present_attendances(year, division).aggregate(
-        n=Count("membership__expert_id", distinct=True)
-    )
-    totals.supervision_experts = year_experts["n"]
+    per_month, people, year_people = _per_month_with_people(attendances, [])
+    for number, (count,) in per_month.items():
+        months[number].supervision_attendances = count
+    for number, count in people.items():
+        months[number].supervision_experts = count
+    totals.supervision_experts = year_people
 
 
 def _sum_months(months: list[Figures], totals: Figures) -> None:

@@ -285,7 +285,7 @@ def test_page_query_count_does_not_grow(client, evaluation_member, report_data, 
                                         django_assert_num_queries):  # fmt: skip
     _add_assignments(extra)
     client.force_login(evaluation_member)
-    # session, user, groups, divisions for the filter, 8 figure queries
-    with django_assert_num_queries(12):
+    # session, user, groups, divisions for the filter, 7 figure queries
+    with django_assert_num_queries(11):
         response = client.get(REPORT + "?year=2025")
     assert response.context["figures"].totals.assignments == 5 + extra

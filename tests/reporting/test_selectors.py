@@ -124,8 +124,8 @@ def _add_assignments(count: int) -> None:
 @pytest.mark.parametrize("extra", [1, 30])
 def test_query_count_does_not_grow_with_the_data(report_data, extra, django_assert_num_queries):
     _add_assignments(extra)
-    # agreements, assignments, participations by month, year's experts, supervision by
-    # month, year's attendees, assignment types, service areas
-    with django_assert_num_queries(8):
+    # agreements, assignments, participations with experts, supervision sessions,
+    # attendances with experts, assignment types, service areas
+    with django_assert_num_queries(7):
         figures = monthly_figures(2025)
     assert figures.totals.assignments == 5 + extra
