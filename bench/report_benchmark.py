@@ -3,10 +3,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/report_benchmark.py --sizes 10000 100000 1000000
 
-Creates a scratch database (``kokemus_bench_reports`` on the server of DATABASE_URL), migrates it, and for
-each size fills it with that many assignments in bulk SQL (generate_series), dated evenly over
-``--years`` years ending with ``--year`` in the order they were entered (ids grow with dates). It then times ``monthly_figures(year)`` against one
-hand-written SQL GROUP BY over the same rows, and prints both, their ratio and the query count.
+Creates a scratch database (``kokemus_bench_reports`` on the server of DATABASE_URL), migrates
+it, and for each size fills it with that many assignments in bulk SQL (generate_series), dated
+evenly over ``--years`` years ending with ``--year``, in the order they were entered (ids grow
+with dates). It then times ``monthly_figures(year)`` against one hand-written SQL GROUP BY over
+the same rows, and prints both, their ratio and the query count.
 """
 
 import argparse
