@@ -5,13 +5,13 @@ Every figure comes from an aggregate query grouped by month in the database; Pyt
 places the grouped rows into twelve months. Seven queries in all, whatever the amount of data:
 
 1. agreements signed per month,
-2. counted assignments per month × type × service area (by type, by area, by division and the
-   type × division table are sums of these groups),
+2. counted assignments per month × type × service area, grouped by ids (by type, by area, by
+   division and the type × division table are sums of these groups),
 3. participations per month: count, hours and fees, and the active experts per month and over
    the year (see _per_month_with_people),
 4. supervision sessions per month,
 5. present attendances per month, and the experts among them per month and over the year,
-6. and 7. the reference data (types, service areas) for the row labels.
+6. and 7. the reference data (types, service areas with their divisions): codes and labels.
 
 All dates in the figures are ``DateField`` values (calendar days in Europe/Helsinki), so a month
 is the same on SQLite and PostgreSQL. Sums of decimals are rounded to cents in Python, because
@@ -99,9 +99,8 @@ def _in_division(division: ServiceArea | None, prefix: str = "") -> Q:
     """An assignment directed to the division itself or to a service under it."""
     if division is None:
         return Q()
-    return Q(**{f"{prefix}service_area_id": division.pk}) | Q(
-        **{f"{prefix}service_area__parent_id": division.pk}
-    )
+    areas = ServiceArea.objects.filter(Q(pk=division.pk) | Q(parent=division)).values("pk")
+    return Q(**{f"{prefix}service_area__in": areas})
 
 
 def counted_assignments(year: int, division: ServiceArea | None = None):
@@ -146,26 +145,24 @@ def _agreements_by_month(year, division, months) -> None:
         months[row["month"]].new_agreements = row["n"]
 
 
-def _assignments_by_month(year, division, months, type_by_division) -> None:
+def _assignments_by_month(year, division, months, type_by_division, reference) -> None:
+    """Grouped by ids (an index-only scan on PostgreSQL); codes come from the reference data."""
     rows = (
         counted_assignments(year, division)
-        .annotate(
-            month=ExtractMonth("date"),
-            type_code=F("type__code"),
-            area_code=F("service_area__code"),
-            division_code=Coalesce("service_area__parent__code", "service_area__code"),
-        )
-        .values("month", "type_code", "area_code", "division_code")
+        .annotate(month=ExtractMonth("date"))
+        .values_list("month", "type_id", "service_area_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in rows:
-        figures, n = months[row["month"]], row["n"]
+    for month, type_id, area_id, n in rows:
+        type_code = reference.types[type_id].code
+        area = reference.areas[area_id]
+        figures = months[month]
         figures.assignments += n
-        _add(figures.by_type, row["type_code"], n)
-        _add(figures.by_service_area, row["area_code"], n)
-        _add(figures.by_division, row["division_code"], n)
-        key = (row["type_code"], row["division_code"])
+        _add(figures.by_type, type_code, n)
+        _add(figures.by_service_area, area.code, n)
+        _add(figures.by_division, area.division.code, n)
+        key = (type_code, area.division.code)
         type_by_division[key] = type_by_division.get(key, 0) + n
 
 
@@ -264,21 +261,36 @@ def _sum_months(months: list[Figures], totals: Figures) -> None:
                 _add(getattr(totals, name), code, n)
 
 
-def _labels(division: ServiceArea | None, totals: Figures):
+@dataclass
+class _Reference:
+    types: dict[int, AssignmentType]
+    areas: dict[int, ServiceArea]
+
+
+def _reference() -> _Reference:
+    """Assignment types and service areas (with their divisions) by id: two small queries."""
+    return _Reference(
+        types={t.pk: t for t in AssignmentType.objects.order_by("sort_order", "code")},
+        areas={a.pk: a for a in ServiceArea.objects.select_related("parent")},
+    )
+
+
+def _labels(division: ServiceArea | None, totals: Figures, reference: _Reference):
     """Row labels: types and areas in use, plus any that have figures this year."""
     types = [
         Label(t.code, t.name)
-        for t in AssignmentType.objects.order_by("sort_order", "code")
+        for t in reference.types.values()
         if t.is_active or t.code in totals.by_type
     ]
-    areas = ServiceArea.objects.select_related("parent").order_by("code")
-    if division is not None:
-        areas = areas.filter(Q(pk=division.pk) | Q(parent=division))
-    labels = [
-        Label(a.code, a.name, a.parent.code if a.parent_id else a.code)
-        for a in areas
-        if a.is_active or a.code in totals.by_service_area or a.code in totals.by_division
+    shown = [
+        a
+        for a in reference.areas.values()
+        if (division is None or a.division.pk == division.pk)
+        and (a.is_active or a.code in totals.by_service_area or a.code in totals.by_division)
     ]
+    # each division, then its services, by name
+    shown.sort(key=lambda a: (a.division.name, a.division.code, a.parent_id is not None, a.name))
+    labels = [Label(a.code, a.name, a.division.code) for a in shown]
     division_labels = sorted(
         (label for label in labels if label.code == label.division), key=lambda d: d.name
     )
@@ -290,13 +302,14 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     months = {number: Figures(month=number) for number in MONTHS}
     totals = Figures(month=None)
     type_by_division: dict[tuple[str, str], int] = {}
+    reference = _reference()
     _agreements_by_month(year, division, months)
-    _assignments_by_month(year, division, months, type_by_division)
+    _assignments_by_month(year, division, months, type_by_division, reference)
     _participations_by_month(year, division, months, totals)
     _supervision_by_month(year, division, months, totals)
     ordered = [months[number] for number in MONTHS]
     _sum_months(ordered, totals)
-    types, areas, division_labels = _labels(division, totals)
+    types, areas, division_labels = _labels(division, totals, reference)
     return MonthlyFigures(
         year=year,
         division=Label(division.code, division.name) if division else None,
