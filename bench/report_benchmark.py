@@ -156,12 +156,17 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--years", type=int, default=5, help="years of history the data spans")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the data already in the scratch database"
+    )
     args = parser.parse_args()
 
     admin_url = os.environ.get("DATABASE_URL", "")
     if not admin_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (a scratch database is created on it).")
-    bench_url = create_scratch_database(admin_url)
+    bench_url = (
+        _database_url(admin_url, BENCH_DB) if args.reuse else create_scratch_database(admin_url)
+    )
     os.environ["DATABASE_URL"] = bench_url
     import django
 
@@ -179,8 +184,13 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
     print(f"{'assignments':>12} {'in year':>9} {'report ms':>16} {'raw SQL ms':>16} "
           f"{'ratio':>6} {'queries':>8}")  # fmt: skip
+    if args.reuse:
+        from agreements.models import Assignment
+
+        args.sizes = [Assignment.objects.count()]
     for size in args.sizes:
-        fill(connection, bench_url, assignments=size, first_year=first_year, year=args.year)
+        if not args.reuse:
+            fill(connection, bench_url, assignments=size, first_year=first_year, year=args.year)
         year_range = {
             "start": f"{args.year}-01-01",
             "end": f"{args.year + 1}-01-01",
