@@ -215,6 +215,13 @@ class Assignment(models.Model):
         indexes = [
             # monthly report and month filter: counted assignments by date
             models.Index(fields=["date", "status"], name="assignment_date_status_idx"),
+            # monthly report (reporting.selectors): a year's assignments by month, type and
+            # service area read from the index alone on PostgreSQL (an index-only scan)
+            models.Index(
+                fields=["date"],
+                include=["status", "id", "type", "service_area", "hours"],
+                name="assignment_report_idx",
+            ),
         ]
 
     def __str__(self):

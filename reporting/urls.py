@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reporting import views
 
 app_name = "reporting"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("vienti/<str:file_format>/", views.export, name="export"),
+]

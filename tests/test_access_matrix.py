@@ -133,6 +133,10 @@ MATRIX: dict[str, Row] = {
     # interchange: import from spreadsheets (coordinators)
     "interchange:confirm":           Row("login 403 403 403 302 302", "post"),
     "interchange:upload":            Row("login 403 403 403 200 200", "get"),
+    # --- reporting: the monthly follow-up (figures only) ---
+    "reporting:export":              Row("login 403 403 200 200 200", "get", file_format="report_format"),  # noqa: E501
+    "reporting:report":              Row("login 403 403 200 200 200", "get"),
+    # --- end reporting ---
 }
 # fmt: on
 
@@ -169,6 +173,7 @@ def world(expert_alice, expert_bob):
         token=calendar_token_regenerate(expert=alice),
         guest=ExpertFactory(email="kutsuttava@example.fi"),
         x="MQ",  # an invalid password-reset link: the page says so
+        report_format="csv",
     )
 
 

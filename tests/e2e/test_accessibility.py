@@ -21,6 +21,8 @@ PAGES = [
     (Role.COORDINATOR, "/kokemustoimijat/uusi/"),  # coord-a: expert form
     (Role.COORDINATOR, "/tuonti/"),
     (Role.EVALUATION, "/"),
+    (Role.EVALUATION, "/raportit/"),
+    (Role.COORDINATOR, "/raportit/"),
     (Role.EXPERT, "/"),
     # coord-b: assignments and supervision
     (Role.COORDINATOR, "/tehtavat/"),

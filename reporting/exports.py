@@ -1,0 +1,198 @@
+"""The report as JSON (SPEC machine interface), CSV, XLSX and PDF, from the same figures.
+
+The files hold values, never formulas, and nothing that identifies a person: the figures are
+counts and sums, and the labels are assignment types and service areas.
+"""
+
+import csv
+import datetime
+import io
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from kokemus.pdf import render_pdf
+from reporting.charts import report_charts
+from reporting.selectors import Figures, MonthlyFigures
+from reporting.tables import Number, Table, report_tables
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+FORMATS = ("json", "csv", "xlsx", "pdf")
+
+
+def filename(figures: MonthlyFigures, file_format: str) -> str:
+    division = f"-{figures.division.code}" if figures.division else ""
+    return f"kuukausiseuranta-{figures.year}{division}.{file_format}"
+
+
+def period(figures: MonthlyFigures) -> str:
+    return f"1.1.{figures.year}–31.12.{figures.year}"
+
+
+def made_on(day: datetime.date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+# JSON ---------------------------------------------------------------------------------------
+
+
+def _decimal(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _nonzero(counts: dict[str, int]) -> dict[str, int]:
+    return {code: n for code, n in sorted(counts.items()) if n}
+
+
+def _json_figures(figures: Figures) -> dict:
+    return {
+        "new_agreements": figures.new_agreements,
+        "assignments": figures.assignments,
+        "participations": figures.participations,
+        "hours": _decimal(figures.hours),
+        "fees": _decimal(figures.fees),
+        "active_experts": figures.active_experts,
+        "by_type": _nonzero(figures.by_type),
+        "by_service_area": _nonzero(figures.by_service_area),
+        "by_division": _nonzero(figures.by_division),
+        "supervision_sessions": figures.supervision_sessions,
+        "supervision_attendances": figures.supervision_attendances,
+        "supervision_experts": figures.supervision_experts,
+    }
+
+
+def as_json(figures: MonthlyFigures) -> dict:
+    """The SPEC's JSON shape; ``fees`` and ``supervision_experts`` are the SPEC's figures 6 and
+    7 that its example leaves out. Totals count distinct experts once over the year."""
+    data = {"year": figures.year}
+    if figures.division:
+        data["division"] = figures.division.code
+    data["months"] = [
+        {"month": f"{figures.year}-{month.month:02}"} | _json_figures(month)
+        for month in figures.months
+    ]
+    data["totals"] = _json_figures(figures.totals)
+    return data
+
+
+# CSV ----------------------------------------------------------------------------------------
+
+
+def _csv_value(value: Number) -> str:
+    """Finnish Excel reads a decimal comma; integers stay as they are."""
+    return _decimal(value).replace(".", ",") if isinstance(value, Decimal) else str(value)
+
+
+def _title_lines(figures: MonthlyFigures) -> list[str]:
+    lines = [
+        settings.ORGANISATION_NAME,
+        _("Monthly follow-up %(period)s") % {"period": period(figures)},
+    ]
+    if figures.division:
+        lines.append(_("Division: %(name)s") % {"name": figures.division.name})
+    lines.append(_("Made on %(date)s") % {"date": made_on(timezone.localdate())})
+    return lines
+
+
+def as_csv(figures: MonthlyFigures) -> bytes:
+    """One file, table after table: UTF-8 with a byte-order mark, semicolons, decimal commas."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for line in _title_lines(figures):
+        writer.writerow([line])
+    for table in report_tables(figures):
+        writer.writerow([])
+        writer.writerow([table.title])
+        writer.writerow([table.stub, *table.columns])
+        for row in _rows_with_footer(table):
+            writer.writerow([row.label, *(_csv_value(v) for v in row.values)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _rows_with_footer(table: Table):
+    return [*table.rows, table.footer] if table.footer else table.rows
+
+
+# XLSX ---------------------------------------------------------------------------------------
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+BOLD = Font(bold=True)
+
+
+def _sheet(workbook: Workbook, table: Table) -> None:
+    sheet = workbook.create_sheet(title=table.title[:31])
+    sheet.append([table.stub, *table.columns])
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for row in table.rows:
+        sheet.append([row.label, *row.values])
+    if table.footer:
+        sheet.append([table.footer.label, *table.footer.values])
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
+    for row in sheet.iter_rows(min_row=2, min_col=2):
+        for cell in row:
+            cell.number_format = "0.00" if isinstance(cell.value, Decimal) else "0"
+    for cell in sheet["A"]:
+        cell.font = BOLD
+    total_column = get_column_letter(len(table.columns) + 1)
+    for cell in sheet[total_column]:
+        cell.font = BOLD
+    sheet.column_dimensions["A"].width = max(14, *(len(str(c.value or "")) for c in sheet["A"]))
+    for index in range(2, len(table.columns) + 2):
+        sheet.column_dimensions[get_column_letter(index)].width = 12
+    sheet.freeze_panes = "B2"  # the month headings and the row labels stay in view
+    for offset, note in enumerate(table.notes, start=2):
+        sheet.cell(row=sheet.max_row + offset, column=1, value=note)
+
+
+def as_xlsx(figures: MonthlyFigures) -> bytes:
+    """One formatted sheet per table; values only (SPEC: no formulas)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = " · ".join(_title_lines(figures))
+    workbook.properties.creator = settings.ORGANISATION_NAME
+    for table in report_tables(figures):
+        _sheet(workbook, table)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# PDF ----------------------------------------------------------------------------------------
+
+
+def as_pdf(figures: MonthlyFigures) -> bytes:
+    """A4 landscape with the charts beside their tables, the organisation, period and date."""
+    return render_pdf("reporting/report_pdf.html", report_context(figures))
+
+
+def report_context(figures: MonthlyFigures) -> dict:
+    """What the page and the PDF both show."""
+    tables = report_tables(figures)
+    charts = report_charts(figures)
+    return {
+        "figures": figures,
+        "sections": [(table, charts.get(table.slug)) for table in tables],
+        "period": period(figures),
+        "today": timezone.localdate(),
+    }
+
+
+def render(figures: MonthlyFigures, file_format: str) -> bytes:
+    if file_format == "json":
+        return json.dumps(as_json(figures), ensure_ascii=False, indent=2).encode("utf-8")
+    return {"csv": as_csv, "xlsx": as_xlsx, "pdf": as_pdf}[file_format](figures)

@@ -1,0 +1,67 @@
+"""The monthly follow-up report and its exports: figures only, for the evaluation group and the
+coordinators. Nothing here names a person or links to a personal page."""
+
+import datetime
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from kokemus.access import Role, role_required
+from registry.models import ServiceArea
+from reporting import exports
+from reporting.selectors import default_year, divisions, monthly_figures
+
+DOWNLOADS = ("csv", "xlsx", "pdf")
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return default_year()
+    return year if datetime.MINYEAR < year < datetime.MAXYEAR else default_year()
+
+
+def _division(request) -> ServiceArea | None:
+    """The division filter by its code; an unknown code is a 404, never all figures."""
+    code = request.GET.get("division", "")
+    if not code:
+        return None
+    return get_object_or_404(ServiceArea, code=code, parent__isnull=True)
+
+
+def _query(year: int, division: ServiceArea | None) -> str:
+    params = {"year": year} | ({"division": division.code} if division else {})
+    return urlencode(params)
+
+
+@role_required(Role.EVALUATION, Role.COORDINATOR)
+def report(request):
+    year, division = _year(request), _division(request)
+    figures = monthly_figures(year, division)
+    context = exports.report_context(figures) | {
+        "division_choices": divisions(),
+        "selected_division": division,
+        "previous_query": _query(year - 1, division),
+        "next_query": _query(year + 1, division),
+        "downloads": [
+            (name, f"{reverse('reporting:export', args=[name])}?{_query(year, division)}")
+            for name in DOWNLOADS
+        ],
+    }
+    return render(request, "reporting/report.html", context)
+
+
+@role_required(Role.EVALUATION, Role.COORDINATOR)
+def export(request, file_format: str):
+    if file_format not in DOWNLOADS:
+        raise Http404
+    figures = monthly_figures(_year(request), _division(request))
+    response = HttpResponse(
+        exports.render(figures, file_format), content_type=exports.CONTENT_TYPES[file_format]
+    )
+    name = exports.filename(figures, file_format)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

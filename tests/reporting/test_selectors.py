@@ -1,0 +1,131 @@
+"""monthly_figures against hand-counted data (tests/reporting/conftest.py)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from registry.models import ServiceArea
+from reporting.selectors import default_year, monthly_figures
+from tests.factories import AssignmentFactory, ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def month(figures, number):
+    return figures.months[number - 1]
+
+
+def test_new_agreements_count_by_signed_date_and_skip_a_draft(report_data):
+    figures = monthly_figures(2025)
+    assert [m.new_agreements for m in figures.months] == [2] + [0] * 10 + [1]
+    assert figures.totals.new_agreements == 3
+
+
+def test_assignments_on_the_month_and_year_boundaries_and_never_cancelled(report_data):
+    figures = monthly_figures(2025)
+    assert [m.assignments for m in figures.months] == [2, 1, 1] + [0] * 8 + [1]
+    assert figures.totals.assignments == 5
+
+
+def test_several_experts_on_one_assignment_are_participations_hours_and_fees(report_data):
+    january = month(monthly_figures(2025), 1)
+    # 1.1.: 3 experts × 2 h, but Cecilia's own 1.5 h; 31.1.: Aino 3 h
+    assert january.participations == 4
+    assert january.hours == Decimal("8.50")
+    # 2×20 + 2×30 + 1.5×25 + 3×20
+    assert january.fees == Decimal("197.50")
+    assert january.active_experts == 3
+
+
+def test_an_assignment_without_experts_counts_with_no_participations(report_data):
+    march = month(monthly_figures(2025), 3)
+    assert (march.assignments, march.participations, march.hours) == (1, 0, Decimal("0.00"))
+    assert march.active_experts == 0
+
+
+def test_year_totals_count_distinct_experts_once(report_data):
+    totals = monthly_figures(2025).totals
+    assert totals.participations == 7
+    assert totals.hours == Decimal("17.75")
+    assert totals.fees == Decimal("435.00")
+    assert totals.active_experts == 3  # not 3 + 1 + 0 + 2
+
+
+def test_by_type_by_area_and_by_division_of_a_division_itself_and_a_service(report_data):
+    figures = monthly_figures(2025)
+    january = month(figures, 1)
+    assert january.by_type == {"client_support": 1, "training": 1}
+    assert january.by_service_area == {"mh_outpatient": 1, "mental_health": 1}
+    assert january.by_division == {"mental_health": 2}
+    assert figures.totals.by_type == {
+        "client_support": 1,
+        "training": 2,
+        "communication": 1,
+        "development": 1,
+    }
+    assert figures.totals.by_division == {"mental_health": 3, "family_social": 1, "disability": 1}
+    assert figures.type_by_division == {
+        ("client_support", "mental_health"): 1,
+        ("training", "mental_health"): 1,
+        ("training", "family_social"): 1,
+        ("communication", "mental_health"): 1,
+        ("development", "disability"): 1,
+    }
+
+
+def test_supervision_counts_sessions_present_attendances_and_distinct_experts(report_data):
+    figures = monthly_figures(2025)
+    january, december = month(figures, 1), month(figures, 12)
+    # two sessions; present: Aino, Bertta, a professional, then Aino; Cecilia was absent
+    assert (january.supervision_sessions, january.supervision_attendances) == (2, 4)
+    assert january.supervision_experts == 2
+    assert (december.supervision_sessions, december.supervision_attendances) == (1, 1)
+    totals = figures.totals
+    assert (totals.supervision_sessions, totals.supervision_attendances) == (3, 5)
+    assert totals.supervision_experts == 3
+
+
+def test_division_filter_keeps_its_services_its_agreements_and_its_groups(report_data):
+    figures = monthly_figures(2025, ServiceArea.objects.get(code="mental_health"))
+    assert [m.assignments for m in figures.months] == [2, 0, 1] + [0] * 9
+    assert figures.totals.participations == 4
+    assert figures.totals.hours == Decimal("8.50")
+    assert figures.totals.fees == Decimal("197.50")
+    assert [m.new_agreements for m in figures.months] == [1] + [0] * 10 + [1]
+    assert figures.totals.supervision_sessions == 2
+    assert {label.code for label in figures.divisions} == {"mental_health"}
+    assert "family_services" not in {label.code for label in figures.service_areas}
+
+
+def test_an_empty_year_has_twelve_zero_months(report_data):
+    figures = monthly_figures(2030)
+    assert len(figures.months) == 12
+    assert all(m.assignments == 0 and m.hours == Decimal("0.00") for m in figures.months)
+    assert figures.totals.assignments == 0
+    assert figures.totals.active_experts == 0
+    assert figures.type_by_division == {}
+
+
+def test_default_year_is_the_year_in_helsinki():
+    utc = datetime.UTC
+    # 31.12. 22.30 UTC is already 1.1. 00.30 in Helsinki (UTC+2 in winter)
+    assert default_year(datetime.datetime(2025, 12, 31, 22, 30, tzinfo=utc)) == 2026
+    assert default_year(datetime.datetime(2025, 12, 31, 21, 59, tzinfo=utc)) == 2025
+
+
+def _add_assignments(count: int) -> None:
+    for day in range(1, count + 1):
+        ParticipationFactory(
+            assignment=AssignmentFactory(date=datetime.date(2025, 1 + day % 12, 1))
+        )
+
+
+@pytest.mark.parametrize("extra", [1, 30])
+def test_query_count_does_not_grow_with_the_data(report_data, extra, django_assert_num_queries):
+    _add_assignments(extra)
+    # agreements, assignments, participations with experts, supervision sessions,
+    # attendances with experts, assignment types, service areas
+    with django_assert_num_queries(7):
+        figures = monthly_figures(2025)
+    assert figures.totals.assignments == 5 + extra
