@@ -53,7 +53,7 @@ def test_import_command_dry_run_writes_nothing(tmp_path):
 
 
 def _monthly_figures() -> list[dict]:
-    """The monthly report's core figures, computed from the rows (until reporting exists)."""
+    """Figures per month, type and service area, straight from the rows (finer than the report)."""
     counted = Participation.objects.exclude(assignment__status=AssignmentStatus.CANCELLED)
     hours = Coalesce("hours", "assignment__hours")
     return list(

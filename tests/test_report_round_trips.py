@@ -1,0 +1,132 @@
+"""The monthly report survives what an organisation does to its data: a backup restored with
+dumpdata/loaddata, a move through export_data/import_data, and the erasure of an expert."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from pypdf import PdfReader
+
+from agreements.models import Participation
+from registry.models import Expert
+from registry.privacy import expert_anonymise
+from reporting.exports import as_json
+from reporting.selectors import monthly_figures
+from tests.factories import AttendanceFactory
+from tests.interchange.conftest import SAMPLES
+
+pytestmark = pytest.mark.django_db
+YEARS = (2024, 2025)
+
+
+def reports() -> str:
+    """Every figure of each sample year, as the JSON the monthly_report command prints."""
+    return json.dumps([as_json(monthly_figures(year)) for year in YEARS], sort_keys=True)
+
+
+def empty_the_database():
+    """``manage.py flush`` inside the test's transaction: PostgreSQL refuses to TRUNCATE
+    tables with deferred foreign-key checks pending, so check them now."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", "--no-input")
+
+
+@pytest.fixture
+def sample_sheets():
+    call_command("import_data", SAMPLES)
+
+
+@pytest.fixture
+def history(sample_sheets):
+    """The sample organisation's sheets, plus a supervision session an expert attended."""
+    expert = Participation.objects.filter(assignment__date__year=2025).first().expert
+    AttendanceFactory(membership__expert=expert, session__date="2025-05-05")
+    return expert
+
+
+def test_sample_years_have_figures_to_compare(history):
+    figures = json.loads(reports())
+    assert all(year["totals"]["assignments"] > 0 for year in figures)
+    assert figures[1]["totals"]["supervision_attendances"] == 1
+
+
+def test_dumpdata_loaddata_restore_keeps_the_report_identical(history, tmp_path):
+    before = reports()
+    backup = tmp_path / "kokemus.json"
+    # the README's portable backup command
+    call_command(
+        "dumpdata",
+        "--natural-foreign",
+        "--exclude=contenttypes",
+        "--exclude=auth.permission",
+        "--exclude=sessions",
+        "--exclude=axes",
+        f"--output={backup}",
+    )
+    empty_the_database()
+    assert not Participation.objects.exists()
+    call_command("loaddata", str(backup))
+    assert reports() == before
+
+
+def test_export_import_into_an_empty_database_keeps_the_report_identical(sample_sheets, tmp_path):
+    before = reports()  # the interchange format holds no supervision: none recorded here
+    call_command("export_data", str(tmp_path))
+    empty_the_database()
+    assert not Participation.objects.exists()
+    call_command("import_data", str(tmp_path))
+    assert reports() == before
+
+
+def _everything_a_coordinator_can_open_about(expert, client) -> str:
+    """Pages and downloads that show an expert's work, as text (PDFs extracted)."""
+    participation = Participation.objects.filter(expert=expert).first()
+    agreement = participation.agreement
+    urls = [
+        reverse("registry:expert_list"),
+        reverse("registry:expert_detail", args=[expert.pk]),
+        reverse("registry:expert_trail", args=[expert.pk]),
+        reverse("registry:expert_data_json", args=[expert.pk]),
+        reverse("assignments:assignment_list"),
+        reverse("assignments:assignment_detail", args=[participation.assignment_id]),
+        reverse("agreements:agreement_list"),
+        reverse("agreements:agreement_detail", args=[agreement.pk]),
+        reverse("supervision:group_list"),
+        reverse("home"),
+        reverse("reporting:report") + "?year=2025",
+        reverse("reporting:export", args=["csv"]) + "?year=2025",
+    ]
+    texts = [client.get(url).content.decode("utf-8-sig") for url in urls]
+    for url in (
+        reverse("registry:expert_data_pdf", args=[expert.pk]),
+        reverse("agreements:agreement_pdf", args=[agreement.pk]),
+        reverse("reporting:export", args=["pdf"]) + "?year=2025",
+    ):
+        pages = PdfReader(io.BytesIO(client.get(url).content)).pages
+        texts.append(" ".join(page.extract_text() for page in pages))
+    return "\n".join(texts)
+
+
+def test_anonymisation_keeps_the_report_identical_and_leaves_no_trace_of_the_name(
+    history, client, coordinator, tmp_path
+):
+    expert = history
+    expert.last_name = "Erikoisnimi"  # a name that nothing else on the pages contains
+    expert.save()
+    client.force_login(coordinator)
+    assert "Erikoisnimi" in _everything_a_coordinator_can_open_about(expert, client)
+    before = reports()
+
+    expert_anonymise(expert=expert, by=coordinator)
+
+    assert reports() == before
+    assert "Erikoisnimi" not in _everything_a_coordinator_can_open_about(expert, client)
+    call_command("export_data", str(tmp_path))
+    for exported in tmp_path.iterdir():
+        assert "Erikoisnimi" not in exported.read_text(encoding="utf-8-sig"), exported.name
+    assert Expert.objects.filter(last_name="Erikoisnimi").count() == 0
