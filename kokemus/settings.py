@@ -208,9 +208,34 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The load balancer's /healthz may speak plain HTTP (kokemus/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Logs go to stdout: one JSON object a line in production (kokemus/logging.py), plain text
+# in development. gunicorn's own logs use the same formatter (kokemus/gunicorn_config.py).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "json": {"()": "kokemus.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # WeasyPrint reports each step of every PDF at INFO; only its problems matter here.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -89,6 +89,9 @@ MATRIX: dict[str, Row] = {
     "portal:calendar_feed":          Row("200   200 200 200 200 200", "get", token="token.token"),
     "portal:calendar_revoke":        Row("login 403 403 403 302 302", "post", expert_pk="alice.pk"),
     "portal:invite":                 Row("login 403 403 403 200 200", "get", expert_pk="guest.pk"),
+    # --- deploy: the load balancer's health check ---
+    "healthz":                       Row("200   200 200 200 200 200", "get"),
+    # --- end deploy ---
 }
 # fmt: on
 
