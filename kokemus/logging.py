@@ -4,6 +4,7 @@ Django's records and gunicorn's (its error log and its access log, one line per 
 through ``JsonFormatter``; settings.LOGGING and kokemus/gunicorn_config.py both use it.
 """
 
+import contextlib
 import datetime
 import json
 import logging
@@ -56,10 +57,8 @@ def _access_fields(atoms: dict) -> dict:
         if value in (None, "", "-"):
             continue
         if name in ("status", "bytes", "duration_ms"):
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 value = int(value)
-            except (TypeError, ValueError):
-                pass
         fields[name] = value
     return fields
 
