@@ -145,7 +145,7 @@ class Coordinator(KokemusUser):
         with self.client.post(
             "/tehtavat/uusi/",
             data=data,
-            name="/tehtavat/uusi/ (POST)",
+            name="/tehtavat/uusi/",
             allow_redirects=False,
             catch_response=True,
         ) as response:
@@ -173,7 +173,7 @@ class Coordinator(KokemusUser):
         with self.client.post(
             template.format(pk=mine["pk"]),
             data=data,
-            name=template + " (POST)",
+            name=template,
             allow_redirects=False,
             catch_response=True,
         ) as response:
