@@ -119,6 +119,10 @@ class Coordinator(KokemusUser):
     def supervision(self):
         self.open(random.choice(["/tyonohjaus/", "/tyonohjaus/kattavuus/"]))
 
+    @task(1)
+    def home(self):
+        self.open("/")
+
     @task(2)
     def create_assignment(self):
         # LEAD: check field names after merge (the coordinator's assignment form).
