@@ -86,12 +86,14 @@ pages_ok=true
 "$python" bench/check_pages.py --base "$base" || pages_ok=false
 
 step "Locust: $users users for $duration"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 load_ok=true
 "$python" -m locust -f bench/locustfile.py --headless --host "$base" \
     --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" \
     --csv "$out/locust" --html "$out/locust.html" --only-summary \
     --loglevel WARNING >"$out/locust.log" 2>&1 || load_ok=false
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine's other work shows here)"
 stop_server
 trap - EXIT
 
