@@ -6,7 +6,8 @@ Every assignment it creates carries a unique marker in its description and is wr
 bench/out/created.jsonl, so bench/verify_writes.py can check afterwards that each one is in
 the database exactly once, with the hours of its last edit.
 
-Think time between a user's requests: KOKEMUS_BENCH_WAIT="1,3" seconds (min,max).
+Think time between a user's requests: KOKEMUS_BENCH_WAIT="1,3" seconds (min,max). Only the
+writes: `locust … --tags write Coordinator`.
 """
 
 import datetime
@@ -27,7 +28,7 @@ from common import (
     read_missing,
     read_pages,
 )
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, events, tag, task
 
 MANIFEST = load_manifest()
 PENDING = {page.template for page in read_pages() if page.pending}
@@ -124,6 +125,7 @@ class Coordinator(KokemusUser):
     def home(self):
         self.open("/")
 
+    @tag("write")
     @task(2)
     def create_assignment(self):
         # LEAD: check field names after merge. Written against branch coord-b's AssignmentForm
@@ -162,6 +164,7 @@ class Coordinator(KokemusUser):
             if pk:
                 self.created.append({"pk": pk, "marker": marker})
 
+    @tag("write")
     @task(1)
     def edit_assignment(self):
         # LEAD: check after merge (coord-b: /tehtavat/<pk>/muokkaa/, redirects to the detail).

@@ -85,11 +85,12 @@ step "main pages answer 200 (bench/pages.txt)"
 pages_ok=true
 "$python" bench/check_pages.py --base "$base" || pages_ok=false
 
+# --stop-timeout: at the end each user finishes its task, so no write is left unconfirmed.
 step "Locust: $users users for $duration"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 load_ok=true
 "$python" -m locust -f bench/locustfile.py --headless --host "$base" \
-    --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" \
+    --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --stop-timeout 30 \
     --csv "$out/locust" --html "$out/locust.html" --only-summary \
     --loglevel WARNING >"$out/locust.log" 2>&1 || load_ok=false
 
