@@ -35,7 +35,7 @@ def main() -> int:
     for page in read_pages():
         session = sessions.get(page.role)
         if session is None:
-            session = sessions[page.role] = _session(args.base)
+            session = sessions[page.role] = BaseUrlSession(args.base)
             if page.role != "anonymous":
                 login(session, usernames[page.role], manifest["password"])
         url = page.template.format(**values)
@@ -59,7 +59,7 @@ def main() -> int:
     return 0
 
 
-class _BaseSession(requests.Session):
+class BaseUrlSession(requests.Session):
     """A session whose paths are relative to the served Kokemus."""
 
     def __init__(self, base: str):
@@ -68,10 +68,6 @@ class _BaseSession(requests.Session):
 
     def request(self, method, url, *args, **kwargs):
         return super().request(method, self.base + url, *args, **kwargs)
-
-
-def _session(base: str) -> requests.Session:
-    return _BaseSession(base)
 
 
 if __name__ == "__main__":
