@@ -48,6 +48,7 @@ if os.path.isdir("/dev/shm"):
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'  # only for LOG_FORMAT=text
 _format = os.environ.get("LOG_FORMAT", "json")
 _level = os.environ.get("LOG_LEVEL", "INFO").upper()
+_stream = "stderr" if os.environ.get("LOG_STREAM") == "stderr" else "stdout"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -56,15 +57,15 @@ logconfig_dict = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
-        "stdout": {
+        "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": f"ext://sys.{_stream}",
             "formatter": _format if _format in ("json", "text") else "json",
         }
     },
     "loggers": {
-        "gunicorn.error": {"handlers": ["stdout"], "level": _level, "propagate": False},
-        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": _level, "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
-    "root": {"handlers": ["stdout"], "level": _level},
+    "root": {"handlers": ["console"], "level": _level},
 }

@@ -54,15 +54,27 @@ def test_django_refuses_an_unknown_log_level():
     assert "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL." in result.stderr
 
 
-def test_production_logs_are_json_lines_on_stdout():
-    result = python(
-        "import django, logging; django.setup(); logging.getLogger('kokemus').warning('hello')",
-        DJANGO_SETTINGS_MODULE="kokemus.settings",
-        DEBUG="false",
-        SECRET_KEY="k" * 50,
-        LOG_LEVEL="WARNING",
-    )
+LOG_A_WARNING = (
+    "import django, logging; django.setup(); logging.getLogger('kokemus').warning('hello')"
+)
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "kokemus.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 50,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def test_the_server_logs_json_lines_on_stdout():
+    result = python(LOG_A_WARNING, **PRODUCTION, LOG_STREAM="stdout")  # as bin/serve sets it
     assert result.returncode == 0, result.stderr
     entry = json.loads(result.stdout.strip().splitlines()[-1])
     assert entry["message"] == "hello"
     assert entry["level"] == "WARNING"
+
+
+def test_management_commands_log_to_stderr_so_their_output_stays_clean():
+    result = python(LOG_A_WARNING, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert json.loads(result.stderr.strip().splitlines()[-1])["message"] == "hello"
