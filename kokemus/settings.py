@@ -211,9 +211,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The load balancer's /healthz may speak plain HTTP (kokemus/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Logs: one JSON object a line in production (kokemus/logging.py), plain text in development.
+# bin/serve sends them to stdout with gunicorn's (LOG_STREAM=stdout); management commands keep
+# them on stderr, so that what a command prints (monthly_report --format json) stays clean.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOG_STREAM = env.str("LOG_STREAM", default="stderr")
+if LOG_STREAM not in ("stdout", "stderr"):
+    raise ImproperlyConfigured("LOG_STREAM must be stdout or stderr.")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "json": {"()": "kokemus.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": f"ext://sys.{LOG_STREAM}",
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # WeasyPrint reports each step of every PDF at INFO; only its problems matter here.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from kokemus import two_factor, views
+from kokemus import health, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -48,4 +48,6 @@ urlpatterns = [
     path("oma/", include("portal.urls")),
     path("tuonti/", include("interchange.urls")),
     path("admin/", admin.site.urls),
+    # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
+    path("healthz", health.healthz, name="healthz"),
 ]

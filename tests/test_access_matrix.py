@@ -137,6 +137,9 @@ MATRIX: dict[str, Row] = {
     "reporting:export":              Row("login 403 403 200 200 200", "get", file_format="report_format"),  # noqa: E501
     "reporting:report":              Row("login 403 403 200 200 200", "get"),
     # --- end reporting ---
+    # --- deploy: the load balancer's health check ---
+    "healthz":                       Row("200   200 200 200 200 200", "get"),
+    # --- end deploy ---
 }
 # fmt: on
 

@@ -1,0 +1,273 @@
+"""Kokemus under load: what coordinators, the evaluation group and experts do in a day.
+
+Run by bench/served.sh against 127.0.0.1 only; it reads the manifest that generate_load_data
+wrote (logins, ids) and bench/out/missing.txt (pages not merged yet, which it leaves out).
+Every assignment it creates carries a unique marker in its description and is written to
+bench/out/created.jsonl, so bench/verify_writes.py can check afterwards that each one is in
+the database exactly once, with the hours of its last edit.
+
+Think time between a user's requests: KOKEMUS_BENCH_WAIT="1,3" seconds (min,max). Only the
+writes: `locust … --tags write Coordinator`.
+"""
+
+import datetime
+import itertools
+import json
+import os
+import random
+import re
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from common import (
+    OUT,
+    form_fields,
+    load_manifest,
+    login,
+    read_missing,
+    read_pages,
+)
+from locust import HttpUser, between, events, tag, task
+
+MANIFEST = load_manifest()
+PENDING = {page.template for page in read_pages() if page.pending}
+MISSING = read_missing()
+RUN_ID = os.environ.get("KOKEMUS_BENCH_RUN", time.strftime("%Y%m%d%H%M%S"))
+CREATED_LOG = OUT / "created.jsonl"
+MARKER_PREFIX = f"Kuormitustesti {RUN_ID}"
+_WAIT = [float(part) for part in os.environ.get("KOKEMUS_BENCH_WAIT", "1,3").split(",")]
+# Each simulated user takes the next login of its role.
+_next_login = {role: itertools.count() for role in ("coordinator", "evaluation", "expert")}
+
+
+@events.init.add_listener
+def _only_localhost(environment, **kwargs):
+    host = urlsplit(environment.host or "").hostname
+    if host not in ("127.0.0.1", "localhost"):
+        raise SystemExit(f"The load test runs only against 127.0.0.1, not {host!r}.")
+
+
+class KokemusUser(HttpUser):
+    abstract = True
+    wait_time = between(*_WAIT)
+    role = ""
+
+    def on_start(self):
+        self.login = self._take_login()
+        username = self.login if isinstance(self.login, str) else self.login["username"]
+        login(self.client, username, MANIFEST["password"])
+
+    def _take_login(self):
+        logins = MANIFEST["logins"][self.role]
+        return logins[next(_next_login[self.role]) % len(logins)]
+
+    def open(self, template: str, query: str = "", **values):
+        """GET a page by its pages.txt template, which names it in the statistics.
+
+        A page still pending merge (missing.txt, or a 404 now) is skipped: None. Anything but
+        200 is an error, a redirect too (an expired login would otherwise look like success).
+        """
+        if template in MISSING:
+            return None
+        path = template.format(**values) + query
+        name = template + (" (filtered)" if query else "")
+        with self.client.get(
+            path, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code == 404 and template in PENDING:
+                MISSING.add(template)
+                response.success()
+                return None
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} for {path}")
+            return response
+
+
+class Coordinator(KokemusUser):
+    """Browses and filters the lists, opens experts, books and edits assignments."""
+
+    weight = 6
+    role = "coordinator"
+
+    def on_start(self):
+        super().on_start()
+        self.created: list[dict] = []  # this user's assignments: {"pk", "marker"}
+
+    @task(4)
+    def experts(self):
+        query = random.choice(
+            ["", "", "?page=2", "?sort=-municipality", "?q=Virtanen&status=active"]
+        )
+        self.open("/kokemustoimijat/", query)
+
+    @task(3)
+    def expert(self):
+        self.open("/kokemustoimijat/{expert_pk}/", expert_pk=random.choice(MANIFEST["expert_pks"]))
+
+    @task(4)
+    def assignments_by_month(self):
+        self.open("/tehtavat/?month={month}", month=random.choice(MANIFEST["months"][:12]))
+
+    @task(2)
+    def assignments(self):
+        self.open("/tehtavat/", random.choice(["", "?status=done", "?sort=type&page=3"]))
+
+    @task(2)
+    def agreements(self):
+        self.open("/sopimukset/", random.choice(["", "?status=active", "?sort=expert&page=2"]))
+
+    @task(1)
+    def supervision(self):
+        self.open(random.choice(["/tyonohjaus/", "/tyonohjaus/kattavuus/"]))
+
+    @task(1)
+    def home(self):
+        self.open("/")
+
+    @tag("write")
+    @task(2)
+    def create_assignment(self):
+        # LEAD: check field names after merge. Written against branch coord-b's AssignmentForm
+        # and its expert formset (prefix "experts"); the rest of the form is sent as rendered.
+        form = self.open("/tehtavat/uusi/")
+        if form is None or form.status_code != 200:
+            return
+        marker = f"{MARKER_PREFIX}-{uuid.uuid4().hex[:16]}"
+        day = datetime.date.fromisoformat(MANIFEST["today"]) + datetime.timedelta(
+            days=random.randint(1, 40)
+        )
+        experts = random.sample(MANIFEST["bookable_expert_pks"], k=random.choice([1, 1, 2]))
+        chosen = {
+            "title": "Kuormitustestin tehtävä",
+            "type": random.choice(MANIFEST["type_pks"]),
+            "service_area": random.choice(MANIFEST["service_area_pks"]),
+            "date": day.isoformat(),
+            "start_time": "10:00",
+            "hours": "2",
+            "location": "Etäyhteys",
+            "description": marker,
+        } | {f"experts-{row}-expert": pk for row, pk in enumerate(experts)}
+        data = _submit(form.text, chosen)
+        with self.client.post(
+            "/tehtavat/uusi/",
+            data=data,
+            name="/tehtavat/uusi/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"create refused: {response.status_code} {_errors(response.text)}")
+                return
+            pk = _assignment_pk(response.headers.get("Location", ""))
+            _record({"marker": marker, "pk": pk, "hours": "2"})
+            if pk:
+                self.created.append({"pk": pk, "marker": marker})
+
+    @tag("write")
+    @task(1)
+    def edit_assignment(self):
+        # LEAD: check after merge (coord-b: /tehtavat/<pk>/muokkaa/, redirects to the detail).
+        if not self.created:
+            return
+        mine = random.choice(self.created)
+        template = "/tehtavat/{pk}/muokkaa/"
+        form = self.open(template, pk=mine["pk"])
+        if form is None or form.status_code != 200:
+            return
+        hours = random.choice(["1.5", "3", "4"])
+        data = _submit(form.text, {"hours": hours})  # with the version it was opened with
+        with self.client.post(
+            template.format(pk=mine["pk"]),
+            data=data,
+            name=template,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"edit refused: {response.status_code} {_errors(response.text)}")
+                return
+            _record({"marker": mine["marker"], "pk": mine["pk"], "hours": hours})
+
+
+class Evaluation(KokemusUser):
+    """Reads the monthly follow-up and exports it."""
+
+    weight = 3
+    role = "evaluation"
+
+    @task(6)
+    def report(self):
+        self.open(
+            "/raportit/?year={year}", year=random.choice([MANIFEST["year"], MANIFEST["year"] - 1])
+        )
+
+    @task(2)
+    def export_xlsx(self):
+        self.open("/raportit/vienti/xlsx/?year={year}", year=MANIFEST["year"])
+
+    @task(1)
+    def export_pdf(self):
+        self.open("/raportit/vienti/pdf/?year={year}", year=MANIFEST["year"])
+
+    @task(1)
+    def home(self):
+        self.open("/")
+
+
+class Expert(KokemusUser):
+    """Opens My page, an own assignment, fees and agreements; the calendar app polls the feed."""
+
+    weight = 11
+    role = "expert"
+
+    @task(5)
+    def my_page(self):
+        self.open("/oma/")
+
+    @task(2)
+    def own_assignment(self):
+        if self.login["assignment_pk"]:
+            self.open(
+                "/oma/tehtavat/{own_assignment_pk}/", own_assignment_pk=self.login["assignment_pk"]
+            )
+
+    @task(1)
+    def fees(self):
+        self.open("/oma/palkkiot/")
+
+    @task(1)
+    def agreements(self):
+        self.open("/oma/sopimukset/")
+
+    @task(1)
+    def supervision(self):
+        self.open("/oma/tyonohjaus/")
+
+    @task(3)
+    def calendar_feed(self):
+        self.open(
+            "/oma/kalenteri/{calendar_token}.ics", calendar_token=self.login["calendar_token"]
+        )
+
+
+def _submit(html: str, chosen: dict) -> list[tuple[str, str]]:
+    """What a browser posts from the page's form after the user filled in ``chosen``."""
+    kept = [(name, value) for name, value in form_fields(html) if name not in chosen]
+    return kept + [(name, str(value)) for name, value in chosen.items()]
+
+
+def _assignment_pk(location: str) -> int | None:
+    match = re.search(r"/tehtavat/(\d+)/", location)
+    return int(match.group(1)) if match else None
+
+
+def _errors(html: str) -> str:
+    """The form's error messages, short, for the failure statistics."""
+    messages = re.findall(r'class="[^"]*invalid-feedback[^"]*"[^>]*>\s*(?:<strong>)?([^<]+)', html)
+    return "; ".join(message.strip() for message in messages)[:200]
+
+
+def _record(entry: dict) -> None:
+    with CREATED_LOG.open("a") as log:
+        log.write(json.dumps(entry) + "\n")

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Served mode: Kokemus as production runs it (bin/serve: gunicorn, DEBUG off, PostgreSQL) on
+# 127.0.0.1 with a county-sized data set, its main pages checked, then a Locust load test.
+#
+#   bench/served.sh [--duration 60s] [--users 20] [--assignments 100000] [--workers 2]
+#                   [--port 8765] [--spawn-rate 2]
+#
+# Users start at --spawn-rate a second: each logs in once, and a login costs ~0.4 s of CPU
+# (Argon2), so a faster start measures a queue of logins rather than the pages.
+#
+# Makes a scratch database (SERVED_DATABASE, default kokemus_served, dropped first) on the
+# PostgreSQL at 127.0.0.1:5432 (user postgres, trust). Writes to bench/out/: the server's
+# log, Locust's CSV statistics and HTML report, created.jsonl. Exits non-zero if a page or
+# a request failed, or a write of the load test is missing (bench/verify_writes.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=60s users=20 assignments=100000 workers=2 port=8765 spawn_rate=2
+while [ $# -gt 0 ]; do
+    case $1 in
+    --duration) duration=$2 ;;
+    --users) users=$2 ;;
+    --assignments) assignments=$2 ;;
+    --workers) workers=$2 ;;
+    --port) port=$2 ;;
+    --spawn-rate) spawn_rate=$2 ;;
+    *) echo "unknown option $1 (see the top of $0)" >&2 && exit 2 ;;
+    esac
+    shift 2
+done
+
+step() { printf '\n== served: %s\n' "$*"; }
+python=.venv/bin/python
+out=bench/out
+database=${SERVED_DATABASE:-kokemus_served}
+pg_server=postgres://postgres@127.0.0.1:5432
+base=http://127.0.0.1:$port
+rm -rf "$out" && mkdir -p "$out"
+
+# Production settings, but plain HTTP on the loopback (no TLS proxy in front here).
+export DEBUG=false
+SECRET_KEY="served-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1 DATABASE_URL=$pg_server/$database
+export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+export SECURE_HSTS_SECONDS=0 STATIC_ROOT=$PWD/$out/static
+export HOST=127.0.0.1 PORT=$port WEB_CONCURRENCY=$workers LOG_LEVEL=WARNING
+export KOKEMUS_BENCH_RUN
+KOKEMUS_BENCH_RUN=$(date +%Y%m%d%H%M%S)
+
+step "PostgreSQL: a fresh $database"
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+fi
+dropdb --if-exists --force -h 127.0.0.1 -U postgres "$database"
+createdb -h 127.0.0.1 -U postgres "$database"
+
+step "migrate and generate $assignments assignments"
+"$python" manage.py migrate --noinput --verbosity 0
+started=$SECONDS
+"$python" manage.py generate_load_data --assignments "$assignments" \
+    --manifest "$out/manifest.json" | tail -n 2
+echo "generated in $((SECONDS - started)) s"
+
+step "bin/serve on $base with $workers workers"
+bin/serve >"$out/server.log" 2>&1 &
+server=$!
+stop_server() {
+    if kill -0 "$server" 2>/dev/null; then
+        kill -TERM "$server" && wait "$server" || true
+    fi
+}
+trap stop_server EXIT
+healthy() {
+    "$python" -c "import urllib.request as u; u.urlopen('$base/healthz', timeout=5)" 2>/dev/null
+}
+for _ in $(seq 180); do # collectstatic compresses every file first: a minute on a busy machine
+    healthy && break
+    kill -0 "$server" 2>/dev/null || { tail -n 30 "$out/server.log"; exit 1; }
+    sleep 1
+done
+healthy || { echo "no answer from $base/healthz" >&2; exit 1; }
+
+step "main pages answer 200 (bench/pages.txt)"
+pages_ok=true
+"$python" bench/check_pages.py --base "$base" || pages_ok=false
+
+# --stop-timeout: at the end each user finishes its task, so no write is left unconfirmed.
+step "Locust: $users users for $duration"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+load_ok=true
+"$python" -m locust -f bench/locustfile.py --headless --host "$base" \
+    --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --stop-timeout 30 \
+    --csv "$out/locust" --html "$out/locust.html" --only-summary \
+    --loglevel WARNING >"$out/locust.log" 2>&1 || load_ok=false
+
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine's other work shows here)"
+stop_server
+trap - EXIT
+
+step "every write of the load test is there exactly once"
+writes_ok=true
+"$python" bench/verify_writes.py "$out/created.jsonl" || writes_ok=false
+
+step "results"
+summary_ok=true
+"$python" bench/summary.py "$out/locust_stats.csv" || summary_ok=false
+grep -h '"level": "ERROR"' "$out/server.log" | head -n 5 || true
+
+if ! $pages_ok || ! $load_ok || ! $writes_ok || ! $summary_ok; then
+    echo "served: FAILED (pages $pages_ok, load test $load_ok, writes $writes_ok," \
+        "requests $summary_ok); see $out/" >&2
+    tail -n 20 "$out/locust.log" >&2
+    exit 1
+fi
+echo "served: all pages answered, no request failed, no write lost."

@@ -1,0 +1,84 @@
+"""Print the load test's table from Locust's CSV statistics; exit 1 if any request failed.
+
+    python bench/summary.py bench/out/locust_stats.csv [--markdown]
+
+Per request name: requests, failures, requests/s, p50, p95 and p99 in milliseconds, and the
+issue's target (p95 under 200 ms for pages, under 1 s for exports: PDF, XLSX, calendar;
+the login's POST is held to 1 s too, as its password hashing is slow on purpose).
+"""
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+PAGE_TARGET_MS = 200
+EXPORT_TARGET_MS = 1000
+# Exports, and the login POST: Argon2 spends ~0.4 s of CPU on each password on purpose.
+SLOW_MARKERS = ("/vienti/", ".pdf", "/pdf/", ".ics", "POST /kirjaudu/")
+
+
+def target_ms(name: str) -> int:
+    return EXPORT_TARGET_MS if any(marker in name for marker in SLOW_MARKERS) else PAGE_TARGET_MS
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stats", type=Path)
+    parser.add_argument("--markdown", action="store_true", help="a table for docs/performance.md")
+    args = parser.parse_args()
+
+    with args.stats.open() as file:
+        rows = list(csv.DictReader(file))
+    header = ["request", "requests", "failures", "req/s", "p50 ms", "p95 ms", "p99 ms", "target"]
+    table = []
+    failures = 0
+    for row in rows:
+        total = row["Name"] == "Aggregated"
+        name = row["Name"] if total else f"{row['Type']} {row['Name']}"
+        p95 = _number(row["95%"])
+        target = "" if total else target_ms(name)
+        verdict = "" if total else ("ok" if p95 <= target else f"over {target}")
+        failures += 0 if total else int(row["Failure Count"])
+        table.append(
+            [
+                "**all**" if total and args.markdown else name,
+                row["Request Count"],
+                row["Failure Count"],
+                f"{float(row['Requests/s']):.1f}",
+                row["50%"],
+                row["95%"],
+                row["99%"],
+                verdict,
+            ]
+        )
+    print(_markdown(header, table) if args.markdown else _plain(header, table))
+    if failures:
+        print(
+            f"\n{failures} request(s) failed: see bench/out/locust_failures.csv.", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
+def _markdown(header, table) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in table]
+    return "\n".join(lines)
+
+
+def _plain(header, table) -> str:
+    widths = [max(len(str(row[i])) for row in [header, *table]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    return "\n".join(fmt.format(*row) for row in [header, *table])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""gunicorn settings for bin/serve, all from the environment (docs/deployment.md).
+
+WEB_CONCURRENCY  worker processes (default: 2 × CPUs + 1)
+GUNICORN_THREADS threads per worker (default 1; more than 1 uses the gthread worker)
+HOST, PORT       where to listen (default 0.0.0.0:8000); GUNICORN_BIND overrides both
+GUNICORN_TIMEOUT seconds a request may take before its worker is restarted (default 60:
+                 a year's PDF report takes a few seconds)
+GUNICORN_MAX_REQUESTS  restart a worker after this many requests (default 1000, 0 = never),
+                 so memory that PDF rendering leaves behind is given back
+FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-* headers are trusted (gunicorn reads it itself)
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}.") from None
+
+
+bind = os.environ.get("GUNICORN_BIND") or (
+    f"{os.environ.get('HOST', '0.0.0.0')}:{_int('PORT', 8000)}"
+)
+workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
+threads = _int("GUNICORN_THREADS", 1)
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+keepalive = 5  # behind nginx or a balancer that reuses connections
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = max_requests // 10  # workers don't all restart at once
+
+# gunicorn 24+ opens a control socket in $HOME; two instances on one host (bench/served.sh
+# next to a running one) would share it, and nothing here uses it.
+control_socket_disable = True
+
+# A heartbeat file in memory, not on a possibly slow container disk.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# Logs: one JSON line per request (gunicorn.access) and per event (gunicorn.error) on stdout,
+# like Django's; logconfig_dict alone turns the access log on.
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'  # only for LOG_FORMAT=text
+_format = os.environ.get("LOG_FORMAT", "json")
+_level = os.environ.get("LOG_LEVEL", "INFO").upper()
+_stream = "stderr" if os.environ.get("LOG_STREAM") == "stderr" else "stdout"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "kokemus.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": f"ext://sys.{_stream}",
+            "formatter": _format if _format in ("json", "text") else "json",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": _level, "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": _level},
+}

@@ -1,0 +1,400 @@
+"""Fill a database with a county-sized data set for load tests (bench/served.sh).
+
+Default: 500 experts, 100 000 assignments over 5 years, their agreements, participations and
+supervision, and logins per role that share one known password. The rows go in with
+bulk_create in batches, not through the services (the services take minutes for this much),
+so the command builds them the way the services would: each participation carries the signed
+agreement that covers the assignment's date. The same seed and day give the same data.
+
+``--manifest FILE`` writes what the load test needs to know (logins, ids, the calendar tokens)
+as JSON; it is written also when the data was already there.
+"""
+
+import datetime
+import json
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Assignment,
+    AssignmentStatus,
+    Participation,
+)
+from kokemus.access import Role
+from kokemus.management.commands.load_demo import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    MUNICIPALITIES,
+    TITLES,
+)
+from portal.models import CalendarToken
+from registry.models import (
+    AssignmentType,
+    ExperienceArea,
+    ExperienceConsent,
+    Expert,
+    ExpertExperience,
+    ExpertKind,
+    Professional,
+    ServiceArea,
+)
+from supervision.models import (
+    Attendance,
+    GroupKind,
+    GroupMembership,
+    SupervisionGroup,
+    SupervisionSession,
+    SupervisionTopic,
+)
+
+LOAD_PREFIX = "LOAD-"
+LOAD_PASSWORD = "kokemus-load-2026"
+BATCH_SIZE = 5000
+HOURS = [Decimal(h) for h in ("1", "1.5", "2", "2", "3", "4", "6")]
+# How many logins of each role the load test may use.
+LOGIN_COUNTS = {Role.COORDINATOR: 10, Role.EVALUATION: 5, Role.EXPERT: 20}
+
+
+@dataclass(frozen=True)
+class Cover:
+    """An expert's two signed agreements: the first covers dates up to ``switch``."""
+
+    expert_id: int
+    ended_id: int
+    active_id: int
+    switch: datetime.date
+
+    def agreement_for(self, day: datetime.date) -> int:
+        return self.ended_id if day <= self.switch else self.active_id
+
+
+class Command(BaseCommand):
+    help = "Generate a large deterministic data set and load-test logins (bench/served.sh)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--assignments", type=int, default=100_000)
+        parser.add_argument("--experts", type=int, default=500)
+        parser.add_argument("--years", type=int, default=5)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--manifest", type=Path, help="write logins and ids here (JSON)")
+
+    def handle(self, *args, **options):
+        if options["experts"] < LOGIN_COUNTS[Role.EXPERT] or options["assignments"] < 1:
+            raise CommandError(
+                f"Use at least {LOGIN_COUNTS[Role.EXPERT]} experts and one assignment."
+            )
+        if Expert.objects.filter(external_id__startswith=LOAD_PREFIX).exists():
+            self.stdout.write("The load data is already there; nothing to add.")
+        else:
+            generator = LoadData(
+                today=timezone.localdate(),
+                rng=random.Random(options["seed"]),
+                years=options["years"],
+                stdout=self.stdout,
+            )
+            with transaction.atomic():
+                generator.build(experts=options["experts"], assignments=options["assignments"])
+            # Fresh statistics for the planner: before autovacuum gets to the new rows, it
+            # guesses "1 row" for 80 000 and picks nested loops (an expert's fees: 1 s, not 0.1).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write(self.style.SUCCESS("Load data created."))
+        if options["manifest"]:
+            options["manifest"].parent.mkdir(parents=True, exist_ok=True)
+            options["manifest"].write_text(json.dumps(manifest(), indent=1, default=str))
+            self.stdout.write(f"Manifest written to {options['manifest']}.")
+
+
+class LoadData:
+    def __init__(self, *, today: datetime.date, rng: random.Random, years: int, stdout):
+        self.today = today
+        self.rng = rng
+        self.stdout = stdout
+        self.start = (today - relativedelta(years=years)).replace(day=1)
+        self.end = today + relativedelta(months=2)
+        self.service_areas = list(ServiceArea.objects.all())
+        self.divisions = [area for area in self.service_areas if area.parent_id is None]
+        self.types = list(AssignmentType.objects.all())
+
+    def build(self, *, experts: int, assignments: int) -> None:
+        self.experts = self._experts(experts)
+        self.professionals = self._professionals(max(10, experts // 5))
+        self.covers = self._agreements()
+        self._consents()
+        self._assignments(assignments)
+        self._supervision()
+        self._logins()
+
+    def _experts(self, count: int) -> list[Expert]:
+        kinds = list(ExpertKind)
+        experts = []
+        for number in range(1, count + 1):
+            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+            trained = self.rng.random() < 0.7
+            experts.append(
+                Expert(
+                    external_id=f"{LOAD_PREFIX}E{number:05}",
+                    first_name=first,
+                    last_name=last,
+                    email=f"kokemus.{number:05}@example.fi",
+                    phone=f"+358 40 {self.rng.randint(1000000, 9999999)}",
+                    municipality=self.rng.choice(MUNICIPALITIES),
+                    kind=self.rng.choice(kinds),
+                    trained=trained,
+                    training_completed_on=self.start - datetime.timedelta(days=number)
+                    if trained
+                    else None,
+                )
+            )
+        return Expert.objects.bulk_create(experts, batch_size=BATCH_SIZE)
+
+    def _professionals(self, count: int) -> list[Professional]:
+        return Professional.objects.bulk_create(
+            Professional(
+                first_name=self.rng.choice(FIRST_NAMES),
+                last_name=self.rng.choice(LAST_NAMES),
+                title="sosiaaliohjaaja",
+                email=f"ammattilainen.{number:04}@example.fi",
+                service_area=self.rng.choice(self.service_areas),
+            )
+            for number in range(1, count + 1)
+        )
+
+    def _agreements(self) -> list[Cover]:
+        """Each expert: an ended agreement, then an active one until next year; a few drafts."""
+        span = (self.end - self.start).days
+        pairs = []
+        for number, expert in enumerate(self.experts, start=1):
+            switch = self.start + datetime.timedelta(days=int(span * self.rng.uniform(0.3, 0.7)))
+            fee = self.rng.choice([Decimal("20.00"), Decimal("25.00"), Decimal("30.00")])
+            ended = self._agreement(f"{number:05}-1", expert, AgreementStatus.ENDED, fee)
+            ended.valid_from, ended.valid_until = self.start, switch
+            active = self._agreement(f"{number:05}-2", expert, AgreementStatus.ACTIVE, fee)
+            active.valid_from = switch + datetime.timedelta(days=1)
+            active.valid_until = self.end + relativedelta(years=1)
+            pairs.append((expert, ended, active, switch))
+        drafts = [
+            self._agreement(f"{number:05}-3", expert, AgreementStatus.DRAFT, Decimal("25.00"))
+            for number, expert in enumerate(self.experts[::25], start=1)
+        ]
+        for draft in drafts:
+            draft.valid_from, draft.signed_on = self.today, None
+        rows = [a for _, ended, active, _ in pairs for a in (ended, active)] + drafts
+        for agreement in rows:
+            if agreement.status != AgreementStatus.DRAFT:
+                agreement.signed_on = agreement.valid_from - datetime.timedelta(days=7)
+        Agreement.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        return [
+            Cover(expert.pk, ended.pk, active.pk, switch) for expert, ended, active, switch in pairs
+        ]
+
+    def _agreement(self, suffix, expert, status, fee) -> Agreement:
+        return Agreement(
+            number=f"{LOAD_PREFIX}TS-{suffix}",
+            expert=expert,
+            division=self.rng.choice(self.divisions),
+            status=status,
+            valid_from=self.start,
+            hourly_fee=fee,
+            travel_compensation=Decimal("0.25"),
+        )
+
+    def _consents(self) -> None:
+        areas = list(ExperienceArea.objects.all())
+        consents = ExperienceConsent.objects.bulk_create(
+            ExperienceConsent(
+                expert=expert, purpose="Tehtävien kohdentaminen.", given_on=self.start
+            )
+            for expert in self.experts[::3]
+        )
+        ExpertExperience.objects.bulk_create(
+            ExpertExperience(
+                expert_id=consent.expert_id, area=self.rng.choice(areas), consent=consent
+            )
+            for consent in consents
+        )
+
+    def _assignments(self, count: int) -> None:
+        span = (self.end - self.start).days
+        for first in range(1, count + 1, BATCH_SIZE):
+            numbers = range(first, min(first + BATCH_SIZE, count + 1))
+            batch = [self._assignment(number, span) for number in numbers]
+            Assignment.objects.bulk_create(batch)
+            participations = []
+            for assignment in batch:
+                team = self.rng.sample(self.covers, k=self.rng.choice([1, 1, 1, 2, 2, 3]))
+                participations += [
+                    Participation(
+                        assignment=assignment,
+                        expert_id=cover.expert_id,
+                        agreement_id=cover.agreement_for(assignment.date),
+                    )
+                    for cover in team
+                ]
+            Participation.objects.bulk_create(participations)
+            self.stdout.write(f"  assignments {numbers[-1]}/{count}")
+
+    def _assignment(self, number: int, span: int) -> Assignment:
+        day = self.start + datetime.timedelta(days=self.rng.randrange(span))
+        kind = self.rng.choice(self.types)
+        if day > self.today:
+            status = AssignmentStatus.PLANNED
+        else:
+            status = self.rng.choices(
+                [AssignmentStatus.DONE, AssignmentStatus.CANCELLED, AssignmentStatus.PLANNED],
+                weights=[85, 10, 5],
+            )[0]
+        return Assignment(
+            external_id=f"{LOAD_PREFIX}A{number:07}",
+            title=TITLES.get(kind.code, kind.name),
+            type=kind,
+            service_area=self.rng.choice(self.service_areas),
+            date=day,
+            start_time=datetime.time(self.rng.choice([9, 10, 13, 14, 17]), 0),
+            hours=self.rng.choice(HOURS),
+            location=self.rng.choice(["Kokkola, sote-keskus", "Etäyhteys", "Kannus"]),
+            status=status,
+            contact=self.rng.choice(self.professionals),
+        )
+
+    def _supervision(self) -> None:
+        """One group per 20 experts, a session a month since the start."""
+        topics = list(SupervisionTopic.objects.all())
+        kinds = list(GroupKind)
+        groups = SupervisionGroup.objects.bulk_create(
+            SupervisionGroup(
+                name=f"Työnohjausryhmä {number}",
+                kind=kinds[number % len(kinds)],
+                division=self.rng.choice(self.divisions),
+                supervisor_name="Raija Rinne",
+                started_on=self.start,
+            )
+            for number in range(1, max(1, len(self.experts) // 20) + 1)
+        )
+        memberships, sessions = [], []
+        for group in groups:
+            experts = self.rng.sample(self.experts, k=min(8, len(self.experts)))
+            memberships += [
+                GroupMembership(group=group, expert=expert, joined_on=self.start)
+                for expert in experts
+            ] + [GroupMembership(group=group, professional=self.rng.choice(self.professionals))]
+            month = self.start
+            while (day := month + datetime.timedelta(days=self.rng.randrange(20))) <= self.today:
+                sessions.append(
+                    SupervisionSession(group=group, date=day, facilitator="Raija Rinne")
+                )
+                month += relativedelta(months=1)
+        GroupMembership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+        SupervisionSession.objects.bulk_create(sessions, batch_size=BATCH_SIZE)
+        members_by_group = {}
+        for membership in memberships:
+            members_by_group.setdefault(membership.group_id, []).append(membership)
+        Attendance.objects.bulk_create(
+            (
+                Attendance(session=session, membership=m, present=self.rng.random() < 0.8)
+                for session in sessions
+                for m in members_by_group[session.group_id]
+            ),
+            batch_size=BATCH_SIZE,
+        )
+        SupervisionSession.topics.through.objects.bulk_create(
+            (
+                SupervisionSession.topics.through(supervisionsession=session, supervisiontopic=t)
+                for session in sessions
+                for t in self.rng.sample(topics, k=min(2, len(topics)))
+            ),
+            batch_size=BATCH_SIZE,
+        )
+
+    def _logins(self) -> None:
+        """Load-test logins per role; experts' logins are the first experts, with a feed."""
+        password = make_password(LOAD_PASSWORD)  # one Argon2 hash, shared: saves seconds
+        users = []
+        for role, count in LOGIN_COUNTS.items():
+            users += [
+                User(username=f"load-{role}-{number:02}", password=password, first_name="Kuorma")
+                for number in range(1, count + 1)
+            ]
+        User.objects.bulk_create(users)
+        groups = {group.name: group for group in Group.objects.all()}
+        User.groups.through.objects.bulk_create(
+            User.groups.through(user=user, group=groups[user.username.split("-")[1]])
+            for user in users
+        )
+        expert_users = [user for user in users if user.username.startswith(f"load-{Role.EXPERT}")]
+        for user, expert in zip(expert_users, self.experts, strict=False):
+            expert.user = user
+        Expert.objects.bulk_update(self.experts[: len(expert_users)], ["user"])
+        CalendarToken.objects.bulk_create(
+            CalendarToken(expert=expert, token=f"load{self.rng.getrandbits(128):032x}")
+            for expert in self.experts[: len(expert_users)]
+        )
+
+
+def manifest() -> dict:
+    """What the load test needs: logins, a few ids of each kind, and where experts can work."""
+    experts = Expert.objects.filter(external_id__startswith=LOAD_PREFIX).order_by("pk")
+    today = timezone.localdate()
+    expert_logins = []
+    for expert in experts.filter(user__isnull=False).select_related("user", "calendar_token"):
+        own = expert.participations.order_by("-assignment__date").values_list(
+            "assignment_id", "agreement_id"
+        )
+        assignment_id, agreement_id = own.first() or (None, None)
+        expert_logins.append(
+            {
+                "username": expert.user.username,
+                "expert_pk": expert.pk,
+                "calendar_token": expert.calendar_token.token,
+                "assignment_pk": assignment_id,
+                "agreement_pk": agreement_id,
+            }
+        )
+    active = Agreement.objects.filter(
+        number__startswith=LOAD_PREFIX, status=AgreementStatus.ACTIVE, valid_from__lte=today
+    )
+    return {
+        "password": LOAD_PASSWORD,
+        "today": today.isoformat(),
+        "logins": {
+            Role.COORDINATOR: _usernames(Role.COORDINATOR),
+            Role.EVALUATION: _usernames(Role.EVALUATION),
+            Role.EXPERT: expert_logins,
+        },
+        "expert_pks": list(experts.values_list("pk", flat=True)[:200]),
+        "assignment_pks": list(
+            Assignment.objects.filter(external_id__startswith=LOAD_PREFIX)
+            .order_by("-date")
+            .values_list("pk", flat=True)[:200]
+        ),
+        # experts who may be booked today and for the next weeks (their agreement covers it)
+        "bookable_expert_pks": list(active.values_list("expert_id", flat=True)[:200]),
+        "type_pks": list(AssignmentType.objects.values_list("pk", flat=True)),
+        "service_area_pks": list(ServiceArea.objects.values_list("pk", flat=True)),
+        "months": _months(today),
+        "year": today.year,
+    }
+
+
+def _usernames(role: str) -> list[str]:
+    return list(
+        User.objects.filter(username__startswith=f"load-{role}-")
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+
+
+def _months(today: datetime.date) -> list[str]:
+    first = today.replace(day=1)
+    return [(first - relativedelta(months=back)).strftime("%Y-%m") for back in range(24)]

@@ -1,0 +1,102 @@
+"""generate_load_data: a large data set that obeys the SPEC's rules, and logins per role."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
+
+from agreements.models import AgreementStatus, Assignment, Participation
+from kokemus.access import Role, has_role
+from kokemus.management.commands.generate_load_data import LOAD_PASSWORD, LOGIN_COUNTS
+from registry.models import Expert
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def generate(tmp_path, **options):
+    manifest = tmp_path / "manifest.json"
+    call_command("generate_load_data", manifest=manifest, stdout=io.StringIO(), **options)
+    return json.loads(manifest.read_text())
+
+
+def test_generates_the_asked_numbers(tmp_path):
+    generate(tmp_path, assignments=700, experts=40, years=2)
+    assert Assignment.objects.count() == 700
+    assert Expert.objects.count() == 40
+    assert Participation.objects.count() >= 700
+
+
+def test_every_participation_is_covered_by_a_signed_agreement_of_its_expert(tmp_path):
+    generate(tmp_path, assignments=600, experts=30, years=5)
+    participations = Participation.objects.all()
+    wrong = participations.exclude(
+        Q(agreement__expert=F("expert"))
+        & ~Q(agreement__status=AgreementStatus.DRAFT)
+        & Q(agreement__valid_from__lte=F("assignment__date"))
+        & Q(agreement__valid_until__gte=F("assignment__date"))
+    )
+    assert participations.count() >= 600
+    assert wrong.count() == 0
+    assert not Assignment.objects.annotate(n=Count("participations")).filter(n=0).exists()
+
+
+class Rollback(Exception):
+    pass
+
+
+def snapshot() -> list[tuple]:
+    return list(
+        Assignment.objects.order_by("external_id").values_list(
+            "external_id", "date", "hours", "status", "type__code", "service_area__code"
+        )
+    )
+
+
+def test_the_same_seed_gives_the_same_data(tmp_path):
+    try:
+        with transaction.atomic():
+            generate(tmp_path, assignments=60, experts=25, seed=7)
+            first = snapshot()
+            raise Rollback
+    except Rollback:
+        pass
+    assert not Assignment.objects.exists()
+    generate(tmp_path, assignments=60, experts=25, seed=7)
+    assert len(first) == 60
+    assert snapshot() == first
+
+
+def test_logins_per_role_share_the_known_password_and_the_manifest_lists_them(tmp_path):
+    manifest = generate(tmp_path, assignments=100, experts=25)
+    assert manifest["password"] == LOAD_PASSWORD
+    for role, count in LOGIN_COUNTS.items():
+        assert len(manifest["logins"][role]) == count
+    coordinator = User.objects.get(username=manifest["logins"][Role.COORDINATOR][0])
+    assert coordinator.check_password(LOAD_PASSWORD)
+    assert has_role(coordinator, Role.COORDINATOR)
+    expert = manifest["logins"][Role.EXPERT][0]
+    user = User.objects.get(username=expert["username"])
+    assert user.check_password(LOAD_PASSWORD)
+    assert has_role(user, Role.EXPERT)
+    assert user.expert.pk == expert["expert_pk"]
+    assert user.expert.calendar_token.token == expert["calendar_token"]
+    assert Participation.objects.filter(
+        expert_id=expert["expert_pk"], assignment_id=expert["assignment_pk"]
+    ).exists()
+    assert manifest["bookable_expert_pks"]
+
+
+def test_a_second_run_adds_nothing_and_still_writes_the_manifest(tmp_path):
+    generate(tmp_path, assignments=80, experts=25)
+    manifest = generate(tmp_path, assignments=80, experts=25)
+    assert Assignment.objects.count() == 80
+    assert len(manifest["logins"][Role.EXPERT]) == LOGIN_COUNTS[Role.EXPERT]
