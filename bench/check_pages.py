@@ -2,24 +2,20 @@
 
     python bench/check_pages.py --base http://127.0.0.1:8765
 
-Pages in the "pending merge" block may answer 404 (their branch is not merged yet): that is
-a warning, and the page is written to bench/out/missing.txt so the load test leaves it out.
-Exits non-zero when any other page answers anything but 200.
+Exits non-zero when any page answers anything but 200.
 """
 
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import requests
-from common import OUT, load_manifest, login, placeholders, read_pages
+from common import load_manifest, login, placeholders, read_pages
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="e.g. http://127.0.0.1:8765")
-    parser.add_argument("--missing", type=Path, default=OUT / "missing.txt")
     args = parser.parse_args()
 
     manifest = load_manifest()
@@ -31,7 +27,7 @@ def main() -> int:
         "expert": expert["username"],
     }
     sessions: dict[str, requests.Session] = {}
-    failures, missing = [], []
+    failures = []
     for page in read_pages():
         session = sessions.get(page.role)
         if session is None:
@@ -45,14 +41,9 @@ def main() -> int:
         line = f"{response.status_code} {took:7.0f} ms  {page.role:<11} {url}"
         if response.status_code == 200:
             print(f"ok   {line}")
-        elif page.pending and response.status_code == 404:
-            print(f"WARN {line}  (pending merge: left out of the load test)")
-            missing.append(page.template)
         else:
             print(f"FAIL {line}")
             failures.append(url)
-    args.missing.parent.mkdir(parents=True, exist_ok=True)
-    args.missing.write_text("".join(f"{template}\n" for template in missing))
     if failures:
         print(f"{len(failures)} page(s) did not answer 200.", file=sys.stderr)
         return 1

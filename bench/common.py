@@ -12,8 +12,6 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("KOKEMUS_BENCH_OUT", BENCH / "out"))
-PENDING_START = "# pending merge"
-PENDING_END = "# end pending merge"
 LOGIN_PATH = "/kirjaudu/"
 
 
@@ -21,7 +19,6 @@ LOGIN_PATH = "/kirjaudu/"
 class Page:
     role: str
     template: str  # the path with {placeholders}; also the name in the statistics
-    pending: bool  # in the "pending merge" block: a 404 is a warning
 
 
 def load_manifest(path: Path | None = None) -> dict:
@@ -29,24 +26,13 @@ def load_manifest(path: Path | None = None) -> dict:
 
 
 def read_pages(path: Path = BENCH / "pages.txt") -> list[Page]:
-    pages, pending = [], False
+    pages = []
     for line in path.read_text().splitlines():
         stripped = line.strip()
-        if stripped.startswith(PENDING_END):
-            pending = False
-        elif stripped.startswith(PENDING_START):
-            pending = True
-        elif stripped and not stripped.startswith("#"):
+        if stripped and not stripped.startswith("#"):
             role, template = stripped.split()
-            pages.append(Page(role, template, pending))
+            pages.append(Page(role, template))
     return pages
-
-
-def read_missing(path: Path = OUT / "missing.txt") -> set[str]:
-    """Pending pages that answered 404 in check_pages.py, so the load test leaves them out."""
-    if not path.exists():
-        return set()
-    return {line for line in path.read_text().splitlines() if line}
 
 
 def placeholders(manifest: dict, expert_login: dict) -> dict:

@@ -1,7 +1,7 @@
 """Kokemus under load: what coordinators, the evaluation group and experts do in a day.
 
 Run by bench/served.sh against 127.0.0.1 only; it reads the manifest that generate_load_data
-wrote (logins, ids) and bench/out/missing.txt (pages not merged yet, which it leaves out).
+wrote (logins, ids).
 Every assignment it creates carries a unique marker in its description and is written to
 bench/out/created.jsonl, so bench/verify_writes.py can check afterwards that each one is in
 the database exactly once, with the hours of its last edit.
@@ -25,14 +25,10 @@ from common import (
     form_fields,
     load_manifest,
     login,
-    read_missing,
-    read_pages,
 )
 from locust import HttpUser, between, events, tag, task
 
 MANIFEST = load_manifest()
-PENDING = {page.template for page in read_pages() if page.pending}
-MISSING = read_missing()
 RUN_ID = os.environ.get("KOKEMUS_BENCH_RUN", time.strftime("%Y%m%d%H%M%S"))
 CREATED_LOG = OUT / "created.jsonl"
 MARKER_PREFIX = f"Kuormitustesti {RUN_ID}"
@@ -65,20 +61,14 @@ class KokemusUser(HttpUser):
     def open(self, template: str, query: str = "", **values):
         """GET a page by its pages.txt template, which names it in the statistics.
 
-        A page still pending merge (missing.txt, or a 404 now) is skipped: None. Anything but
-        200 is an error, a redirect too (an expired login would otherwise look like success).
+        Anything but 200 is an error, a redirect too (an expired login would otherwise look
+        like success).
         """
-        if template in MISSING:
-            return None
         path = template.format(**values) + query
         name = template + (" (filtered)" if query else "")
         with self.client.get(
             path, name=name, allow_redirects=False, catch_response=True
         ) as response:
-            if response.status_code == 404 and template in PENDING:
-                MISSING.add(template)
-                response.success()
-                return None
             if response.status_code != 200:
                 response.failure(f"{response.status_code} for {path}")
             return response
@@ -128,8 +118,7 @@ class Coordinator(KokemusUser):
     @tag("write")
     @task(2)
     def create_assignment(self):
-        # LEAD: check field names after merge. Written against branch coord-b's AssignmentForm
-        # and its expert formset (prefix "experts"); the rest of the form is sent as rendered.
+        # The AssignmentForm and its expert formset (prefix "experts"), the rest as rendered.
         form = self.open("/tehtavat/uusi/")
         if form is None or form.status_code != 200:
             return
@@ -167,7 +156,6 @@ class Coordinator(KokemusUser):
     @tag("write")
     @task(1)
     def edit_assignment(self):
-        # LEAD: check after merge (coord-b: /tehtavat/<pk>/muokkaa/, redirects to the detail).
         if not self.created:
             return
         mine = random.choice(self.created)
