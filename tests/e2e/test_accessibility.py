@@ -1,11 +1,19 @@
 """Every main page of every role passes axe-core's WCAG 2.1 AA checks (no serious or critical
 findings), in Finnish, and can be used from the keyboard."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from kokemus.access import Role
 from tests.e2e.axe import serious_violations
-from tests.factories import UserFactory
+from tests.factories import (
+    AttendanceFactory,
+    ExpertExperienceFactory,
+    ExpertFactory,
+    ParticipationFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "salasana-testiin-123"
@@ -33,8 +41,8 @@ PAGES = [
 ]
 
 
-def log_in(page, role):
-    user = UserFactory(username=f"{role}-user", groups=[role])
+def log_in(page, role, user=None):
+    user = user or UserFactory(username=f"{role}-user", groups=[role])
     page.goto("/kirjaudu/")
     page.get_by_label("Käyttäjätunnus").fill(user.username)
     page.get_by_label("Salasana").fill(PASSWORD)
@@ -60,3 +68,50 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page):
     assert skip.is_visible()  # visible when focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.fixture
+def alice_at_work():
+    """An expert with a login, an agreement, an assignment, consent and a supervision group."""
+    user = UserFactory(username="alice", groups=[Role.EXPERT])
+    expert = ExpertFactory(user=user, first_name="Alice", last_name="Aaltonen")
+    participation = ParticipationFactory(agreement__expert=expert)
+    ExpertExperienceFactory(consent__expert=expert)
+    attendance = AttendanceFactory(membership__expert=expert)
+    return SimpleNamespace(
+        user=user,
+        expert=expert,
+        assignment=participation.assignment,
+        agreement=participation.agreement,
+        group=attendance.session.group,
+    )
+
+
+def test_expert_pages_have_no_serious_accessibility_findings(page, alice_at_work):
+    log_in(page, Role.EXPERT, user=alice_at_work.user)
+    for path in (
+        "/oma/",
+        f"/oma/tehtavat/{alice_at_work.assignment.pk}/",
+        "/oma/sopimukset/",
+        "/oma/tyonohjaus/",
+        "/oma/tiedot/",
+        "/oma/palkkiot/",
+    ):
+        assert page.goto(path).status == 200, path
+        assert serious_violations(page) == [], path
+
+
+def test_coordinator_object_pages_have_no_serious_accessibility_findings(page, alice_at_work):
+    log_in(page, Role.COORDINATOR)
+    for path in (
+        f"/kokemustoimijat/{alice_at_work.expert.pk}/",
+        f"/kokemustoimijat/{alice_at_work.expert.pk}/loki/",
+        f"/kokemustoimijat/{alice_at_work.expert.pk}/suostumus/",
+        f"/sopimukset/{alice_at_work.agreement.pk}/",
+        f"/tehtavat/{alice_at_work.assignment.pk}/",
+        f"/tehtavat/{alice_at_work.assignment.pk}/muokkaa/",
+        f"/tyonohjaus/{alice_at_work.group.pk}/",
+        f"/tyonohjaus/{alice_at_work.group.pk}/istunto/",
+    ):
+        assert page.goto(path).status == 200, path
+        assert serious_violations(page) == [], path
