@@ -1,6 +1,9 @@
 """Role fixtures that every test module reuses (STYLE.md): one user per role."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 from kokemus.access import Role
@@ -22,6 +25,22 @@ def english_outside_requests():
 def fast_password_hashing(settings):
     """Argon2's deliberate slowness is not under test (test_settings checks it is the default)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The data migrations that fill reference data and role groups.
+REFERENCE_DATA = [
+    ("registry.migrations.0002_default_reference_data", "create"),
+    ("supervision.migrations.0002_default_topics", "create"),
+    ("kokemus.migrations.0001_role_groups", "create_groups"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests start from a database that an earlier one may have flushed: put
+    back what the migrations created (all of it is idempotent)."""
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

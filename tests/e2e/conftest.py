@@ -4,12 +4,10 @@ Without Chromium these tests skip with a reason; in CI (CI=true) they fail inste
 missing browser can never pass for green.
 """
 
-import importlib
 import os
 import shutil
 
 import pytest
-from django.apps import apps
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -27,20 +25,9 @@ LAUNCH_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-# The data migrations that fill reference data and role groups.
-REFERENCE_DATA = [
-    ("registry.migrations.0002_default_reference_data", "create"),
-    ("supervision.migrations.0002_default_topics", "create"),
-    ("kokemus.migrations.0001_role_groups", "create_groups"),
-]
-
-
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Browser tests need committed data, so they run in flushed transactional databases;
-    put back what the migrations created (all of it is idempotent)."""
-    for module, function in REFERENCE_DATA:
-        getattr(importlib.import_module(module), function)(apps, None)
+def committed_reference_data(reference_data):
+    """Browser tests need committed data, so they run in flushed transactional databases."""
 
 
 @pytest.fixture(scope="session")

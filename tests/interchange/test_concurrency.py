@@ -20,7 +20,7 @@ def _database_url() -> str:
     return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_two_simultaneous_imports_make_each_row_once(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("two processes need a database server; run with DATABASE_URL=postgres://…")
