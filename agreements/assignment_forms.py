@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
+from kokemus.widgets import LongSelect
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3
@@ -58,7 +59,9 @@ class AssignmentForm(forms.ModelForm):
 class ParticipantForm(forms.Form):
     """One expert on the assignment, with their own hours when these differ."""
 
-    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, required=False)
+    expert = forms.TypedChoiceField(
+        label=_("Expert"), coerce=int, required=False, widget=LongSelect
+    )
     hours = forms.DecimalField(
         label=_("Own hours"),
         required=False,

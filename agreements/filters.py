@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
+from kokemus.widgets import LongSelect
 from registry.models import AssignmentType, Expert, ServiceArea
 
 month_validator = RegexValidator(
@@ -37,6 +38,7 @@ class AssignmentFilter(django_filters.FilterSet):
         label=_("Expert"),
         queryset=Expert.objects.filter(anonymised_at__isnull=True),
         field_name="participations__expert",
+        widget=LongSelect,
     )
 
     class Meta:
