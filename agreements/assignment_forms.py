@@ -44,6 +44,7 @@ class AssignmentForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "contact": LongSelect,  # every professional
         }
 
     def __init__(self, *args, **kwargs):
