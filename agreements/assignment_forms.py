@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
+from kokemus.widgets import LongSelect
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3
@@ -43,6 +44,7 @@ class AssignmentForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "contact": LongSelect,  # every professional
         }
 
     def __init__(self, *args, **kwargs):
@@ -58,7 +60,9 @@ class AssignmentForm(forms.ModelForm):
 class ParticipantForm(forms.Form):
     """One expert on the assignment, with their own hours when these differ."""
 
-    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, required=False)
+    expert = forms.TypedChoiceField(
+        label=_("Expert"), coerce=int, required=False, widget=LongSelect
+    )
     hours = forms.DecimalField(
         label=_("Own hours"),
         required=False,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
+from kokemus.widgets import LongSelect
 from registry.models import AssignmentType, Expert, ServiceArea
 
 month_validator = RegexValidator(
@@ -35,8 +36,12 @@ class AssignmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AssignmentStatus.choices)
     expert = django_filters.ModelChoiceFilter(
         label=_("Expert"),
-        queryset=Expert.objects.filter(anonymised_at__isnull=True),
+        # Only what an option shows: 500 experts with every field were a third of the page.
+        queryset=Expert.objects.filter(anonymised_at__isnull=True).only(
+            "pk", "first_name", "last_name", "anonymised_at"
+        ),
         field_name="participations__expert",
+        widget=LongSelect,
     )
 
     class Meta:

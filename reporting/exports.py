@@ -177,7 +177,8 @@ def as_xlsx(figures: MonthlyFigures) -> bytes:
 
 def as_pdf(figures: MonthlyFigures) -> bytes:
     """A4 landscape with the charts beside their tables, the organisation, period and date."""
-    return render_pdf("reporting/report_pdf.html", report_context(figures))
+    # Reused while the figures are the same: a year's report is downloaded again and again.
+    return render_pdf("reporting/report_pdf.html", report_context(figures), reuse=True)
 
 
 def report_context(figures: MonthlyFigures) -> dict:

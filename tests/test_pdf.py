@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from pypdf import PdfReader
 
 from kokemus.pdf import pdf_response, render_pdf
@@ -33,3 +34,14 @@ def test_pdf_response_names_the_file():
     response = pdf_response(b"%PDF-1.7", "sopimus.pdf", inline=False)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="sopimus.pdf"'
+
+
+def test_a_reused_pdf_comes_from_the_cache_and_follows_its_html(pdf_template, settings):
+    cache.clear()
+    first = render_pdf(pdf_template, {}, reuse=True)
+    assert len(cache._cache) == 1  # LocMemCache: one PDF kept under its HTML's hash
+    assert render_pdf(pdf_template, {}, reuse=True) == first
+    settings.ORGANISATION_NAME = "Eksote"  # other HTML: a new PDF, not the kept one
+    other = render_pdf(pdf_template, {}, reuse=True)
+    assert "Eksote" in PdfReader(io.BytesIO(other)).pages[0].extract_text()
+    assert len(cache._cache) == 2
