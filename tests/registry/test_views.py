@@ -208,7 +208,7 @@ def test_refused_create_keeps_everything_typed_and_links_the_errors(login, coord
     )
     page = _page(login(coordinator).post(reverse("registry:expert_create"), data, headers=EN))
     assert not Expert.objects.exists()
-    assert "The form has errors" in page
+    assert "The form was not saved. Please correct these:" in page
     assert 'href="#id_email"' in page and 'href="#id_trained"' in page
     assert "A training completion date needs the expert to be marked as trained." in page
     assert 'value="ei-sahkoposti"' in page and "Tiistaisin" in page
