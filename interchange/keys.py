@@ -7,12 +7,17 @@ row <pk> is someone else) treats the key as new.
 
 import re
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
 
 PATTERN = re.compile(r"^kokemus-(\d+)-([0-9a-f]{8})$")
 
 
 def _signature(label: str, pk: int) -> str:
+    if not settings.DEBUG and settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+        # Keys signed with the public key would not match the server's on re-import.
+        raise ImproperlyConfigured("Set this installation's SECRET_KEY to export or import keys.")
     return salted_hmac(f"interchange.key.{label}", str(pk)).hexdigest()[:8]
 
 

@@ -1,9 +1,8 @@
 """Kokemus settings, read from the environment (see README "Configuration").
 
 DEBUG is off unless the environment turns it on, so a forgotten variable never serves a
-debug page: development sets DEBUG=true (bin/demo does; so does a developer's shell for other
-commands); production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL, and every secure default
-below is on.
+debug page: development sets DEBUG=true (bin/demo does); production sets SECRET_KEY,
+ALLOWED_HOSTS and DATABASE_URL, and every secure default below is on.
 """
 
 import datetime
@@ -20,13 +19,11 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set when DEBUG is off. In development, set DEBUG=true, e.g. "
-        "DEBUG=true .venv/bin/python manage.py migrate (bin/demo does)."
-    )
+# Management commands run without a SECRET_KEY (a script migrating or importing signs nothing
+# that outlives it); the web server refuses to start without one when DEBUG is off
+# (kokemus.serving.refuse_insecure_secret_key, called by wsgi.py and asgi.py).
+DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default="") or DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -225,8 +222,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Logs: one JSON object a line in production (kokemus/logging.py), plain text in development.
 # bin/serve sends them to stdout with gunicorn's (LOG_STREAM=stdout); management commands keep
 # them on stderr, so that what a command prints (monthly_report --format json) stays clean.
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOG_STREAM = env.str("LOG_STREAM", default="stderr")
+# The server logs each event worth keeping; a command logs only what went wrong.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO" if LOG_STREAM == "stdout" else "WARNING").upper()
 if LOG_STREAM not in ("stdout", "stderr"):
     raise ImproperlyConfigured("LOG_STREAM must be stdout or stderr.")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")

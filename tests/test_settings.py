@@ -16,16 +16,23 @@ PRODUCTION = {
 }
 
 
-def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+def manage_env(env: dict) -> dict:
+    """The test run's environment without its test settings, plus ``env``."""
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SECURE_", "SESSION_", "CSRF_", "LOG_"))
+        and k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
-    clean.pop("SECRET_KEY", None)
     clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests only
+    return clean | env
+
+
+def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=clean | env,
+        env=manage_env(env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -38,11 +45,33 @@ def test_check_deploy_is_clean_with_a_production_environment():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+@pytest.mark.parametrize("server", ["kokemus.wsgi", "kokemus.asgi"])
+def test_the_server_refuses_to_start_without_a_secret_key(server):
     env = PRODUCTION | {"SECRET_KEY": ""}
-    result = manage("check", env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {server}"],
+        cwd=ROOT,
+        env=manage_env(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_commands_run_without_a_secret_key_and_log_only_warnings(tmp_path):
+    # As a script would run them: no DEBUG, no SECRET_KEY, only the database.
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = manage("migrate", "--noinput", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Applying registry.0001_initial... OK" in result.stdout
+    assert result.stderr == ""  # no INFO lines (axes announces itself at INFO)
+
+
+def test_check_deploy_flags_the_development_key():
+    result = manage("check", "--deploy", env=PRODUCTION | {"SECRET_KEY": ""})
+    assert "security.W009" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize(
