@@ -13,8 +13,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.formats import number_format
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from kokemus.access import Role, role_required
 from kokemus.lists import paginate
 from kokemus.pdf import pdf_response, render_pdf
 from portal import selectors, services
-from portal.calendar import expert_calendar
+from portal.calendar import expert_calendar, feed_etag, feed_events
 from portal.forms import ContactDetailsForm, ReportDoneForm
 from portal.models import CalendarToken
 from registry.models import Expert
@@ -232,7 +233,10 @@ def calendar_revoke_own(request):
 
 @login_not_required
 def calendar_feed(request, token: str):
-    """Public by design: the long random token in the URL is the only key."""
+    """Public by design: the long random token in the URL is the only key.
+
+    A poll that sends the ETag of unchanged events gets 304 without the calendar being built.
+    """
     calendar_token = (
         CalendarToken.objects.select_related("expert").filter(token=token).first()
         if token
@@ -241,9 +245,17 @@ def calendar_feed(request, token: str):
     if calendar_token is None:
         raise Http404
     expert = calendar_token.expert
-    ical = expert_calendar(expert, name=_("Kokemus: %(name)s") % {"name": expert.first_name})
-    response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="kokemus.ics"'
+    name = _("Kokemus: %(name)s") % {"name": expert.first_name}
+    events = feed_events(expert, today=timezone.localdate())
+    etag = quote_etag(feed_etag(name, events))
+    response = get_conditional_response(request, etag=etag)  # 304 (or 412), else None
+    if response is None:
+        response = HttpResponse(
+            expert_calendar(events, name=name), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="kokemus.ics"'
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # always ask; 304 if nothing changed
     return response
 
 

@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from agreements.models import AssignmentStatus, Participation
+from agreements.models import AssignmentStatus
 from registry.models import Expert
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
@@ -101,30 +101,27 @@ def experts_without_supervision(
     supervision counts when the expert was marked present at a session in the window.
     """
     start = today - datetime.timedelta(days=days)
-    worked = Participation.objects.filter(
-        expert=OuterRef("pk"),
-        assignment__date__gte=start,
-        assignment__date__lte=today,
-    ).exclude(assignment__status=AssignmentStatus.CANCELLED)
+    counted = [status for status in AssignmentStatus if status != AssignmentStatus.CANCELLED]
     attended = Attendance.objects.filter(membership__expert=OuterRef("pk"), present=True)
-    last_attended = attended.order_by("-session__date").values("session__date")[:1]
+    # MAX over the expert's own attendances: "newest session first, LIMIT 1" walked the
+    # sessions' date index backwards for each expert, most of whom have none (0.4 ms each).
+    last_attended = (
+        attended.values("membership__expert").annotate(last=Max("session__date")).values("last")
+    )
+    # One join over the window's participations, filtered before the aggregates so that they
+    # count only those rows (a few thousand), not each expert's whole history. The last
+    # assignment on or before today is in the window, since the expert worked in it.
     return (
-        Expert.objects.filter(Exists(worked), anonymised_at__isnull=True)
+        Expert.objects.filter(
+            anonymised_at__isnull=True,
+            participations__assignment__date__gte=start,
+            participations__assignment__date__lte=today,
+            participations__assignment__status__in=counted,
+        )
         .exclude(Exists(attended.filter(session__date__gte=start, session__date__lte=today)))
         .annotate(
-            assignments_in_window=Count(
-                "participations",
-                filter=Q(
-                    participations__assignment__date__gte=start,
-                    participations__assignment__date__lte=today,
-                )
-                & ~Q(participations__assignment__status=AssignmentStatus.CANCELLED),
-            ),
-            last_assignment_on=Max(
-                "participations__assignment__date",
-                filter=Q(participations__assignment__date__lte=today)
-                & ~Q(participations__assignment__status=AssignmentStatus.CANCELLED),
-            ),
+            assignments_in_window=Count("participations"),
+            last_assignment_on=Max("participations__assignment__date"),
             last_supervision_on=Subquery(last_attended),
         )
         .order_by("last_name", "first_name", "pk")

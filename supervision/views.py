@@ -119,7 +119,8 @@ def coverage(request):
         request,
         "supervision/coverage.html",
         {
-            "page_obj": paginate(request, experts),
+            # a list (at most one row per expert) spares a COUNT that repeats the aggregate
+            "page_obj": paginate(request, list(experts)),
             "start": start,
             "end": end,
             "days": selectors.COVERAGE_DAYS,

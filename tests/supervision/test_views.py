@@ -232,10 +232,30 @@ def test_coverage_page_lists_the_expert_with_dates(
     attended_on(expert, days_ago(120))  # before the window
     covered = worked_on(days_ago(27))
     attended_on(covered, days_ago(20))
-    with django_assert_max_num_queries(5):  # session, user, groups, count, page
+    with django_assert_max_num_queries(4):  # session, user, groups, the list (no COUNT)
         response = coordinator_client.get(reverse("supervision:coverage"))
     rows = list(response.context["page_obj"])
     assert rows == [expert]
     assert (rows[0].assignments_in_window, rows[0].last_assignment_on) == (1, days_ago(28))
     assert rows[0].last_supervision_on == days_ago(120)
     assert expert.full_name in response.content.decode()
+
+
+def test_coverage_counts_only_the_windows_work_and_names_the_latest_dates():
+    expert = worked_on(TODAY - datetime.timedelta(days=10))
+    for day, status in [
+        (TODAY, AssignmentStatus.PLANNED),  # planned today: counts
+        (TODAY - datetime.timedelta(days=3), AssignmentStatus.CANCELLED),
+        (WINDOW_START - datetime.timedelta(days=1), AssignmentStatus.DONE),  # before the window
+        (TODAY + datetime.timedelta(days=1), AssignmentStatus.PLANNED),  # tomorrow
+    ]:
+        ParticipationFactory(expert=expert, assignment=AssignmentFactory(date=day, status=status))
+    attended_on(expert, WINDOW_START - datetime.timedelta(days=40))
+    attended_on(expert, WINDOW_START - datetime.timedelta(days=2))
+    attended_on(expert, WINDOW_START - datetime.timedelta(days=1), present=False)
+
+    (row,) = experts_without_supervision(today=TODAY)
+
+    assert row == expert
+    assert (row.assignments_in_window, row.last_assignment_on) == (2, TODAY)
+    assert row.last_supervision_on == WINDOW_START - datetime.timedelta(days=2)
