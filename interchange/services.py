@@ -152,9 +152,13 @@ def _short_date(day: datetime.date) -> str:
 
 
 def _insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
-    """INSERT many rows with one prepared statement; far cheaper than building model
-    instances for 100k rows. Each row gives every column by attname."""
+    """Write many plain rows, far cheaper than model instances for 100k rows: COPY on
+    PostgreSQL, one prepared INSERT per batch elsewhere. Each row gives every column by
+    attname. Both run inside the import's transaction, so a failure undoes everything."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if connection.vendor == "postgresql":
+        _copy_rows(model, fields, rows)
+        return
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table),
@@ -171,6 +175,22 @@ def _insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> None:
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
+
+
+def _copy_rows(model: type[Model], fields: list, rows: Iterable[dict[str, Any]]) -> None:
+    """COPY ... FROM STDIN: one stream instead of a statement per row; psycopg adapts the
+    dates, datetimes and decimals as it does for parameters."""
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(model._meta.db_table),
+        sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
+    )
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        write_row = copy.write_row
+        for row in rows:
+            write_row([row[name] for name in names])
 
 
 def _adapter(field):
@@ -316,16 +336,18 @@ class _ImportRun:
             return
         for line, message in table.problems:
             add(spec.name, line, "", message)
-        present = [column for column in spec.columns if column.name in seen]
-        self.columns[spec.name] = {column.name for column in present}
+        index = {name: i for i, name in enumerate(table.header)}
+        present = [(c.name, index[c.name], c.read) for c in spec.columns if c.name in seen]
+        self.columns[spec.name] = {name for name, _i, _read in present}
         records, lines = [], {}
         for row in table.rows:
-            values, bad = {}, False
-            for column in present:
+            values, bad, cells = {}, False, row.cells
+            width = len(cells)
+            for name, i, read in present:
                 try:
-                    values[column.name] = column.read(row.values.get(column.name))
+                    values[name] = read(cells[i] if i < width else None)
                 except CellError as error:
-                    add(spec.name, row.line, column.name, str(error))
+                    add(spec.name, row.line, name, str(error))
                     bad = True
             key = values.get(spec.key)
             if bad:
