@@ -178,6 +178,18 @@ def id_list(value: Any) -> list[str]:
     return ids
 
 
+_HOURS = decimal(5, 2)
+
+
+def hours_list(value: Any) -> list[Decimal | None]:
+    """``expert_hours``: entries parallel to ``expert_external_ids``; an empty entry means
+    the assignment's hours. The services check the count and range against the row."""
+    value = value.strip() if value.__class__ is str else as_text(value)
+    if not value:
+        return []
+    return [_HOURS(part) for part in value.split(ID_SEPARATOR)]
+
+
 EMPTY_CLASSES = (str, list)  # with None, the values an empty cell parses to
 
 
@@ -266,6 +278,7 @@ ASSIGNMENTS = FileSpec(
         Column("status", choice(AssignmentStatus), required=True),
         Column("expert_external_ids", id_list, required=True),
         Column("title", text(200), required=True),
+        Column("expert_hours", hours_list),  # optional, last: older files lack it
     ),
 )
 

@@ -127,6 +127,11 @@ def _with(rows, index, column_index, value):
     return rows
 
 
+def _own_hours(*cells):
+    """The valid assignments with an expert_hours cell each (X1 has E1|E2, X2 has E1)."""
+    return [[*row, cell] for row, cell in zip(ASSIGNMENTS, cells, strict=True)]
+
+
 # (what is wrong, the files, file, line, column, words of the message)
 BAD_INPUT = [
     (
@@ -351,6 +356,38 @@ BAD_INPUT = [
         "",
         "more values",
     ),
+    (
+        "own hours not a number",
+        {"assignments": _own_hours("|kaksi", "")},
+        "assignments.csv",
+        2,
+        "expert_hours",
+        "number",
+    ),
+    (
+        "own hours zero",
+        {"assignments": _own_hours("0|", "")},
+        "assignments.csv",
+        2,
+        "expert_hours",
+        "E1: own hours must be more than zero and at most 24",
+    ),
+    (
+        "own hours over 24",
+        {"assignments": _own_hours("", "24,25")},
+        "assignments.csv",
+        3,
+        "expert_hours",
+        "at most 24",
+    ),
+    (
+        "own hours not one per expert",
+        {"assignments": _own_hours("1,5", "")},
+        "assignments.csv",
+        2,
+        "expert_hours",
+        "1 entries for 2 experts",
+    ),
 ]
 
 
@@ -462,6 +499,42 @@ def test_participation_keeps_its_own_hours_when_its_expert_stays(valid_files):
     assert Participation.objects.get(
         expert__external_id="E1", assignment__external_id="X1"
     ).hours == Decimal("1.50")
+
+
+def _own_hours_by_expert(external_id="X1"):
+    return dict(
+        Participation.objects.filter(assignment__external_id=external_id).values_list(
+            "expert__external_id", "hours"
+        )
+    )
+
+
+def test_expert_hours_set_each_experts_own_hours_in_the_order_of_the_ids():
+    result = import_data(files(assignments=_own_hours("|1,5", "0.75")), dry_run=False)
+
+    assert result.applied, result.errors
+    assert _own_hours_by_expert("X1") == {"E1": None, "E2": Decimal("1.50")}
+    assert _own_hours_by_expert("X2") == {"E1": Decimal("0.75")}
+
+
+def test_expert_hours_reimported_unchanged_change_nothing_and_an_empty_cell_clears_them():
+    import_data(files(assignments=_own_hours("2|1,5", "")), dry_run=False)
+
+    again = import_data(files(assignments=_own_hours("2,00|1.5", "")), dry_run=False)
+    assert again.counts["assignments.csv"].unchanged == 2
+
+    cleared = import_data(files(assignments=_own_hours("", "")), dry_run=False)
+    assert cleared.counts["assignments.csv"].update == 1
+    assert _own_hours_by_expert("X1") == {"E1": None, "E2": None}
+
+
+def test_a_file_without_expert_hours_keeps_own_hours_and_counts_the_row_unchanged(valid_files):
+    import_data(files(assignments=_own_hours("2|", "")), dry_run=False)
+
+    result = import_data(valid_files, dry_run=False)
+
+    assert result.counts["assignments.csv"].unchanged == 2
+    assert _own_hours_by_expert("X1") == {"E1": Decimal("2.00"), "E2": None}
 
 
 def test_a_later_agreement_sets_the_fee_of_a_reimported_assignment(valid_files):
