@@ -5,6 +5,7 @@ database would have afterwards, and only if nothing is wrong writes everything i
 transaction with bulk statements. The lookups are loaded once, in chunks, never per row.
 """
 
+import contextlib
 import datetime
 import functools
 from collections import defaultdict
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditlog.context import set_actor
 from django.db import connection, transaction
 from django.db.models import F, Model
 from django.utils import timezone
@@ -28,6 +30,7 @@ from agreements.models import (
 )
 from interchange import formats, keys
 from interchange.formats import CellError, FileSpec
+from interchange.models import ImportRun
 from interchange.readers import ReadError, Table, read_csv, read_xlsx
 from registry.models import AssignmentType, Expert, ServiceArea
 
@@ -85,9 +88,17 @@ def import_data(files: Iterable[tuple[str, bytes]], *, dry_run: bool, by=None) -
         if run.errors.items:
             return run.result()
         run.apply()
-    result = run.result()
+        result = run.result()
+        _record(run.file_names, result, by)
     result.applied = True
     return result
+
+
+def _record(file_names: list[str], result: ImportResult, by) -> None:
+    """One audit trail entry for the import (its bulk writes send no signals)."""
+    counts = {name: vars(c) for name, c in result.counts.items()}
+    with set_actor(by) if by is not None else contextlib.nullcontext():
+        ImportRun.objects.create(imported_by=by, files=file_names, counts=counts)
 
 
 def _lock_imports() -> None:
@@ -295,6 +306,7 @@ class _ImportRun:
         self.by = by
         self.errors = _Errors()
         self.tables: dict[str, Table] = {}
+        self.file_names: list[str] = []
         self.records: dict[str, list[_Record]] = {}
         self.columns: dict[str, set[str]] = {}
         self.broken: dict[str, set[str]] = defaultdict(set)  # keys of rows with cell errors
@@ -308,6 +320,7 @@ class _ImportRun:
     def read(self, files: Iterable[tuple[str, bytes]]) -> None:
         for name, data in files:
             name = Path(name).name  # never a client's path
+            self.file_names.append(name)
             try:
                 if name.lower().endswith(".xlsx"):
                     tables = read_xlsx(data)

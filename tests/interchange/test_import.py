@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from agreements.models import Agreement, Assignment, Participation
 from interchange import formats
+from interchange.models import ImportRun
 from interchange.services import MAX_ERRORS, files_from_path, import_data
 from registry.models import AssignmentType, Expert, ServiceArea
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
@@ -670,3 +671,31 @@ def _drop_last_row(data: bytes) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def test_only_an_applied_import_is_recorded_for_the_audit_trail(valid_files):
+    import_data(valid_files, dry_run=True)
+    import_data(files(assignments=_with(ASSIGNMENTS, 0, 4, "kaksi")), dry_run=False)
+    assert not ImportRun.objects.exists()
+
+    import_data(valid_files, dry_run=False)
+    import_data(valid_files, dry_run=False)  # all unchanged: still an import someone ran
+
+    runs = ImportRun.objects.order_by("pk")
+    assert [run.counts["experts.csv"]["create"] for run in runs] == [2, 0]
+    assert runs[1].counts["experts.csv"]["unchanged"] == 2
+    assert runs[0].imported_by is None  # no user: the command line
+
+
+@pytest.mark.parametrize("count", [2, 120])
+def test_the_import_runs_the_same_number_of_queries_for_few_rows_and_many(
+    count, django_assert_max_num_queries
+):
+    rows = [
+        [f"X{n}", "client_support", "mh_outpatient", "10.3.2025", "1", "done", "E1|E2", "T", "|2"]
+        for n in range(count)
+    ]
+    # lookups in chunks of 500, writes in batches of 1,000 (COPY on PostgreSQL is not counted)
+    with django_assert_max_num_queries(16):
+        result = import_data(files(assignments=rows), dry_run=False)
+    assert result.applied and Participation.objects.count() == 2 * count
