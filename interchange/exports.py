@@ -82,13 +82,16 @@ def _assignment_rows() -> Iterator[list]:
 
 
 def _assignment_batch(assignments: list[Assignment]) -> Iterator[list]:
-    experts = defaultdict(list)
+    experts = defaultdict(list)  # assignment pk -> [(export key, own hours)]
     participations = Participation.objects.filter(assignment__in=assignments).select_related(
         "expert"
     )
     for participation in participations:
-        experts[participation.assignment_id].append(export_key(participation.expert))
+        experts[participation.assignment_id].append(
+            (export_key(participation.expert), participation.hours)
+        )
     for assignment in assignments:
+        listed = sorted(experts[assignment.pk], key=lambda pair: pair[0])
         yield [
             export_key(assignment),
             assignment.type.code,
@@ -96,9 +99,18 @@ def _assignment_batch(assignments: list[Assignment]) -> Iterator[list]:
             assignment.date,
             assignment.hours,
             assignment.status,
-            ID_SEPARATOR.join(sorted(experts[assignment.pk])),
+            ID_SEPARATOR.join(key for key, _hours in listed),
             assignment.title,
+            _own_hours(listed),
         ]
+
+
+def _own_hours(listed: list[tuple[str, object]]) -> str:
+    """Parallel to the expert ids, empty where the assignment's hours apply; an empty cell
+    when no one has own hours, as most rows."""
+    if all(hours is None for _key, hours in listed):
+        return ""
+    return ID_SEPARATOR.join(_cell(hours) for _key, hours in listed)
 
 
 ROWS = {

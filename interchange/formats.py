@@ -5,6 +5,7 @@ XLSX) and returns the value or raises ``CellError`` with a message a coordinator
 """
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ def as_text(value: Any) -> str:
 
 def text(max_length: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        value = as_text(value)
+        value = value.strip() if value.__class__ is str else as_text(value)  # CSV: always str
         if len(value) > max_length:
             raise CellError(
                 _("The text is too long: at most %(max)s characters, this has %(count)s.")
@@ -77,11 +78,17 @@ def email(value: Any) -> str:
 
 
 def date(value: Any) -> datetime.date | None:
+    if value.__class__ is str:
+        return _date_from_text(value.strip())
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    value = as_text(value)
+    return _date_from_text(as_text(value))
+
+
+@functools.lru_cache(maxsize=4096)  # a file has few distinct dates; errors are not cached
+def _date_from_text(value: str) -> datetime.date | None:
     if not value:
         return None
     if match := ISO_DATE.match(value):
@@ -97,27 +104,37 @@ def date(value: Any) -> datetime.date | None:
 
 
 def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
+    exponent = Decimal(1).scaleb(-places)
+    too_large = Decimal(10) ** (max_digits - places)
+
+    @functools.lru_cache(maxsize=4096)  # amounts repeat; errors are not cached
+    def from_text(value: str) -> Decimal | None:
+        value = value.translate(THOUSANDS_SPACES).replace(",", ".")
+        if not value:
+            return None
+        try:
+            return checked(Decimal(value))
+        except InvalidOperation as error:
+            raise CellError(_("Write a number, for example 2,5.")) from error
+
+    def checked(number: Decimal) -> Decimal:
+        if not number.is_finite():
+            raise CellError(_("Write a number, for example 2,5."))
+        rounded = number.quantize(exponent)
+        if rounded != number:
+            raise CellError(_("Use at most %(places)s decimal places.") % {"places": places})
+        if abs(rounded) >= too_large:
+            raise CellError(_("The number is too large."))
+        return rounded
+
     def parse(value: Any) -> Decimal | None:
+        if value.__class__ is str:
+            return from_text(value.strip())
         if isinstance(value, bool):
             raise CellError(_("Write a number, for example 2,5."))
         if isinstance(value, int | float | Decimal):
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        else:
-            value = as_text(value).translate(THOUSANDS_SPACES).replace(",", ".")
-            if not value:
-                return None
-            try:
-                number = Decimal(value)
-            except InvalidOperation as error:
-                raise CellError(_("Write a number, for example 2,5.")) from error
-        if not number.is_finite():
-            raise CellError(_("Write a number, for example 2,5."))
-        rounded = number.quantize(Decimal(1).scaleb(-places))
-        if rounded != number:
-            raise CellError(_("Use at most %(places)s decimal places.") % {"places": places})
-        if abs(rounded) >= Decimal(10) ** (max_digits - places):
-            raise CellError(_("The number is too large."))
-        return rounded
+            return checked(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
+        return from_text(as_text(value))
 
     return parse
 
@@ -137,7 +154,7 @@ def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
     allowed = frozenset(choices.values)
 
     def parse(value: Any) -> str:
-        value = as_text(value).lower()
+        value = (value.strip() if value.__class__ is str else as_text(value)).lower()
         if value and value not in allowed:
             raise CellError(
                 _("Unknown value %(value)s. Use one of: %(allowed)s.")
@@ -149,11 +166,31 @@ def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
 
 
 def id_list(value: Any) -> list[str]:
-    ids = [part.strip() for part in as_text(value).split(ID_SEPARATOR) if part.strip()]
+    value = value.strip() if value.__class__ is str else as_text(value)
+    if ID_SEPARATOR not in value:
+        return [value] if value else []
+    ids = [part.strip() for part in value.split(ID_SEPARATOR) if part.strip()]
+    if len(set(ids)) == len(ids):
+        return ids
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise CellError(_("Listed more than once: %(ids)s.") % {"ids": ", ".join(duplicates)})
     return ids
+
+
+_HOURS = decimal(5, 2)
+
+
+def hours_list(value: Any) -> list[Decimal | None]:
+    """``expert_hours``: entries parallel to ``expert_external_ids``; an empty entry means
+    the assignment's hours. The services check the count and range against the row."""
+    value = value.strip() if value.__class__ is str else as_text(value)
+    if not value:
+        return []
+    return [_HOURS(part) for part in value.split(ID_SEPARATOR)]
+
+
+EMPTY_CLASSES = (str, list)  # with None, the values an empty cell parses to
 
 
 @dataclass(frozen=True)
@@ -165,7 +202,7 @@ class Column:
 
     def read(self, raw: Any) -> Any:
         value = self.parse(raw)
-        if value in (None, "", []):
+        if value is None or (value.__class__ in EMPTY_CLASSES and not value):
             if self.required:
                 raise CellError(_("A value is required."))
             return self.default if value is None else value
@@ -241,6 +278,7 @@ ASSIGNMENTS = FileSpec(
         Column("status", choice(AssignmentStatus), required=True),
         Column("expert_external_ids", id_list, required=True),
         Column("title", text(200), required=True),
+        Column("expert_hours", hours_list),  # optional, last: older files lack it
     ),
 )
 

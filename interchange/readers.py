@@ -7,7 +7,7 @@ Decoding and parsing of the values is left to ``interchange.formats``.
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,13 @@ class ReadError(Exception):
     """A whole file cannot be read (encoding, not a workbook); names no line."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     line: int
-    values: dict[str, Any]
+    cells: list[Any]  # in the header's order; a short row has fewer
+
+    def get(self, index: int) -> Any:
+        return self.cells[index] if index < len(self.cells) else None
 
 
 @dataclass
@@ -64,7 +67,9 @@ def sniff_delimiter(text: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def _is_blank(cells: Iterable[Any]) -> bool:
+def _is_blank(cells: list[Any]) -> bool:
+    if cells and cells[0].__class__ is str and cells[0].strip():
+        return False  # the usual row, decided by its first cell
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
@@ -86,8 +91,7 @@ def _table_from_rows(name: str, numbered: Iterator[tuple[int, list[Any]]]) -> Ta
         extra = cells[len(header) :]
         if not _is_blank(extra):
             table.problems.append((line, _("The row has more values than the header has columns.")))
-        values = {column: cells[i] if i < len(cells) else None for i, column in enumerate(header)}
-        table.rows.append(Row(line=line, values=values))
+        table.rows.append(Row(line, cells))
     return table or Table(name=name, header=[])
 
 

@@ -3,6 +3,7 @@ dumpdata/loaddata, a move through export_data/import_data, and the erasure of an
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -75,7 +76,13 @@ def test_dumpdata_loaddata_restore_keeps_the_report_identical(history, tmp_path)
 
 
 def test_export_import_into_an_empty_database_keeps_the_report_identical(sample_sheets, tmp_path):
+    without_own_hours = reports()
+    # own hours on a few participations of each year (expert_hours in assignments.csv)
+    for year in YEARS:
+        pks = Participation.objects.filter(assignment__date__year=year).values_list("pk")[:3]
+        Participation.objects.filter(pk__in=pks).update(hours=Decimal("0.25"))
     before = reports()  # the interchange format holds no supervision: none recorded here
+    assert before != without_own_hours
     call_command("export_data", str(tmp_path))
     empty_the_database()
     assert not Participation.objects.exists()

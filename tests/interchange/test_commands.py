@@ -100,6 +100,7 @@ def test_round_trip_export_import_into_an_empty_database_gives_the_same_files_an
             number="TS-KIRJATTU", expert=typed_in, hourly_fee=Decimal("31.25")
         ),
         assignment=AssignmentFactory(external_id=None, hours=Decimal("1.75")),
+        hours=Decimal("1.25"),  # own hours: expert_hours in assignments.csv
     )
     figures, agreements = _monthly_figures(), _new_agreements()
     call_command("export_data", str(tmp_path / "first"))

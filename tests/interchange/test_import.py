@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from agreements.models import Agreement, Assignment, Participation
 from interchange import formats
+from interchange.models import ImportRun
 from interchange.services import MAX_ERRORS, files_from_path, import_data
 from registry.models import AssignmentType, Expert, ServiceArea
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
@@ -125,6 +126,11 @@ def _with(rows, index, column_index, value):
     rows = copy.deepcopy(rows)
     rows[index][column_index] = value
     return rows
+
+
+def _own_hours(*cells):
+    """The valid assignments with an expert_hours cell each (X1 has E1|E2, X2 has E1)."""
+    return [[*row, cell] for row, cell in zip(ASSIGNMENTS, cells, strict=True)]
 
 
 # (what is wrong, the files, file, line, column, words of the message)
@@ -351,6 +357,38 @@ BAD_INPUT = [
         "",
         "more values",
     ),
+    (
+        "own hours not a number",
+        {"assignments": _own_hours("|kaksi", "")},
+        "assignments.csv",
+        2,
+        "expert_hours",
+        "number",
+    ),
+    (
+        "own hours zero",
+        {"assignments": _own_hours("0|", "")},
+        "assignments.csv",
+        2,
+        "expert_hours",
+        "E1: own hours must be more than zero and at most 24",
+    ),
+    (
+        "own hours over 24",
+        {"assignments": _own_hours("", "24,25")},
+        "assignments.csv",
+        3,
+        "expert_hours",
+        "at most 24",
+    ),
+    (
+        "own hours not one per expert",
+        {"assignments": _own_hours("1,5", "")},
+        "assignments.csv",
+        2,
+        "expert_hours",
+        "1 entries for 2 experts",
+    ),
 ]
 
 
@@ -462,6 +500,42 @@ def test_participation_keeps_its_own_hours_when_its_expert_stays(valid_files):
     assert Participation.objects.get(
         expert__external_id="E1", assignment__external_id="X1"
     ).hours == Decimal("1.50")
+
+
+def _own_hours_by_expert(external_id="X1"):
+    return dict(
+        Participation.objects.filter(assignment__external_id=external_id).values_list(
+            "expert__external_id", "hours"
+        )
+    )
+
+
+def test_expert_hours_set_each_experts_own_hours_in_the_order_of_the_ids():
+    result = import_data(files(assignments=_own_hours("|1,5", "0.75")), dry_run=False)
+
+    assert result.applied, result.errors
+    assert _own_hours_by_expert("X1") == {"E1": None, "E2": Decimal("1.50")}
+    assert _own_hours_by_expert("X2") == {"E1": Decimal("0.75")}
+
+
+def test_expert_hours_reimported_unchanged_change_nothing_and_an_empty_cell_clears_them():
+    import_data(files(assignments=_own_hours("2|1,5", "")), dry_run=False)
+
+    again = import_data(files(assignments=_own_hours("2,00|1.5", "")), dry_run=False)
+    assert again.counts["assignments.csv"].unchanged == 2
+
+    cleared = import_data(files(assignments=_own_hours("", "")), dry_run=False)
+    assert cleared.counts["assignments.csv"].update == 1
+    assert _own_hours_by_expert("X1") == {"E1": None, "E2": None}
+
+
+def test_a_file_without_expert_hours_keeps_own_hours_and_counts_the_row_unchanged(valid_files):
+    import_data(files(assignments=_own_hours("2|", "")), dry_run=False)
+
+    result = import_data(valid_files, dry_run=False)
+
+    assert result.counts["assignments.csv"].unchanged == 2
+    assert _own_hours_by_expert("X1") == {"E1": Decimal("2.00"), "E2": None}
 
 
 def test_a_later_agreement_sets_the_fee_of_a_reimported_assignment(valid_files):
@@ -597,3 +671,31 @@ def _drop_last_row(data: bytes) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def test_only_an_applied_import_is_recorded_for_the_audit_trail(valid_files):
+    import_data(valid_files, dry_run=True)
+    import_data(files(assignments=_with(ASSIGNMENTS, 0, 4, "kaksi")), dry_run=False)
+    assert not ImportRun.objects.exists()
+
+    import_data(valid_files, dry_run=False)
+    import_data(valid_files, dry_run=False)  # all unchanged: still an import someone ran
+
+    runs = ImportRun.objects.order_by("pk")
+    assert [run.counts["experts.csv"]["create"] for run in runs] == [2, 0]
+    assert runs[1].counts["experts.csv"]["unchanged"] == 2
+    assert runs[0].imported_by is None  # no user: the command line
+
+
+@pytest.mark.parametrize("count", [2, 120])
+def test_the_import_runs_the_same_number_of_queries_for_few_rows_and_many(
+    count, django_assert_max_num_queries
+):
+    rows = [
+        [f"X{n}", "client_support", "mh_outpatient", "10.3.2025", "1", "done", "E1|E2", "T", "|2"]
+        for n in range(count)
+    ]
+    # lookups in chunks of 500, writes in batches of 1,000 (COPY on PostgreSQL is not counted)
+    with django_assert_max_num_queries(16):
+        result = import_data(files(assignments=rows), dry_run=False)
+    assert result.applied and Participation.objects.count() == 2 * count

@@ -1,11 +1,13 @@
 """The coordinator's import in the browser: upload, preview with every error, confirm."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agreements.models import Assignment
 from interchange import uploads
+from interchange.models import ImportRun
 from registry.models import Expert
 from tests.interchange.conftest import ASSIGNMENTS, files
 
@@ -70,6 +72,25 @@ def test_preview_lists_every_error_with_file_line_and_column_and_offers_no_confi
     assert rows == [("assignments.csv", 2, "hours"), ("assignments.csv", 3, "type_code")]
     assert "<td>3</td>" in content and "<code>type_code</code>" in content
     assert uploads.SESSION_KEY not in client.session
+
+
+def test_a_confirmed_import_leaves_one_audit_trail_entry_naming_who_files_and_counts(
+    client, coordinator
+):
+    client.force_login(coordinator)
+    token = _preview(client, files()).context["token"]
+    assert not LogEntry.objects.filter(content_type__model="importrun").exists()  # preview
+
+    client.post(reverse("interchange:confirm"), {"token": token})
+
+    entry = LogEntry.objects.get(content_type__model="importrun")
+    assert (entry.action, entry.actor) == (LogEntry.Action.CREATE, coordinator)
+    run = ImportRun.objects.get(pk=entry.object_id)
+    assert run.imported_by == coordinator
+    assert run.files == ["experts.csv", "agreements.csv", "assignments.csv"]
+    assert run.counts["assignments.csv"] == {"create": 2, "update": 0, "unchanged": 0}
+    # the trail entry itself holds the figures, should the import row be gone
+    assert '"assignments.csv": {"create": 2' in entry.changes_dict["counts"][1]
 
 
 def test_confirm_twice_imports_once(client, coordinator):
