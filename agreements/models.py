@@ -240,8 +240,6 @@ class Participation(models.Model):
         verbose_name=_("assignment"),
         on_delete=models.CASCADE,
         related_name="participations",
-        # participation_report_idx (and unique_expert_per_assignment) lead with it
-        db_index=False,
     )
     expert = models.ForeignKey(
         Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="participations"
@@ -267,16 +265,6 @@ class Participation(models.Model):
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
-        indexes = [
-            # The monthly report joins the year's assignments to their participations from
-            # this index alone (reporting.selectors._participation_rows), not the whole table.
-            # It replaces the plain index of the assignment foreign key.
-            models.Index(
-                fields=["assignment"],
-                include=["expert", "hours", "agreement"],
-                name="participation_report_idx",
-            ),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "expert"],
