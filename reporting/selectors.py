@@ -2,16 +2,16 @@
 page, export and the ``monthly_report`` command.
 
 Every figure comes from an aggregate query grouped by month in the database; Python only
-places the grouped rows into twelve months. Seven queries in all, whatever the amount of data:
+places the grouped rows into twelve months. Two queries in all, whatever the amount of data
+(docs/performance.md "Monthly report"):
 
-1. agreements signed per month,
-2. counted assignments per month × type × service area, grouped by ids (by type, by area, by
-   division and the type × division table are sums of these groups),
-3. participations per month: count, hours and fees, and the active experts per month and over
-   the year (see _per_month_with_people),
-4. supervision sessions per month,
-5. present attendances per month, and the experts among them per month and over the year,
-6. and 7. the reference data (types, service areas with their divisions): codes and labels.
+1. the reference data (types, service areas with their divisions): codes and labels by id;
+2. one statement of tagged GROUP BYs joined with UNION ALL (see _figure_rows): agreements
+   signed per month; counted assignments per month × type × service area, by ids (by type, by
+   area, by division and the type × division table are sums of these groups); participations
+   per month (count, hours, fees) and the active experts per month and over the year (see
+   _people); supervision sessions per month; present attendances per month and the experts
+   among them per month and over the year.
 
 All dates in the figures are ``DateField`` values (calendar days in Europe/Helsinki), so a month
 is the same on SQLite and PostgreSQL. Sums of decimals are rounded to cents in Python, because
