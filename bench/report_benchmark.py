@@ -23,7 +23,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kokemus.settings")
 
-BENCH_DB = "kokemus_bench_reports"
+BENCH_DB = "kokemus_bench_reports"  # the default scratch database (--database)
 
 # One GROUP BY over the year's counted assignments and their participations: the figures of the
 # monthly table (assignments, participations, hours, fees, active experts) per month.
@@ -100,11 +100,11 @@ def _database_url(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def create_scratch_database(admin_url: str) -> str:
+def create_scratch_database(admin_url: str, name: str) -> str:
     with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        connection.execute(f"CREATE DATABASE {BENCH_DB}")
-    return _database_url(admin_url, BENCH_DB)
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return _database_url(admin_url, name)
 
 
 def fill(connection, url: str, *, assignments: int, first_year: int, year: int) -> None:
@@ -159,13 +159,16 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="time the data already in the scratch database"
     )
+    parser.add_argument("--database", default=BENCH_DB, help="name of the scratch database")
     args = parser.parse_args()
 
     admin_url = os.environ.get("DATABASE_URL", "")
     if not admin_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (a scratch database is created on it).")
     bench_url = (
-        _database_url(admin_url, BENCH_DB) if args.reuse else create_scratch_database(admin_url)
+        _database_url(admin_url, args.database)
+        if args.reuse
+        else create_scratch_database(admin_url, args.database)
     )
     os.environ["DATABASE_URL"] = bench_url
     import django

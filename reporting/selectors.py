@@ -2,16 +2,16 @@
 page, export and the ``monthly_report`` command.
 
 Every figure comes from an aggregate query grouped by month in the database; Python only
-places the grouped rows into twelve months. Seven queries in all, whatever the amount of data:
+places the grouped rows into twelve months. Two queries in all, whatever the amount of data
+(docs/performance.md "Monthly report"):
 
-1. agreements signed per month,
-2. counted assignments per month × type × service area, grouped by ids (by type, by area, by
-   division and the type × division table are sums of these groups),
-3. participations per month: count, hours and fees, and the active experts per month and over
-   the year (see _per_month_with_people),
-4. supervision sessions per month,
-5. present attendances per month, and the experts among them per month and over the year,
-6. and 7. the reference data (types, service areas with their divisions): codes and labels.
+1. the reference data (types, service areas with their divisions): codes and labels by id;
+2. one statement of tagged GROUP BYs joined with UNION ALL (see _figure_rows): agreements
+   signed per month; counted assignments per month × type × service area, by ids (by type, by
+   area, by division and the type × division table are sums of these groups); participations
+   per month (count, hours, fees) and the active experts per month and over the year (see
+   _people); supervision sessions per month; present attendances per month and the experts
+   among them per month and over the year.
 
 All dates in the figures are ``DateField`` values (calendar days in Europe/Helsinki), so a month
 is the same on SQLite and PostgreSQL. Sums of decimals are rounded to cents in Python, because
@@ -22,8 +22,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connections
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Value
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import DecimalField, ExpressionWrapper, F, IntegerField, Q, Value
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 
@@ -74,15 +74,12 @@ class MonthlyFigures:
     types: list[Label]
     service_areas: list[Label]
     divisions: list[Label]
+    all_divisions: list[Label]  # every division, for a filter: not only those with figures
 
 
 def default_year(now: datetime.datetime | None = None) -> int:
     """The current year in Europe/Helsinki (at 23.30 UTC on 31 December it is already next)."""
     return timezone.localdate(now).year
-
-
-def divisions() -> list[ServiceArea]:
-    return list(ServiceArea.objects.filter(parent__isnull=True).order_by("name", "code"))
 
 
 def _year_range(year: int, lookup: str) -> Q:
@@ -131,78 +128,35 @@ def _add(counts: dict[str, int], key: str, number: int) -> None:
     counts[key] = counts.get(key, 0) + number
 
 
-def _agreements_by_month(year, division, months) -> None:
+def _month(date_field: str):
+    """The month as an integer on both databases (PostgreSQL's EXTRACT gives a numeric)."""
+    return Cast(ExtractMonth(date_field), IntegerField())
+
+
+def _agreement_rows(year, division):
     agreements = Agreement.objects.filter(_year_range(year, "signed_on"))
     if division is not None:
         agreements = agreements.filter(division=division)
-    rows = (
-        agreements.annotate(month=ExtractMonth("signed_on"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        months[row["month"]].new_agreements = row["n"]
+    return agreements.annotate(month=_month("signed_on")).values("month").order_by()
 
 
-def _assignments_by_month(year, division, months, type_by_division, reference) -> None:
-    """Grouped by ids (an index-only scan on PostgreSQL); codes come from the reference data."""
-    rows = (
+def _assignment_rows(year, division):
+    """The year's counted assignments: an index-only scan of assignment_report_idx."""
+    return (
         counted_assignments(year, division)
-        .annotate(month=ExtractMonth("date"))
-        .values_list("month", "type_id", "service_area_id")
-        .annotate(n=Count("pk"))
+        .annotate(month=_month("date"))
+        .values("month", "type_id", "service_area_id")
         .order_by()
     )
-    for month, type_id, area_id, n in rows:
-        type_code = reference.types[type_id].code
-        area = reference.areas[area_id]
-        figures = months[month]
-        figures.assignments += n
-        _add(figures.by_type, type_code, n)
-        _add(figures.by_service_area, area.code, n)
-        _add(figures.by_division, area.division.code, n)
-        key = (type_code, area.division.code)
-        type_by_division[key] = type_by_division.get(key, 0) + n
 
 
-def _per_month_with_people(rows, sums: list[str]) -> tuple[dict, dict[int, int], int]:
-    """Sums per month and the distinct people per month and over the year, in ONE query.
-
-    ``rows`` is a values() queryset with ``month`` (an integer), ``who`` (a person's id or
-    NULL) and the columns named in ``sums``. It is read once (a CTE); one branch sums it per
-    month, the other turns each person's months into a bit mask (bit 0 = January) and counts
-    how many people share each mask (at most 4095 rows). A person counts in every month whose
-    bit is set and once in the year, without COUNT(DISTINCT) and its sorts. The same SQL runs
-    on SQLite and PostgreSQL.
-    """
-    sql, params = rows.query.sql_with_params()
-    sum_columns = "".join(f", SUM({name})" for name in sums)
-    nulls = ", NULL" * len(sums)
-    statement = (
-        f"WITH r AS ({sql}) "
-        f"SELECT 0, month, COUNT(*){sum_columns} FROM r GROUP BY month "
-        f"UNION ALL SELECT 1, mask, COUNT(*){nulls} FROM ("
-        "SELECT who, SUM(1 << (month - 1)) AS mask FROM ("
-        "SELECT DISTINCT who, month FROM r WHERE who IS NOT NULL) pairs GROUP BY who"
-        ") people GROUP BY mask"
-    )
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(statement, params)
-        result = cursor.fetchall()
-    per_month = {row[1]: row[2:] for row in result if row[0] == 0}
-    masks = [(int(row[1]), row[2]) for row in result if row[0] == 1]
-    people = {number: sum(n for mask, n in masks if mask >> (number - 1) & 1) for number in MONTHS}
-    return per_month, people, sum(n for _mask, n in masks)
-
-
-def _participations_by_month(year, division, months, totals) -> None:
-    """Participations, hours (own hours first), fees and active experts."""
+def _participation_rows(year, division):
+    """Each participation with its month, expert, hours (own hours first) and fee."""
     worked = Coalesce("hours", "assignment__hours", output_field=MONEY)
-    rows = (
+    return (
         counted_participations(year, division)
         .annotate(
-            month=Cast(ExtractMonth("assignment__date"), IntegerField()),
+            month=_month("assignment__date"),
             who=F("expert_id"),
             worked=worked,
             fee=ExpressionWrapper(
@@ -212,38 +166,148 @@ def _participations_by_month(year, division, months, totals) -> None:
         .values("month", "who", "worked", "fee")
         .order_by()
     )
-    per_month, people, year_people = _per_month_with_people(rows, ["worked", "fee"])
-    for number, (count, hours, fees) in per_month.items():
-        figures = months[number]
-        figures.participations, figures.hours, figures.fees = count, _cents(hours), _cents(fees)
-    for number, count in people.items():
-        months[number].active_experts = count
-    totals.active_experts = year_people
 
 
-def _supervision_by_month(year, division, months, totals) -> None:
-    """Sessions held; present attendances (professionals too) and the experts among them."""
+def _session_rows(year, division):
     sessions = SupervisionSession.objects.filter(_year_range(year, "date"))
     if division is not None:
         sessions = sessions.filter(group__division=division)
-    rows = sessions.annotate(month=ExtractMonth("date")).values("month").annotate(n=Count("pk"))
-    for row in rows.order_by():
-        months[row["month"]].supervision_sessions = row["n"]
-    attendances = (
+    return sessions.annotate(month=_month("date")).values("month").order_by()
+
+
+def _attendance_rows(year, division):
+    """Present attendances (professionals too, ``who`` NULL) with the expert who attended."""
+    return (
         _present_attendances(year, division)
-        .annotate(
-            month=Cast(ExtractMonth("session__date"), IntegerField()),
-            who=F("membership__expert_id"),
-        )
+        .annotate(month=_month("session__date"), who=F("membership__expert_id"))
         .values("month", "who")
         .order_by()
     )
-    per_month, people, year_people = _per_month_with_people(attendances, [])
-    for number, (count,) in per_month.items():
-        months[number].supervision_attendances = count
-    for number, count in people.items():
-        months[number].supervision_experts = count
-    totals.supervision_experts = year_people
+
+
+def _people(cte: str, tag: str) -> str:
+    """Distinct people per month and over the year, without COUNT(DISTINCT) per month.
+
+    Each person's months become a bit mask (bit 0 = January): the sum of the DISTINCT powers
+    of two of their months, which is their bitwise OR on both databases. The rows are (tag,
+    mask, number of people with that mask), at most 4095 of them. A person counts in every
+    month whose bit is set and once in the year.
+    """
+    return (
+        f"SELECT '{tag}', mask, NULL, NULL, COUNT(*), NULL, NULL FROM ("
+        f"SELECT SUM(DISTINCT 1 << (month - 1)) AS mask FROM {cte} WHERE who IS NOT NULL "
+        "GROUP BY who) people GROUP BY mask"
+    )
+
+
+# Every branch gives (tag, key 1, key 2, key 3, count, sum 1, sum 2). The first one names the
+# column types: PostgreSQL reads a bare NULL there as text, which no number can join.
+_BRANCHES = (
+    "SELECT 'participations', month, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), COUNT(*), "
+    "SUM(worked), SUM(fee) FROM p GROUP BY month",
+    _people("p", "experts"),
+    "SELECT 'agreements', month, NULL, NULL, COUNT(*), NULL, NULL FROM ({agreements}) g "
+    "GROUP BY month",
+    "SELECT 'assignments', month, type_id, service_area_id, COUNT(*), NULL, NULL "
+    "FROM ({assignments}) a GROUP BY month, type_id, service_area_id",
+    "SELECT 'sessions', month, NULL, NULL, COUNT(*), NULL, NULL FROM ({sessions}) s GROUP BY month",
+    "SELECT 'attendances', month, NULL, NULL, COUNT(*), NULL, NULL FROM v GROUP BY month",
+    _people("v", "attendees"),
+)
+
+
+def _figure_rows(year: int, division: ServiceArea | None) -> list[tuple]:
+    """Every figure of the year in ONE statement: each part is grouped in the database.
+
+    The participations (``p``) and the attendances (``v``) are read once each, as common
+    table expressions that two branches share. The same SQL runs on SQLite and PostgreSQL.
+    """
+    parts = {
+        "p": _participation_rows(year, division),
+        "v": _attendance_rows(year, division),
+        "agreements": _agreement_rows(year, division),
+        "assignments": _assignment_rows(year, division),
+        "sessions": _session_rows(year, division),
+    }
+    sql, params = {}, []
+    for name, rows in parts.items():  # in the order the SQL text holds their placeholders
+        sql[name], part_params = rows.query.sql_with_params()
+        params.extend(part_params)
+    statement = f"WITH p AS ({sql['p']}), v AS ({sql['v']}) " + " UNION ALL ".join(
+        branch.format(**sql) for branch in _BRANCHES
+    )
+    return _fetch(statement, params)
+
+
+def _fetch(statement: str, params: list) -> list[tuple]:
+    """Run the statement; on PostgreSQL without JIT compilation, in one round trip.
+
+    At 1M assignments the statement's estimated cost passes ``jit_above_cost``, and compiling
+    its ~190 expressions to machine code takes longer (~40 ms) than it saves. ``SET LOCAL`` is a
+    per-statement setting: sent in the same query string (psycopg's client-side binding,
+    Django's default), it holds for that string's implicit transaction only, or until the end
+    of an enclosing transaction. work_mem stays as the server has it: with more memory the
+    planner joins the participations in one process instead of three (measured slower).
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off; " + statement, params)
+            cursor.nextset()  # past the SET to the figures
+        else:
+            cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+class _Place:
+    """Puts the grouped rows into the months; codes come from the reference data."""
+
+    def __init__(self, months, totals, type_by_division, reference):
+        self.months, self.totals = months, totals
+        self.type_by_division = type_by_division
+        self.type_codes = {pk: t.code for pk, t in reference.types.items()}
+        self.area_codes = {
+            pk: (a.code, reference.division(a).code) for pk, a in reference.areas.items()
+        }
+        self.people: dict[str, list[tuple[int, int]]] = {"experts": [], "attendees": []}
+
+    def row(self, tag, key, type_id, area_id, n, sum1, sum2) -> None:
+        n = int(n)
+        if tag in self.people:
+            self.people[tag].append((int(key), n))
+            return
+        figures = self.months[key]
+        if tag == "assignments":
+            self.assignment(figures, type_id, area_id, n)
+        elif tag == "participations":
+            figures.participations, figures.hours, figures.fees = n, _cents(sum1), _cents(sum2)
+        else:
+            setattr(figures, _COUNTS[tag], n)
+
+    def assignment(self, figures, type_id, area_id, n) -> None:
+        type_code = self.type_codes[type_id]
+        area_code, division_code = self.area_codes[area_id]
+        figures.assignments += n
+        _add(figures.by_type, type_code, n)
+        _add(figures.by_service_area, area_code, n)
+        _add(figures.by_division, division_code, n)
+        key = (type_code, division_code)
+        self.type_by_division[key] = self.type_by_division.get(key, 0) + n
+
+    def distinct_people(self) -> None:
+        for tag, name in (("experts", "active_experts"), ("attendees", "supervision_experts")):
+            masks = self.people[tag]
+            for number, figures in self.months.items():
+                count = sum(n for mask, n in masks if mask >> (number - 1) & 1)
+                setattr(figures, name, count)
+            setattr(self.totals, name, sum(n for _mask, n in masks))
+
+
+_COUNTS = {
+    "agreements": "new_agreements",
+    "sessions": "supervision_sessions",
+    "attendances": "supervision_attendances",
+}
 
 
 def _sum_months(months: list[Figures], totals: Figures) -> None:
@@ -261,17 +325,51 @@ def _sum_months(months: list[Figures], totals: Figures) -> None:
                 _add(getattr(totals, name), code, n)
 
 
+@dataclass(frozen=True)
+class _Row:
+    """An assignment type or a service area as the report needs it."""
+
+    pk: int
+    code: str
+    name: str
+    is_active: bool
+    sort_order: int
+    parent_id: int | None
+
+
 @dataclass
 class _Reference:
-    types: dict[int, AssignmentType]
-    areas: dict[int, ServiceArea]
+    types: dict[int, _Row]  # in sort order
+    areas: dict[int, _Row]
+
+    def division(self, area: _Row) -> _Row:
+        return area if area.parent_id is None else self.areas[area.parent_id]
+
+    def all_divisions(self) -> list[Label]:
+        """Every division, for the page's filter."""
+        found = sorted(
+            (a for a in self.areas.values() if a.parent_id is None), key=lambda a: (a.name, a.code)
+        )
+        return [Label(a.code, a.name, a.code) for a in found]
 
 
 def _reference() -> _Reference:
-    """Assignment types and service areas (with their divisions) by id: two small queries."""
+    """Assignment types and service areas by id: one statement over two small tables."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    types, areas = quote(AssignmentType._meta.db_table), quote(ServiceArea._meta.db_table)
+    statement = (
+        f"SELECT 0, id, code, name, is_active, sort_order, NULL FROM {types} UNION ALL "
+        f"SELECT 1, id, code, name, is_active, 0, parent_id FROM {areas}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        rows = [(kind, _Row(pk, code, name, bool(active), order, parent))
+                for kind, pk, code, name, active, order, parent in cursor.fetchall()]  # fmt: skip
+    ordered = sorted((row for kind, row in rows if kind == 0), key=lambda t: (t.sort_order, t.code))
     return _Reference(
-        types={t.pk: t for t in AssignmentType.objects.order_by("sort_order", "code")},
-        areas={a.pk: a for a in ServiceArea.objects.select_related("parent")},
+        types={t.pk: t for t in ordered},
+        areas={row.pk: row for kind, row in rows if kind == 1},
     )
 
 
@@ -285,12 +383,16 @@ def _labels(division: ServiceArea | None, totals: Figures, reference: _Reference
     shown = [
         a
         for a in reference.areas.values()
-        if (division is None or a.division.pk == division.pk)
+        if (division is None or reference.division(a).pk == division.pk)
         and (a.is_active or a.code in totals.by_service_area or a.code in totals.by_division)
     ]
-    # each division, then its services, by name
-    shown.sort(key=lambda a: (a.division.name, a.division.code, a.parent_id is not None, a.name))
-    labels = [Label(a.code, a.name, a.division.code) for a in shown]
+
+    def order(area: _Row):  # each division, then its services, by name
+        own = reference.division(area)
+        return (own.name, own.code, area.parent_id is not None, area.name)
+
+    shown.sort(key=order)
+    labels = [Label(a.code, a.name, reference.division(a).code) for a in shown]
     division_labels = sorted(
         (label for label in labels if label.code == label.division), key=lambda d: d.name
     )
@@ -303,10 +405,10 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     totals = Figures(month=None)
     type_by_division: dict[tuple[str, str], int] = {}
     reference = _reference()
-    _agreements_by_month(year, division, months)
-    _assignments_by_month(year, division, months, type_by_division, reference)
-    _participations_by_month(year, division, months, totals)
-    _supervision_by_month(year, division, months, totals)
+    place = _Place(months, totals, type_by_division, reference)
+    for row in _figure_rows(year, division):
+        place.row(*row)
+    place.distinct_people()
     ordered = [months[number] for number in MONTHS]
     _sum_months(ordered, totals)
     types, areas, division_labels = _labels(division, totals, reference)
@@ -319,4 +421,5 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
         types=types,
         service_areas=areas,
         divisions=division_labels,
+        all_divisions=reference.all_divisions(),
     )

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from kokemus.access import Role, role_required
 from registry.models import ServiceArea
 from reporting import exports
-from reporting.selectors import default_year, divisions, monthly_figures
+from reporting.selectors import default_year, monthly_figures
 
 DOWNLOADS = ("csv", "xlsx", "pdf")
 
@@ -42,7 +42,7 @@ def report(request):
     year, division = _year(request), _division(request)
     figures = monthly_figures(year, division)
     context = exports.report_context(figures) | {
-        "division_choices": divisions(),
+        "division_choices": figures.all_divisions,
         "selected_division": division,
         "previous_query": _query(year - 1, division),
         "next_query": _query(year + 1, division),

@@ -14,9 +14,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from registry.models import ServiceArea
 from reporting.selectors import monthly_figures
 from reporting.tables import report_tables
-from tests.reporting.test_selectors import _add_assignments
+from tests.reporting.test_selectors import FIGURE_QUERIES, _add_assignments
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +252,15 @@ def test_division_filter_on_the_page_and_in_the_download_links(client, coordinat
     response = client.get(REPORT + "?year=2025&division=mental_health")
     html = response.content.decode()
     assert "vienti/csv/?year=2025&amp;division=mental_health" in html
+    # the filter offers every division by name (they come with the figures), the chosen one selected
+    divisions = ServiceArea.objects.filter(parent__isnull=True).order_by("name", "code")
+    choices = response.context["division_choices"]
+    assert [d.code for d in choices] == [d.code for d in divisions]
+    select = html[
+        html.index('<select id="division"') : html.index("</select>", html.index('id="division"'))
+    ]
+    assert '<option value="mental_health" selected>' in select
+    assert select.count(" selected>") == 1
     monthly = _Tables()
     monthly.feed(html)
     assert monthly.tables["monthly"][2][-1] == "3"  # assignments, total
@@ -285,7 +295,7 @@ def test_page_query_count_does_not_grow(client, evaluation_member, report_data, 
                                         django_assert_num_queries):  # fmt: skip
     _add_assignments(extra)
     client.force_login(evaluation_member)
-    # session, user, groups, divisions for the filter, 7 figure queries
-    with django_assert_num_queries(11):
+    # session, user, groups, then the figures (the divisions of the filter come with them)
+    with django_assert_num_queries(3 + FIGURE_QUERIES):
         response = client.get(REPORT + "?year=2025")
     assert response.context["figures"].totals.assignments == 5 + extra
