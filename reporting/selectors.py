@@ -96,7 +96,7 @@ def _in_division(division: ServiceArea | None, prefix: str = "") -> Q:
     """An assignment directed to the division itself or to a service under it."""
     if division is None:
         return Q()
-    areas = ServiceArea.objects.filter(Q(pk=division.pk) | Q(parent=division)).values("pk")
+    areas = ServiceArea.objects.filter(Q(pk=division.pk) | Q(parent_id=division.pk)).values("pk")
     return Q(**{f"{prefix}service_area__in": areas})
 
 
@@ -116,7 +116,7 @@ def counted_participations(year: int, division: ServiceArea | None = None):
 def _present_attendances(year: int, division: ServiceArea | None):
     attendances = Attendance.objects.filter(_year_range(year, "session__date"), present=True)
     if division is not None:
-        attendances = attendances.filter(session__group__division=division)
+        attendances = attendances.filter(session__group__division_id=division.pk)
     return attendances
 
 
@@ -136,7 +136,7 @@ def _month(date_field: str):
 def _agreement_rows(year, division):
     agreements = Agreement.objects.filter(_year_range(year, "signed_on"))
     if division is not None:
-        agreements = agreements.filter(division=division)
+        agreements = agreements.filter(division_id=division.pk)
     return agreements.annotate(month=_month("signed_on")).values("month").order_by()
 
 
@@ -171,7 +171,7 @@ def _participation_rows(year, division):
 def _session_rows(year, division):
     sessions = SupervisionSession.objects.filter(_year_range(year, "date"))
     if division is not None:
-        sessions = sessions.filter(group__division=division)
+        sessions = sessions.filter(group__division_id=division.pk)
     return sessions.annotate(month=_month("date")).values("month").order_by()
 
 
@@ -216,7 +216,7 @@ _BRANCHES = (
 )
 
 
-def _figure_rows(year: int, division: ServiceArea | None) -> list[tuple]:
+def _compile(year: int, division: ServiceArea | None) -> tuple[str, list]:
     """Every figure of the year in ONE statement: each part is grouped in the database.
 
     The participations (``p``) and the attendances (``v``) are read once each, as common
@@ -236,7 +236,46 @@ def _figure_rows(year: int, division: ServiceArea | None) -> list[tuple]:
     statement = f"WITH p AS ({sql['p']}), v AS ({sql['v']}) " + " UNION ALL ".join(
         branch.format(**sql) for branch in _BRANCHES
     )
-    return _fetch(statement, params)
+    return statement, params
+
+
+# The statement's text depends only on the database and on whether a division is chosen, so it
+# is compiled once for each with stand-in values, found again by value among its parameters:
+# no report year is 1 and no primary key is negative.
+_STAND_IN_YEAR = 1
+_STAND_IN_DIVISION = -271_828
+_STATEMENTS: dict[tuple[str, bool], tuple[str, tuple]] = {}
+
+
+def _slot_values(connection, year: int, division: ServiceArea | None) -> dict:
+    adapt = connection.ops.adapt_datefield_value
+    return {
+        "start": adapt(datetime.date(year, 1, 1)),
+        "end": adapt(datetime.date(year + 1, 1, 1)),
+        "division": None if division is None else division.pk,
+    }
+
+
+def _statement(connection, divided: bool) -> tuple[str, tuple]:
+    """The cached SQL text and its parameters: (slot name, None) or (None, a constant)."""
+    key = (connection.vendor, divided)
+    if key not in _STATEMENTS:
+        stand_in = ServiceArea(pk=_STAND_IN_DIVISION) if divided else None
+        sql, params = _compile(_STAND_IN_YEAR, stand_in)
+        names = {v: k for k, v in _slot_values(connection, _STAND_IN_YEAR, stand_in).items()}
+        template = tuple((names.get(p), p) for p in params)
+        found = {name for name, _value in template if name}
+        if found != {"start", "end", "division"} - (set() if divided else {"division"}):
+            raise RuntimeError(f"stand-in parameters not found in the report's SQL: {found}")
+        _STATEMENTS[key] = sql, template
+    return _STATEMENTS[key]
+
+
+def _figure_rows(year: int, division: ServiceArea | None) -> list[tuple]:
+    connection = connections[DEFAULT_DB_ALIAS]
+    sql, template = _statement(connection, division is not None)
+    values = _slot_values(connection, year, division)
+    return _fetch(sql, [values[name] if name else constant for name, constant in template])
 
 
 def _fetch(statement: str, params: list) -> list[tuple]:

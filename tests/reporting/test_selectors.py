@@ -99,6 +99,38 @@ def test_division_filter_keeps_its_services_its_agreements_and_its_groups(report
     assert "family_services" not in {label.code for label in figures.service_areas}
 
 
+def test_reports_in_turn_each_get_their_own_year_and_division(report_data):
+    # The SQL text is compiled once per database and division-or-not and then reused: the
+    # dates and the division must come from each call, never from the call that compiled it.
+    mental_health = ServiceArea.objects.get(code="mental_health")
+    family_social = ServiceArea.objects.get(code="family_social")
+    reports = {
+        ("mental_health", 2025): monthly_figures(2025, mental_health),
+        ("family_social", 2025): monthly_figures(2025, family_social),
+        ("all", 2024): monthly_figures(2024),
+        ("mental_health", 2026): monthly_figures(2026, mental_health),
+        ("all", 2025): monthly_figures(2025),
+    }
+    assignments = {key: [m.assignments for m in r.months] for key, r in reports.items()}
+    assert assignments == {
+        ("mental_health", 2025): [2, 0, 1] + [0] * 9,
+        ("family_social", 2025): [0, 1] + [0] * 10,
+        ("all", 2024): [0] * 11 + [1],
+        ("mental_health", 2026): [1] + [0] * 11,
+        ("all", 2025): [2, 1, 1] + [0] * 8 + [1],
+    }
+    family = reports["family_social", 2025].totals
+    assert (family.new_agreements, family.hours, family.fees) == (
+        1,
+        Decimal("1.25"),
+        Decimal("37.50"),
+    )
+    assert family.by_division == {"family_social": 1}
+    assert family.supervision_sessions == 0
+    assert reports["mental_health", 2026].totals.new_agreements == 1
+    assert reports["all", 2024].totals.by_service_area == {"mh_outpatient": 1}
+
+
 def test_an_empty_year_has_twelve_zero_months(report_data):
     figures = monthly_figures(2030)
     assert len(figures.months) == 12
