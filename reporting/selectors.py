@@ -310,28 +310,38 @@ class _Place:
         }
         self.people: dict[str, list[tuple[int, int]]] = {"experts": [], "attendees": []}
 
-    def row(self, tag, key, type_id, area_id, n, sum1, sum2) -> None:
-        n = int(n)
-        if tag in self.people:
-            self.people[tag].append((int(key), n))
-            return
-        figures = self.months[key]
-        if tag == "assignments":
-            self.assignment(figures, type_id, area_id, n)
-        elif tag == "participations":
-            figures.participations, figures.hours, figures.fees = n, _cents(sum1), _cents(sum2)
-        else:
-            setattr(figures, _COUNTS[tag], n)
+    def rows(self, rows) -> None:
+        assignments = []
+        for tag, key, type_id, area_id, n, sum1, sum2 in rows:
+            if tag == "assignments":
+                assignments.append((key, type_id, area_id, n))
+            elif tag in self.people:
+                self.people[tag].append((int(key), int(n)))
+            elif tag == "participations":
+                figures = self.months[key]
+                figures.participations = int(n)
+                figures.hours, figures.fees = _cents(sum1), _cents(sum2)
+            else:
+                setattr(self.months[key], _COUNTS[tag], int(n))
+        self.assignments(assignments)
 
-    def assignment(self, figures, type_id, area_id, n) -> None:
-        type_code = self.type_codes[type_id]
-        area_code, division_code = self.area_codes[area_id]
-        figures.assignments += n
-        _add(figures.by_type, type_code, n)
-        _add(figures.by_service_area, area_code, n)
-        _add(figures.by_division, division_code, n)
-        key = (type_code, division_code)
-        self.type_by_division[key] = self.type_by_division.get(key, 0) + n
+    def assignments(self, groups) -> None:
+        """The (month, type, area) groups, the bulk of the rows: one plain loop, no calls."""
+        months, type_codes, area_codes = self.months, self.type_codes, self.area_codes
+        type_by_division = self.type_by_division
+        for month, type_id, area_id, n in groups:
+            figures = months[month]
+            type_code = type_codes[type_id]
+            area_code, division_code = area_codes[area_id]
+            figures.assignments += n
+            counts = figures.by_type
+            counts[type_code] = counts.get(type_code, 0) + n
+            counts = figures.by_service_area
+            counts[area_code] = counts.get(area_code, 0) + n
+            counts = figures.by_division
+            counts[division_code] = counts.get(division_code, 0) + n
+            key = (type_code, division_code)
+            type_by_division[key] = type_by_division.get(key, 0) + n
 
     def distinct_people(self) -> None:
         for tag, name in (("experts", "active_experts"), ("attendees", "supervision_experts")):
@@ -445,8 +455,7 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     type_by_division: dict[tuple[str, str], int] = {}
     reference = _reference()
     place = _Place(months, totals, type_by_division, reference)
-    for row in _figure_rows(year, division):
-        place.row(*row)
+    place.rows(_figure_rows(year, division))
     place.distinct_people()
     ordered = [months[number] for number in MONTHS]
     _sum_months(ordered, totals)
