@@ -257,7 +257,7 @@ def _slot_values(connection, year: int, division: ServiceArea | None) -> dict:
 
 
 def _statement(connection, divided: bool) -> tuple[str, tuple]:
-    """The cached SQL text and its parameters: (slot name, None) or (None, a constant)."""
+    """The cached SQL text and its parameters: (slot name, stand-in) or (None, a constant)."""
     key = (connection.vendor, divided)
     if key not in _STATEMENTS:
         stand_in = ServiceArea(pk=_STAND_IN_DIVISION) if divided else None
