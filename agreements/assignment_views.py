@@ -16,7 +16,7 @@ from agreements.assignment_forms import (
 from agreements.filters import AssignmentFilter
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from kokemus.access import Role, role_required
-from kokemus.lists import order_by_param, paginate
+from kokemus.lists import order_by_param, paginate_ids
 from registry.models import Expert
 
 SORTABLE = {
@@ -43,12 +43,14 @@ COPIED_FIELDS = [
 
 @role_required(Role.COORDINATOR)
 def assignment_list(request):
-    filterset = AssignmentFilter(request.GET, queryset=selectors.assignments_for_list())
+    # Filter and sort the bare assignments; only the page's 25 rows get the list's joins.
+    filterset = AssignmentFilter(request.GET, queryset=Assignment.objects.all())
     assignments, sort = order_by_param(request, filterset.qs, allowed=SORTABLE, default="-date")
+    page = paginate_ids(request, assignments, rows=selectors.assignments_for_list())
     return render(
         request,
         "agreements/assignment_list.html",
-        {"filter": filterset, "page_obj": paginate(request, assignments), "sort": sort},
+        {"filter": filterset, "page_obj": page, "sort": sort},
     )
 
 

@@ -61,6 +61,9 @@ started=$SECONDS
 "$python" manage.py generate_load_data --assignments "$assignments" \
     --manifest "$out/manifest.json" | tail -n 2
 echo "generated in $((SECONDS - started)) s"
+# VACUUM as autovacuum would soon after a bulk load: it sets the visibility map, without which
+# the lists' COUNTs read the whole table instead of an index alone (27 ms instead of 9).
+vacuumdb --quiet --analyze -h 127.0.0.1 -U postgres "$database"
 
 step "bin/serve on $base with $workers workers"
 bin/serve >"$out/server.log" 2>&1 &

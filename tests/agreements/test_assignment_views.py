@@ -318,18 +318,59 @@ def test_list_sorts_by_title(coordinator_client):
     assert [a.title for a in response.context["page_obj"]] == ["A", "B"]
 
 
-@pytest.mark.parametrize("size", [2, 30])
+def test_list_sorts_by_type_name_across_pages(coordinator_client):
+    # Sorted by the type's name, then by id: the page's ids are sorted first, then fetched.
+    later, first = (
+        AssignmentTypeFactory(name="Tiedottaminen"),
+        AssignmentTypeFactory(name="Arviointi"),
+    )
+    made = [AssignmentFactory(title=f"t{n}", type=later) for n in range(20)]
+    made += [AssignmentFactory(title=f"a{n}", type=first) for n in range(10)]
+    expected = [a.title for a in made[20:]] + [a.title for a in made[:20]]
+    url = reverse("assignments:assignment_list")
+    page_1 = coordinator_client.get(url, {"sort": "type"}).context["page_obj"]
+    page_2 = coordinator_client.get(url, {"sort": "type", "page": 2}).context["page_obj"]
+    assert [a.title for a in page_1] + [a.title for a in page_2] == expected
+    assert page_1.paginator.count == 30
+    descending = coordinator_client.get(url, {"sort": "-type", "page": 2}).context["page_obj"]
+    assert [a.title for a in descending] == [a.title for a in made[25:]]  # ties stay by id
+
+
+def test_list_filtered_by_expert_and_sorted_by_service_area_counts_each_assignment_once(
+    coordinator_client,
+):
+    expert = ExpertFactory()
+    for code in ["b_area", "a_area"]:
+        assignment = AssignmentFactory(
+            title=code, service_area=ServiceAreaFactory(code=code, name=code)
+        )
+        ParticipationFactory(assignment=assignment, expert=expert)
+        ParticipationFactory(assignment=assignment)
+    response = coordinator_client.get(
+        reverse("assignments:assignment_list"), {"expert": expert.pk, "sort": "service_area"}
+    )
+    assert [a.title for a in response.context["page_obj"]] == ["a_area", "b_area"]
+    assert response.context["page_obj"].paginator.count == 2
+
+
+SORTED_PAGE_2 = {"sort": "type", "status": "planned", "page": "2"}
+
+
+@pytest.mark.parametrize(
+    ("size", "query", "rows"),
+    [(2, {}, 2), (30, {}, 25), (2, SORTED_PAGE_2, 2), (30, SORTED_PAGE_2, 5)],
+)
 def test_list_runs_a_constant_number_of_queries(
-    coordinator_client, django_assert_max_num_queries, size
+    coordinator_client, django_assert_max_num_queries, size, query, rows
 ):
     for _ in range(size):
         ParticipationFactory.create_batch(2, assignment=AssignmentFactory())
-    # session, user, groups, count, page, participations+experts,
+    # session, user, groups, count of the ids, the page's ids, its rows, participations+experts,
     # filter choices: types, service areas, experts
-    with django_assert_max_num_queries(9):
-        response = coordinator_client.get(reverse("assignments:assignment_list"))
+    with django_assert_max_num_queries(10):
+        response = coordinator_client.get(reverse("assignments:assignment_list"), query)
     assert response.status_code == 200
-    assert len(response.context["page_obj"]) == min(size, 25)
+    assert len(response.context["page_obj"]) == rows
 
 
 def test_the_participation_rows_keep_agreement_when_saved_twice(coordinator_client):
