@@ -12,6 +12,7 @@ from agreements.assignment_forms import (
     AssignmentForm,
     AssignmentStatusForm,
     ParticipantFormSet,
+    expert_row_choices,
 )
 from agreements.filters import AssignmentFilter
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
@@ -130,7 +131,8 @@ def _transitions(assignment: Assignment) -> list[tuple[str, str]]:
 
 def _edit(request, assignment: Assignment, *, initial_experts, initial=None, source=None):
     """Show and save the assignment form with its expert rows; a refusal keeps all input."""
-    choices = selectors.expert_choices(keep=[row["expert"] for row in initial_experts])
+    experts = selectors.expert_choices(keep=[row["expert"] for row in initial_experts])
+    choices = expert_row_choices(experts)
     formset_kwargs = {"prefix": "experts", "form_kwargs": {"expert_choices": choices}}
     if request.method == "POST":
         form = AssignmentForm(request.POST, instance=assignment)

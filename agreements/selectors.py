@@ -75,10 +75,20 @@ def expert_choices(*, keep: list[int] = ()) -> list[tuple[int, str]]:
     ``keep``: experts already on the assignment, offered even when anonymised, so that an
     edit does not drop them.
     """
-    experts = Expert.objects.filter(Q(anonymised_at__isnull=True) | Q(pk__in=keep)).only(
+    experts = Expert.objects.filter(Q(anonymised_at__isnull=True) | Q(pk__in=keep)).values_list(
         "pk", "first_name", "last_name", "anonymised_at"
     )
-    return [(expert.pk, expert.full_name) for expert in experts]
+    # Rows, not 500 model instances (two thirds of the time); names as Expert.full_name gives.
+    return [
+        (pk, _expert_name(pk, first_name, last_name, anonymised_at))
+        for pk, first_name, last_name, anonymised_at in experts
+    ]
+
+
+def _expert_name(pk, first_name, last_name, anonymised_at) -> str:
+    if anonymised_at:  # rare: only experts kept on an assignment
+        return Expert(pk=pk, anonymised_at=anonymised_at).full_name
+    return f"{first_name} {last_name}".strip()
 
 
 def upcoming_assignments(*, today: datetime.date, limit: int = 10) -> QuerySet[Assignment]:

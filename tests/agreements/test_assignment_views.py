@@ -1,12 +1,14 @@
 """The coordinator's assignment pages: list filters, the form's rules and messages, statuses."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements import selectors
 from agreements.models import AgreementStatus, Assignment, AssignmentStatus, Participation
 from tests.factories import (
     AgreementFactory,
@@ -390,3 +392,45 @@ def test_edit_keeps_an_anonymised_expert_on_the_assignment(coordinator_client):
     url = reverse("assignments:assignment_update", args=[participation.assignment_id])
     page = coordinator_client.get(url).content.decode()
     assert f'<option value="{participation.expert_id}" selected>' in page
+
+
+def test_expert_choices_name_each_expert_as_the_expert_page_does():
+    named = ExpertFactory(first_name="Aino", last_name="Aalto")
+    kept = ExpertFactory()
+    type(kept).objects.filter(pk=kept.pk).update(anonymised_at=timezone.now())
+    kept.refresh_from_db()
+    ExpertFactory(anonymised_at=timezone.now())  # anonymised and not on the assignment
+    choices = dict(selectors.expert_choices(keep=[kept.pk]))
+    assert choices == {named.pk: "Aino Aalto", kept.pk: kept.full_name}
+    assert kept.full_name.startswith("Anonymis")
+
+
+def test_edit_marks_each_expert_row_with_its_own_expert(coordinator_client):
+    assignment = AssignmentFactory()
+    first, second = (ParticipationFactory(assignment=assignment) for _ in range(2))
+    url = reverse("assignments:assignment_update", args=[assignment.pk])
+    page = coordinator_client.get(url).content.decode()
+    rows = re.findall(r'<select name="experts-\d-expert".*?</select>', page, flags=re.S)
+    assert len(rows) == 5  # two experts and three empty rows
+    selected = [re.findall(r'<option value="([^"]*)" selected>', row) for row in rows]
+    expected = sorted([[str(first.expert_id)], [str(second.expert_id)]])
+    assert (
+        sorted(selected[:2]) == expected and selected[2:] == [[""]] * 3
+    )  # the blank, as forms.Select
+
+
+@pytest.mark.parametrize("experts", [1, 6])
+def test_form_pages_run_a_constant_number_of_queries(
+    coordinator_client, django_assert_max_num_queries, experts
+):
+    assignment = AssignmentFactory()
+    ParticipationFactory.create_batch(experts, assignment=assignment)
+    ExpertFactory.create_batch(20)
+    # session, user, groups; expert choices, types, service areas, professionals
+    with django_assert_max_num_queries(7):
+        assert coordinator_client.get(reverse("assignments:assignment_create")).status_code == 200
+    # and the assignment, its participations
+    url = reverse("assignments:assignment_update", args=[assignment.pk])
+    with django_assert_max_num_queries(9):
+        response = coordinator_client.get(url)
+    assert len(response.context["formset"].forms) == experts + 3
