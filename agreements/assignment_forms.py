@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
-from kokemus.widgets import LongSelect
+from kokemus.widgets import FixedChoices, LongSelect
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3
@@ -44,7 +44,11 @@ class AssignmentForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "contact": LongSelect,  # every professional
+            # Options written in Python: every professional, and the few types and areas
+            # (~0.1 ms an option through Django's option templates)
+            "contact": LongSelect,
+            "type": LongSelect,
+            "service_area": LongSelect,
         }
 
     def __init__(self, *args, **kwargs):
@@ -55,6 +59,14 @@ class AssignmentForm(forms.ModelForm):
         )
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
+
+
+def expert_row_choices(experts: list[tuple[int, str]]) -> FixedChoices:
+    """The choices of every expert row, built once for the formset: a blank, then the experts."""
+    return FixedChoices([("", "---------"), *experts])
+
+
+NO_EXPERTS = expert_row_choices([])
 
 
 class ParticipantForm(forms.Form):
@@ -71,10 +83,10 @@ class ParticipantForm(forms.Form):
         help_text=_("Only if they differ from the assignment's hours."),
     )
 
-    def __init__(self, *args, expert_choices=(), **kwargs):
+    def __init__(self, *args, expert_choices: FixedChoices = NO_EXPERTS, **kwargs):
         super().__init__(*args, **kwargs)
         # The choices are read once for the whole formset, not once per row.
-        self.fields["expert"].choices = [("", "---------"), *expert_choices]
+        self.fields["expert"].choices = expert_choices
 
 
 class BaseParticipantFormSet(forms.BaseFormSet):

@@ -12,11 +12,12 @@ from agreements.assignment_forms import (
     AssignmentForm,
     AssignmentStatusForm,
     ParticipantFormSet,
+    expert_row_choices,
 )
 from agreements.filters import AssignmentFilter
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from kokemus.access import Role, role_required
-from kokemus.lists import order_by_param, paginate
+from kokemus.lists import order_by_param, paginate_ids
 from registry.models import Expert
 
 SORTABLE = {
@@ -43,12 +44,14 @@ COPIED_FIELDS = [
 
 @role_required(Role.COORDINATOR)
 def assignment_list(request):
-    filterset = AssignmentFilter(request.GET, queryset=selectors.assignments_for_list())
+    # Filter and sort the bare assignments; only the page's 25 rows get the list's joins.
+    filterset = AssignmentFilter(request.GET, queryset=Assignment.objects.all())
     assignments, sort = order_by_param(request, filterset.qs, allowed=SORTABLE, default="-date")
+    page = paginate_ids(request, assignments, rows=selectors.assignments_for_list())
     return render(
         request,
         "agreements/assignment_list.html",
-        {"filter": filterset, "page_obj": paginate(request, assignments), "sort": sort},
+        {"filter": filterset, "page_obj": page, "sort": sort},
     )
 
 
@@ -128,7 +131,8 @@ def _transitions(assignment: Assignment) -> list[tuple[str, str]]:
 
 def _edit(request, assignment: Assignment, *, initial_experts, initial=None, source=None):
     """Show and save the assignment form with its expert rows; a refusal keeps all input."""
-    choices = selectors.expert_choices(keep=[row["expert"] for row in initial_experts])
+    experts = selectors.expert_choices(keep=[row["expert"] for row in initial_experts])
+    choices = expert_row_choices(experts)
     formset_kwargs = {"prefix": "experts", "form_kwargs": {"expert_choices": choices}}
     if request.method == "POST":
         form = AssignmentForm(request.POST, instance=assignment)

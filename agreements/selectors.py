@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -75,10 +75,20 @@ def expert_choices(*, keep: list[int] = ()) -> list[tuple[int, str]]:
     ``keep``: experts already on the assignment, offered even when anonymised, so that an
     edit does not drop them.
     """
-    experts = Expert.objects.filter(Q(anonymised_at__isnull=True) | Q(pk__in=keep)).only(
+    experts = Expert.objects.filter(Q(anonymised_at__isnull=True) | Q(pk__in=keep)).values_list(
         "pk", "first_name", "last_name", "anonymised_at"
     )
-    return [(expert.pk, expert.full_name) for expert in experts]
+    # Rows, not 500 model instances (two thirds of the time); names as Expert.full_name gives.
+    return [
+        (pk, _expert_name(pk, first_name, last_name, anonymised_at))
+        for pk, first_name, last_name, anonymised_at in experts
+    ]
+
+
+def _expert_name(pk, first_name, last_name, anonymised_at) -> str:
+    if anonymised_at:  # rare: only experts kept on an assignment
+        return Expert(pk=pk, anonymised_at=anonymised_at).full_name
+    return f"{first_name} {last_name}".strip()
 
 
 def upcoming_assignments(*, today: datetime.date, limit: int = 10) -> QuerySet[Assignment]:
@@ -99,7 +109,7 @@ def agreements_waiting_for_signature() -> QuerySet[Agreement]:
 
 
 def month_figures(*, year: int, month: int) -> dict:
-    """This month's headline figures for the start page, three aggregate queries.
+    """This month's headline figures for the start page, two aggregate queries.
 
     The monthly follow-up report (reporting) builds the full table; these follow its
     definitions: counted assignments are not cancelled and dated in the month, hours are summed
@@ -107,14 +117,23 @@ def month_figures(*, year: int, month: int) -> dict:
     """
     first = datetime.date(year, month, 1)
     after = (first + datetime.timedelta(days=32)).replace(day=1)
-    in_month = {"date__gte": first, "date__lt": after}
-    counted = Assignment.objects.filter(**in_month).exclude(status=AssignmentStatus.CANCELLED)
-    hours = Participation.objects.filter(assignment__in=counted.values("pk")).aggregate(
-        total=Sum(Coalesce("hours", "assignment__hours"), default=Decimal("0")),
-    )["total"]
+    counted = Assignment.objects.filter(date__gte=first, date__lt=after).exclude(
+        status=AssignmentStatus.CANCELLED
+    )
+    # Each counted assignment sums its own participations through the assignment index: a join
+    # made PostgreSQL scan every participation of every year (~25 ms at 100k assignments, ~6 now).
+    own_hours = (
+        Participation.objects.filter(assignment=OuterRef("pk"))
+        .values("assignment")
+        .annotate(total=Sum(Coalesce("hours", OuterRef("hours"))))
+        .values("total")
+    )
+    figures = counted.annotate(worked=Subquery(own_hours)).aggregate(
+        assignments=Count("pk"), hours=Sum("worked", default=Decimal("0"))
+    )
     return {
-        "assignments": counted.count(),
-        "hours": hours,
+        "assignments": figures["assignments"],
+        "hours": figures["hours"],
         "new_agreements": Agreement.objects.filter(
             signed_on__gte=first, signed_on__lt=after
         ).count(),

@@ -1,7 +1,7 @@
 """gunicorn settings for bin/serve, all from the environment (docs/deployment.md).
 
 WEB_CONCURRENCY  worker processes (default: 2 × CPUs + 1)
-GUNICORN_THREADS threads per worker (default 1; more than 1 uses the gthread worker)
+GUNICORN_THREADS threads per worker (default 4, the gthread worker; 1: the sync worker)
 HOST, PORT       where to listen (default 0.0.0.0:8000); GUNICORN_BIND overrides both
 GUNICORN_TIMEOUT seconds a request may take before its worker is restarted (default 60:
                  a year's PDF report takes a few seconds)
@@ -28,7 +28,10 @@ bind = os.environ.get("GUNICORN_BIND") or (
     f"{os.environ.get('HOST', '0.0.0.0')}:{_int('PORT', 8000)}"
 )
 workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
-threads = _int("GUNICORN_THREADS", 1)
+# Threads, so that a slow request (a report PDF takes seconds) does not hold a whole worker and
+# make every other request queue behind it: that wait was most of the load test's p95
+# (docs/performance.md). Each thread keeps its own database connection (CONN_MAX_AGE).
+threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
 keepalive = 5  # behind nginx or a balancer that reuses connections

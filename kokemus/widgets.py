@@ -4,7 +4,27 @@ import html
 
 from django import forms
 from django.forms.widgets import ChoiceWidget
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import SafeString, mark_safe
+
+
+class FixedChoices(BaseChoiceIterator):
+    """Choices already in (value, label) form, to share between many fields as they are.
+
+    A plain list set on a ChoiceField is normalised twice (for the field and its widget),
+    item by item: ~1.5 ms for 500 experts, on each expert row of a formset. Django leaves a
+    choice iterator as it is.
+    """
+
+    def __init__(self, choices):
+        self.choices = list(choices)  # flat: (value, label) pairs, no groups
+        self.rendered: list[tuple[str, str]] | None = None  # filled by LongSelect
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
 
 
 class LongSelect(forms.Select):
@@ -28,6 +48,8 @@ class LongSelect(forms.Select):
     def options_html(self, values: list[str]) -> SafeString:
         """The <option>s (and <optgroup>s); like forms.Select, only one option is selected."""
         chosen = {str(value) for value in values}
+        if isinstance(self.choices, FixedChoices):
+            return self._shared_options_html(self.choices, chosen)
         parts = []
         for value, label in self.choices:
             if isinstance(label, (list, tuple)):
@@ -38,6 +60,21 @@ class LongSelect(forms.Select):
                 parts.append("\n  </optgroup>")
             else:
                 parts.append(self._option("" if value is None else value, label, chosen))
+        return mark_safe("".join(parts))
+
+    def _shared_options_html(self, choices: FixedChoices, chosen: set[str]) -> SafeString:
+        """Options shared by many selects (each expert row): escaped once, then each select
+        marks its own choice."""
+        if choices.rendered is None:
+            choices.rendered = [
+                (str("" if value is None else value), self._option(value, label, set()))
+                for value, label in choices
+            ]
+        parts = [option for _, option in choices.rendered]
+        for index, (value, _) in enumerate(choices.rendered):
+            if value in chosen:
+                parts[index] = self._option(value, choices.choices[index][1], chosen)
+                break
         return mark_safe("".join(parts))
 
     @staticmethod

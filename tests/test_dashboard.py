@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import AgreementStatus, AssignmentStatus
+from agreements.selectors import month_figures
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
@@ -29,6 +30,7 @@ def test_month_figures_count_this_months_assignments_hours_and_new_agreements(cl
     counted = AssignmentFactory(date=first_of_month, hours=Decimal("2"))
     ParticipationFactory(assignment=counted)
     ParticipationFactory(assignment=counted, hours=Decimal("1.5"))
+    AssignmentFactory(date=today, hours=Decimal("4"))  # counted, but nobody worked on it yet
     cancelled = AssignmentFactory(date=first_of_month, status=AssignmentStatus.CANCELLED)
     ParticipationFactory(assignment=cancelled)
     ParticipationFactory(assignment=AssignmentFactory(date=first_of_month - datetime.timedelta(1)))
@@ -37,12 +39,21 @@ def test_month_figures_count_this_months_assignments_hours_and_new_agreements(cl
     client.force_login(coordinator)
     response = client.get(reverse("home"))
     assert response.context["dashboard"]["month"] == {
-        "assignments": 1,
+        "assignments": 2,
         "hours": Decimal("3.5"),
         "new_agreements": 1,
     }
     page = response.content.decode()
     assert '<dd class="display-6 mb-0" id="figure-hours">3,50</dd>' in page
+
+
+def test_month_figures_of_a_month_without_assignments_are_zero():
+    AssignmentFactory(date=datetime.date(2025, 2, 28))
+    assert month_figures(year=2025, month=3) == {
+        "assignments": 0,
+        "hours": Decimal("0"),
+        "new_agreements": 0,
+    }
 
 
 def test_dashboard_lists_upcoming_expiring_drafts_and_experts_without_supervision(
@@ -89,8 +100,8 @@ def test_dashboard_runs_a_constant_number_of_queries(
         AgreementFactory(valid_from=days(-300), valid_until=days(n % 30))
         AgreementFactory(status=AgreementStatus.DRAFT, signed_on=None)
     client.force_login(coordinator)
-    # session, user, groups; figures: assignments, hours, new agreements;
+    # session, user, groups; figures: assignments with their hours, new agreements;
     # upcoming + their experts, expiring, drafts, experts without supervision
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert len(response.context["dashboard"]["drafts"]) == min(size, 10)

@@ -13,7 +13,7 @@ def python(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("WEB_CONCURRENCY", "PORT", "HOST", "LOG_FORMAT")
+        if k not in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "PORT", "HOST", "LOG_FORMAT")
     }
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -34,7 +34,13 @@ GUNICORN = (
 def test_gunicorn_takes_workers_and_address_from_the_environment():
     result = python(GUNICORN, WEB_CONCURRENCY="3", HOST="127.0.0.1", PORT="8123")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == ["127.0.0.1:8123", 3, 1, 1000]
+    assert json.loads(result.stdout) == ["127.0.0.1:8123", 3, 4, 1000]
+
+
+def test_gunicorn_threads_come_from_the_environment():
+    result = python(GUNICORN, WEB_CONCURRENCY="2", GUNICORN_THREADS="1")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[1:3] == [2, 1]
 
 
 def test_gunicorn_refuses_a_worker_count_that_is_not_a_number():

@@ -1,12 +1,14 @@
 """The coordinator's assignment pages: list filters, the form's rules and messages, statuses."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements import selectors
 from agreements.models import AgreementStatus, Assignment, AssignmentStatus, Participation
 from tests.factories import (
     AgreementFactory,
@@ -318,18 +320,59 @@ def test_list_sorts_by_title(coordinator_client):
     assert [a.title for a in response.context["page_obj"]] == ["A", "B"]
 
 
-@pytest.mark.parametrize("size", [2, 30])
+def test_list_sorts_by_type_name_across_pages(coordinator_client):
+    # Sorted by the type's name, then by id: the page's ids are sorted first, then fetched.
+    later, first = (
+        AssignmentTypeFactory(name="Tiedottaminen"),
+        AssignmentTypeFactory(name="Arviointi"),
+    )
+    made = [AssignmentFactory(title=f"t{n}", type=later) for n in range(20)]
+    made += [AssignmentFactory(title=f"a{n}", type=first) for n in range(10)]
+    expected = [a.title for a in made[20:]] + [a.title for a in made[:20]]
+    url = reverse("assignments:assignment_list")
+    page_1 = coordinator_client.get(url, {"sort": "type"}).context["page_obj"]
+    page_2 = coordinator_client.get(url, {"sort": "type", "page": 2}).context["page_obj"]
+    assert [a.title for a in page_1] + [a.title for a in page_2] == expected
+    assert page_1.paginator.count == 30
+    descending = coordinator_client.get(url, {"sort": "-type", "page": 2}).context["page_obj"]
+    assert [a.title for a in descending] == [a.title for a in made[25:]]  # ties stay by id
+
+
+def test_list_filtered_by_expert_and_sorted_by_service_area_counts_each_assignment_once(
+    coordinator_client,
+):
+    expert = ExpertFactory()
+    for code in ["b_area", "a_area"]:
+        assignment = AssignmentFactory(
+            title=code, service_area=ServiceAreaFactory(code=code, name=code)
+        )
+        ParticipationFactory(assignment=assignment, expert=expert)
+        ParticipationFactory(assignment=assignment)
+    response = coordinator_client.get(
+        reverse("assignments:assignment_list"), {"expert": expert.pk, "sort": "service_area"}
+    )
+    assert [a.title for a in response.context["page_obj"]] == ["a_area", "b_area"]
+    assert response.context["page_obj"].paginator.count == 2
+
+
+SORTED_PAGE_2 = {"sort": "type", "status": "planned", "page": "2"}
+
+
+@pytest.mark.parametrize(
+    ("size", "query", "rows"),
+    [(2, {}, 2), (30, {}, 25), (2, SORTED_PAGE_2, 2), (30, SORTED_PAGE_2, 5)],
+)
 def test_list_runs_a_constant_number_of_queries(
-    coordinator_client, django_assert_max_num_queries, size
+    coordinator_client, django_assert_max_num_queries, size, query, rows
 ):
     for _ in range(size):
         ParticipationFactory.create_batch(2, assignment=AssignmentFactory())
-    # session, user, groups, count, page, participations+experts,
+    # session, user, groups, count of the ids, the page's ids, its rows, participations+experts,
     # filter choices: types, service areas, experts
-    with django_assert_max_num_queries(9):
-        response = coordinator_client.get(reverse("assignments:assignment_list"))
+    with django_assert_max_num_queries(10):
+        response = coordinator_client.get(reverse("assignments:assignment_list"), query)
     assert response.status_code == 200
-    assert len(response.context["page_obj"]) == min(size, 25)
+    assert len(response.context["page_obj"]) == rows
 
 
 def test_the_participation_rows_keep_agreement_when_saved_twice(coordinator_client):
@@ -349,3 +392,45 @@ def test_edit_keeps_an_anonymised_expert_on_the_assignment(coordinator_client):
     url = reverse("assignments:assignment_update", args=[participation.assignment_id])
     page = coordinator_client.get(url).content.decode()
     assert f'<option value="{participation.expert_id}" selected>' in page
+
+
+def test_expert_choices_name_each_expert_as_the_expert_page_does():
+    named = ExpertFactory(first_name="Aino", last_name="Aalto")
+    kept = ExpertFactory()
+    type(kept).objects.filter(pk=kept.pk).update(anonymised_at=timezone.now())
+    kept.refresh_from_db()
+    ExpertFactory(anonymised_at=timezone.now())  # anonymised and not on the assignment
+    choices = dict(selectors.expert_choices(keep=[kept.pk]))
+    assert choices == {named.pk: "Aino Aalto", kept.pk: kept.full_name}
+    assert kept.full_name.startswith("Anonymis")
+
+
+def test_edit_marks_each_expert_row_with_its_own_expert(coordinator_client):
+    assignment = AssignmentFactory()
+    first, second = (ParticipationFactory(assignment=assignment) for _ in range(2))
+    url = reverse("assignments:assignment_update", args=[assignment.pk])
+    page = coordinator_client.get(url).content.decode()
+    rows = re.findall(r'<select name="experts-\d-expert".*?</select>', page, flags=re.S)
+    assert len(rows) == 5  # two experts and three empty rows
+    selected = [re.findall(r'<option value="([^"]*)" selected>', row) for row in rows]
+    expected = sorted([[str(first.expert_id)], [str(second.expert_id)]])
+    assert (
+        sorted(selected[:2]) == expected and selected[2:] == [[""]] * 3
+    )  # the blank, as forms.Select
+
+
+@pytest.mark.parametrize("experts", [1, 6])
+def test_form_pages_run_a_constant_number_of_queries(
+    coordinator_client, django_assert_max_num_queries, experts
+):
+    assignment = AssignmentFactory()
+    ParticipationFactory.create_batch(experts, assignment=assignment)
+    ExpertFactory.create_batch(20)
+    # session, user, groups; expert choices, types, service areas, professionals
+    with django_assert_max_num_queries(7):
+        assert coordinator_client.get(reverse("assignments:assignment_create")).status_code == 200
+    # and the assignment, its participations
+    url = reverse("assignments:assignment_update", args=[assignment.pk])
+    with django_assert_max_num_queries(9):
+        response = coordinator_client.get(url)
+    assert len(response.context["formset"].forms) == experts + 3
