@@ -41,7 +41,11 @@ def covering_agreements_by_expert(
 
 
 def assignments_for_list() -> QuerySet[Assignment]:
-    """Assignments with what a list row shows, in a fixed number of queries."""
+    """Assignments with what a list row shows, in a fixed number of queries.
+
+    The experts come as a plain list (``listed_participations``): prefetching into the
+    related manager clones a queryset for every row, ~0.5 ms each.
+    """
     return Assignment.objects.select_related(
         "type", "service_area__parent", "contact"
     ).prefetch_related(
@@ -50,6 +54,7 @@ def assignments_for_list() -> QuerySet[Assignment]:
             queryset=Participation.objects.select_related("expert").order_by(
                 "expert__last_name", "expert__first_name", "pk"
             ),
+            to_attr="listed_participations",
         )
     )
 
