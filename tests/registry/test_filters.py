@@ -35,7 +35,9 @@ def test_search_matches_names_and_email_with_every_term():
 def test_filters_by_kind_trained_municipality_and_status():
     ExpertFactory(last_name="A", kind="guide", trained=True, municipality="Kokkola")
     ExpertFactory(last_name="B", kind="peer", trained=False, municipality="Kannus")
-    ExpertFactory(last_name="C", kind="peer", trained=True, status="inactive")
+    ExpertFactory(
+        last_name="C", kind="peer", trained=True, status="inactive", municipality="Kalajoki"
+    )
     assert _names(kind="peer") == {"B", "C"}
     assert _names(trained="yes") == {"A", "C"}
     assert _names(trained="no") == {"B"}
