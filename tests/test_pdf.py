@@ -1,9 +1,16 @@
 import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from pypdf import PdfReader
 
+from kokemus import pdf
 from kokemus.pdf import pdf_response, render_pdf
 
 
@@ -45,3 +52,59 @@ def test_a_reused_pdf_comes_from_the_cache_and_follows_its_html(pdf_template, se
     other = render_pdf(pdf_template, {}, reuse=True)
     assert "Eksote" in PdfReader(io.BytesIO(other)).pages[0].extract_text()
     assert len(cache._cache) == 2
+
+
+def _renderer_processes():
+    return list(pdf._renderer._processes.values())
+
+
+def test_pdfs_render_in_a_renderer_process_that_is_replaced_when_it_dies(pdf_template):
+    render_pdf(pdf_template, {})
+    (renderer,) = _renderer_processes()
+    assert renderer.pid != os.getpid()
+    renderer.kill()
+    renderer.join()
+    text = PdfReader(io.BytesIO(render_pdf(pdf_template, {}))).pages[0].extract_text()
+    assert "Toimeksiantosopimus Soite" in text
+    assert _renderer_processes()[0].pid != renderer.pid
+
+
+RENDER_THEN_WAIT = """
+import django, sys, time
+django.setup()
+from kokemus import pdf
+pdf._write_pdf("<p>Kokemus</p>")
+print(list(pdf._renderer._processes)[0], flush=True)
+time.sleep(60)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (in a container nobody may reap the orphan)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to see the process")
+def test_the_renderer_ends_when_its_server_process_is_killed():
+    # Its resource tracker complains on stderr about the killed process's semaphores.
+    with subprocess.Popen(
+        [sys.executable, "-c", RENDER_THEN_WAIT],
+        cwd=settings.BASE_DIR,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "kokemus.settings"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as server:
+        line = server.stdout.readline()
+        assert line.strip().isdigit(), "the server process did not render"
+        renderer_pid = int(line)
+        assert _running(renderer_pid)
+        server.kill()  # as gunicorn kills a worker past its timeout: no atexit, no cleanup
+    deadline = time.monotonic() + 10
+    while _running(renderer_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(renderer_pid)
