@@ -33,6 +33,10 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: Kokemus's queries are short, and for the one long one (a year's
+    # report at 1M assignments) compiling took ~40 ms more than it saved (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The report's covering index (agreements 0003) pays off on PostgreSQL; SQLite makes it a plain
 # index, which is all it needs, and would otherwise say so before every command.

@@ -1,5 +1,6 @@
 """Settings come from the environment; production settings pass Django's deployment check."""
 
+import json
 import os
 import subprocess
 import sys
@@ -95,3 +96,38 @@ def test_production_defaults(setting, expected):
 
 def test_login_is_required_by_default(settings):
     assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
+
+
+def _database_options(url: str) -> dict:
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=manage_env({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kokemus.settings"}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_postgresql_connections_turn_jit_off_unless_the_url_sets_its_options():
+    assert _database_options("postgres://kokemus@db/kokemus") == {"options": "-c jit=off"}
+    own = _database_options("postgres://kokemus@db/kokemus?options=-c%20work_mem%3D8MB")
+    assert own == {"options": "-c work_mem=8MB"}
+    assert "options" not in _database_options("sqlite:////tmp/kokemus.sqlite3")
+
+
+@pytest.mark.django_db
+def test_the_test_database_runs_without_jit_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is a PostgreSQL setting; SQLite has none")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
