@@ -445,3 +445,11 @@ def test_form_pages_run_a_constant_number_of_queries(
     with django_assert_max_num_queries(9):
         response = coordinator_client.get(url)
     assert len(response.context["formset"].forms) == experts + 3
+
+
+def test_the_filter_form_keeps_the_chosen_sort(coordinator_client):
+    response = coordinator_client.get(reverse("assignments:assignment_list"), {"sort": "-title"})
+    page = response.content.decode()
+    start = page.index('role="search"')  # the filter form
+    form = page[start : page.index("</form>", start)]
+    assert '<input type="hidden" name="sort" value="-title">' in form

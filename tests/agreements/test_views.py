@@ -410,3 +410,11 @@ def test_list_sorts_by_an_allowed_column_only(login, coordinator):
     assert numbers_on(client.get(url, {"sort": "number"})) == ["A", "B"]
     assert numbers_on(client.get(url, {"sort": "-hourly_fee"})) == ["B", "A"]
     assert client.get(url, {"sort": "expert__email"}).context["sort"] == "-valid_from"
+
+
+def test_the_filter_form_keeps_the_chosen_sort(login, coordinator):
+    client = login(coordinator)
+    page = client.get(reverse("agreements:agreement_list"), {"sort": "number"}).content.decode()
+    start = page.index('role="search"')  # the filter form
+    form = page[start : page.index("</form>", start)]
+    assert '<input type="hidden" name="sort" value="number">' in form

@@ -46,7 +46,7 @@ def test_coordinator_registers_finds_and_opens_an_expert(page_en):
 
     page.get_by_role("link", name="Experts", exact=True).first.click()
     page.get_by_label("Search by name or e-mail").fill("ilona")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Show", exact=True).click()
     table = page.locator("#expert-table")
     table.get_by_role("link", name="Ilona Kokemus").wait_for()
     assert table.get_by_role("link", name="Toinen Henkilö").count() == 0
