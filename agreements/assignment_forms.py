@@ -9,17 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
+from kokemus.concurrency import VersionField
 from kokemus.widgets import FixedChoices, LongSelect
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3
-
-
-class VersionField(forms.IntegerField):
-    """The version the form was opened with (optimistic lock; see kokemus.concurrency)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
 
 
 class AssignmentForm(forms.ModelForm):

@@ -46,8 +46,8 @@ TRUNCATE agreements_participation, agreements_assignment, agreements_agreement,
          supervision_supervisiongroup, registry_expert RESTART IDENTITY CASCADE;
 
 INSERT INTO registry_expert (id, first_name, last_name, email, phone, municipality, kind, trained,
-    training_organisation, availability, status, created_at, updated_at)
-SELECT i, 'Etu' || i, 'Suku' || i, '', '', '', 'expert', false, '', '', 'active', now(), now()
+    training_organisation, availability, status, created_at, updated_at, version)
+SELECT i, 'Etu' || i, 'Suku' || i, '', '', '', 'expert', false, '', '', 'active', now(), now(), 1
 FROM generate_series(1, %(experts)s) AS i;
 
 -- one signed agreement per expert (id = expert id), signed evenly over the period

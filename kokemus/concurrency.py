@@ -5,6 +5,7 @@ conditional UPDATE (… WHERE version = <expected>), which both SQLite and Postg
 so of two simultaneous saves exactly one wins, even across processes.
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Model
 from django.utils.translation import gettext as _
@@ -30,3 +31,10 @@ def claim_version(instance: Model, expected_version: int | None) -> None:
             code="stale",
         )
     instance.version = rows.model.objects.values_list("version", flat=True).get(pk=instance.pk)
+
+
+class VersionField(forms.IntegerField):
+    """The version the form was opened with, sent back hidden with the changes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)

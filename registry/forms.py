@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.concurrency import VersionField
 from registry.models import ExperienceArea, Expert
 from registry.services import EXPERT_FIELDS
 
@@ -18,6 +19,8 @@ class DateInput(forms.DateInput):
 class ExpertForm(forms.ModelForm):
     """Create or edit an expert's register data (the login is made by the invitation)."""
 
+    version = VersionField()
+
     class Meta:
         model = Expert
         fields = EXPERT_FIELDS
@@ -29,6 +32,10 @@ class ExpertForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        if self.instance.pk is None:
+            del self.fields["version"]  # nothing to lock before the expert exists
+        else:
+            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()

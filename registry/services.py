@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kokemus.concurrency import claim_version
 from registry.models import ExperienceArea, ExperienceConsent, Expert, ExpertExperience
 
 # What a coordinator may set on an expert through the register's forms.
@@ -47,11 +48,15 @@ def expert_create(**fields) -> Expert:
 
 
 @transaction.atomic
-def expert_update(*, expert: Expert, **fields) -> Expert:
-    """Change the expert's register data; an anonymised expert stays anonymous."""
+def expert_update(*, expert: Expert, expected_version: int | None = None, **fields) -> Expert:
+    """Change the expert's register data; an anonymised expert stays anonymous.
+
+    ``expected_version`` is the version the editing form was opened with (optimistic lock).
+    """
     _check_fields(fields)
     if expert.anonymised_at is not None:
         raise ValidationError(_("This expert has been anonymised and can no longer be edited."))
+    claim_version(expert, expected_version)
     for name, value in fields.items():
         setattr(expert, name, value)
     expert.full_clean()

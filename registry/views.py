@@ -99,8 +99,10 @@ def expert_update(request, pk: int):
         return redirect("registry:expert_detail", pk=pk)
     form = ExpertForm(request.POST or None, instance=Expert.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        version = fields.pop("version")
         try:
-            services.expert_update(expert=expert, **form.cleaned_data)
+            services.expert_update(expert=expert, expected_version=version, **fields)
         except ValidationError as error:
             _add_errors(form, error)
         else:

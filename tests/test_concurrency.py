@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 
 from agreements.models import Agreement, AgreementStatus, Assignment
+from registry.models import Expert
 from tests.factories import AgreementFactory, AssignmentFactory, ExpertFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,22 @@ sys.stdin.readline()
 assignment.hours = Decimal("{hours}")
 try:
     assignment_save(assignment=assignment, experts=experts, expected_version=version)
+    print(json.dumps({{"saved": True}}), flush=True)
+except ValidationError as error:
+    print(json.dumps({{"saved": False, "codes": [e.code for e in error.error_list]}}), flush=True)
+"""
+
+SAVE_EXPERT = """
+import json, sys
+from django.core.exceptions import ValidationError
+from registry.models import Expert
+from registry.services import expert_update
+expert = Expert.objects.get(pk={pk})
+version = expert.version
+print("ready", flush=True)
+sys.stdin.readline()
+try:
+    expert_update(expert=expert, expected_version=version, municipality="{municipality}")
     print(json.dumps({{"saved": True}}), flush=True)
 except ValidationError as error:
     print(json.dumps({{"saved": False, "codes": [e.code for e in error.error_list]}}), flush=True)
@@ -145,3 +162,15 @@ def test_two_processes_saving_one_assignment_keep_one_version():
     assert assignment.hours == Decimal(winner_hours)
     assert assignment.version == 2
     assert list(assignment.participations.values_list("expert_id", flat=True)) == [expert.pk]
+
+
+def test_two_processes_editing_one_expert_keep_one_edit():
+    expert = ExpertFactory(municipality="Kokkola")
+    places = ["Kannus", "Oulu"]
+    results = race(*(SAVE_EXPERT.format(pk=expert.pk, municipality=m) for m in places))
+
+    assert sorted(result["saved"] for result in results) == [False, True]
+    assert next(r for r in results if not r["saved"])["codes"] == ["stale"]
+    winner = places[[result["saved"] for result in results].index(True)]
+    expert = Expert.objects.get(pk=expert.pk)
+    assert (expert.municipality, expert.version) == (winner, 2)

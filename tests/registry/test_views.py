@@ -401,3 +401,19 @@ def test_anonymised_expert_cannot_be_edited(login, coordinator):
         reverse("registry:expert_update", args=[expert.pk]), headers=EN, follow=True
     )
     assert "can no longer be edited" in response.content.decode()
+
+
+def test_edit_from_an_old_version_is_refused_and_keeps_the_other_save(login, coordinator):
+    expert = ExpertFactory(first_name="Aino", last_name="Mäkelä", municipality="Kokkola")
+    client = login(coordinator)
+    url = reverse("registry:expert_update", args=[expert.pk])
+    assert 'name="version" value="1"' in _page(client.get(url, headers=EN))
+    # Another coordinator saves first, from the same version.
+    data = _form_data(first_name="Aino", last_name="Mäkelä", municipality="Kannus", version=1)
+    assert client.post(url, data, headers=EN).status_code == 302
+    data = _form_data(first_name="Aino", last_name="Mäkelä", municipality="Oulu", version=1)
+    page = _page(client.post(url, data, headers=EN))
+    assert "Someone else saved this while you were editing it" in page
+    assert 'value="Oulu"' in page  # the typed value stays on the form
+    expert.refresh_from_db()
+    assert (expert.municipality, expert.version) == ("Kannus", 2)
