@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from registry.models import ServiceArea
+from reporting.exports import as_json
 from reporting.selectors import default_year, monthly_figures
 from tests.factories import AssignmentFactory, ParticipationFactory
 
@@ -161,3 +162,21 @@ def test_query_count_does_not_grow_with_the_data(report_data, extra, django_asse
     with django_assert_num_queries(FIGURE_QUERIES):
         figures = monthly_figures(2025)
     assert figures.totals.assignments == 5 + extra
+
+
+def test_the_benchmarks_hand_written_sql_gives_the_reports_figures(report_data):
+    """bench/report_benchmark.py times the report against SAME_FIGURES_SQL; on the
+    hand-counted data both must give every figure alike, or the timing compares nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the benchmark's SQL is PostgreSQL's (GROUPING SETS, ROLLUP)")
+    from bench.report_benchmark import SAME_FIGURES_SQL, same_figures
+
+    with connection.cursor() as cursor:
+        cursor.execute(SAME_FIGURES_SQL, {"start": "2025-01-01", "end": "2026-01-01"})
+        expected, type_by_division = same_figures(cursor.fetchall(), 2025)
+    figures = monthly_figures(2025)
+    assert expected["totals"]["assignments"] == 5  # not the cancelled one
+    assert as_json(figures) == expected
+    assert figures.type_by_division == type_by_division
