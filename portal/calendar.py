@@ -47,8 +47,15 @@ def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
         .exclude(status=AssignmentStatus.CANCELLED)
         .order_by("date", "pk")
         .values_list(
-            "pk", "title", "date", "end_date", "start_time", "hours", "location",
-            "type__name", "service_area__name",
+            "pk",
+            "title",
+            "date",
+            "end_date",
+            "start_time",
+            "hours",
+            "location",
+            "type__name",
+            "service_area__name",
         )
     )
     events = []
@@ -59,7 +66,12 @@ def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
             duration = datetime.timedelta(hours=float(hours))
         events.append(
             FeedEvent(
-                f"assignment-{pk}@kokemus", title, day, start_time, duration, location,
+                f"assignment-{pk}@kokemus",
+                title,
+                day,
+                start_time,
+                duration,
+                location,
                 f"{type_} – {area}",
             )
         )
@@ -72,7 +84,12 @@ def _session_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
         .filter(date__gte=start)
         .order_by("date", "pk")
         .values_list(
-            "pk", "group__name", "date", "start_time", "duration_minutes", "location",
+            "pk",
+            "group__name",
+            "date",
+            "start_time",
+            "duration_minutes",
+            "location",
             "facilitator",
         )
     )
