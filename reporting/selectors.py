@@ -14,13 +14,13 @@ places the grouped rows into twelve months. Two queries in all, whatever the amo
    among them per month and over the year.
 
 All dates in the figures are ``DateField`` values (calendar days in Europe/Helsinki), so a month
-is the same on SQLite and PostgreSQL. Sums of decimals are rounded to cents in Python, because
-SQLite adds decimals as floating point.
+is the same on SQLite and PostgreSQL. Sums of decimals are rounded to cents (half up) in Python,
+because SQLite adds decimals as floating point.
 """
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -34,6 +34,7 @@ from supervision.models import Attendance, SupervisionSession
 
 MONTHS = range(1, 13)
 CENT = Decimal("0.01")
+_FLOAT_DIGITS = Context(prec=15)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
@@ -122,7 +123,11 @@ def _present_attendances(year: int, division: ServiceArea | None):
 
 
 def _cents(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT)
+    """To cents, half up, as the fee statement rounds. SQLite sums decimals as floats: they are
+    cut to 15 significant digits first, as Django does, so 15.075 is not 15.07499…"""
+    if isinstance(value, float):
+        value = _FLOAT_DIGITS.create_decimal_from_float(value)
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _add(counts: dict[str, int], key: str, number: int) -> None:

@@ -8,7 +8,7 @@ import pytest
 from registry.models import ServiceArea
 from reporting.exports import as_json
 from reporting.selectors import default_year, monthly_figures
-from tests.factories import AssignmentFactory, ParticipationFactory
+from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
 FIGURE_QUERIES = 2
@@ -139,6 +139,19 @@ def test_an_empty_year_has_twelve_zero_months(report_data):
     assert figures.totals.assignments == 0
     assert figures.totals.active_experts == 0
     assert figures.type_by_division == {}
+
+
+def test_fees_round_half_up_to_cents_on_either_database():
+    """0.75 h × 20.10 € = 15.075 € and 0.25 h × 20.50 € = 5.125 €: the cent rounds up, as on the
+    fee statement, also where SQLite's floating-point sum is 15.07499…"""
+    for day, hours, fee in (("2031-03-02", "0.75", "20.10"), ("2031-04-02", "0.25", "20.50")):
+        ParticipationFactory(
+            assignment=AssignmentFactory(date=datetime.date.fromisoformat(day), hours=hours),
+            agreement=AgreementFactory(hourly_fee=Decimal(fee)),
+        )
+    figures = monthly_figures(2031)
+    assert (month(figures, 3).fees, month(figures, 4).fees) == (Decimal("15.08"), Decimal("5.13"))
+    assert figures.totals.fees == Decimal("20.21")  # the sum of the months, as the table shows
 
 
 def test_default_year_is_the_year_in_helsinki():
