@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
 from kokemus.concurrency import VersionField
-from kokemus.widgets import FixedChoices, LongSelect
+from kokemus.widgets import DecimalInput, FixedChoices, LongSelect
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3
@@ -38,12 +38,14 @@ class AssignmentForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "hours": DecimalInput,
             # Options written in Python: every professional, and the few types and areas
             # (~0.1 ms an option through Django's option templates)
             "contact": LongSelect,
             "type": LongSelect,
             "service_area": LongSelect,
         }
+        localized_fields = ("hours",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,9 +57,9 @@ class AssignmentForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-def expert_row_choices(experts: list[tuple[int, str]]) -> FixedChoices:
+def expert_row_choices(experts: list[tuple[int, str]], blank="---------") -> FixedChoices:
     """The choices of every expert row, built once for the formset: a blank, then the experts."""
-    return FixedChoices([("", "---------"), *experts])
+    return FixedChoices([("", blank), *experts])
 
 
 NO_EXPERTS = expert_row_choices([])
@@ -74,6 +76,8 @@ class ParticipantForm(forms.Form):
         required=False,
         max_digits=5,
         decimal_places=2,
+        localize=True,
+        widget=DecimalInput,
         help_text=_("Only if they differ from the assignment's hours."),
     )
 

@@ -14,6 +14,8 @@ from agreements.selectors import expert_choices
 from kokemus.widgets import LongSelect
 from registry.models import AssignmentType, Expert, ServiceArea
 
+ALL = _("All")
+
 month_validator = RegexValidator(
     r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM, for example 2025-03.")
 )
@@ -27,15 +29,18 @@ class AssignmentFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
     type = django_filters.ModelChoiceFilter(
-        label=_("Assignment type"), queryset=AssignmentType.objects.all()
+        label=_("Assignment type"), queryset=AssignmentType.objects.all(), empty_label=ALL
     )
     service_area = django_filters.ModelChoiceFilter(
         label=_("Service area"),
         queryset=ServiceArea.objects.order_by("name"),
         method="filter_service_area",
         help_text=_("A division includes its services."),
+        empty_label=ALL,
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=AssignmentStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=AssignmentStatus.choices, empty_label=ALL
+    )
     expert = django_filters.ModelChoiceFilter(
         label=_("Expert"),
         # Only what an option shows: 500 experts with every field were a third of the page.
@@ -54,7 +59,7 @@ class AssignmentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # The options as rows, not 500 model instances (half the page's time); the field still
         # checks a chosen expert against its queryset.
-        self.form.fields["expert"].widget.choices = expert_row_choices(expert_choices())
+        self.form.fields["expert"].widget.choices = expert_row_choices(expert_choices(), ALL)
 
     def filter_month(self, queryset, name, value):
         if not value:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementStatus
 from agreements.services import DRAFT_FIELDS
+from kokemus.widgets import DecimalInput
 from registry.models import ServiceArea
 
 
@@ -43,6 +44,9 @@ class AgreementForm(forms.ModelForm, VersionedForm):
             "valid_until": DateInput(),
             "duties": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "hourly_fee": DecimalInput,
+            "assignment_fee": DecimalInput,
+            "travel_compensation": DecimalInput,
         }
         localized_fields = ("hourly_fee", "assignment_fee", "travel_compensation")
 

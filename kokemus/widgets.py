@@ -27,6 +27,17 @@ class FixedChoices(BaseChoiceIterator):
         return len(self.choices)
 
 
+class DecimalInput(forms.TextInput):
+    """A decimal typed in the user's language ("1,5" in Finnish), for a field with localize.
+
+    A text field: in some browsers a number field dropped the comma of "1,5" and sent 15.
+    ``inputmode`` still gives phones their decimal keypad.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+
 class LongSelect(forms.Select):
     """A select for hundreds of options (e.g. every expert), with the markup of forms.Select.
 

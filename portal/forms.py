@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.widgets import DecimalInput
 from registry.models import Expert
 
 
@@ -10,6 +11,7 @@ class ReportDoneForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         localize=True,
+        widget=DecimalInput,
         help_text=_("Your own working hours on this assignment."),
     )
 

@@ -71,10 +71,12 @@ def my_page(request):
 def assignment_detail(request, pk: int):
     expert = selectors.expert_for_user(request.user)
     participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    form = ReportDoneForm(initial={"hours": participation.hours or participation.assignment.hours})
+    return _assignment_page(request, participation, form)
+
+
+def _assignment_page(request, participation, form):
     assignment = participation.assignment
-    form = ReportDoneForm(
-        initial={"hours": participation.hours or assignment.hours},
-    )
     can_report = (
         assignment.status == AssignmentStatus.PLANNED and assignment.date <= timezone.localdate()
     )
@@ -94,6 +96,7 @@ def assignment_detail(request, pk: int):
 @role_required(Role.EXPERT)
 @require_POST
 def assignment_report_done(request, pk: int):
+    """Marks the expert's assignment done; refused input re-displays with the typed hours."""
     expert = selectors.expert_for_user(request.user)
     participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
     form = ReportDoneForm(request.POST)
@@ -103,16 +106,16 @@ def assignment_report_done(request, pk: int):
                 participation=participation, hours=form.cleaned_data["hours"]
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            field = "hours" if "hours" in getattr(error, "error_dict", {}) else None
+            form.add_error(field, _error_text(error))
         else:
             messages.success(
                 request,
                 _("Marked done with %(hours)s hours. Thank you!")
                 % {"hours": number_format(form.cleaned_data["hours"])},
             )
-    else:
-        messages.error(request, " ".join(form.errors["hours"]))
-    return redirect("portal:assignment_detail", pk=pk)
+            return redirect("portal:assignment_detail", pk=pk)
+    return _assignment_page(request, participation, form)
 
 
 @role_required(Role.EXPERT)

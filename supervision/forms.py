@@ -17,15 +17,17 @@ class GroupForm(forms.ModelForm):
         label=_("Experts"),
         queryset=Expert.objects.filter(anonymised_at__isnull=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        # Checkboxes, not a multiple select: there a plain click unchose every other member,
+        # and saving ended their memberships.
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the group's members. Unticking someone ends their membership today."),
     )
     professionals = MemberChoiceField(
         label=_("Professionals"),
         queryset=Professional.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the group's members. Unticking someone ends their membership today."),
     )
 
     class Meta:

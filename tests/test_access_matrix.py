@@ -90,7 +90,7 @@ MATRIX: dict[str, Row] = {
     # --- end agreements (coord-c) ---
     "portal:my_page":                Row("login 200 200 403 403 403", "get"),
     "portal:assignment_detail":      Row("login 200 404 403 403 403", "get", pk="assignment.pk"),
-    "portal:assignment_report_done": Row("login 302 404 403 403 403", "post", pk="assignment.pk"),
+    "portal:assignment_report_done": Row("login 200 404 403 403 403", "post", pk="assignment.pk"),
     "portal:agreement_list":         Row("login 200 200 403 403 403", "get"),
     "portal:agreement_pdf":          Row("login 200 404 403 403 403", "get", pk="agreement.pk"),
     "portal:supervision":            Row("login 200 200 403 403 403", "get"),

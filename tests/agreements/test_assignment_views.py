@@ -75,6 +75,21 @@ def test_create_books_two_experts_with_own_hours(coordinator_client, coordinator
     }
 
 
+def test_hours_take_a_finnish_decimal_comma_in_a_text_field(coordinator_client):
+    """A number field dropped the comma of "1,5" in some browsers and saved 15 hours."""
+    agreement = AgreementFactory()
+    data = form_data(experts=[(agreement.expert, "0,75")], hours="1,5")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data)
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert assignment.hours == Decimal("1.50")
+    assert assignment.participations.get().hours == Decimal("0.75")
+    page = coordinator_client.get(reverse("assignments:assignment_update", args=[assignment.pk]))
+    assert re.search(
+        r'<input type="text" name="hours" value="1,50" inputmode="decimal"', page.content.decode()
+    )
+
+
 def test_create_refuses_an_expert_without_covering_agreement_and_keeps_the_input(
     coordinator_client,
 ):
@@ -196,7 +211,7 @@ def test_copy_prefills_the_create_form_and_saves_a_new_assignment(coordinator_cl
     page = coordinator_client.get(url).content.decode()
     assert 'value="Asiakasraati"' in page
     assert f'<option value="{participation.expert_id}" selected>' in page
-    assert 'value="1.50"' in page
+    assert 'value="1,50"' in page
     data = form_data(experts=[(participation.expert, "1.5")], title="Asiakasraati")
     response = coordinator_client.post(url, data)
     assert response.status_code == 302

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -98,12 +99,28 @@ def test_report_done_through_the_form(login, expert_alice, alice_participation):
     assert "Marked done with 2.5 hours. Thank you!" in response.content.decode()
 
 
-def test_report_done_shows_the_service_message(login, expert_alice, alice_participation):
+def test_report_done_refused_keeps_the_typed_hours_with_the_message_on_the_field(
+    login, expert_alice, alice_participation
+):
     url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
-    response = login(expert_alice).post(url, {"hours": "30"}, headers=EN, follow=True)
+    response = login(expert_alice).post(url, {"hours": "30"}, headers=EN)
+    assert response.status_code == 200  # the page again, not a redirect that forgets the input
     alice_participation.refresh_from_db()
     assert alice_participation.hours is None
-    assert "Hours must be more than zero and at most 24." in response.content.decode()
+    page = response.content.decode()
+    assert re.search(r'<input type="text" name="hours" value="30"[^>]*aria-invalid="true"', page)
+    assert "Hours must be more than zero and at most 24." in page
+
+
+def test_report_done_refuses_a_word_for_hours_on_the_field(
+    login, expert_alice, alice_participation
+):
+    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
+    response = login(expert_alice).post(url, {"hours": "kaksi"}, headers=EN)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="kaksi"' in page
+    assert "Enter a number." in page
 
 
 def test_report_done_for_another_expert_is_404_and_changes_nothing(

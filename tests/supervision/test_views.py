@@ -1,6 +1,7 @@
 """The coordinator's supervision pages: groups, sessions with attendance, the coverage view."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -70,6 +71,21 @@ def test_removing_a_member_who_attended_keeps_the_history(coordinator_client):
     assert Attendance.objects.filter(pk=attendance.pk).exists()
 
 
+def test_group_form_lists_members_as_ticked_checkboxes(coordinator_client):
+    """A multiple select lost every other member on a plain click; a checkbox is one person."""
+    member = GroupMembershipFactory()
+    outsider = ExpertFactory()
+    url = reverse("supervision:group_update", args=[member.group.pk])
+    page = coordinator_client.get(url, **EN).content.decode()
+    boxes = {
+        re.search(r'value="(\d+)"', tag)[1]: "checked" in tag
+        for tag in re.findall(r'<input type="checkbox"[^>]*name="experts"[^>]*>', page)
+    }
+    assert boxes[str(member.expert.pk)] is True
+    assert boxes[str(outsider.pk)] is False
+    assert "Unticking someone ends their membership today." in page
+
+
 def test_group_form_requires_the_supervisor(coordinator_client):
     response = coordinator_client.post(
         reverse("supervision:group_create"), {"name": "Ryhmä", "kind": GroupKind.JOINT}, **EN
@@ -98,6 +114,19 @@ def test_group_list_filters_by_kind(coordinator_client):
     SupervisionGroupFactory(name="Yhteinen", kind=GroupKind.JOINT)
     response = coordinator_client.get(reverse("supervision:group_list"), {"kind": "pair"})
     assert [g.name for g in response.context["page_obj"]] == ["Pari"]
+
+
+def test_group_list_filters_by_activity_and_offers_all_not_unknown(coordinator_client):
+    SupervisionGroupFactory(name="Toiminnassa", is_active=True)
+    SupervisionGroupFactory(name="Päättynyt", is_active=False)
+    url = reverse("supervision:group_list")
+    for value, names in (("false", ["Päättynyt"]), ("true", ["Toiminnassa"]), ("", None)):
+        response = coordinator_client.get(url, {"is_active": value}, **EN)
+        found = sorted(g.name for g in response.context["page_obj"])
+        assert found == (names or ["Päättynyt", "Toiminnassa"])
+    page = response.content.decode()
+    assert '<option value="" selected>All</option>' in page
+    assert "Unknown" not in page
 
 
 # --- sessions and attendance -------------------------------------------------------------------
