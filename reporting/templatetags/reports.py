@@ -8,7 +8,8 @@ register = template.Library()
 
 @register.filter
 def figure(value) -> str:
-    """Counts as they are, hours and euros with two decimals in the page's language."""
+    """A count, or hours and euros with two decimals, in thousands as the page's language
+    writes them (1 234 and 25 216,25 in Finnish)."""
     if isinstance(value, Decimal):
-        return number_format(value, 2)
-    return str(value)
+        return number_format(value, 2, force_grouping=True)
+    return number_format(value, force_grouping=True)

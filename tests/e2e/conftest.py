@@ -30,6 +30,15 @@ def committed_reference_data(reference_data):
     """Browser tests need committed data, so they run in flushed transactional databases."""
 
 
+@pytest.fixture(autouse=True)
+def styles_by_their_plain_names(settings):
+    """The live server serves static files from the source folders by their plain names, so
+    the pages must link them so: under the production storage's hashed names every style
+    sheet answered 404 and the pages were tested without their CSS."""
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    settings.STORAGES = settings.STORAGES | {"staticfiles": plain}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):

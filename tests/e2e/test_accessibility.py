@@ -115,3 +115,34 @@ def test_coordinator_object_pages_have_no_serious_accessibility_findings(page, a
     ):
         assert page.goto(path).status == 200, path
         assert serious_violations(page) == [], path
+
+
+def test_every_keyboard_stop_shows_a_focus_ring(page):
+    """Bootstrap's own focus rules (menu links, fields, buttons) must not hide ours."""
+    log_in(page, Role.COORDINATOR)
+    page.goto("/kokemustoimijat/uusi/")
+    assert page.evaluate("[...document.styleSheets].every(sheet => sheet.cssRules.length)")
+    seen = set()
+    for _ in range(20):  # the skip link, the menu, the log-out button and the form's fields
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement, s = getComputedStyle(e);"
+            " return [e.tagName + ' ' + (e.name || e.textContent.trim()), s.outlineStyle,"
+            " s.outlineWidth, e.matches(':focus')]; }"
+        )
+        if not focused[3]:  # in the browser's own date picker button, which pages cannot style
+            continue
+        seen.add(focused[0].split()[0])
+        assert focused[1:3] == ["solid", "3px"], focused
+    assert {"A", "BUTTON", "INPUT", "SELECT"} <= seen
+
+
+@pytest.mark.parametrize(
+    "path", ["/sopimukset/", "/tehtavat/", "/kokemustoimijat/", "/tyonohjaus/"]
+)
+def test_lists_fit_a_phone_screen(page, path, alice_at_work):
+    """A wide table scrolls in its own box; nothing in it may widen the page (390 px)."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, Role.COORDINATOR)
+    assert page.goto(path).status == 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -58,7 +58,7 @@ def test_invited_expert_sets_password_reports_hours_and_downloads_fee_statement(
     page.get_by_role("heading", name="Password set").wait_for()
 
     _log_in(page, "iida@example.fi", PASSWORD)
-    page.get_by_role("link", name="My page").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My page").click()
     page.get_by_role("link", name="Asiakasraati").click()
     page.get_by_label("Hours actually worked").fill("2.5")
     page.get_by_role("button", name="Mark done").click()

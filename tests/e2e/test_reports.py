@@ -32,7 +32,7 @@ def test_evaluation_member_opens_report_switches_year_and_downloads_csv(page_en)
     page.get_by_label("Password").fill("salasana-testiin-123")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
     page.wait_for_url("**/raportit/")
     this_year = datetime.date.today().year
     assert page.get_by_role("heading", level=1).inner_text() == f"Monthly follow-up {this_year}"

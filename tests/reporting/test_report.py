@@ -310,3 +310,18 @@ def test_page_query_count_does_not_grow(client, evaluation_member, report_data, 
     with django_assert_num_queries(3 + FIGURE_QUERIES):
         response = client.get(REPORT + "?year=2025")
     assert response.context["figures"].totals.assignments == 5 + extra
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "euros"),
+    [
+        ("fi", "1\xa0234", "25\xa0216,25"),
+        ("sv", "1\xa0234", "25\xa0216,25"),
+        ("en", "1,234", "25,216.25"),
+    ],
+)
+def test_figures_are_grouped_in_thousands_in_the_pages_language(language, count, euros):
+    from reporting.templatetags.reports import figure
+
+    with translation.override(language):
+        assert (figure(1234), figure(Decimal("25216.25"))) == (count, euros)
