@@ -9,9 +9,20 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 PERSONAL_FIELDS = ["first_name", "last_name", "email", "phone", "municipality", "availability"]
+# django-auditlog names its actions in English only.
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: _("created"),
+    LogEntry.Action.UPDATE: _("changed"),
+    LogEntry.Action.DELETE: _("deleted"),
+    LogEntry.Action.ACCESS: _("viewed"),
+}
+# Bookkeeping that changes with every save: the trail names what a person changed.
+BOOKKEEPING_FIELDS = {"id", "version", "created_at", "updated_at"}
 
 
 def mask_completely(value: str) -> str:
@@ -64,3 +75,17 @@ def expert_trail_condition(expert) -> Q:
         content_type = ContentType.objects.get_for_model(model)
         condition |= Q(content_type=content_type, object_id__in=list(pks))
     return condition
+
+
+def changed_fields(entry: LogEntry) -> list[str]:
+    """The fields an entry changed, by their labels in the user's language."""
+    model = entry.content_type.model_class()
+    labels = []
+    for name in entry.changes_dict:
+        if name in BOOKKEEPING_FIELDS:
+            continue
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except (AttributeError, FieldDoesNotExist):  # a model or field since removed
+            labels.append(name)
+    return labels

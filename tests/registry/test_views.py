@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -327,9 +328,23 @@ def test_trail_shows_who_viewed_and_edited(login, coordinator):
     expert = ExpertFactory()
     client = login(coordinator)
     client.get(reverse("registry:expert_detail", args=[expert.pk]))
+    expert.phone, expert.municipality = "040 123 4567", "Kokkola"
+    expert.save()  # an edit: the version and updated_at change too
     page = _page(client.get(reverse("registry:expert_trail", args=[expert.pk]), headers=EN))
     assert "Kaisa Koordinaattori" in page
-    assert "access" in page and "create" in page
+    rows = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in page.split("<tr>")[2:]]
+    assert [cells[2] for cells in rows] == ["changed", "viewed", "created"]
+    assert rows[0][4] == "phone, municipality"  # labels, without the bookkeeping fields
+    assert "040 123" not in page  # the trail names fields, never their personal values
+
+
+def test_trail_speaks_finnish(login, coordinator):
+    expert = ExpertFactory()
+    expert.phone = "040 123 4567"
+    expert.save()
+    page = _page(login(coordinator).get(reverse("registry:expert_trail", args=[expert.pk])))
+    assert "<td>muutettu</td>" in page and "<td>luotu</td>" in page
+    assert "<td>puhelin</td>" in page
 
 
 def test_data_export_json_holds_the_expert_and_is_recorded(login, coordinator):
