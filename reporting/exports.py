@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -128,10 +129,19 @@ def _rows_with_footer(table: Table):
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 BOLD = Font(bold=True)
+# Excel allows 31 characters in a sheet's name, fewer than the tables' titles have.
+SHEET_NAMES = {
+    "monthly": gettext_lazy("Per month"),
+    "by_type": gettext_lazy("By type"),
+    "by_service_area": gettext_lazy("By service area"),
+    "by_division": gettext_lazy("By division"),
+    "type_by_division": gettext_lazy("Type × division"),
+    "supervision": gettext_lazy("Supervision"),
+}
 
 
 def _sheet(workbook: Workbook, table: Table) -> None:
-    sheet = workbook.create_sheet(title=table.title[:31])
+    sheet = workbook.create_sheet(title=str(SHEET_NAMES[table.slug])[:31])
     sheet.append([table.stub, *table.columns])
     for cell in sheet[1]:
         cell.font = BOLD

@@ -161,6 +161,19 @@ def test_html_csv_xlsx_agree_with_the_figures(client, evaluation_member, report_
     assert_agree(expected, xlsx_tables(client.get(export_url("xlsx", year=2025)).content))
 
 
+def test_xlsx_sheets_have_whole_names_in_the_users_language(client, evaluation_member, report_data):
+    client.force_login(evaluation_member)
+    workbook = load_workbook(io.BytesIO(client.get(export_url("xlsx", year=2025)).content))
+    assert workbook.sheetnames == [
+        "Kuukausittain",
+        "Tyypeittäin",
+        "Toimialueittain",
+        "Palveluittain",
+        "Tyyppi × toimialue",
+        "Työnohjaus",
+    ]
+
+
 def test_pdf_has_every_row_the_organisation_and_the_period(client, evaluation_member, report_data):
     client.force_login(evaluation_member)
     response = client.get(export_url("pdf", year=2025))
