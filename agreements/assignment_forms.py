@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Assignment, AssignmentStatus
 from kokemus.concurrency import VersionField
 from kokemus.widgets import DecimalInput, FixedChoices, LongSelect
+from registry.forms import ServiceAreaChoiceField, service_areas_by_division
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3
@@ -45,14 +46,13 @@ class AssignmentForm(forms.ModelForm):
             "type": LongSelect,
             "service_area": LongSelect,
         }
+        field_classes = {"service_area": ServiceAreaChoiceField}
         localized_fields = ("hours",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = self.fields["type"].queryset.filter(is_active=True)
-        self.fields["service_area"].queryset = (
-            self.fields["service_area"].queryset.filter(is_active=True).order_by("name")
-        )
+        self.fields["service_area"].queryset = service_areas_by_division().filter(is_active=True)
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
 

@@ -12,9 +12,15 @@ from agreements.assignment_forms import expert_row_choices
 from agreements.models import Assignment, AssignmentStatus
 from agreements.selectors import expert_choices
 from kokemus.widgets import LongSelect
-from registry.models import AssignmentType, Expert, ServiceArea
+from registry.forms import ServiceAreaChoiceField, service_areas_by_division
+from registry.models import AssignmentType, Expert
 
 ALL = _("All")
+
+
+class ServiceAreaFilter(django_filters.ModelChoiceFilter):
+    field_class = ServiceAreaChoiceField
+
 
 month_validator = RegexValidator(
     r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM, for example 2025-03.")
@@ -31,9 +37,9 @@ class AssignmentFilter(django_filters.FilterSet):
     type = django_filters.ModelChoiceFilter(
         label=_("Assignment type"), queryset=AssignmentType.objects.all(), empty_label=ALL
     )
-    service_area = django_filters.ModelChoiceFilter(
+    service_area = ServiceAreaFilter(
         label=_("Service area"),
-        queryset=ServiceArea.objects.order_by("name"),
+        queryset=service_areas_by_division(),
         method="filter_service_area",
         help_text=_("A division includes its services."),
         empty_label=ALL,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agreements import selectors
 from agreements.models import AgreementStatus, Assignment, AssignmentStatus, Participation
+from registry.models import ServiceArea
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
@@ -88,6 +89,16 @@ def test_hours_take_a_finnish_decimal_comma_in_a_text_field(coordinator_client):
     assert re.search(
         r'<input type="text" name="hours" value="1,50" inputmode="decimal"', page.content.decode()
     )
+
+
+def test_service_areas_are_offered_under_their_division(coordinator_client):
+    division = ServiceArea.objects.get(code="mental_health")
+    housing = ServiceArea.objects.get(code="mh_housing")
+    page = coordinator_client.get(reverse("assignments:assignment_create")).content.decode()
+    select = page.split('name="service_area"')[1].split("</select>")[0]
+    labels = re.findall(r"<option value=\"\d+\"[^>]*>(.*?)</option>", select)
+    assert f"{division.name} › {housing.name}" in labels
+    assert labels.index(division.name) < labels.index(f"{division.name} › {housing.name}")
 
 
 def test_create_refuses_an_expert_without_covering_agreement_and_keeps_the_input(

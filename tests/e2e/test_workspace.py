@@ -121,3 +121,34 @@ def test_coordinator_books_assignment_records_supervision_and_sees_the_dashboard
     unsupervised = page.locator("#unsupervised-experts").inner_text()
     assert lonely.full_name in unsupervised
     assert "Anna Aaltonen" not in unsupervised
+
+
+def test_add_an_expert_gives_a_fourth_row_and_books_four_experts(page):
+    today = timezone.localdate()
+    Group.objects.get_or_create(name=Role.COORDINATOR)
+    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
+    experts = [signed_agreement(name, "Raati", today).expert for name in "ABCD"]
+    page.goto("/kirjaudu/")
+    page.locator("#id_username").fill("koordinaattori")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/")
+
+    page.goto("/tehtavat/uusi/")
+    page.locator("#id_title").fill("Asiakasraati")
+    page.locator("#id_type").select_option(str(AssignmentType.objects.get(code="client_panel").pk))
+    page.locator("#id_service_area").select_option(index=1)
+    page.locator("#id_date").fill(today.isoformat())
+    page.locator("#id_hours").fill("1,5")
+    for row, expert in enumerate(experts[:3]):
+        page.locator(f"#id_experts-{row}-expert").select_option(str(expert.pk))
+    page.get_by_role("button", name="Lisää kokemustoimija").click()
+    fourth = page.locator("#id_experts-3-expert")
+    assert fourth.evaluate("element => element === document.activeElement")
+    assert fourth.input_value() == ""  # a fresh row, not a copy of the third expert
+    fourth.select_option(str(experts[3].pk))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/tehtavat/*/")
+    assignment = Assignment.objects.get(title="Asiakasraati")
+    assert {p.expert_id for p in assignment.participations.all()} == {e.pk for e in experts}
+    assert str(assignment.hours) == "1.50"
