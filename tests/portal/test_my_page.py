@@ -123,6 +123,16 @@ def test_report_done_refuses_a_word_for_hours_on_the_field(
     assert "Enter a number." in page
 
 
+def test_a_done_assignment_offers_no_mark_done(login, expert_alice, alice_participation):
+    assignment = alice_participation.assignment
+    assignment.status = AssignmentStatus.DONE
+    assignment.save()
+    url = reverse("portal:assignment_detail", args=[assignment.pk])
+    page = login(expert_alice).get(url, headers=EN).content.decode()
+    assert "Mark done" not in page
+    assert "A planned assignment can be marked done from its day on." in page
+
+
 def test_report_done_for_another_expert_is_404_and_changes_nothing(
     login, expert_bob, alice_participation
 ):
