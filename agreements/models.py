@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,14 @@ ASSIGNMENT_TRANSITIONS = {
 }
 
 
+# The field each of Assignment's check constraints is about.
+CONSTRAINT_FIELDS = {
+    "assignment_end_date_not_before_date": "end_date",
+    "assignment_hours_positive": "hours",
+    "assignment_hours_at_most_24_a_day": "hours",
+}
+
+
 class Assignment(models.Model):
     """One task (tehtävä) done by one or more experts for one service area."""
 
@@ -226,6 +235,19 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date:%d.%m.%Y})"
+
+    def validate_constraints(self, exclude=None):
+        """Django's check, with each rule's message on the field it is about, so that forms
+        (and the admin) show it next to that field rather than only above the form."""
+        errors = {}
+        for constraint in self._meta.constraints:
+            try:
+                constraint.validate(Assignment, self, exclude=exclude)
+            except ValidationError as error:
+                field = CONSTRAINT_FIELDS.get(constraint.name, NON_FIELD_ERRORS)
+                errors.setdefault(field, []).append(error)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def days(self) -> int:

@@ -140,6 +140,7 @@ def test_create_refuses_hours_out_of_range(coordinator_client, hours, message):
     data = form_data(experts=[(expert, "")], hours=hours)
     response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
     assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["hours"])  # by the field
     assert message in response.content.decode()
     assert not Assignment.objects.exists()
 
@@ -148,6 +149,9 @@ def test_create_refuses_end_date_before_date(coordinator_client):
     expert = AgreementFactory().expert
     data = form_data(experts=[(expert, "")], end_date="2025-03-09")
     response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.context["form"].errors["end_date"] == [
+        "The end date cannot be before the start date."
+    ]
     assert "The end date cannot be before the start date." in response.content.decode()
     assert not Assignment.objects.exists()
 
