@@ -1,9 +1,21 @@
-"""List pages: pagination and sorting by an allowed set of columns, both from the URL."""
+"""List pages: pagination, sorting by an allowed set of columns and the year, from the URL."""
+
+import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils import timezone
 
 PER_PAGE = 25
+
+
+def year_param(request) -> int:
+    """The year named by ?year=; a missing or bad one gives this year in Helsinki."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if datetime.MINYEAR < year < datetime.MAXYEAR else timezone.localdate().year
 
 
 def paginate(request, object_list, *, per_page: int = PER_PAGE) -> Page:

@@ -4,8 +4,6 @@ Every object is fetched through the expert's own queryset (portal.selectors), so
 expert's id answers 404 by construction.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_POST
 from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
-from kokemus.lists import paginate
+from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
@@ -179,18 +177,10 @@ def consent_withdraw_view(request, pk: int):
     return redirect("portal:contact_details")
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return year if datetime.MINYEAR < year < datetime.MAXYEAR else timezone.localdate().year
-
-
 @role_required(Role.EXPERT)
 def fees(request):
     expert = selectors.expert_for_user(request.user)
-    year = _year(request)
+    year = year_param(request)
     years = selectors.fee_years_for_expert(expert)
     return render(
         request,
@@ -202,7 +192,7 @@ def fees(request):
 @role_required(Role.EXPERT)
 def fee_statement_pdf(request):
     expert = selectors.expert_for_user(request.user)
-    year = _year(request)
+    year = year_param(request)
     pdf = render_pdf(
         "portal/fee_statement_pdf.html",
         {

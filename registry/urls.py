@@ -16,6 +16,7 @@ urlpatterns = [
         name="expert_consent_withdraw",
     ),
     path("<int:pk>/loki/", views.expert_trail, name="expert_trail"),
+    path("<int:pk>/palkkiot/", views.expert_fees, name="expert_fees"),
     path("<int:pk>/tiedot.json", views.expert_data_json, name="expert_data_json"),
     path("<int:pk>/tiedot.pdf", views.expert_data_pdf, name="expert_data_pdf"),
     path("<int:pk>/anonymisoi/", views.expert_anonymise_view, name="expert_anonymise"),

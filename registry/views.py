@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from kokemus.access import Role, role_required
 from kokemus.audit import expert_trail as audit_trail_of
 from kokemus.audit import record_view
-from kokemus.lists import order_by_param, paginate
+from kokemus.lists import order_by_param, paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
+from portal.selectors import fee_years_for_expert, fees_for_expert
 from registry import selectors, services
 from registry.filters import ExpertFilter
 from registry.forms import ConsentAreasForm, ConsentForm, ExpertForm
@@ -164,6 +165,22 @@ def expert_trail(request, pk: int):
         "registry/expert_trail.html",
         {"expert": expert, "page_obj": paginate(request, audit_trail_of(expert))},
     )
+
+
+@role_required(Role.COORDINATOR)
+def expert_fees(request, pk: int):
+    """The expert's fees of a year as on their own fee page, for the coordinator who arranges
+    the payment."""
+    expert = get_object_or_404(Expert, pk=pk)
+    record_view(expert)  # fee figures are personal data too
+    year = year_param(request)
+    context = {
+        "expert": expert,
+        "fees": fees_for_expert(expert, year),
+        "year": year,
+        "years": fee_years_for_expert(expert),
+    }
+    return render(request, "registry/expert_fees.html", context)
 
 
 @role_required(Role.COORDINATOR)

@@ -1,27 +1,18 @@
 """The monthly follow-up report and its exports: figures only, for the evaluation group and the
 coordinators. Nothing here names a person or links to a personal page."""
 
-import datetime
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from kokemus.access import Role, role_required
+from kokemus.lists import year_param
 from registry.models import ServiceArea
 from reporting import exports
-from reporting.selectors import default_year, monthly_figures
+from reporting.selectors import monthly_figures
 
 DOWNLOADS = ("csv", "xlsx", "pdf")
-
-
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return default_year()
-    return year if datetime.MINYEAR < year < datetime.MAXYEAR else default_year()
 
 
 def _division(request) -> ServiceArea | None:
@@ -39,7 +30,7 @@ def _query(year: int, division: ServiceArea | None) -> str:
 
 @role_required(Role.EVALUATION, Role.COORDINATOR)
 def report(request):
-    year, division = _year(request), _division(request)
+    year, division = year_param(request), _division(request)
     figures = monthly_figures(year, division)
     context = exports.report_context(figures) | {
         "division_choices": figures.all_divisions,
@@ -58,7 +49,7 @@ def report(request):
 def export(request, file_format: str):
     if file_format not in DOWNLOADS:
         raise Http404
-    figures = monthly_figures(_year(request), _division(request))
+    figures = monthly_figures(year_param(request), _division(request))
     response = HttpResponse(
         exports.render(figures, file_format), content_type=exports.CONTENT_TYPES[file_format]
     )

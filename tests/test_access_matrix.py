@@ -128,6 +128,7 @@ MATRIX: dict[str, Row] = {
     "registry:expert_detail":        Row("login 403 403 403 200 200", "get", pk="alice.pk"),
     "registry:expert_list":          Row("login 403 403 403 200 200", "get"),
     "registry:expert_trail":         Row("login 403 403 403 200 200", "get", pk="alice.pk"),
+    "registry:expert_fees":          Row("login 403 403 403 200 200", "get", pk="alice.pk"),
     "registry:expert_update":        Row("login 403 403 403 200 200", "get", pk="alice.pk"),
     # --- end registry ---
     # interchange: import from spreadsheets (coordinators)

@@ -106,6 +106,7 @@ def test_coordinator_object_pages_have_no_serious_accessibility_findings(page, a
     for path in (
         f"/kokemustoimijat/{alice_at_work.expert.pk}/",
         f"/kokemustoimijat/{alice_at_work.expert.pk}/loki/",
+        f"/kokemustoimijat/{alice_at_work.expert.pk}/palkkiot/",
         f"/kokemustoimijat/{alice_at_work.expert.pk}/suostumus/",
         f"/sopimukset/{alice_at_work.agreement.pk}/",
         f"/tehtavat/{alice_at_work.assignment.pk}/",

@@ -2,9 +2,11 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -126,3 +128,19 @@ def test_fees_page_in_fixed_queries(login, expert_alice, alice_year, django_asse
     # session, user, groups, expert, years with done work, rows, totals
     with django_assert_num_queries(7):
         assert client.get(reverse("portal:fees") + "?year=2025").status_code == 200
+
+
+def test_a_coordinator_reads_an_experts_fees_hand_counted(
+    login, coordinator, alice_year, django_assert_max_num_queries
+):
+    url = reverse("registry:expert_fees", args=[alice_year.pk])
+    client = login(coordinator)
+    with django_assert_max_num_queries(12):
+        page = client.get(url, {"year": "2025"}, headers=EN).content.decode()
+    total = re.search(r"<tfoot>.*?</tfoot>", page, re.S)[0]
+    cells = re.findall(r'<td class="num text-end">(.*?)</td>', total)
+    assert cells == ["4", "7.00", "200.00"]  # 50 + 60 + 45 + 45 €, done assignments only
+    assert f"of the done assignments of {alice_year.full_name} in 2025" in page
+    assert "TS-BOB" not in page  # another expert's assignment
+    trail = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=coordinator)
+    assert trail.filter(object_id=str(alice_year.pk)).exists()  # a view of personal data
