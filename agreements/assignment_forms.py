@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Assignment, AssignmentStatus
 from kokemus.concurrency import VersionField
 from kokemus.widgets import DecimalInput, FixedChoices, LongSelect
-from registry.forms import ServiceAreaChoiceField, service_areas_by_division
+from registry.forms import ServiceAreaChoiceField
+from registry.selectors import service_areas_by_division
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3

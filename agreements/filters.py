@@ -12,8 +12,9 @@ from agreements.assignment_forms import expert_row_choices
 from agreements.models import Assignment, AssignmentStatus
 from agreements.selectors import expert_choices
 from kokemus.widgets import LongSelect
-from registry.forms import ServiceAreaChoiceField, service_areas_by_division
+from registry.forms import ServiceAreaChoiceField
 from registry.models import AssignmentType, Expert
+from registry.selectors import service_areas_by_division
 
 ALL = _("All")
 

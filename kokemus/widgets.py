@@ -28,10 +28,10 @@ class FixedChoices(BaseChoiceIterator):
 
 
 class DecimalInput(forms.TextInput):
-    """A decimal typed in the user's language ("1,5" in Finnish), for a field with localize.
+    """The text field of a decimal with ``localize``, with the phone's decimal keypad.
 
-    A text field: in some browsers a number field dropped the comma of "1,5" and sent 15.
-    ``inputmode`` still gives phones their decimal keypad.
+    A field with ``localize`` takes "1,5" in Finnish; without it Django rendered a number
+    field, and some browsers dropped the comma and sent 15.
     """
 
     def __init__(self, attrs=None):

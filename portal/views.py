@@ -98,22 +98,26 @@ def assignment_report_done(request, pk: int):
     expert = selectors.expert_for_user(request.user)
     participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
     form = ReportDoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.participation_report_done(
-                participation=participation, hours=form.cleaned_data["hours"]
-            )
-        except ValidationError as error:
-            field = "hours" if "hours" in getattr(error, "error_dict", {}) else None
-            form.add_error(field, _error_text(error))
-        else:
-            messages.success(
-                request,
-                _("Marked done with %(hours)s hours. Thank you!")
-                % {"hours": number_format(form.cleaned_data["hours"])},
-            )
-            return redirect("portal:assignment_detail", pk=pk)
-    return _assignment_page(request, participation, form)
+    if not form.is_valid():
+        return _assignment_page(request, participation, form)
+    try:
+        services.participation_report_done(
+            participation=participation, hours=form.cleaned_data["hours"]
+        )
+    except ValidationError as error:
+        participation.refresh_from_db()  # the refused hours are not the recorded ones
+        if "hours" in getattr(error, "error_dict", {}):
+            form.add_error("hours", _error_text(error))
+            return _assignment_page(request, participation, form)
+        # Not about the hours (the assignment is no longer planned): the page has no form then.
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Marked done with %(hours)s hours. Thank you!")
+            % {"hours": number_format(form.cleaned_data["hours"])},
+        )
+    return redirect("portal:assignment_detail", pk=pk)
 
 
 @role_required(Role.EXPERT)

@@ -1,23 +1,12 @@
 """Forms of the register. They collect and clean input; the rules live in registry.services."""
 
 from django import forms
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionField
-from registry.models import ExperienceArea, Expert, ServiceArea
+from registry.models import ExperienceArea, Expert
 from registry.services import EXPERT_FIELDS
-
-
-def service_areas_by_division():
-    """Each division, followed by its services, by name."""
-    return (
-        ServiceArea.objects.select_related("parent")
-        .annotate(division_name=Coalesce("parent__name", "name"))
-        .order_by("division_name", F("parent").asc(nulls_first=True), "name")
-    )
 
 
 class ServiceAreaChoiceField(forms.ModelChoiceField):

@@ -6,12 +6,13 @@ Experience areas are health data (GDPR art. 9): every read of them goes through
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agreements.models import Participation
 from agreements.selectors import agreements_covering
-from registry.models import ExperienceConsent, Expert, ExpertExperience
+from registry.models import ExperienceConsent, Expert, ExpertExperience, ServiceArea
 from supervision.models import Attendance
 
 
@@ -83,4 +84,14 @@ def attendances_of_expert(expert: Expert) -> QuerySet[Attendance]:
         Attendance.objects.filter(membership__expert=expert)
         .select_related("session__group")
         .order_by("-session__date", "-pk")
+    )
+
+
+def service_areas_by_division() -> QuerySet[ServiceArea]:
+    """Each division, followed by its services, by name (by id where two names are alike)."""
+    return ServiceArea.objects.select_related("parent").order_by(
+        Coalesce("parent__name", "name"),
+        Coalesce("parent_id", "id"),
+        F("parent").asc(nulls_first=True),
+        "name",
     )

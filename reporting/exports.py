@@ -141,7 +141,7 @@ SHEET_NAMES = {
 
 
 def _sheet(workbook: Workbook, table: Table) -> None:
-    sheet = workbook.create_sheet(title=str(SHEET_NAMES[table.slug])[:31])
+    sheet = workbook.create_sheet(title=str(SHEET_NAMES.get(table.slug, table.title))[:31])
     sheet.append([table.stub, *table.columns])
     for cell in sheet[1]:
         cell.font = BOLD

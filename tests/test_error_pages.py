@@ -8,9 +8,8 @@ from django.views.defaults import server_error
 
 from tests.factories import AssignmentFactory
 
-pytestmark = pytest.mark.django_db
 
-
+@pytest.mark.django_db
 def test_a_page_closed_to_the_role_says_so_in_finnish_with_the_menu(login, evaluation_member):
     response = login(evaluation_member).get(reverse("registry:expert_list"))
     assert response.status_code == 403
@@ -20,6 +19,7 @@ def test_a_page_closed_to_the_role_says_so_in_finnish_with_the_menu(login, evalu
     assert f'href="{reverse("home")}">Takaisin etusivulle</a>' in page
 
 
+@pytest.mark.django_db
 def test_someone_elses_assignment_is_not_found_in_swedish(login, expert_alice):
     client = login(expert_alice)
     client.cookies["django_language"] = "sv"
@@ -32,7 +32,8 @@ def test_someone_elses_assignment_is_not_found_in_swedish(login, expert_alice):
     assert other.title not in page
 
 
-def test_a_server_error_page_needs_no_request_context():
+def test_a_server_error_page_needs_no_request_context_and_no_database():
+    """No django_db mark: pytest-django fails the test if the page touches the database."""
     request = RequestFactory().get("/")
     with translation.override("en"):
         response = server_error(request)

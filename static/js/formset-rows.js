@@ -18,12 +18,21 @@ document.addEventListener("DOMContentLoaded", () => {
           if (value) element.setAttribute(name, value.replace(numbered, `${prefix}-${index}-`));
         }
       }
+      // Empty, also for a form reset: the copied row's saved values and errors go.
+      for (const option of row.querySelectorAll("option")) option.defaultSelected = false;
       for (const field of row.querySelectorAll("input, select")) {
+        if (field.tagName === "INPUT") field.defaultValue = "";
         field.value = "";
         field.classList.remove("is-invalid");
         field.removeAttribute("aria-invalid");
       }
       for (const error of row.querySelectorAll(".invalid-feedback")) error.remove();
+      for (const element of row.querySelectorAll("[aria-describedby]")) {
+        const kept = element.getAttribute("aria-describedby").split(" ")
+          .filter((id) => row.querySelector(`#${CSS.escape(id)}`));
+        if (kept.length) element.setAttribute("aria-describedby", kept.join(" "));
+        else element.removeAttribute("aria-describedby");
+      }
       last.after(row);
       total.value = index + 1;
       row.querySelector("select").focus();

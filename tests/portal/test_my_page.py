@@ -123,6 +123,18 @@ def test_report_done_refuses_a_word_for_hours_on_the_field(
     assert "Enter a number." in page
 
 
+def test_report_done_on_a_cancelled_assignment_says_why(login, expert_alice, alice_participation):
+    """From a page left open while the coordinator cancelled the assignment."""
+    assignment = alice_participation.assignment
+    assignment.status = AssignmentStatus.CANCELLED
+    assignment.save()
+    url = reverse("portal:assignment_report_done", args=[assignment.pk])
+    response = login(expert_alice).post(url, {"hours": "2"}, headers=EN, follow=True)
+    assert "Only a planned assignment can be marked done" in response.content.decode()
+    alice_participation.refresh_from_db()
+    assert alice_participation.hours is None
+
+
 def test_a_done_assignment_offers_no_mark_done(login, expert_alice, alice_participation):
     assignment = alice_participation.assignment
     assignment.status = AssignmentStatus.DONE

@@ -1,16 +1,5 @@
-# English for a Finnish organisation: Finnish day-month-year dates and a 24-hour clock.
-DATE_FORMAT = "j F Y"
-SHORT_DATE_FORMAT = "j.n.Y"
-DATETIME_FORMAT = "j F Y H:i"
-SHORT_DATETIME_FORMAT = "j.n.Y H:i"
-TIME_FORMAT = "H:i"
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"]
-DATETIME_INPUT_FORMATS = [
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-]
-FIRST_DAY_OF_WEEK = 1
+# English for a Finnish organisation: Finnish dates, English numbers (1,234.50).
+from kokemus.formats.finnish_dates import *  # noqa: F403
+
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","

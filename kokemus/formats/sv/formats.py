@@ -1,6 +1,6 @@
-# Swedish as written in Finland (finlandssvenska): the Finnish dates of the English formats
-# (26.11.2026, not Sweden's 2026-11-26), with Swedish numbers (1 234,50).
-from kokemus.formats.en.formats import *  # noqa: F403
+# Swedish as written in Finland (finlandssvenska): Finnish dates, not Sweden's 2026-11-26, and
+# Swedish numbers (1 234,50).
+from kokemus.formats.finnish_dates import *  # noqa: F403
 
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
