@@ -1,10 +1,10 @@
 """Refused, missing and failed pages speak the user's language inside Kokemus's own layout."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, server_error
 
 from tests.factories import AssignmentFactory
 
@@ -41,3 +41,21 @@ def test_a_server_error_page_needs_no_request_context_and_no_database():
     page = response.content.decode()
     assert "<h1>Something went wrong</h1>" in page
     assert "tell the administrator" in page
+
+
+@pytest.mark.django_db
+def test_an_out_of_date_form_says_so_in_finnish(coordinator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinator)
+    response = client.post(reverse("registry:expert_create"), {"first_name": "Aino"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>Lomake oli vanhentunut</h1>" in page
+    assert "CSRF" not in page
+
+
+def test_a_bad_request_page_needs_no_database():
+    with translation.override("sv"):
+        response = bad_request(RequestFactory().get("/"), exception=None)
+    assert response.status_code == 400
+    assert "Inget sparades." in response.content.decode()
