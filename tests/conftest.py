@@ -53,21 +53,23 @@ def evaluation_member(db):
     return UserFactory(username="arvioija", groups=[Role.EVALUATION])
 
 
-def _expert_user(username: str, first_name: str):
-    user = UserFactory(username=username, first_name=first_name, groups=[Role.EXPERT])
-    ExpertFactory(user=user, first_name=first_name, last_name=user.last_name)
+def _expert_user(username: str, first_name: str, last_name: str):
+    user = UserFactory(
+        username=username, first_name=first_name, last_name=last_name, groups=[Role.EXPERT]
+    )
+    ExpertFactory(user=user, first_name=first_name, last_name=last_name)
     return user
 
 
 @pytest.fixture
 def expert_alice(db):
-    return _expert_user("alice", "Alice")
+    return _expert_user("alice", "Alice", "Esimerkki")
 
 
 @pytest.fixture
 def expert_bob(db):
-    """A stranger to Alice's objects."""
-    return _expert_user("bob", "Bob")
+    """A stranger to Alice's objects, with a name no page of hers contains."""
+    return _expert_user("bob", "Bob", "Bergström")
 
 
 @pytest.fixture
