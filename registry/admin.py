@@ -30,25 +30,25 @@ class DivisionListFilter(admin.SimpleListFilter):
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent", "is_active"]
+    list_display = ["code", "name", "name_sv", "name_en", "parent", "is_active"]
     list_filter = [DivisionListFilter, "is_active", "parent"]
     list_select_related = ["parent"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_sv", "name_en"]
     autocomplete_fields = ["parent"]
 
 
 @admin.register(AssignmentType)
 class AssignmentTypeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "sort_order", "is_active"]
+    list_display = ["code", "name", "name_sv", "name_en", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_sv", "name_en"]
 
 
 @admin.register(ExperienceArea)
 class ExperienceAreaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_sv", "name_en"]
+    search_fields = ["code", "name", "name_sv", "name_en"]
 
 
 class ExperienceConsentInline(admin.TabularInline):

@@ -13,7 +13,7 @@ class ServiceAreaChoiceField(forms.ModelChoiceField):
     """A service as "Division › Service": alone, "Housing services" tells not whose it is."""
 
     def label_from_instance(self, obj):
-        return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
+        return f"{obj.parent} › {obj}" if obj.parent_id else str(obj)
 
 
 class DateInput(forms.DateInput):

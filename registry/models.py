@@ -7,16 +7,18 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.translated_names import TranslatedName, name_fields
+
 code_validator = RegexValidator(
     r"^[a-z0-9_]+$", _("Use lowercase letters a–z, digits and underscores only.")
 )
 
 
-class ServiceArea(models.Model):
+class ServiceArea(TranslatedName, models.Model):
     """A division (toimialue, no parent) or a service (palvelu) under one division."""
 
     code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name, name_sv, name_en = name_fields()
     parent = models.ForeignKey(
         "self",
         verbose_name=_("division"),
@@ -42,7 +44,7 @@ class ServiceArea(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.translated_name
 
     @property
     def is_division(self) -> bool:
@@ -67,9 +69,9 @@ class ServiceArea(models.Model):
             )
 
 
-class AssignmentType(models.Model):
+class AssignmentType(TranslatedName, models.Model):
     code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name, name_sv, name_en = name_fields()
     is_active = models.BooleanField(_("in use"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
 
@@ -79,7 +81,7 @@ class AssignmentType(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self):
-        return self.name
+        return self.translated_name
 
 
 class ExpertKind(models.TextChoices):
@@ -190,11 +192,11 @@ class Professional(models.Model):
         return f"{name} ({self.title})" if self.title else name
 
 
-class ExperienceArea(models.Model):
+class ExperienceArea(TranslatedName, models.Model):
     """Reference list of experience areas (kokemusalueet), e.g. mental health."""
 
     code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name, name_sv, name_en = name_fields()
 
     class Meta:
         verbose_name = _("experience area")
@@ -202,7 +204,7 @@ class ExperienceArea(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.translated_name
 
 
 class ExperienceConsent(models.Model):

@@ -54,14 +54,14 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "given_on": _date(consent.given_on),
                 "recorded_at": consent.recorded_at.isoformat(),
                 "withdrawn_at": consent.withdrawn_at and consent.withdrawn_at.isoformat(),
-                "experience_areas": [e.area.name for e in consent.experiences.all()],
+                "experience_areas": [str(e.area) for e in consent.experiences.all()],
             }
             for consent in expert.consents.prefetch_related("experiences__area")
         ],
         "agreements": [
             {
                 "number": agreement.number,
-                "division": agreement.division.name,
+                "division": str(agreement.division),
                 "status": agreement.status,
                 "signed_on": _date(agreement.signed_on),
                 "valid_from": _date(agreement.valid_from),
@@ -75,8 +75,8 @@ def expert_data_export(*, expert: Expert, by) -> dict:
         "assignments": [
             {
                 "title": p.assignment.title,
-                "type": p.assignment.type.name,
-                "service_area": p.assignment.service_area.name,
+                "type": str(p.assignment.type),
+                "service_area": str(p.assignment.service_area),
                 "date": _date(p.assignment.date),
                 "status": p.assignment.status,
                 "hours": str(p.worked_hours),

@@ -29,6 +29,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 
 from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
+from kokemus.translated_names import in_active_language
 from registry.models import AssignmentType, ServiceArea
 from supervision.models import Attendance, SupervisionSession
 
@@ -418,18 +419,20 @@ class _Reference:
 
 
 def _reference() -> _Reference:
-    """Assignment types and service areas by id: one statement over two small tables."""
+    """Assignment types and service areas by id, named in the page's language: one statement
+    over two small tables."""
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     types, areas = quote(AssignmentType._meta.db_table), quote(ServiceArea._meta.db_table)
     statement = (
-        f"SELECT 0, id, code, name, is_active, sort_order, NULL FROM {types} UNION ALL "
-        f"SELECT 1, id, code, name, is_active, 0, parent_id FROM {areas}"
+        "SELECT 0, id, code, name, name_sv, name_en, is_active, sort_order, NULL "
+        f"FROM {types} UNION ALL "
+        f"SELECT 1, id, code, name, name_sv, name_en, is_active, 0, parent_id FROM {areas}"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement)
-        rows = [(kind, _Row(pk, code, name, bool(active), order, parent))
-                for kind, pk, code, name, active, order, parent in cursor.fetchall()]  # fmt: skip
+        rows = [(kind, _Row(pk, code, in_active_language(*names), bool(active), order, parent))
+                for kind, pk, code, *names, active, order, parent in cursor.fetchall()]  # fmt: skip
     ordered = sorted((row for kind, row in rows if kind == 0), key=lambda t: (t.sort_order, t.code))
     return _Reference(
         types={t.pk: t for t in ordered},
@@ -477,7 +480,7 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     types, areas, division_labels = _labels(division, totals, reference)
     return MonthlyFigures(
         year=year,
-        division=Label(division.code, division.name) if division else None,
+        division=Label(division.code, division.translated_name) if division else None,
         months=ordered,
         totals=totals,
         type_by_division=type_by_division,

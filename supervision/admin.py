@@ -56,5 +56,5 @@ class SupervisionSessionAdmin(admin.ModelAdmin):
 
 @admin.register(SupervisionTopic)
 class SupervisionTopicAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_sv", "name_en"]
+    search_fields = ["code", "name", "name_sv", "name_en"]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.translated_names import TranslatedName, name_fields
 from registry.models import Expert, Professional, ServiceArea, code_validator
 
 
@@ -105,11 +106,11 @@ class GroupMembership(models.Model):
         return str(self.expert or self.professional)
 
 
-class SupervisionTopic(models.Model):
+class SupervisionTopic(TranslatedName, models.Model):
     """Reference list: roles and boundaries, coping at work, work cultures…"""
 
     code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name, name_sv, name_en = name_fields()
 
     class Meta:
         verbose_name = _("supervision topic")
@@ -117,7 +118,7 @@ class SupervisionTopic(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.translated_name
 
 
 class SupervisionSession(models.Model):

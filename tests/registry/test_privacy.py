@@ -44,7 +44,7 @@ def test_data_export_holds_everything_about_the_expert(aino, coordinator):
     json.dumps(data)  # serialisable as it is
     assert data["expert"]["last_name"] == "Mäkelä"
     assert data["login"]["username"] == "aino.makela"
-    assert data["consents"][0]["experience_areas"] == ["Mielenterveys"]
+    assert data["consents"][0]["experience_areas"] == ["Mental health"]  # tests run in English
     assert len(data["agreements"]) == 1 and len(data["assignments"]) == 1
     assert data["supervision"][0]["present"] is True
     assert any(entry["action"] == "create" for entry in data["audit_trail"])

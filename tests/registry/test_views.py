@@ -154,7 +154,7 @@ def test_detail_shows_contact_training_areas_agreements_assignments_and_supervis
     )
     assert "Aino Mäkelä" in page and 'href="mailto:aino@example.fi"' in page
     assert "040 111 2222" in page and "Kokemusopisto" in page
-    assert "Mielenterveys" in page
+    assert "Mental health" in page
     assert expert.agreements.get().number in page
     assert page.index("Tuleva raati") < page.index("Mennyt luento")  # upcoming, then past
     assert "1.50" in page  # the expert's own hours
@@ -275,7 +275,7 @@ def test_coordinator_records_consent_with_areas(login, coordinator):
     assert list(consent.experiences.values_list("area", flat=True)) == [area.pk]
     page = response.content.decode()
     assert "The experience areas and consent were saved." in page
-    assert "Mielenterveys" in page
+    assert "Mental health" in page
 
 
 def test_consent_page_changes_the_areas_of_the_valid_consent(login, coordinator):
@@ -298,7 +298,7 @@ def test_withdrawal_hides_areas_on_the_page_and_in_the_list_filter(login, coordi
     client = login(coordinator)
     detail = reverse("registry:expert_detail", args=[expert.pk])
     listing = reverse("registry:expert_list")
-    assert "Mielenterveys" in _page(client.get(detail, headers=EN))
+    assert "Mental health" in _page(client.get(detail, headers=EN))
     assert "Suostumukseton" in _page(client.get(listing, {"area": experience.area_id}))
 
     response = client.post(
@@ -306,7 +306,7 @@ def test_withdrawal_hides_areas_on_the_page_and_in_the_list_filter(login, coordi
     )
     page = response.content.decode()
     assert "The consent was withdrawn and the experience areas deleted." in page
-    assert "Mielenterveys" not in page.split('id="areas-heading"')[1].split("</section>")[0]
+    assert "Mental health" not in page.split('id="areas-heading"')[1].split("</section>")[0]
     assert "No valid consent is recorded" in page
     assert "Suostumukseton" not in _page(client.get(listing, {"area": experience.area_id}))
 
@@ -366,7 +366,7 @@ def test_data_export_pdf_is_a_real_pdf_with_the_data(login, coordinator):
     )
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response)
-    assert "Mäkelä" in text and "Mielenterveys" in text and "Mennyt luento" in text
+    assert "Mäkelä" in text and "Mental health" in text and "Mennyt luento" in text
 
 
 def test_anonymise_asks_first_then_erases(login, coordinator):
@@ -407,7 +407,7 @@ def test_anonymisation_leaves_no_trace_of_the_name_on_pages_or_exports(login, co
         for trace in ("Ainomaija", "Sukunimelä", "ainomaija@", "ainomaija.login"):
             assert trace not in text
     for text in pages[:3] + pages[4:]:  # the list's area filter names every area, as it should
-        assert "Mielenterveys" not in text
+        assert "Mental health" not in text
     assert f"Anonymised expert {expert.pk}" in pages[0]
 
 
