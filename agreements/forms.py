@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, AgreementStatus
 from agreements.services import DRAFT_FIELDS
 from kokemus.widgets import DecimalInput
-from registry.models import ServiceArea
+from registry.models import Expert, ServiceArea
 
 
 class DateInput(forms.DateInput):
@@ -33,6 +33,17 @@ class VersionedForm(forms.Form):
         for field, errors in error.error_dict.items():
             target = field if field in self.fields else None
             self.add_error(None if field == NON_FIELD_ERRORS else target, errors)
+
+
+class AgreementExpertForm(forms.Form):
+    """Whom a new agreement is for: the agreement form itself belongs to one expert."""
+
+    expert = forms.ModelChoiceField(
+        label=_("Expert"),
+        queryset=Expert.objects.filter(anonymised_at__isnull=True).order_by(
+            "last_name", "first_name", "pk"
+        ),
+    )
 
 
 class AgreementForm(forms.ModelForm, VersionedForm):

@@ -35,7 +35,12 @@ COVERING_STATUSES = [AgreementStatus.ACTIVE, AgreementStatus.ENDED, AgreementSta
 class Agreement(models.Model):
     """A fee-based commission agreement (toimeksiantosopimus) with one expert."""
 
-    number = models.CharField(_("agreement number"), max_length=50, unique=True)
+    number = models.CharField(
+        _("agreement number"),
+        max_length=50,
+        unique=True,
+        error_messages={"unique": _("Another agreement already has this number.")},
+    )
     expert = models.ForeignKey(
         Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="agreements"
     )

@@ -6,6 +6,7 @@ app_name = "agreements"
 
 urlpatterns = [
     path("", views.agreement_list, name="agreement_list"),
+    path("uusi/", views.agreement_start, name="agreement_start"),
     path("uusi/<int:expert_pk>/", views.agreement_create, name="agreement_create"),
     path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("<int:pk>/muokkaa/", views.agreement_update, name="agreement_update"),

@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from agreements import selectors, services
 from agreements.agreement_filters import AgreementFilter
-from agreements.forms import AgreementEndForm, AgreementForm, AgreementSignForm
+from agreements.forms import (
+    AgreementEndForm,
+    AgreementExpertForm,
+    AgreementForm,
+    AgreementSignForm,
+)
 from agreements.models import Agreement, AgreementStatus
 from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
@@ -39,6 +44,15 @@ def agreement_list(request):
         "agreements/agreement_list.html",
         {"filter": filterset, "page_obj": paginate(request, agreements), "sort": sort},
     )
+
+
+@role_required(Role.COORDINATOR)
+def agreement_start(request):
+    """A new agreement from the list: choose the expert, then draft it on their form."""
+    form = AgreementExpertForm(request.GET if "expert" in request.GET else None)
+    if form.is_valid():
+        return redirect("agreements:agreement_create", expert_pk=form.cleaned_data["expert"].pk)
+    return render(request, "agreements/agreement_start.html", {"form": form})
 
 
 @role_required(Role.COORDINATOR)

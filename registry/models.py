@@ -113,6 +113,7 @@ class Expert(models.Model):
         unique=True,
         null=True,
         blank=True,
+        error_messages={"unique": _("Another expert already has this external id.")},
         help_text=_("The key of this expert in imported spreadsheets."),
     )
     first_name = models.CharField(_("first name"), max_length=100)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from agreements.models import Agreement, AgreementStatus
 from tests.agreements.conftest import EN
-from tests.factories import AgreementFactory, ParticipationFactory
+from tests.factories import AgreementFactory, ExpertFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,34 @@ def errors_of(response) -> dict:
 
 
 # --- create -------------------------------------------------------------------------------
+
+
+def test_new_agreement_from_the_list_asks_for_the_expert_first(
+    login, coordinator, expert, django_assert_max_num_queries
+):
+    ExpertFactory(first_name="Poistettu", anonymised_at=timezone.now())
+    client = login(coordinator)
+    listing = client.get(reverse("agreements:agreement_list")).content.decode()
+    start = reverse("agreements:agreement_start")
+    assert f'href="{start}"' in listing
+    with django_assert_max_num_queries(8):
+        page = client.get(start, headers=EN).content.decode()
+    assert f'<option value="{expert.pk}">Aino Virtanen</option>' in page
+    assert "Poistettu" not in page  # anonymised experts get no new agreements
+    response = client.get(start, {"expert": expert.pk})
+    assert response["Location"] == reverse("agreements:agreement_create", args=[expert.pk])
+
+
+def test_new_agreement_for_no_or_an_unknown_expert_says_so(login, coordinator):
+    client = login(coordinator)
+    start = reverse("agreements:agreement_start")
+    assert errors_of(client.get(start, {"expert": ""}, headers=EN)) == {
+        "expert": ["This field is required."]
+    }
+    errors = errors_of(client.get(start, {"expert": "999999"}, headers=EN))
+    assert errors == {
+        "expert": ["Select a valid choice. That choice is not one of the available choices."]
+    }
 
 
 def test_create_form_suggests_a_number_and_names_the_expert(login, coordinator, expert):
@@ -97,9 +125,7 @@ def test_create_refuses_a_negative_fee_naming_it(
 def test_create_refuses_a_number_in_use(login, coordinator, expert, division, active):
     url = reverse("agreements:agreement_create", args=[expert.pk])
     response = login(coordinator).post(url, form_data(division, number=active.number), headers=EN)
-    assert errors_of(response) == {
-        "number": ["Commission agreement with this Agreement number already exists."]
-    }
+    assert errors_of(response) == {"number": ["Another agreement already has this number."]}
     assert Agreement.objects.count() == 1
 
 

@@ -33,7 +33,7 @@ def test_expert_create_refuses_a_training_date_without_training():
 
 def test_expert_create_refuses_a_duplicate_external_id():
     ExpertFactory(external_id="EXP-1")
-    with pytest.raises(ValidationError, match="External id already exists"):
+    with pytest.raises(ValidationError, match="Another expert already has this external id."):
         expert_create(first_name="Aino", last_name="M", external_id="EXP-1")
 
 

@@ -223,7 +223,7 @@ def test_refused_create_names_a_duplicate_external_id(login, coordinator):
             reverse("registry:expert_create"), _form_data(external_id="EXP-9"), headers=EN
         )
     )
-    assert "already exists" in page
+    assert "Another expert already has this external id." in page
     assert Expert.objects.count() == 1
 
 
