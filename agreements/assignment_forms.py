@@ -6,6 +6,7 @@ give the same messages.
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
@@ -56,6 +57,14 @@ class AssignmentForm(forms.ModelForm):
         self.fields["service_area"].queryset = service_areas_by_division().filter(is_active=True)
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if self.instance.status == AssignmentStatus.DONE and date > timezone.localdate():
+            raise forms.ValidationError(
+                _("The assignment is done, so its date cannot be in the future.")
+            )
+        return date
 
 
 def expert_row_choices(experts: list[tuple[int, str]], blank="---------") -> FixedChoices:

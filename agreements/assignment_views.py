@@ -125,7 +125,9 @@ def _transitions(assignment: Assignment) -> list[tuple[str, str]]:
         AssignmentStatus.CANCELLED: _("Cancel the assignment"),
         AssignmentStatus.PLANNED: _("Return to planned"),
     }
-    allowed = ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)]
+    allowed = set(ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)])
+    if services.is_in_future(assignment):
+        allowed.discard(AssignmentStatus.DONE)
     return [(status.value, labels[status]) for status in AssignmentStatus if status in allowed]
 
 

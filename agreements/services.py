@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -257,9 +258,18 @@ def _set_participations(
             participation.save()
 
 
+def is_in_future(assignment: Assignment, today: datetime.date | None = None) -> bool:
+    """Not yet begun, so it cannot be done: no one may mark it so (the import may, as history)."""
+    return assignment.date > (today or timezone.localdate())
+
+
 @transaction.atomic
 def assignment_set_status(
-    *, assignment: Assignment, status: str, expected_version: int | None = None
+    *,
+    assignment: Assignment,
+    status: str,
+    expected_version: int | None = None,
+    today: datetime.date | None = None,
 ) -> Assignment:
     if status not in ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)]:
         raise ValidationError(
@@ -269,6 +279,8 @@ def assignment_set_status(
                 "new": AssignmentStatus(status).label,
             }
         )
+    if status == AssignmentStatus.DONE and is_in_future(assignment, today):
+        raise ValidationError(_("An assignment in the future cannot be marked done yet."))
     claim_version(assignment, expected_version)
     assignment.status = status
     assignment.save(update_fields=["status", "updated_at"])

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import MAX_HOURS_A_DAY, AssignmentStatus, Participation
-from agreements.services import assignment_set_status
+from agreements.services import assignment_set_status, is_in_future
 from kokemus.access import Role
 from portal.models import CalendarToken
 from registry.models import Expert
@@ -30,7 +30,7 @@ def participation_report_done(
             _("Only a planned assignment can be marked done; this one is %(status)s.")
             % {"status": assignment.get_status_display()}
         )
-    if assignment.date > today:
+    if is_in_future(assignment, today):
         raise ValidationError(_("An assignment in the future cannot be marked done yet."))
     most = MAX_HOURS_A_DAY * assignment.days
     if hours is None or hours <= 0 or hours > most:
@@ -40,7 +40,7 @@ def participation_report_done(
     participation.hours = hours
     participation.full_clean()
     participation.save(update_fields=["hours"])
-    assignment_set_status(assignment=assignment, status=AssignmentStatus.DONE)
+    assignment_set_status(assignment=assignment, status=AssignmentStatus.DONE, today=today)
     return participation
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
+from agreements.services import is_in_future
 from kokemus.access import Role, role_required
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
@@ -75,9 +76,7 @@ def assignment_detail(request, pk: int):
 
 def _assignment_page(request, participation, form):
     assignment = participation.assignment
-    can_report = (
-        assignment.status == AssignmentStatus.PLANNED and assignment.date <= timezone.localdate()
-    )
+    can_report = assignment.status == AssignmentStatus.PLANNED and not is_in_future(assignment)
     return render(
         request,
         "portal/assignment_detail.html",

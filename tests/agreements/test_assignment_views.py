@@ -271,6 +271,43 @@ def test_status_change_not_allowed_is_refused_with_its_message(coordinator_clien
     assert assignment.status == AssignmentStatus.DONE
 
 
+def test_a_future_assignment_cannot_be_marked_done(coordinator_client):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assignment = ParticipationFactory(assignment__date=tomorrow).assignment
+    url = reverse("assignments:assignment_detail", args=[assignment.pk])
+    page = coordinator_client.get(url, **EN).content.decode()
+    assert "Cancel the assignment" in page and "Mark done" not in page
+    response = coordinator_client.post(
+        reverse("assignments:assignment_status", args=[assignment.pk]),
+        {"status": AssignmentStatus.DONE, "version": assignment.version},
+        follow=True,
+        **EN,
+    )
+    assert "An assignment in the future cannot be marked done yet." in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.PLANNED
+
+
+def test_a_done_assignment_cannot_be_moved_into_the_future(coordinator_client):
+    participation = ParticipationFactory(assignment__status=AssignmentStatus.DONE)
+    assignment = participation.assignment
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = coordinator_client.post(
+        reverse("assignments:assignment_update", args=[assignment.pk]),
+        form_data(
+            experts=[(participation.expert, "")],
+            version=assignment.version,
+            date=tomorrow.isoformat(),
+        ),
+        **EN,
+    )
+    assert response.context["form"].errors["date"] == [
+        "The assignment is done, so its date cannot be in the future."
+    ]
+    assignment.refresh_from_db()
+    assert assignment.date != tomorrow
+
+
 def test_status_change_from_an_old_page_is_refused(coordinator_client):
     assignment = AssignmentFactory()
     response = coordinator_client.post(
