@@ -3,7 +3,18 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -15,7 +26,11 @@ from agreements.models import (
     AssignmentStatus,
     Participation,
 )
+from kokemus.money import cents
 from registry.models import Expert
+
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
 
 def agreements_covering(day: datetime.date) -> QuerySet[Agreement]:
@@ -91,7 +106,7 @@ def expert_choices(*, keep: list[int] = ()) -> list[tuple[int, str]]:
 
 
 def _expert_name(pk, first_name, last_name, anonymised_at) -> str:
-    if anonymised_at:  # rare: only experts kept on an assignment
+    if anonymised_at:  # rare: experts kept on an assignment or paid for one
         return Expert(pk=pk, anonymised_at=anonymised_at).full_name
     return f"{first_name} {last_name}".strip()
 
@@ -143,6 +158,57 @@ def month_figures(*, year: int, month: int) -> dict:
             signed_on__gte=first, signed_on__lt=after
         ).count(),
     }
+
+
+# --- Fees: what an expert is paid ---------------------------------------------------------
+
+
+def done_participations_with_fees() -> QuerySet[Participation]:
+    """Participations in done assignments, with ``worked``: the expert's own hours, else the
+    assignment's, and ``fee``: worked × the covering agreement's hourly fee + its fee per
+    assignment (travel compensation is paid against receipts, outside Kokemus)."""
+    return Participation.objects.filter(assignment__status=AssignmentStatus.DONE).annotate(
+        worked=Coalesce("hours", "assignment__hours", output_field=MONEY),
+        fee=F("worked") * Coalesce("agreement__hourly_fee", ZERO)
+        + Coalesce("agreement__assignment_fee", ZERO),
+    )
+
+
+def fees_of_month(first: datetime.date) -> dict:
+    """Every expert's done assignments in the month that begins on ``first``, per agreement,
+    for the payroll run: one aggregate query whatever the number of experts."""
+    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    participations = done_participations_with_fees().filter(
+        assignment__date__gte=first, assignment__date__lt=after
+    )
+    rows = list(
+        participations.values(
+            "expert_id",
+            "expert__first_name",
+            "expert__last_name",
+            "expert__anonymised_at",
+            "agreement__number",
+            "agreement__hourly_fee",
+            "agreement__assignment_fee",
+        )
+        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee"))
+        .order_by("expert__last_name", "expert__first_name", "expert_id", "agreement__number")
+    )
+    for row in rows:
+        row["hours"], row["fees"] = cents(row["hours"]), cents(row["fees"])
+        row["name"] = _expert_name(
+            row["expert_id"],
+            row["expert__first_name"],
+            row["expert__last_name"],
+            row["expert__anonymised_at"],
+        )
+    totals = {  # of the rounded rows, so that the columns add up as printed
+        "experts": len({row["expert_id"] for row in rows}),
+        "assignments": sum(row["assignments"] for row in rows),
+        "hours": sum((row["hours"] for row in rows), Decimal("0.00")),
+        "fees": sum((row["fees"] for row in rows), Decimal("0.00")),
+    }
+    return {"month": first, "rows": rows, "totals": totals}
 
 
 EXPIRY_WARNING_DAYS = 30

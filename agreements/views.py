@@ -4,14 +4,20 @@ Views are thin: the rules and every write live in agreements.services; a refused
 re-renders the form with what the user typed and the service's message on the field at fault.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from agreements import selectors, services
 from agreements.agreement_filters import AgreementFilter
+from agreements.exports import fees_csv
 from agreements.forms import (
     AgreementEndForm,
     AgreementExpertForm,
@@ -21,7 +27,7 @@ from agreements.forms import (
 from agreements.models import Agreement, AgreementStatus
 from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
-from kokemus.lists import order_by_param, paginate
+from kokemus.lists import month_param, order_by_param, paginate
 from registry.models import Expert
 
 SORTS = {
@@ -231,3 +237,33 @@ def _refuse_status(request, agreement: Agreement):
         % {"status": agreement.get_status_display()},
     )
     return redirect("agreements:agreement_detail", pk=agreement.pk)
+
+
+@role_required(Role.COORDINATOR)
+def monthly_fees(request):
+    """Every expert's fees of one month, for the payroll run. Not paginated: the payroll reads
+    the whole month, and it is one row per expert and agreement."""
+    first = month_param(request)
+    context = {
+        "fees": selectors.fees_of_month(first),
+        "months": [(number, _month_name(number)) for number in range(1, 13)],
+        "previous": (first - datetime.timedelta(days=1)).replace(day=1),
+        "next": (first + datetime.timedelta(days=32)).replace(day=1),
+    }
+    return render(request, "agreements/monthly_fees.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def monthly_fees_csv(request):
+    """The same table as the page, for the payroll system: Finnish Excel's CSV."""
+    first = month_param(request)
+    response = HttpResponse(
+        fees_csv(selectors.fees_of_month(first)), content_type="text/csv; charset=utf-8"
+    )
+    name = f"palkkiot-{first:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _month_name(number: int) -> str:
+    return capfirst(date_format(datetime.date(2000, number, 1), "F"))

@@ -18,6 +18,16 @@ def year_param(request) -> int:
     return year if datetime.MINYEAR < year < datetime.MAXYEAR else timezone.localdate().year
 
 
+def month_param(request) -> datetime.date:
+    """The first day of the month named by ?year= and ?month=; without them (or with a bad
+    one) last month in Helsinki, the month a payroll run is for."""
+    try:
+        return datetime.date(int(request.GET["year"]), int(request.GET["month"]), 1)
+    except (KeyError, ValueError):
+        this_month = timezone.localdate().replace(day=1)
+        return (this_month - datetime.timedelta(days=1)).replace(day=1)
+
+
 def paginate(request, object_list, *, per_page: int = PER_PAGE) -> Page:
     """The page named by ?page= (an out-of-range or bad number gives the nearest page)."""
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))

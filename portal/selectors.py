@@ -6,28 +6,22 @@ group are read as first names only.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     QuerySet,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.shortcuts import get_object_or_404
 
 from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
+from agreements.selectors import ZERO, done_participations_with_fees
 from registry.models import ExperienceConsent, Expert, ExpertExperience
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
-
-MONEY = DecimalField(max_digits=12, decimal_places=2)
-ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
 
 def expert_for_user(user) -> Expert:
@@ -107,13 +101,7 @@ def sessions_for_expert(expert: Expert) -> QuerySet[SupervisionSession]:
 
 
 def _done_participations(expert: Expert, year: int) -> QuerySet[Participation]:
-    return Participation.objects.filter(
-        expert=expert, assignment__status=AssignmentStatus.DONE, assignment__date__year=year
-    ).annotate(
-        worked=Coalesce("hours", "assignment__hours", output_field=MONEY),
-        fee=F("worked") * Coalesce("agreement__hourly_fee", ZERO)
-        + Coalesce("agreement__assignment_fee", ZERO),
-    )
+    return done_participations_with_fees().filter(expert=expert, assignment__date__year=year)
 
 
 def fees_for_expert(expert: Expert, year: int) -> dict:

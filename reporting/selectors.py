@@ -20,7 +20,7 @@ because SQLite adds decimals as floating point.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -29,13 +29,12 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 
 from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
+from kokemus.money import cents
 from kokemus.translated_names import in_active_language
 from registry.models import AssignmentType, ServiceArea
 from supervision.models import Attendance, SupervisionSession
 
 MONTHS = range(1, 13)
-CENT = Decimal("0.01")
-_FLOAT_DIGITS = Context(prec=15)
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
@@ -121,14 +120,6 @@ def _present_attendances(year: int, division: ServiceArea | None):
     if division is not None:
         attendances = attendances.filter(session__group__division_id=division.pk)
     return attendances
-
-
-def _cents(value) -> Decimal:
-    """To cents, half up, as the fee statement rounds. SQLite sums decimals as floats: they are
-    cut to 15 significant digits first, as Django does, so 15.075 is not 15.07499…"""
-    if isinstance(value, float):
-        value = _FLOAT_DIGITS.create_decimal_from_float(value)
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _add(counts: dict[str, int], key: str, number: int) -> None:
@@ -336,7 +327,7 @@ class _Place:
             elif tag == "participations":
                 figures = self.months[key]
                 figures.participations = int(n)
-                figures.hours, figures.fees = _cents(sum1), _cents(sum2)
+                figures.hours, figures.fees = cents(sum1), cents(sum2)
             else:
                 setattr(self.months[key], _COUNTS[tag], int(n))
         self.assignments(assignments)

@@ -25,6 +25,8 @@ PAGES = [
     (Role.COORDINATOR, "/"),
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
     (Role.COORDINATOR, "/sopimukset/"),
+    (Role.COORDINATOR, "/sopimukset/uusi/"),
+    (Role.COORDINATOR, "/sopimukset/palkkiot/"),
     (Role.COORDINATOR, "/kokemustoimijat/"),  # coord-a: expert list
     (Role.COORDINATOR, "/kokemustoimijat/uusi/"),  # coord-a: expert form
     (Role.COORDINATOR, "/tuonti/"),

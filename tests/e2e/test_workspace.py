@@ -85,7 +85,8 @@ def test_coordinator_books_assignment_records_supervision_and_sees_the_dashboard
     assert page.locator("#id_title").input_value() == "Luento sote-opiskelijoille"
     page.locator("#id_date").fill(next_week.isoformat())
     page.locator("main form button[type=submit]").click()
-    page.wait_for_selector("#status-done")
+    page.wait_for_selector("#status-cancelled")
+    assert page.locator("#status-done").count() == 0  # not done before its day
     copy = Assignment.objects.get(title=assignment.title, date=next_week)
     assert (copy.date, copy.status, copy.participations.count()) == (
         next_week,

@@ -1,0 +1,42 @@
+"""The month's fees as a CSV file for the payroll system, as Finnish Excel reads it."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+COLUMNS = ("name", "agreement__number", "agreement__hourly_fee", "agreement__assignment_fee",
+           "assignments", "hours", "fees")  # fmt: skip
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")  # Finnish decimal comma
+    text = "" if value is None else str(value)
+    # A name typed as "=…" must stay a name in Excel, not run as a formula (SPEC: values only).
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def fees_csv(fees: dict) -> bytes:
+    """UTF-8 with a byte-order mark, semicolons, decimal commas: one row per expert and
+    agreement, then the totals."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Expert"),
+            _("Agreement"),
+            _("Hourly fee (€)"),
+            _("Fee per assignment (€)"),
+            _("Assignments"),
+            _("Hours"),
+            _("Fees (€)"),
+        ]
+    )
+    for row in fees["rows"]:
+        writer.writerow([_cell(row[column]) for column in COLUMNS])
+    totals = [_cell(fees["totals"][column]) for column in ("assignments", "hours", "fees")]
+    writer.writerow([_("Total"), "", "", "", *totals])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
