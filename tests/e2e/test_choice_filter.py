@@ -1,0 +1,42 @@
+"""A long member list gets "Find by name": typing narrows it, ticked members stay in view, and
+Enter in the search box does not submit the form."""
+
+import pytest
+
+from kokemus.access import Role
+from supervision.models import GroupMembership
+from tests.factories import ExpertFactory, SupervisionGroupFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_finds_a_member_among_many_by_name(page_en):
+    page = page_en
+    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
+    group = SupervisionGroupFactory(name="Iso ryhmä")
+    for number in range(20):
+        ExpertFactory(first_name=f"Etu{number}", last_name="Joukko")
+    kept = ExpertFactory(first_name="Kerttu", last_name="Jäsen")
+    GroupMembership.objects.create(group=group, expert=kept)
+    wanted = ExpertFactory(first_name="Vilja", last_name="Virtanen")
+
+    page.goto("/kirjaudu/")
+    page.locator("#id_username").fill("koordinaattori")
+    page.locator("#id_password").fill("salasana-testiin-123")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/")
+    page.goto(f"/tyonohjaus/{group.pk}/muokkaa/")
+
+    experts = page.locator("#div_id_experts .form-check")
+    assert experts.filter(visible=True).count() == 22
+    search = page.get_by_label("Find by name").first
+    search.fill("virt")
+    assert experts.filter(visible=True).all_inner_texts() == ["Kerttu Jäsen", "Vilja Virtanen"]
+    search.press("Enter")  # filters only: the page stays
+    assert page.url.endswith(f"/tyonohjaus/{group.pk}/muokkaa/")
+
+    page.get_by_label("Vilja Virtanen").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/tyonohjaus/{group.pk}/")
+    current = GroupMembership.objects.filter(group=group, left_on__isnull=True)
+    assert set(current.values_list("expert", flat=True)) == {kept.pk, wanted.pk}
