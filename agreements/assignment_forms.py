@@ -59,8 +59,11 @@ class AssignmentForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def clean_date(self):
+        """A done assignment is not moved into the future. One imported as done with a future
+        date (history as kept, SPEC) can still be edited as long as its date stays."""
         date = self.cleaned_data["date"]
-        if self.instance.status == AssignmentStatus.DONE and date > timezone.localdate():
+        done = self.instance.status == AssignmentStatus.DONE
+        if done and "date" in self.changed_data and date > timezone.localdate():
             raise forms.ValidationError(
                 _("The assignment is done, so its date cannot be in the future.")
             )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.assignment_forms import expert_row_choices
 from agreements.models import Assignment, AssignmentStatus
 from agreements.selectors import expert_choices
+from kokemus.lists import next_month
 from kokemus.widgets import LongSelect
 from registry.forms import ServiceAreaChoiceField
 from registry.models import AssignmentType, Expert
@@ -73,7 +74,7 @@ class AssignmentFilter(django_filters.FilterSet):
             return queryset
         year, month = (int(part) for part in value.split("-"))
         first = datetime.date(year, month, 1)
-        after = (first + datetime.timedelta(days=32)).replace(day=1)
+        after = next_month(first)
         return queryset.filter(date__gte=first, date__lt=after)
 
     def filter_service_area(self, queryset, name, value):

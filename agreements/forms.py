@@ -7,9 +7,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.assignment_forms import expert_row_choices
 from agreements.models import Agreement, AgreementStatus
+from agreements.selectors import expert_choices
 from agreements.services import DRAFT_FIELDS
-from kokemus.widgets import DecimalInput
+from kokemus.widgets import DecimalInput, LongSelect
 from registry.models import Expert, ServiceArea
 
 
@@ -40,10 +42,14 @@ class AgreementExpertForm(forms.Form):
 
     expert = forms.ModelChoiceField(
         label=_("Expert"),
-        queryset=Expert.objects.filter(anonymised_at__isnull=True).order_by(
-            "last_name", "first_name", "pk"
-        ),
+        queryset=Expert.objects.filter(anonymised_at__isnull=True),
+        widget=LongSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The options as rows, as on the assignment pages; the field still checks the choice.
+        self.fields["expert"].widget.choices = expert_row_choices(expert_choices())
 
 
 class AgreementForm(forms.ModelForm, VersionedForm):

@@ -26,6 +26,7 @@ from agreements.models import (
     AssignmentStatus,
     Participation,
 )
+from kokemus.lists import next_month
 from kokemus.money import cents
 from registry.models import Expert
 
@@ -106,7 +107,7 @@ def expert_choices(*, keep: list[int] = ()) -> list[tuple[int, str]]:
 
 
 def _expert_name(pk, first_name, last_name, anonymised_at) -> str:
-    if anonymised_at:  # rare: experts kept on an assignment or paid for one
+    if anonymised_at:  # rare: only experts kept on an assignment
         return Expert(pk=pk, anonymised_at=anonymised_at).full_name
     return f"{first_name} {last_name}".strip()
 
@@ -136,7 +137,7 @@ def month_figures(*, year: int, month: int) -> dict:
     over participations (an expert's own hours where recorded), new agreements by signed date.
     """
     first = datetime.date(year, month, 1)
-    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    after = next_month(first)
     counted = Assignment.objects.filter(date__gte=first, date__lt=after).exclude(
         status=AssignmentStatus.CANCELLED
     )
@@ -177,7 +178,7 @@ def done_participations_with_fees() -> QuerySet[Participation]:
 def fees_of_month(first: datetime.date) -> dict:
     """Every expert's done assignments in the month that begins on ``first``, per agreement,
     for the payroll run: one aggregate query whatever the number of experts."""
-    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    after = next_month(first)
     participations = done_participations_with_fees().filter(
         assignment__date__gte=first, assignment__date__lt=after
     )
@@ -194,21 +195,24 @@ def fees_of_month(first: datetime.date) -> dict:
         .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee"))
         .order_by("expert__last_name", "expert__first_name", "expert_id", "agreement__number")
     )
+    experts = {}
     for row in rows:
         row["hours"], row["fees"] = cents(row["hours"]), cents(row["fees"])
-        row["name"] = _expert_name(
-            row["expert_id"],
-            row["expert__first_name"],
-            row["expert__last_name"],
-            row["expert__anonymised_at"],
-        )
+        if row["expert_id"] not in experts:  # the name as Expert.full_name gives it
+            experts[row["expert_id"]] = Expert(
+                pk=row["expert_id"],
+                first_name=row["expert__first_name"],
+                last_name=row["expert__last_name"],
+                anonymised_at=row["expert__anonymised_at"],
+            )
+        row["name"] = experts[row["expert_id"]].full_name
     totals = {  # of the rounded rows, so that the columns add up as printed
-        "experts": len({row["expert_id"] for row in rows}),
+        "experts": len(experts),
         "assignments": sum(row["assignments"] for row in rows),
         "hours": sum((row["hours"] for row in rows), Decimal("0.00")),
         "fees": sum((row["fees"] for row in rows), Decimal("0.00")),
     }
-    return {"month": first, "rows": rows, "totals": totals}
+    return {"month": first, "rows": rows, "totals": totals, "experts": list(experts.values())}
 
 
 EXPIRY_WARNING_DAYS = 30

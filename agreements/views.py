@@ -27,7 +27,8 @@ from agreements.forms import (
 from agreements.models import Agreement, AgreementStatus
 from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
-from kokemus.lists import month_param, order_by_param, paginate
+from kokemus.audit import record_views
+from kokemus.lists import month_param, next_month, order_by_param, paginate, previous_month
 from registry.models import Expert
 
 SORTS = {
@@ -244,11 +245,13 @@ def monthly_fees(request):
     """Every expert's fees of one month, for the payroll run. Not paginated: the payroll reads
     the whole month, and it is one row per expert and agreement."""
     first = month_param(request)
+    fees = selectors.fees_of_month(first)
+    record_views(fees["experts"])  # fee figures are personal data
     context = {
-        "fees": selectors.fees_of_month(first),
+        "fees": fees,
         "months": [(number, _month_name(number)) for number in range(1, 13)],
-        "previous": (first - datetime.timedelta(days=1)).replace(day=1),
-        "next": (first + datetime.timedelta(days=32)).replace(day=1),
+        "previous": previous_month(first),
+        "next": next_month(first),
     }
     return render(request, "agreements/monthly_fees.html", context)
 
@@ -256,11 +259,10 @@ def monthly_fees(request):
 @role_required(Role.COORDINATOR)
 def monthly_fees_csv(request):
     """The same table as the page, for the payroll system: Finnish Excel's CSV."""
-    first = month_param(request)
-    response = HttpResponse(
-        fees_csv(selectors.fees_of_month(first)), content_type="text/csv; charset=utf-8"
-    )
-    name = f"palkkiot-{first:%Y-%m}.csv"
+    fees = selectors.fees_of_month(month_param(request))
+    record_views(fees["experts"])
+    response = HttpResponse(fees_csv(fees), content_type="text/csv; charset=utf-8")
+    name = f"palkkiot-{fees['month']:%Y-%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

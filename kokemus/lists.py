@@ -20,12 +20,23 @@ def year_param(request) -> int:
 
 def month_param(request) -> datetime.date:
     """The first day of the month named by ?year= and ?month=; without them (or with a bad
-    one) last month in Helsinki, the month a payroll run is for."""
+    one) last month in Helsinki, the month a payroll run is for. Years 1 and 9999 are refused
+    too: their neighbouring months do not exist."""
     try:
-        return datetime.date(int(request.GET["year"]), int(request.GET["month"]), 1)
-    except (KeyError, ValueError):
-        this_month = timezone.localdate().replace(day=1)
-        return (this_month - datetime.timedelta(days=1)).replace(day=1)
+        first = datetime.date(int(request.GET["year"]), int(request.GET["month"]), 1)
+    except (KeyError, ValueError, OverflowError):
+        first = None
+    if first is None or not datetime.MINYEAR < first.year < datetime.MAXYEAR:
+        return previous_month(timezone.localdate().replace(day=1))
+    return first
+
+
+def previous_month(first: datetime.date) -> datetime.date:
+    return (first - datetime.timedelta(days=1)).replace(day=1)
+
+
+def next_month(first: datetime.date) -> datetime.date:
+    return (first + datetime.timedelta(days=32)).replace(day=1)
 
 
 def paginate(request, object_list, *, per_page: int = PER_PAGE) -> Page:

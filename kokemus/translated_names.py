@@ -5,6 +5,8 @@ The Finnish name is the record's ``name`` (the interchange files carry it); ``na
 """
 
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,14 @@ def name_fields() -> tuple[models.CharField, models.CharField, models.CharField]
             help_text=_("Empty: the Finnish name."),
         ),
     )
+
+
+def name_to_order_by(prefix: str = ""):
+    """The name in the active language as an expression, for order_by()."""
+    language = (get_language() or "fi")[:2]
+    if language not in ("sv", "en"):
+        return F(f"{prefix}name")
+    return Coalesce(NullIf(F(f"{prefix}name_{language}"), Value("")), F(f"{prefix}name"))
 
 
 class TranslatedName:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
 from agreements.models import AssignmentStatus
-from kokemus.translated_names import in_active_language
 from portal.selectors import assignments_for_expert, sessions_for_expert
 from registry.models import Expert
 
@@ -40,10 +39,6 @@ def feed_start(today: datetime.date) -> datetime.date:
     return today - datetime.timedelta(days=FEED_DAYS_BACK)
 
 
-TYPE_NAMES = ("type__name", "type__name_sv", "type__name_en")
-AREA_NAMES = ("service_area__name", "service_area__name_sv", "service_area__name_en")
-
-
 def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
     assignments = (
         assignments_for_expert(expert)
@@ -59,13 +54,13 @@ def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
             "start_time",
             "hours",
             "location",
-            *TYPE_NAMES,
-            *AREA_NAMES,
+            # In Finnish: a calendar server's Accept-Language says nothing of the expert's.
+            "type__name",
+            "service_area__name",
         )
     )
     events = []
-    for pk, title, day, end_date, start_time, hours, location, *names in assignments:
-        type_, area = in_active_language(*names[:3]), in_active_language(*names[3:])
+    for pk, title, day, end_date, start_time, hours, location, type_, area in assignments:
         if start_time is None:
             duration = datetime.timedelta(days=((end_date or day) - day).days + 1)
         else:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from agreements.models import Participation
 from agreements.selectors import agreements_covering
+from kokemus.translated_names import name_to_order_by
 from registry.models import ExperienceConsent, Expert, ExpertExperience, ServiceArea
 from supervision.models import Attendance
 
@@ -88,10 +89,12 @@ def attendances_of_expert(expert: Expert) -> QuerySet[Attendance]:
 
 
 def service_areas_by_division() -> QuerySet[ServiceArea]:
-    """Each division, followed by its services, by name (by id where two names are alike)."""
+    """Each division, followed by its services, by name in the page's language (by id where
+    two names are alike)."""
+    name = name_to_order_by()
     return ServiceArea.objects.select_related("parent").order_by(
-        Coalesce("parent__name", "name"),
+        Coalesce(name_to_order_by("parent__"), name),
         Coalesce("parent_id", "id"),
         F("parent").asc(nulls_first=True),
-        "name",
+        name,
     )

@@ -158,6 +158,9 @@ def _sheet(workbook: Workbook, table: Table) -> None:
             cell.number_format = "0.00" if isinstance(cell.value, Decimal) else "0"
     for cell in sheet["A"]:
         cell.font = BOLD
+    for cell in (*sheet[1], *sheet["A"]):  # names, which an admin may begin with "="
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"  # text, not a formula (SPEC: values only)
     total_column = get_column_letter(len(table.columns) + 1)
     for cell in sheet[total_column]:
         cell.font = BOLD

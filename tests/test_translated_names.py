@@ -6,7 +6,12 @@ from django.urls import reverse
 
 from registry.models import AssignmentType, ExperienceArea, ServiceArea
 from supervision.models import SupervisionTopic
-from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
+from tests.factories import (
+    AgreementFactory,
+    AssignmentFactory,
+    ExpertExperienceFactory,
+    ParticipationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +54,9 @@ def test_coordinator_reads_an_assignment_in_the_pages_language(
 def test_the_form_offers_services_under_their_division_in_swedish(login, coordinator):
     page = login(coordinator).get(NEW_ASSIGNMENT, headers=SV).content.decode()
     assert "Tjänster för äldre › Hemvård" in page
+    # by the Swedish names: Familje- before Handikapp-, though Vammais- is last in Finnish
+    assert page.index(">Familje- och socialtjänster<") < page.index(">Handikappservice<")
+    assert page.index(">Handikappservice<") < page.index(">Hälsovårdstjänster<")
     assert "Som stöd för klienten" in page
     assert "Kotihoito" not in page
 
@@ -84,3 +92,9 @@ def test_expert_reads_own_assignment_in_english(login, expert_alice):
     url = reverse("portal:assignment_detail", args=[participation.assignment_id])
     page = login(expert_alice).get(url, headers=EN).content.decode()
     assert "Training and lecturing" in page and "Child welfare" in page
+
+
+def test_expert_reads_own_experience_areas_in_swedish(login, expert_alice):
+    ExpertExperienceFactory(consent__expert=expert_alice.expert)
+    page = login(expert_alice).get(reverse("portal:contact_details"), headers=SV)
+    assert "Psykisk hälsa" in page.content.decode()

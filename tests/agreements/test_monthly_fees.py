@@ -8,6 +8,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,11 +140,35 @@ def test_without_a_month_it_shows_last_month_and_links_its_neighbours(login, coo
     assert 'href="?year=2024&amp;month=12"' in page and 'href="?year=2025&amp;month=2"' in page
 
 
-@pytest.mark.parametrize("params", [{"year": "x", "month": "1"}, {"year": "2025", "month": "13"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "x", "month": "1"},
+        {"year": "2025", "month": "13"},
+        {"year": "1", "month": "1"},  # no month before it
+        {"year": "9999", "month": "12"},  # no month after it
+        {"year": "99999999999999999999", "month": "1"},
+    ],
+)
 def test_a_bad_month_in_the_url_shows_last_month(login, coordinator, params):
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    page = login(coordinator).get(PAGE, params, headers=EN).content.decode()
+    client = login(coordinator)
+    page = client.get(PAGE, params, headers=EN).content.decode()
     assert f"<h1>Fees of {last_month:%B %Y}</h1>" in page
+    assert client.get(CSV, params).status_code == 200
+
+
+def test_each_expert_on_the_page_or_in_the_csv_is_in_the_audit_trail(login, coordinator, october):
+    client = login(coordinator)
+    experts = sorted(agreement.expert_id for agreement in october)
+    viewed = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, actor=coordinator, content_type__model="expert"
+    )
+    client.get(PAGE, OCTOBER)
+    assert sorted(viewed.values_list("object_id", flat=True)) == experts
+    client.get(CSV, OCTOBER)
+    assert viewed.count() == 2 * len(experts)
+    assert set(viewed.values_list("remote_addr", flat=True)) == {"127.0.0.1"}
 
 
 def test_query_count_does_not_grow_with_experts(
@@ -151,7 +176,8 @@ def test_query_count_does_not_grow_with_experts(
 ):
     client = login(coordinator)
     client.get(PAGE, OCTOBER)  # session and permissions warm
-    with django_assert_max_num_queries(4) as few:
+    # session, user, their roles, the fees, and the audit entries in one insert
+    with django_assert_max_num_queries(5) as few:
         client.get(PAGE, OCTOBER)
     for _ in range(5):
         worked(AgreementFactory(), datetime.date(2025, 10, 2))

@@ -19,6 +19,7 @@ def test_coordinator_finds_a_member_among_many_by_name(page_en):
     kept = ExpertFactory(first_name="Kerttu", last_name="Jäsen")
     GroupMembership.objects.create(group=group, expert=kept)
     wanted = ExpertFactory(first_name="Vilja", last_name="Virtanen")
+    ExpertFactory(first_name="Ilmari", last_name="Äijälä")
 
     page.goto("/kirjaudu/")
     page.locator("#id_username").fill("koordinaattori")
@@ -28,10 +29,13 @@ def test_coordinator_finds_a_member_among_many_by_name(page_en):
     page.goto(f"/tyonohjaus/{group.pk}/muokkaa/")
 
     experts = page.locator("#div_id_experts .form-check")
-    assert experts.filter(visible=True).count() == 22
-    search = page.get_by_label("Find by name").first
+    assert experts.filter(visible=True).count() == 23
+    search = page.get_by_label("Find by name: Experts")
+    search.fill("aijala")  # without the accents
+    assert experts.filter(visible=True).all_inner_texts() == ["Kerttu Jäsen", "Ilmari Äijälä"]
     search.fill("virt")
     assert experts.filter(visible=True).all_inner_texts() == ["Kerttu Jäsen", "Vilja Virtanen"]
+    assert page.get_by_text("2 of 23 shown").is_visible()  # read out (aria-live)
     search.press("Enter")  # filters only: the page stays
     assert page.url.endswith(f"/tyonohjaus/{group.pk}/muokkaa/")
 

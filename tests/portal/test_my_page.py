@@ -228,7 +228,7 @@ def test_expert_sees_own_experience_areas_and_withdraws_consent(login, expert_al
     experience = ExpertExperienceFactory(consent__expert=expert_alice.expert)
     client = login(expert_alice)
     page = client.get(reverse("portal:contact_details"), headers=EN).content.decode()
-    assert "Mielenterveys" in page
+    assert "Mental health" in page
     response = client.post(
         reverse("portal:consent_withdraw", args=[experience.consent_id]), headers=EN, follow=True
     )

@@ -14,7 +14,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from registry.models import ServiceArea
+from registry.models import AssignmentType, ServiceArea
 from reporting.selectors import monthly_figures
 from reporting.tables import report_tables
 from tests.reporting.test_selectors import FIGURE_QUERIES, _add_assignments
@@ -245,6 +245,22 @@ def test_command_division_filter_and_unknown_division(report_data):
     assert json.loads(out.getvalue())["totals"]["assignments"] == 3
     with pytest.raises(Exception, match="nope"):
         call_command("monthly_report", "--year", "2025", "--division", "nope")
+
+
+def test_a_name_beginning_with_equals_is_text_in_the_xlsx(client, evaluation_member):
+    AssignmentType.objects.create(code="formula", name="=1+1")
+    ServiceArea.objects.create(code="formula_division", name="=2+2")
+    client.force_login(evaluation_member)
+    workbook = load_workbook(io.BytesIO(client.get(export_url("xlsx", year=2025)).content))
+    cells = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert {cell.value for cell in cells} == {"=1+1", "=2+2"}
+    assert {cell.data_type for cell in cells} == {"s"}  # not "f", a formula
 
 
 def test_no_expert_name_in_any_format(client, evaluation_member, report_data, tmp_path):
