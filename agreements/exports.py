@@ -6,17 +6,16 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kokemus.spreadsheets import as_text
+
 COLUMNS = ("name", "agreement__number", "agreement__hourly_fee", "agreement__assignment_fee",
            "assignments", "hours", "fees")  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str:
     if isinstance(value, Decimal):
         return str(value).replace(".", ",")  # Finnish decimal comma
-    text = "" if value is None else str(value)
-    # A name typed as "=…" must stay a name in Excel, not run as a formula (SPEC: values only).
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "" if value is None else as_text(str(value))
 
 
 def fees_csv(fees: dict) -> bytes:

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kokemus.pdf import render_pdf
+from kokemus.spreadsheets import as_text
 from reporting.charts import report_charts
 from reporting.selectors import Figures, MonthlyFigures
 from reporting.tables import Number, Table, report_tables
@@ -115,9 +116,9 @@ def as_csv(figures: MonthlyFigures) -> bytes:
     for table in report_tables(figures):
         writer.writerow([])
         writer.writerow([table.title])
-        writer.writerow([table.stub, *table.columns])
+        writer.writerow([table.stub, *(as_text(str(column)) for column in table.columns)])
         for row in _rows_with_footer(table):
-            writer.writerow([row.label, *(_csv_value(v) for v in row.values)])
+            writer.writerow([as_text(str(row.label)), *(_csv_value(v) for v in row.values)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

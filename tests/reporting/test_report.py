@@ -247,10 +247,14 @@ def test_command_division_filter_and_unknown_division(report_data):
         call_command("monthly_report", "--year", "2025", "--division", "nope")
 
 
-def test_a_name_beginning_with_equals_is_text_in_the_xlsx(client, evaluation_member):
+def test_a_name_beginning_with_equals_is_text_in_the_xlsx_and_csv(client, evaluation_member):
     AssignmentType.objects.create(code="formula", name="=1+1")
     ServiceArea.objects.create(code="formula_division", name="=2+2")
     client.force_login(evaluation_member)
+    text = client.get(export_url("csv", year=2025)).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert [row[0] for row in rows if row and "1+1" in row[0]][:1] == ["'=1+1"]
+    assert not any(cell.startswith("=") for row in rows for cell in row)
     workbook = load_workbook(io.BytesIO(client.get(export_url("xlsx", year=2025)).content))
     cells = [
         cell
