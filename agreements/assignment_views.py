@@ -1,5 +1,7 @@
 """The coordinator's assignment pages: list, detail, create, edit, copy and status changes."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -18,13 +20,14 @@ from agreements.filters import AssignmentFilter
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from kokemus.access import Role, role_required
 from kokemus.lists import order_by_param, paginate_ids
+from kokemus.translated_names import name_to_order_by
 from registry.models import Expert
 
 SORTABLE = {
     "date": ("date", "start_time"),
     "title": ("title",),
-    "type": ("type__name",),
-    "service_area": ("service_area__name",),
+    "type": (partial(name_to_order_by, "type__"),),
+    "service_area": (partial(name_to_order_by, "service_area__"),),
     "status": ("status",),
 }
 # The fields a copy takes over; the new assignment starts as planned.

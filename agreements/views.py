@@ -5,6 +5,7 @@ re-renders the form with what the user typed and the service's message on the fi
 """
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -29,12 +30,13 @@ from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
 from kokemus.audit import record_views
 from kokemus.lists import month_param, next_month, order_by_param, paginate, previous_month
+from kokemus.translated_names import name_to_order_by
 from registry.models import Expert
 
 SORTS = {
     "number": ("number",),
     "expert": ("expert__last_name", "expert__first_name"),
-    "division": ("division__name",),
+    "division": (partial(name_to_order_by, "division__"),),
     "status": ("status",),
     "valid_from": ("valid_from",),
     "valid_until": ("valid_until",),

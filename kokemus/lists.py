@@ -50,14 +50,23 @@ def order_by_param(
     """Sort by ?sort=<key> or ?sort=-<key>, only by the keys in ``allowed``.
 
     ``allowed`` maps a URL key to the model fields it sorts by, e.g.
-    ``{"name": ("last_name", "first_name")}``. Returns the queryset and the key in use.
+    ``{"name": ("last_name", "first_name")}``, or to functions that make the expression to sort
+    by at request time (a name in the page's language). Returns the queryset and the key in use.
     """
     sort = request.GET.get("sort", default)
     key = sort.removeprefix("-")
     if key not in allowed:
         sort, key = default, default.removeprefix("-")
-    prefix = "-" if sort.startswith("-") else ""
-    return queryset.order_by(*(prefix + field for field in allowed[key]), "pk"), sort
+    descending = sort.startswith("-")
+    ordering = [_ordering(field, descending) for field in allowed[key]]
+    return queryset.order_by(*ordering, "pk"), sort
+
+
+def _ordering(field, descending: bool):
+    if callable(field):
+        expression = field()
+        return expression.desc() if descending else expression.asc()
+    return f"-{field}" if descending else field
 
 
 def paginate_ids(request, queryset: QuerySet, *, rows: QuerySet, per_page: int = PER_PAGE) -> Page:

@@ -98,3 +98,23 @@ def test_expert_reads_own_experience_areas_in_swedish(login, expert_alice):
     ExpertExperienceFactory(consent__expert=expert_alice.expert)
     page = login(expert_alice).get(reverse("portal:contact_details"), headers=SV)
     assert "Psykisk hälsa" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("headers", "first", "last"),
+    [
+        (FI, "Arviointi", "Tiedottaminen"),  # A… before T…
+        (SV, "Information", "Utvärdering"),  # the same two: I… before U…
+    ],
+)
+def test_the_assignment_list_sorts_types_by_the_pages_language(
+    login, coordinator, headers, first, last
+):
+    for code in ("evaluation", "communication"):
+        AssignmentFactory(type=AssignmentType.objects.get(code=code))
+    url = reverse("assignments:assignment_list")
+    client = login(coordinator)
+    rows = client.get(url, {"sort": "type"}, headers=headers).content.decode().split("<tbody")[1]
+    assert rows.index(first) < rows.index(last)
+    rows = client.get(url, {"sort": "-type"}, headers=headers).content.decode().split("<tbody")[1]
+    assert rows.index(last) < rows.index(first)
