@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionField
+from kokemus.translated_names import name_to_order_by
 from registry.models import ExperienceArea, Expert
 from registry.services import EXPERT_FIELDS
 
@@ -65,6 +66,12 @@ class AreasField(forms.ModelMultipleChoiceField):
             required=False,
             **kwargs,
         )
+
+    def __deepcopy__(self, memo):
+        field = super().__deepcopy__(memo)
+        # Each form's copy, by name in the language of the page that makes it.
+        field.queryset = ExperienceArea.objects.order_by(name_to_order_by())
+        return field
 
 
 class ConsentForm(forms.Form):

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.translated_names import name_to_order_by
 from registry.models import Expert, Professional
-from supervision.models import SupervisionGroup, SupervisionSession
+from supervision.models import SupervisionGroup, SupervisionSession, SupervisionTopic
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -95,6 +96,7 @@ class SessionForm(forms.ModelForm):
         """``members``: the group memberships whose attendance the form lists."""
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = members
+        self.fields["topics"].queryset = SupervisionTopic.objects.order_by(name_to_order_by())
         if self.instance.pk:
             self.initial.setdefault(
                 "present",

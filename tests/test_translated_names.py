@@ -11,6 +11,7 @@ from tests.factories import (
     AssignmentFactory,
     ExpertExperienceFactory,
     ParticipationFactory,
+    SupervisionGroupFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,17 @@ def test_the_assignment_list_sorts_types_by_the_pages_language(
     assert rows.index(first) < rows.index(last)
     rows = client.get(url, {"sort": "-type"}, headers=headers).content.decode().split("<tbody")[1]
     assert rows.index(last) < rows.index(first)
+
+
+def test_experience_areas_and_topics_are_offered_by_their_swedish_names(login, coordinator):
+    client = login(coordinator)
+    expert = AgreementFactory().expert
+    page = client.get(reverse("registry:expert_consent", args=[expert.pk]), headers=SV)
+    areas = page.content.decode()
+    # "Bostadslöshet" (Asunnottomuus) first, "Psykisk hälsa" (Mielenterveys) after "Missbruk"
+    assert areas.index("Bostadslöshet") < areas.index("Missbruk") < areas.index("Psykisk hälsa")
+    group = SupervisionGroupFactory()
+    page = client.get(reverse("supervision:session_create", args=[group.pk]), headers=SV)
+    topics = page.content.decode()
+    # "Arbetskulturer" (Työskentelykulttuurit) before "Roller och gränser" (Roolit ja rajat)
+    assert topics.index("Arbetskulturer") < topics.index("Roller och gränser")
