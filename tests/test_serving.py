@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -84,3 +88,11 @@ def test_management_commands_log_to_stderr_so_their_output_stays_clean():
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert json.loads(result.stderr.strip().splitlines()[-1])["message"] == "hello"
+
+
+@pytest.mark.django_db
+def test_pages_name_their_icon_so_browsers_do_not_ask_for_a_missing_favicon(client):
+    page = client.get(reverse("login")).content.decode()
+    link = page.split('<link rel="icon" href="')[1].split('"')[0]
+    assert link.startswith("/static/img/favicon") and link.endswith(".svg")
+    assert finders.find("img/favicon.svg")
