@@ -32,12 +32,17 @@ def _service_area_rows() -> Iterator[list]:
     areas = ServiceArea.objects.select_related("parent").order_by("pk")
     # divisions first, so the file reads top-down (the import takes any order)
     for area in sorted(areas, key=lambda a: a.parent_id is not None):
-        yield [area.code, area.name, area.parent.code if area.parent else ""]
+        parent = area.parent.code if area.parent else ""
+        yield [area.code, area.name, parent, *_translations(area)]
+
+
+def _translations(item) -> list[str]:
+    return [item.name_sv, item.name_en]
 
 
 def _assignment_type_rows() -> Iterator[list]:
     for assignment_type in AssignmentType.objects.order_by("pk"):
-        yield [assignment_type.code, assignment_type.name]
+        yield [assignment_type.code, assignment_type.name, *_translations(assignment_type)]
 
 
 def _expert_rows() -> Iterator[list]:

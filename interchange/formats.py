@@ -223,6 +223,12 @@ class FileSpec:
         return next(column for column in self.columns if column.name == name)
 
 
+# Optional, last, beyond the SPEC's columns: the Swedish and English names. Without them an
+# import keeps the names recorded.
+TRANSLATED_NAMES = (
+    Column("name_sv", text(200), default=""),
+    Column("name_en", text(200), default=""),
+)
 SERVICE_AREAS = FileSpec(
     "service_areas.csv",
     "code",
@@ -230,12 +236,17 @@ SERVICE_AREAS = FileSpec(
         Column("code", code, required=True),
         Column("name", text(200), required=True),
         Column("parent_code", text(50), default=""),
+        *TRANSLATED_NAMES,
     ),
 )
 ASSIGNMENT_TYPES = FileSpec(
     "assignment_types.csv",
     "code",
-    (Column("code", code, required=True), Column("name", text(200), required=True)),
+    (
+        Column("code", code, required=True),
+        Column("name", text(200), required=True),
+        *TRANSLATED_NAMES,
+    ),
 )
 EXPERTS = FileSpec(
     "experts.csv",

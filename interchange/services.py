@@ -39,6 +39,7 @@ MAX_ERRORS = 200
 LOOKUP_CHUNK = 500  # ids per "IN (...)" lookup, within every database's parameter limit
 PG_LOOKUP_CHUNK = 10_000  # ids per array parameter on PostgreSQL (see _in)
 WRITE_BATCH = 1000
+NAMES = ["name", "name_sv", "name_en"]  # of a service area or an assignment type
 IMPORT_LOCK_KEY = 4_711_007  # PostgreSQL advisory lock: one import at a time
 
 
@@ -500,7 +501,7 @@ class _ImportRun:
             record.obj = obj
         for record in records:
             obj = record.obj
-            changed = _set_fields(obj, {"name": record.values["name"]})
+            changed = _set_fields(obj, self._names(spec, record))
             parent = self.areas.get(self.area_parent[obj.code] or None)
             changed = _set_relation(obj, "parent", parent) or changed
             self._classify(spec, obj, changed)
@@ -536,8 +537,14 @@ class _ImportRun:
             code = record.values["code"]
             obj = self.types.get(code) or AssignmentType(code=code)
             self.types[code] = obj
-            changed = _set_fields(obj, {"name": record.values["name"]})
+            changed = _set_fields(obj, self._names(spec, record))
             self._classify(spec, obj, changed)
+
+    def _names(self, spec, record: _Record) -> dict[str, str]:
+        """The Finnish name, and the Swedish and English ones where the file has them."""
+        given = self.columns.get(spec.name, ())
+        names = ("name", *(c.name for c in formats.TRANSLATED_NAMES if c.name in given))
+        return {name: record.values[name] for name in names}
 
     def _referenced_expert_ids(self) -> set[str]:
         ids = {r.values["external_id"] for r in self.records.get(formats.EXPERTS.name, [])}
@@ -869,11 +876,11 @@ class _ImportRun:
         areas = self._file(formats.SERVICE_AREAS)
         ServiceArea.objects.bulk_create([a for a in areas.create if not self.area_parent[a.code]])
         ServiceArea.objects.bulk_create([a for a in areas.create if self.area_parent[a.code]])
-        ServiceArea.objects.bulk_update(areas.update, ["name", "parent"], batch_size=WRITE_BATCH)
+        ServiceArea.objects.bulk_update(areas.update, [*NAMES, "parent"], batch_size=WRITE_BATCH)
 
         types = self._file(formats.ASSIGNMENT_TYPES)
         AssignmentType.objects.bulk_create(types.create)
-        AssignmentType.objects.bulk_update(types.update, ["name"], batch_size=WRITE_BATCH)
+        AssignmentType.objects.bulk_update(types.update, NAMES, batch_size=WRITE_BATCH)
 
         experts = self._file(formats.EXPERTS)
         Expert.objects.bulk_create(experts.create, batch_size=WRITE_BATCH)

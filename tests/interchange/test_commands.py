@@ -152,3 +152,29 @@ def test_export_then_import_of_a_copied_sample_folder(tmp_path):
     call_command("import_data", str(tmp_path / "out"))
 
     assert Assignment.objects.count() == 300
+
+
+def test_swedish_and_english_names_travel_in_optional_columns(tmp_path, capsys):
+    (tmp_path / "assignment_types.csv").write_text(
+        "code;name;name_sv;name_en\nwalks;Kävelyryhmä;Promenadgrupp;Walking group\n",
+        encoding="utf-8-sig",
+    )
+    call_command("import_data", str(tmp_path))
+    walks = AssignmentType.objects.get(code="walks")
+    assert (walks.name, walks.name_sv, walks.name_en) == (
+        "Kävelyryhmä",
+        "Promenadgrupp",
+        "Walking group",
+    )
+
+    # a file as the SPEC has it, without the columns, keeps the names recorded
+    (tmp_path / "assignment_types.csv").write_text(
+        "code;name\nwalks;Kävelyryhmä ulkona\n", encoding="utf-8-sig"
+    )
+    call_command("import_data", str(tmp_path))
+    walks.refresh_from_db()
+    assert (walks.name, walks.name_sv) == ("Kävelyryhmä ulkona", "Promenadgrupp")
+
+    call_command("export_data", str(tmp_path / "out"))
+    areas = (tmp_path / "out" / "service_areas.csv").read_text(encoding="utf-8-sig")
+    assert "home_care;Kotihoito;elderly;Hemvård;Home care" in areas.splitlines()
