@@ -4,7 +4,6 @@ Views are thin: the rules and every write live in agreements.services; a refused
 re-renders the form with what the user typed and the service's message on the field at fault.
 """
 
-import datetime
 from functools import partial
 
 from django.contrib import messages
@@ -12,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -251,7 +250,7 @@ def monthly_fees(request):
     record_views(fees["experts"])  # fee figures are personal data
     context = {
         "fees": fees,
-        "months": [(number, _month_name(number)) for number in range(1, 13)],
+        "months": [(number, capfirst(name)) for number, name in MONTHS.items()],
         "previous": previous_month(first),
         "next": next_month(first),
     }
@@ -267,7 +266,3 @@ def monthly_fees_csv(request):
     name = f"palkkiot-{fees['month']:%Y-%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _month_name(number: int) -> str:
-    return capfirst(date_format(datetime.date(2000, number, 1), "F"))

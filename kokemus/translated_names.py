@@ -11,8 +11,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def _language() -> str:
+    return (get_language() or "fi")[:2]
+
+
 def in_active_language(name: str, name_sv: str, name_en: str) -> str:
-    other = {"sv": name_sv, "en": name_en}.get((get_language() or "fi")[:2])
+    other = {"sv": name_sv, "en": name_en}.get(_language())
     return other or name
 
 
@@ -37,7 +41,7 @@ def name_fields() -> tuple[models.CharField, models.CharField, models.CharField]
 
 def name_to_order_by(prefix: str = ""):
     """The name in the active language as an expression, for order_by()."""
-    language = (get_language() or "fi")[:2]
+    language = _language()
     if language not in ("sv", "en"):
         return F(f"{prefix}name")
     return Coalesce(NullIf(F(f"{prefix}name_{language}"), Value("")), F(f"{prefix}name"))
