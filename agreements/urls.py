@@ -1,18 +1,27 @@
+"""The coordinator's agreement pages (/sopimukset/) and assignment pages (/tehtavat/)."""
+
 from django.urls import path
 
-from agreements import views
+from agreements.views import agreements, assignments, fees
 
-app_name = "agreements"
+agreement_patterns = [
+    path("", agreements.agreement_list, name="agreement_list"),
+    path("palkkiot/", fees.monthly_fees, name="monthly_fees"),
+    path("palkkiot.csv", fees.monthly_fees_csv, name="monthly_fees_csv"),
+    path("uusi/", agreements.agreement_start, name="agreement_start"),
+    path("uusi/<int:expert_pk>/", agreements.agreement_create, name="agreement_create"),
+    path("<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
+    path("<int:pk>/muokkaa/", agreements.agreement_update, name="agreement_update"),
+    path("<int:pk>/allekirjoita/", agreements.agreement_sign, name="agreement_sign"),
+    path("<int:pk>/paata/", agreements.agreement_end, name="agreement_end"),
+    path("<int:pk>/pdf/", agreements.agreement_pdf, name="agreement_pdf"),
+]
 
-urlpatterns = [
-    path("", views.agreement_list, name="agreement_list"),
-    path("palkkiot/", views.monthly_fees, name="monthly_fees"),
-    path("palkkiot.csv", views.monthly_fees_csv, name="monthly_fees_csv"),
-    path("uusi/", views.agreement_start, name="agreement_start"),
-    path("uusi/<int:expert_pk>/", views.agreement_create, name="agreement_create"),
-    path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
-    path("<int:pk>/muokkaa/", views.agreement_update, name="agreement_update"),
-    path("<int:pk>/allekirjoita/", views.agreement_sign, name="agreement_sign"),
-    path("<int:pk>/paata/", views.agreement_end, name="agreement_end"),
-    path("<int:pk>/pdf/", views.agreement_pdf, name="agreement_pdf"),
+assignment_patterns = [
+    path("", assignments.assignment_list, name="assignment_list"),
+    path("uusi/", assignments.assignment_create, name="assignment_create"),
+    path("<int:pk>/", assignments.assignment_detail, name="assignment_detail"),
+    path("<int:pk>/muokkaa/", assignments.assignment_update, name="assignment_update"),
+    path("<int:pk>/kopioi/", assignments.assignment_copy, name="assignment_copy"),
+    path("<int:pk>/tila/", assignments.assignment_status, name="assignment_status"),
 ]

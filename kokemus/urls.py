@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from agreements.urls import agreement_patterns, assignment_patterns
 from kokemus import health, two_factor, views
 
 urlpatterns = [
@@ -41,8 +42,8 @@ urlpatterns = [
         name="accessibility_statement",
     ),
     path("kokemustoimijat/", include("registry.urls")),
-    path("sopimukset/", include("agreements.urls")),
-    path("tehtavat/", include("agreements.assignment_urls")),
+    path("sopimukset/", include((agreement_patterns, "agreements"))),
+    path("tehtavat/", include((assignment_patterns, "assignments"))),
     path("tyonohjaus/", include("supervision.urls")),
     path("raportit/", include("reporting.urls")),
     path("oma/", include("portal.urls")),

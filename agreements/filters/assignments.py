@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agreements.assignment_forms import expert_row_choices
+from agreements.forms.assignments import expert_row_choices
 from agreements.models import Assignment, AssignmentStatus
 from agreements.selectors import expert_choices
 from kokemus.lists import next_month

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.assignment_forms import expert_row_choices
+from agreements.forms.assignments import expert_row_choices
 from agreements.models import Agreement, AgreementStatus
 from agreements.selectors import expert_choices
 from agreements.services import DRAFT_FIELDS

@@ -8,17 +8,13 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dates import MONTHS
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from agreements import selectors, services
-from agreements.agreement_filters import AgreementFilter
-from agreements.exports import fees_csv
-from agreements.forms import (
+from agreements.filters.agreements import AgreementFilter
+from agreements.forms.agreements import (
     AgreementEndForm,
     AgreementExpertForm,
     AgreementForm,
@@ -27,8 +23,7 @@ from agreements.forms import (
 from agreements.models import Agreement, AgreementStatus
 from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
-from kokemus.audit import record_views
-from kokemus.lists import month_param, next_month, order_by_param, paginate, previous_month
+from kokemus.lists import order_by_param, paginate
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert
 
@@ -239,30 +234,3 @@ def _refuse_status(request, agreement: Agreement):
         % {"status": agreement.get_status_display()},
     )
     return redirect("agreements:agreement_detail", pk=agreement.pk)
-
-
-@role_required(Role.COORDINATOR)
-def monthly_fees(request):
-    """Every expert's fees of one month, for the payroll run. Not paginated: the payroll reads
-    the whole month, and it is one row per expert and agreement."""
-    first = month_param(request)
-    fees = selectors.fees_of_month(first)
-    record_views(fees["experts"])  # fee figures are personal data
-    context = {
-        "fees": fees,
-        "months": [(number, capfirst(name)) for number, name in MONTHS.items()],
-        "previous": previous_month(first),
-        "next": next_month(first),
-    }
-    return render(request, "agreements/monthly_fees.html", context)
-
-
-@role_required(Role.COORDINATOR)
-def monthly_fees_csv(request):
-    """The same table as the page, for the payroll system: Finnish Excel's CSV."""
-    fees = selectors.fees_of_month(month_param(request))
-    record_views(fees["experts"])
-    response = HttpResponse(fees_csv(fees), content_type="text/csv; charset=utf-8")
-    name = f"palkkiot-{fees['month']:%Y-%m}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements import selectors, services
-from agreements.assignment_forms import (
+from agreements.filters.assignments import AssignmentFilter
+from agreements.forms.assignments import (
     AssignmentForm,
     AssignmentStatusForm,
     ParticipantFormSet,
     expert_row_choices,
 )
-from agreements.filters import AssignmentFilter
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from kokemus.access import Role, role_required
 from kokemus.lists import order_by_param, paginate_ids
