@@ -5,19 +5,17 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
-    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from agreements.fees import euros, fee_cents, worked_hours
 from agreements.models import (
     COVERING_STATUSES,
     Agreement,
@@ -29,9 +27,6 @@ from agreements.models import (
 from kokemus.lists import next_month
 from kokemus.money import cents
 from registry.models import Expert
-
-MONEY = DecimalField(max_digits=12, decimal_places=2)
-ZERO = Value(Decimal("0.00"), output_field=MONEY)
 
 
 def agreements_covering(day: datetime.date) -> QuerySet[Agreement]:
@@ -165,13 +160,10 @@ def month_figures(*, year: int, month: int) -> dict:
 
 
 def done_participations_with_fees() -> QuerySet[Participation]:
-    """Participations in done assignments, with ``worked``: the expert's own hours, else the
-    assignment's, and ``fee``: worked × the covering agreement's hourly fee + its fee per
-    assignment (travel compensation is paid against receipts, outside Kokemus)."""
+    """Participations in done assignments, with ``worked`` (hours) and ``fee_cents``, the fee
+    as agreements.fees defines it."""
     return Participation.objects.filter(assignment__status=AssignmentStatus.DONE).annotate(
-        worked=Coalesce("hours", "assignment__hours", output_field=MONEY),
-        fee=F("worked") * Coalesce("agreement__hourly_fee", ZERO)
-        + Coalesce("agreement__assignment_fee", ZERO),
+        worked=worked_hours(), fee_cents=fee_cents()
     )
 
 
@@ -192,12 +184,12 @@ def fees_of_month(first: datetime.date) -> dict:
             "agreement__hourly_fee",
             "agreement__assignment_fee",
         )
-        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee"))
+        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
         .order_by("expert__last_name", "expert__first_name", "expert_id", "agreement__number")
     )
     experts = {}
     for row in rows:
-        row["hours"], row["fees"] = cents(row["hours"]), cents(row["fees"])
+        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
         if row["expert_id"] not in experts:  # the name as Expert.full_name gives it
             experts[row["expert_id"]] = Expert(
                 pk=row["expert_id"],

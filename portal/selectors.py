@@ -15,11 +15,13 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 
+from agreements.fees import euros
 from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
-from agreements.selectors import ZERO, done_participations_with_fees
+from agreements.selectors import done_participations_with_fees
+from kokemus.money import cents
 from registry.models import ExperienceConsent, Expert, ExpertExperience
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
@@ -107,8 +109,7 @@ def _done_participations(expert: Expert, year: int) -> QuerySet[Participation]:
 def fees_for_expert(expert: Expert, year: int) -> dict:
     """The expert's done assignments of ``year`` per month and agreement, with the totals.
 
-    hours = the participation's own hours, else the assignment's; fee = hours × the covering
-    agreement's hourly fee + its fee per assignment. Two aggregate queries.
+    Hours and fees as agreements.fees defines them. Two aggregate queries.
     """
     rows = list(
         _done_participations(expert, year)
@@ -120,16 +121,16 @@ def fees_for_expert(expert: Expert, year: int) -> dict:
             "agreement__hourly_fee",
             "agreement__assignment_fee",
         )
-        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee"))
+        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
         .order_by("month", "agreement__number")
     )
     for row in rows:
         row["month_start"] = datetime.date(year, row["month"], 1)
+        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
     totals = _done_participations(expert, year).aggregate(
-        assignments=Count("pk"),
-        hours=Coalesce(Sum("worked"), ZERO),
-        fees=Coalesce(Sum("fee"), ZERO),
+        assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents")
     )
+    totals["hours"], totals["fees"] = cents(totals["hours"]), euros(totals["fees"])
     return {"year": year, "rows": rows, "totals": totals}
 
 
