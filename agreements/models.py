@@ -127,6 +127,9 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# What counts in figures, calendars and coverage: planned and done work, never cancelled (SPEC).
+COUNTED_STATUSES = [AssignmentStatus.PLANNED, AssignmentStatus.DONE]
+
 ASSIGNMENT_TRANSITIONS = {
     AssignmentStatus.PLANNED: {AssignmentStatus.DONE, AssignmentStatus.CANCELLED},
     AssignmentStatus.DONE: {AssignmentStatus.PLANNED},
