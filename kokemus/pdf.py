@@ -6,27 +6,29 @@ inline SVG, so a PDF renders the same in a closed network.
 WeasyPrint runs in a renderer process of its own (one per server process, started on first
 use), not in the thread that serves the request: a report takes it about half a second of pure
 Python, and in the server's process that would hold the interpreter lock, stalling the other
-threads' requests and being stalled by them (docs/performance.md "Load test").
+threads' requests and being stalled by them (docs/performance.md "Load test"). The renderer is
+``python -m kokemus.pdf_renderer``, so PDFs render the same from any entry point: the server,
+manage.py, a test or a script (with or without ``if __name__ == "__main__":``).
 """
 
+import atexit
 import hashlib
-import multiprocessing
-import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from kokemus.pdf_renderer import exit_with_parent, html_to_pdf
+from kokemus.pdf_renderer import Renderer
 
 STATIC_BASE_URL = (settings.BASE_DIR / "static").as_uri() + "/"
 # A reused PDF is kept this long; its key is its HTML, so it is never out of date with the data.
 REUSE_SECONDS = 60 * 60
 # A fresh renderer after this many PDFs gives back the memory WeasyPrint leaves behind.
 RENDERS_PER_PROCESS = 200
+# A render longer than this gets an error page (RendererError) before gunicorn's own timeout
+# (GUNICORN_TIMEOUT, 60 s) would restart the whole worker; a year's report takes about a second.
+RENDER_SECONDS = 45
 
 
 def render_pdf(template_name: str, context: dict, *, reuse: bool = False) -> bytes:
@@ -48,39 +50,13 @@ def render_pdf(template_name: str, context: dict, *, reuse: bool = False) -> byt
     return pdf
 
 
-_renderer: ProcessPoolExecutor | None = None
-_renderer_lock = threading.Lock()
+_renderer = Renderer(renders_per_process=RENDERS_PER_PROCESS, timeout=RENDER_SECONDS)
+# It would end with this process anyway; stopping it first leaves no process to reap.
+atexit.register(_renderer.close)
 
 
 def _write_pdf(html: str) -> bytes:
-    """The PDF from the renderer process; once more in a new one if that process died."""
-    try:
-        return _renderer_pool().submit(html_to_pdf, html, STATIC_BASE_URL).result()
-    except BrokenProcessPool:
-        _discard_renderer()
-        return _renderer_pool().submit(html_to_pdf, html, STATIC_BASE_URL).result()
-
-
-def _renderer_pool() -> ProcessPoolExecutor:
-    global _renderer
-    with _renderer_lock:
-        if _renderer is None:
-            # spawn, not fork: the server's threads and open connections stay behind.
-            _renderer = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=exit_with_parent,
-                max_tasks_per_child=RENDERS_PER_PROCESS,
-            )
-        return _renderer
-
-
-def _discard_renderer() -> None:
-    global _renderer
-    with _renderer_lock:
-        if _renderer is not None:
-            _renderer.shutdown(wait=False, cancel_futures=True)
-        _renderer = None
+    return _renderer.html_to_pdf(html, STATIC_BASE_URL)
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

@@ -250,9 +250,7 @@ LOGGING = {
             "formatter": LOG_FORMAT,
         }
     },
+    # WeasyPrint runs in the PDF renderer, which passes on only its warnings and errors
+    # (kokemus/pdf_renderer.py): its INFO on each step of every PDF never reaches this log.
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # WeasyPrint reports each step of every PDF at INFO; only its problems matter here.
-        "weasyprint.progress": {"level": "WARNING"},
-    },
 }
