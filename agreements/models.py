@@ -114,6 +114,9 @@ class Agreement(models.Model):
         return f"{self.number} – {self.expert}"
 
     def covers(self, day) -> bool:
+        """Whether the agreement covers ``day``: it is signed (a draft covers nothing; a
+        terminated one until its termination date, its ``valid_until``) and valid that day.
+        agreements.selectors.agreements_covering is the same rule as a database condition."""
         return (
             self.status in COVERING_STATUSES
             and self.valid_from <= day
@@ -256,10 +259,6 @@ class Assignment(models.Model):
                 errors.setdefault(field, []).append(error)
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def days(self) -> int:
-        return ((self.end_date or self.date) - self.date).days + 1
 
 
 class Participation(models.Model):

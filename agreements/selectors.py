@@ -1,6 +1,7 @@
 """Reads about agreements and assignments that views, reports and imports share."""
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from agreements.fees import euros, fee_cents, worked_hours
 from agreements.models import (
+    COUNTED_STATUSES,
     COVERING_STATUSES,
     Agreement,
     AgreementStatus,
@@ -24,13 +26,14 @@ from agreements.models import (
     AssignmentStatus,
     Participation,
 )
+from agreements.rules import covering_agreement
 from kokemus.lists import next_month
 from kokemus.money import cents
 from registry.models import Expert
 
 
 def agreements_covering(day: datetime.date) -> QuerySet[Agreement]:
-    """Signed agreements whose validity includes ``day`` (a draft covers nothing)."""
+    """The agreements that cover ``day``: Agreement.covers as a database condition."""
     return Agreement.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=day),
         status__in=COVERING_STATUSES,
@@ -41,11 +44,12 @@ def agreements_covering(day: datetime.date) -> QuerySet[Agreement]:
 def covering_agreements_by_expert(
     *, expert_ids: list[int], day: datetime.date
 ) -> dict[int, Agreement]:
-    """For each expert the agreement that covers ``day``; the latest ``valid_from`` wins (SPEC)."""
-    covering = (
-        agreements_covering(day).filter(expert_id__in=expert_ids).order_by("valid_from", "pk")
-    )
-    return {agreement.expert_id: agreement for agreement in covering}  # later rows win
+    """For each expert the agreement whose fee applies on ``day`` (agreements.rules), one
+    query; an expert without one is not in the map."""
+    by_expert = defaultdict(list)
+    for agreement in agreements_covering(day).filter(expert_id__in=expert_ids).order_by("pk"):
+        by_expert[agreement.expert_id].append(agreement)  # in the order they were made
+    return {expert_id: covering_agreement(mine, day) for expert_id, mine in by_expert.items()}
 
 
 # --- Assignments workspace (coordinator pages: list, detail, dashboard) -----------------------
@@ -133,8 +137,8 @@ def month_figures(*, year: int, month: int) -> dict:
     """
     first = datetime.date(year, month, 1)
     after = next_month(first)
-    counted = Assignment.objects.filter(date__gte=first, date__lt=after).exclude(
-        status=AssignmentStatus.CANCELLED
+    counted = Assignment.objects.filter(
+        date__gte=first, date__lt=after, status__in=COUNTED_STATUSES
     )
     # Each counted assignment sums its own participations through the assignment index: a join
     # made PostgreSQL scan every participation of every year (~25 ms at 100k assignments, ~6 now).

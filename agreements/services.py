@@ -7,18 +7,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from agreements.models import (
     AGREEMENT_TRANSITIONS,
     ASSIGNMENT_TRANSITIONS,
-    MAX_HOURS_A_DAY,
+    COUNTED_STATUSES,
     Agreement,
     AgreementStatus,
     Assignment,
     AssignmentStatus,
     Participation,
+)
+from agreements.rules import (
+    FEE_FIELDS,
+    agreement_terms_errors,
+    hours_error,
+    own_hours_errors,
+    uncovered_error,
+    working_days,
 )
 from agreements.selectors import covering_agreements_by_expert
 from kokemus.concurrency import claim_version
@@ -36,37 +43,14 @@ def _check_agreement_transition(agreement: Agreement, new_status: str) -> None:
         )
 
 
-FEE_FIELDS = ("hourly_fee", "assignment_fee", "travel_compensation")
 # Fields a coordinator may change while the agreement is a draft.
 DRAFT_FIELDS = ("number", "division", "valid_from", "valid_until", *FEE_FIELDS, "duties", "notes")
 
 
-def _check_agreement_fields(agreement: Agreement) -> None:
-    """The SPEC's agreement rules, each message on the field at fault (the database
-    constraints hold the same rules, but their messages name no field)."""
-    errors = {}
-    if (
-        agreement.valid_from
-        and agreement.valid_until
-        and agreement.valid_until < agreement.valid_from
-    ):
-        errors["valid_until"] = _(
-            "The last day of validity cannot be before the first day, %(date)s."
-        ) % {"date": date_format(agreement.valid_from, "SHORT_DATE_FORMAT")}
-    if agreement.status != AgreementStatus.DRAFT and agreement.signed_on is None:
-        errors["signed_on"] = _("A signed agreement needs the date it was signed.")
-    for name in FEE_FIELDS:
-        value = getattr(agreement, name)
-        if value is not None and value < 0:
-            errors[name] = _("%(field)s cannot be negative.") % {
-                "field": capfirst(Agreement._meta.get_field(name).verbose_name)
-            }
+def _clean(agreement: Agreement) -> None:
+    errors = agreement_terms_errors(agreement)  # first: these name the field and the date
     if errors:
         raise ValidationError(errors)
-
-
-def _clean(agreement: Agreement) -> None:
-    _check_agreement_fields(agreement)
     agreement.full_clean()
 
 
@@ -134,8 +118,8 @@ def _close_agreement(
 ) -> Agreement:
     claim_version(agreement, expected_version)
     _check_agreement_transition(agreement, status)
-    later = agreement.participations.filter(assignment__date__gt=last_day).exclude(
-        assignment__status=AssignmentStatus.CANCELLED
+    later = agreement.participations.filter(
+        assignment__date__gt=last_day, assignment__status__in=COUNTED_STATUSES
     )
     if later.exists():
         raise ValidationError(
@@ -161,25 +145,18 @@ def assignment_validate(
 ) -> dict[int, Agreement]:
     """Check the SPEC's rules for an assignment; return each expert's covering agreement.
 
-    The form, the admin and the import all call this so that they give the same messages.
+    The form and the admin call this; the import calls the same rules (agreements.rules) with
+    the agreements it has loaded, so all three give the same messages.
     """
     errors = {}
-    days = ((end_date or date) - date).days + 1
-    if hours is not None and days > 0 and hours > MAX_HOURS_A_DAY * days:
-        errors["hours"] = _("One day has at most 24 hours: %(max)s hours for %(days)s days.") % {
-            "max": MAX_HOURS_A_DAY * days,
-            "days": days,
-        }
+    if hours is not None and (error := hours_error(hours, working_days(date, end_date))):
+        errors["hours"] = error
     if not experts:
         errors["experts"] = _("Choose at least one expert.")
     covering = covering_agreements_by_expert(expert_ids=[e.pk for e in experts], day=date)
-    uncovered = [expert for expert in experts if expert.pk not in covering]
+    uncovered = [uncovered_error(e.full_name, date) for e in experts if e.pk not in covering]
     if uncovered:
-        errors["experts"] = [
-            _("%(expert)s has no signed agreement that covers %(date)s.")
-            % {"expert": expert.full_name, "date": date_format(date, "SHORT_DATE_FORMAT")}
-            for expert in uncovered
-        ]
+        errors["experts"] = uncovered
     if errors:
         raise ValidationError(errors)
     return covering
@@ -220,22 +197,10 @@ def assignment_save(
 def _validate_own_hours(
     assignment: Assignment, experts: list[Expert], own_hours: dict[int, Decimal | None]
 ) -> None:
-    most = MAX_HOURS_A_DAY * assignment.days
-    wrong = [
-        expert
-        for expert in experts
-        if own_hours.get(expert.pk) is not None and not 0 < own_hours[expert.pk] <= most
-    ]
-    if wrong:
-        raise ValidationError(
-            {
-                "experts": [
-                    _("%(expert)s: own hours must be more than zero and at most %(max)s.")
-                    % {"expert": expert.full_name, "max": most}
-                    for expert in wrong
-                ]
-            }
-        )
+    days = working_days(assignment.date, assignment.end_date)
+    errors = own_hours_errors([(e.full_name, own_hours.get(e.pk)) for e in experts], days)
+    if errors:
+        raise ValidationError({"experts": errors})
 
 
 def _set_participations(

@@ -3,6 +3,10 @@
 ``import_data`` reads the files, checks every row against the SPEC's rules on the state the
 database would have afterwards, and only if nothing is wrong writes everything in one
 transaction with bulk statements. The lookups are loaded once, in chunks, never per row.
+
+The rules are the forms' own (agreements.rules), fed from those loaded maps, so a row is
+refused in the words a form would use. As the SPEC asks, the import takes history as kept:
+nothing is judged against today, and an expert may hold overlapping agreements.
 """
 
 import contextlib
@@ -22,12 +26,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from agreements.models import (
-    MAX_HOURS_A_DAY,
-    Agreement,
-    AgreementStatus,
-    Assignment,
-    Participation,
+from agreements.models import Agreement, Assignment, Participation
+from agreements.rules import (
+    agreement_terms_errors,
+    covering_agreement,
+    hours_error,
+    own_hours_errors,
+    uncovered_error,
+    working_days,
 )
 from interchange import formats, keys
 from interchange.formats import CellError, FileSpec
@@ -268,10 +274,6 @@ class _AssignmentRow:
         row.type, row.service_area = types_by_pk[type_id], areas_by_pk[area_id]
         row.created_by = None
         return row
-
-    @property
-    def days(self) -> int:
-        return ((self.end_date or self.date) - self.date).days + 1
 
     def as_model(self) -> Assignment:
         """The model instance that bulk_update needs for an existing row."""
@@ -636,27 +638,8 @@ class _ImportRun:
         return self.areas[code]
 
     def _check_agreement(self, spec, record, obj: Agreement) -> None:
-        if obj.valid_until and obj.valid_until < obj.valid_from:
-            self._error(
-                spec,
-                record,
-                "valid_until",
-                _constraint_message(Agreement, "agreement_valid_until_not_before_valid_from"),
-            )
-        if obj.status != AgreementStatus.DRAFT and not obj.signed_on:
-            self._error(
-                spec,
-                record,
-                "signed_on",
-                _constraint_message(Agreement, "agreement_signed_has_signed_date"),
-            )
-        if obj.hourly_fee < 0:
-            self._error(
-                spec,
-                record,
-                "hourly_fee",
-                _constraint_message(Agreement, "agreement_fees_not_negative"),
-            )
+        for column, message in agreement_terms_errors(obj).items():
+            self._error(spec, record, column, message)  # the file's columns are the fields
 
     def _agreements_by_expert(self) -> dict[int, list[Agreement]]:
         """Every agreement of the referenced experts as it will be, keyed by id(expert)."""
@@ -669,12 +652,11 @@ class _ImportRun:
                     by_expert[id(expert_by_pk[agreement.expert_id])].append(agreement)
         for number, expert in self.agreement_expert.items():
             by_expert[id(expert)].append(self.agreements[number])
-        # the selector's order: the latest valid_from wins, then the latest created
+        # in the order they were made, as covering_agreement wants them: the stored ones, then
+        # the file's new ones line by line
         order = {number: n for n, number in enumerate(self.agreement_lines)}
         for agreements in by_expert.values():
-            agreements.sort(
-                key=lambda a: (a.valid_from, a.pk is None, a.pk or order.get(a.number, 0))
-            )
+            agreements.sort(key=lambda a: (a.pk is None, a.pk or order.get(a.number, 0)))
         return by_expert
 
     def _plan_assignments(self) -> None:
@@ -749,16 +731,9 @@ class _ImportRun:
                 % {"hours": len(hours), "experts": len(expert_ids)},
             )
             return None
-        most = MAX_HOURS_A_DAY * obj.days
-        for expert_id, own in zip(expert_ids, hours, strict=True):
-            if own is not None and not 0 < own <= most:
-                self._error(
-                    spec,
-                    record,
-                    "expert_hours",
-                    _("%(expert)s: own hours must be more than zero and at most %(max)s.")
-                    % {"expert": expert_id, "max": most},
-                )
+        days = working_days(obj.date, obj.end_date)
+        for message in own_hours_errors(zip(expert_ids, hours, strict=True), days):
+            self._error(spec, record, "expert_hours", message)
         return hours
 
     def _with_hours(self, obj, covered: list, own_hours: list | None) -> list[tuple]:
@@ -791,20 +766,9 @@ class _ImportRun:
         return target
 
     def _check_hours(self, spec, record, obj: Assignment) -> None:
-        if obj.hours <= 0:
-            self._error(
-                spec, record, "hours", _constraint_message(Assignment, "assignment_hours_positive")
-            )
-        elif obj.hours > MAX_HOURS_A_DAY * obj.days:
-            self._error(
-                spec,
-                record,
-                "hours",
-                _constraint_message(Assignment, "assignment_hours_at_most_24_a_day")
-                if obj.days == 1
-                else _("One day has at most 24 hours: %(max)s hours for %(days)s days.")
-                % {"max": MAX_HOURS_A_DAY * obj.days, "days": obj.days},
-            )
+        error = hours_error(obj.hours, working_days(obj.date, obj.end_date))
+        if error:
+            self._error(spec, record, "hours", error)
 
     def _covering(self, spec, record, day, expert_ids, by_expert):
         """Each expert with the agreement that covers ``day``; None if one is missing."""
@@ -822,21 +786,14 @@ class _ImportRun:
                 )
                 complete = False
                 continue
-            agreement = next(
-                (a for a in reversed(by_expert.get(id(expert), [])) if a.covers(day)), None
-            )
+            agreement = covering_agreement(by_expert.get(id(expert), []), day)
             if agreement is None:
                 if not (
                     self.broken[formats.AGREEMENTS.name]  # one of those rows may be its
                     or external_id in self.experts_with_bad_agreements
                 ):
-                    self._error(
-                        spec,
-                        record,
-                        "expert_external_ids",
-                        _("%(expert)s has no signed agreement that covers %(date)s.")
-                        % {"expert": external_id, "date": _short_date(day)},
-                    )
+                    message = uncovered_error(external_id, day)
+                    self._error(spec, record, "expert_external_ids", message)
                 complete = False
                 continue
             covered.append((expert, agreement))

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
-from agreements.models import AssignmentStatus
+from agreements.models import COUNTED_STATUSES
 from portal.selectors import assignments_for_expert, sessions_for_expert
 from registry.models import Expert
 
@@ -43,8 +43,7 @@ def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
     assignments = (
         assignments_for_expert(expert)
         .select_related(None)
-        .filter(Q(date__gte=start) | Q(end_date__gte=start))
-        .exclude(status=AssignmentStatus.CANCELLED)
+        .filter(Q(date__gte=start) | Q(end_date__gte=start), status__in=COUNTED_STATUSES)
         .order_by("date", "pk")
         .values_list(
             "pk",

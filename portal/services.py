@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import MAX_HOURS_A_DAY, AssignmentStatus, Participation
+from agreements.models import AssignmentStatus, Participation
+from agreements.rules import hours_error, working_days
 from agreements.services import assignment_set_status, is_in_future
 from kokemus.access import Role
 from portal.models import CalendarToken
@@ -32,11 +33,9 @@ def participation_report_done(
         )
     if is_in_future(assignment, today):
         raise ValidationError(_("An assignment in the future cannot be marked done yet."))
-    most = MAX_HOURS_A_DAY * assignment.days
-    if hours is None or hours <= 0 or hours > most:
-        raise ValidationError(
-            {"hours": _("Hours must be more than zero and at most %(max)s.") % {"max": most}}
-        )
+    error = hours_error(hours, working_days(assignment.date, assignment.end_date))
+    if error:
+        raise ValidationError({"hours": error})
     participation.hours = hours
     participation.full_clean()
     participation.save(update_fields=["hours"])

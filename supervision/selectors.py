@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from agreements.models import AssignmentStatus
+from agreements.models import COUNTED_STATUSES
 from registry.models import Expert
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
@@ -101,7 +101,6 @@ def experts_without_supervision(
     supervision counts when the expert was marked present at a session in the window.
     """
     start = today - datetime.timedelta(days=days)
-    counted = [status for status in AssignmentStatus if status != AssignmentStatus.CANCELLED]
     attended = Attendance.objects.filter(membership__expert=OuterRef("pk"), present=True)
     # MAX over the expert's own attendances: "newest session first, LIMIT 1" walked the
     # sessions' date index backwards for each expert, most of whom have none (0.4 ms each).
@@ -116,7 +115,7 @@ def experts_without_supervision(
             anonymised_at__isnull=True,
             participations__assignment__date__gte=start,
             participations__assignment__date__lte=today,
-            participations__assignment__status__in=counted,
+            participations__assignment__status__in=COUNTED_STATUSES,
         )
         .exclude(Exists(attended.filter(session__date__gte=start, session__date__lte=today)))
         .annotate(

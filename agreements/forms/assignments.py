@@ -1,8 +1,8 @@
 """Forms of the coordinator's assignment pages: the assignment, its experts, a status change.
 
 The forms only collect and clean input; the SPEC's rules (a covering agreement for each expert,
-hours within a day) are checked by agreements.services, so the form, the admin and the import
-give the same messages.
+hours within a day) are checked by agreements.services with agreements.rules, which the admin and
+the import call too, so all give the same messages.
 """
 
 from django import forms

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _participation(*, hours, hourly, per_assignment="0.00", own=None, status="done"):
-    agreement = AgreementFactory(
-        hourly_fee=Decimal(hourly), assignment_fee=Decimal(per_assignment)
-    )
+    agreement = AgreementFactory(hourly_fee=Decimal(hourly), assignment_fee=Decimal(per_assignment))
     assignment = AssignmentFactory(hours=Decimal(hours), status=status)
     own_hours = Decimal(own) if own else None
     return ParticipationFactory(assignment=assignment, agreement=agreement, hours=own_hours)

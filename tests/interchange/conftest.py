@@ -1,5 +1,6 @@
 """Interchange files as organisations save them, built in the tests."""
 
+import copy
 import csv
 import io
 
@@ -32,6 +33,13 @@ ASSIGNMENTS = [
     ["X1", "client_support", "mh_outpatient", "10.3.2025", "2,5", "done", "E1|E2", "Luento"],
     ["X2", "client_support", "mental_health", "2025-04-01", "1", "planned", "E1", "Raati"],
 ]
+
+
+def with_cell(rows: list[list], index: int, column_index: int, value) -> list[list]:
+    """A copy of ``rows`` with one cell replaced."""
+    rows = copy.deepcopy(rows)
+    rows[index][column_index] = value
+    return rows
 
 
 def csv_bytes(header, rows, *, delimiter=",", encoding="utf-8", bom=False) -> bytes:

@@ -22,6 +22,7 @@ from tests.interchange.conftest import (
     SAMPLES,
     csv_bytes,
     files,
+    with_cell,
 )
 
 pytestmark = pytest.mark.django_db
@@ -122,12 +123,6 @@ def test_unknown_column_is_reported_not_dropped():
     assert not Expert.objects.exists()
 
 
-def _with(rows, index, column_index, value):
-    rows = copy.deepcopy(rows)
-    rows[index][column_index] = value
-    return rows
-
-
 def _own_hours(*cells):
     """The valid assignments with an expert_hours cell each (X1 has E1|E2, X2 has E1)."""
     return [[*row, cell] for row, cell in zip(ASSIGNMENTS, cells, strict=True)]
@@ -137,7 +132,7 @@ def _own_hours(*cells):
 BAD_INPUT = [
     (
         "bad date",
-        {"agreements": _with(AGREEMENTS, 1, 4, "31.2.2025")},
+        {"agreements": with_cell(AGREEMENTS, 1, 4, "31.2.2025")},
         "agreements.csv",
         3,
         "valid_from",
@@ -145,7 +140,7 @@ BAD_INPUT = [
     ),
     (
         "date format",
-        {"agreements": _with(AGREEMENTS, 0, 4, "1/1/2025")},
+        {"agreements": with_cell(AGREEMENTS, 0, 4, "1/1/2025")},
         "agreements.csv",
         2,
         "valid_from",
@@ -153,7 +148,7 @@ BAD_INPUT = [
     ),
     (
         "not a number",
-        {"assignments": _with(ASSIGNMENTS, 0, 4, "kaksi")},
+        {"assignments": with_cell(ASSIGNMENTS, 0, 4, "kaksi")},
         "assignments.csv",
         2,
         "hours",
@@ -161,7 +156,7 @@ BAD_INPUT = [
     ),
     (
         "zero hours",
-        {"assignments": _with(ASSIGNMENTS, 1, 4, "0")},
+        {"assignments": with_cell(ASSIGNMENTS, 1, 4, "0")},
         "assignments.csv",
         3,
         "hours",
@@ -169,7 +164,7 @@ BAD_INPUT = [
     ),
     (
         "hours over 24",
-        {"assignments": _with(ASSIGNMENTS, 1, 4, "24,5")},
+        {"assignments": with_cell(ASSIGNMENTS, 1, 4, "24,5")},
         "assignments.csv",
         3,
         "hours",
@@ -177,7 +172,7 @@ BAD_INPUT = [
     ),
     (
         "three decimals",
-        {"assignments": _with(ASSIGNMENTS, 1, 4, "1,255")},
+        {"assignments": with_cell(ASSIGNMENTS, 1, 4, "1,255")},
         "assignments.csv",
         3,
         "hours",
@@ -185,7 +180,7 @@ BAD_INPUT = [
     ),
     (
         "unknown kind",
-        {"experts": _with(EXPERTS, 1, 6, "wizard")},
+        {"experts": with_cell(EXPERTS, 1, 6, "wizard")},
         "experts.csv",
         3,
         "kind",
@@ -193,7 +188,7 @@ BAD_INPUT = [
     ),
     (
         "bad boolean",
-        {"experts": _with(EXPERTS, 1, 7, "maybe")},
+        {"experts": with_cell(EXPERTS, 1, 7, "maybe")},
         "experts.csv",
         3,
         "trained",
@@ -201,16 +196,23 @@ BAD_INPUT = [
     ),
     (
         "training date, not trained",
-        {"experts": _with(EXPERTS, 1, 8, "1.1.2020")},
+        {"experts": with_cell(EXPERTS, 1, 8, "1.1.2020")},
         "experts.csv",
         3,
         "training_completed_on",
         "trained",
     ),
-    ("bad e-mail", {"experts": _with(EXPERTS, 0, 3, "aino@")}, "experts.csv", 2, "email", "valid"),
+    (
+        "bad e-mail",
+        {"experts": with_cell(EXPERTS, 0, 3, "aino@")},
+        "experts.csv",
+        2,
+        "email",
+        "valid",
+    ),
     (
         "missing name",
-        {"experts": _with(EXPERTS, 0, 2, "")},
+        {"experts": with_cell(EXPERTS, 0, 2, "")},
         "experts.csv",
         2,
         "last_name",
@@ -218,7 +220,7 @@ BAD_INPUT = [
     ),
     (
         "too long",
-        {"experts": _with(EXPERTS, 0, 1, "A" * 101)},
+        {"experts": with_cell(EXPERTS, 0, 1, "A" * 101)},
         "experts.csv",
         2,
         "first_name",
@@ -226,15 +228,15 @@ BAD_INPUT = [
     ),
     (
         "date order",
-        {"agreements": _with(AGREEMENTS, 0, 5, "31.12.2024")},
+        {"agreements": with_cell(AGREEMENTS, 0, 5, "31.12.2024")},
         "agreements.csv",
         2,
         "valid_until",
-        "before its start",
+        "The last day of validity cannot be before the first day, 1.1.2025.",
     ),
     (
         "signed without date",
-        {"agreements": _with(AGREEMENTS, 0, 3, "")},
+        {"agreements": with_cell(AGREEMENTS, 0, 3, "")},
         "agreements.csv",
         2,
         "signed_on",
@@ -242,7 +244,7 @@ BAD_INPUT = [
     ),
     (
         "negative fee",
-        {"agreements": _with(AGREEMENTS, 0, 6, "-1")},
+        {"agreements": with_cell(AGREEMENTS, 0, 6, "-1")},
         "agreements.csv",
         2,
         "hourly_fee",
@@ -250,7 +252,7 @@ BAD_INPUT = [
     ),
     (
         "unknown status",
-        {"agreements": _with(AGREEMENTS, 0, 7, "signed")},
+        {"agreements": with_cell(AGREEMENTS, 0, 7, "signed")},
         "agreements.csv",
         2,
         "status",
@@ -258,7 +260,7 @@ BAD_INPUT = [
     ),
     (
         "division is a service",
-        {"agreements": _with(AGREEMENTS, 0, 2, "mh_outpatient")},
+        {"agreements": with_cell(AGREEMENTS, 0, 2, "mh_outpatient")},
         "agreements.csv",
         2,
         "division_code",
@@ -266,7 +268,7 @@ BAD_INPUT = [
     ),
     (
         "unknown division",
-        {"agreements": _with(AGREEMENTS, 0, 2, "mars")},
+        {"agreements": with_cell(AGREEMENTS, 0, 2, "mars")},
         "agreements.csv",
         2,
         "division_code",
@@ -287,7 +289,7 @@ BAD_INPUT = [
     ),
     (
         "unknown type",
-        {"assignments": _with(ASSIGNMENTS, 1, 1, "juggling")},
+        {"assignments": with_cell(ASSIGNMENTS, 1, 1, "juggling")},
         "assignments.csv",
         3,
         "type_code",
@@ -295,7 +297,7 @@ BAD_INPUT = [
     ),
     (
         "unknown service area",
-        {"assignments": _with(ASSIGNMENTS, 0, 2, "moon")},
+        {"assignments": with_cell(ASSIGNMENTS, 0, 2, "moon")},
         "assignments.csv",
         2,
         "service_area_code",
@@ -303,7 +305,7 @@ BAD_INPUT = [
     ),
     (
         "unknown expert on assignment",
-        {"assignments": _with(ASSIGNMENTS, 0, 6, "E1|E7")},
+        {"assignments": with_cell(ASSIGNMENTS, 0, 6, "E1|E7")},
         "assignments.csv",
         2,
         "expert_external_ids",
@@ -311,7 +313,7 @@ BAD_INPUT = [
     ),
     (
         "expert listed twice",
-        {"assignments": _with(ASSIGNMENTS, 0, 6, "E1|E1")},
+        {"assignments": with_cell(ASSIGNMENTS, 0, 6, "E1|E1")},
         "assignments.csv",
         2,
         "expert_external_ids",
@@ -319,7 +321,7 @@ BAD_INPUT = [
     ),
     (
         "no covering agreement",
-        {"assignments": _with(ASSIGNMENTS, 0, 3, "14.1.2025")},
+        {"assignments": with_cell(ASSIGNMENTS, 0, 3, "14.1.2025")},
         "assignments.csv",
         2,
         "expert_external_ids",
@@ -327,7 +329,7 @@ BAD_INPUT = [
     ),
     (
         "draft covers nothing",
-        {"agreements": _with(_with(AGREEMENTS, 1, 7, "draft"), 1, 3, "")},
+        {"agreements": with_cell(with_cell(AGREEMENTS, 1, 7, "draft"), 1, 3, "")},
         "assignments.csv",
         2,
         "expert_external_ids",
@@ -335,7 +337,7 @@ BAD_INPUT = [
     ),
     (
         "terminated covers until its end",
-        {"agreements": _with(_with(AGREEMENTS, 1, 7, "terminated"), 1, 5, "9.3.2025")},
+        {"agreements": with_cell(with_cell(AGREEMENTS, 1, 7, "terminated"), 1, 5, "9.3.2025")},
         "assignments.csv",
         2,
         "expert_external_ids",
@@ -429,8 +431,8 @@ def test_unknown_file_and_not_a_workbook_are_refused():
 def test_all_errors_are_listed_not_only_the_first():
     result = import_data(
         files(
-            experts=_with(EXPERTS, 0, 6, "wizard"),
-            assignments=_with(_with(ASSIGNMENTS, 0, 4, "-1"), 1, 1, "juggling"),
+            experts=with_cell(EXPERTS, 0, 6, "wizard"),
+            assignments=with_cell(with_cell(ASSIGNMENTS, 0, 4, "-1"), 1, 1, "juggling"),
         ),
         dry_run=True,
     )
@@ -452,7 +454,7 @@ def test_errors_stop_at_the_cap():
 
 
 def test_broken_row_is_not_reported_again_where_it_is_referred_to():
-    result = import_data(files(experts=_with(EXPERTS, 1, 6, "wizard")), dry_run=True)
+    result = import_data(files(experts=with_cell(EXPERTS, 1, 6, "wizard")), dry_run=True)
 
     assert _places(result) == [("experts.csv", 3, "kind")]
 
@@ -477,7 +479,7 @@ def test_reimporting_the_same_files_changes_nothing(valid_files):
 def test_a_changed_row_updates_its_record_and_its_experts(valid_files):
     import_data(valid_files, dry_run=False)
     lecture = Assignment.objects.get(external_id="X1")
-    changed = _with(_with(ASSIGNMENTS, 0, 4, "3"), 0, 6, "E2")
+    changed = with_cell(with_cell(ASSIGNMENTS, 0, 4, "3"), 0, 6, "E2")
 
     result = import_data(files(assignments=changed), dry_run=False)
 
@@ -495,7 +497,7 @@ def test_participation_keeps_its_own_hours_when_its_expert_stays(valid_files):
         hours=Decimal("1.5")
     )
 
-    import_data(files(assignments=_with(ASSIGNMENTS, 0, 7, "Uusi nimi")), dry_run=False)
+    import_data(files(assignments=with_cell(ASSIGNMENTS, 0, 7, "Uusi nimi")), dry_run=False)
 
     assert Participation.objects.get(
         expert__external_id="E1", assignment__external_id="X1"
@@ -675,7 +677,7 @@ def _drop_last_row(data: bytes) -> bytes:
 
 def test_only_an_applied_import_is_recorded_for_the_audit_trail(valid_files):
     import_data(valid_files, dry_run=True)
-    import_data(files(assignments=_with(ASSIGNMENTS, 0, 4, "kaksi")), dry_run=False)
+    import_data(files(assignments=with_cell(ASSIGNMENTS, 0, 4, "kaksi")), dry_run=False)
     assert not ImportRun.objects.exists()
 
     import_data(valid_files, dry_run=False)

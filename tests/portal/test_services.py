@@ -52,11 +52,20 @@ def test_report_done_refuses_assignment_that_is_not_planned(alice_participation,
     ]
 
 
-@pytest.mark.parametrize("hours", [Decimal(0), Decimal("-1"), Decimal("24.01")])
-def test_report_done_refuses_hours_outside_one_day(alice_participation, hours):
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [
+        (Decimal(0), "Hours must be more than zero."),
+        (Decimal("-1"), "Hours must be more than zero."),
+        (Decimal("24.01"), "One day has at most 24 hours."),
+    ],
+)
+def test_report_done_refuses_hours_outside_one_day(alice_participation, hours, message):
     with pytest.raises(ValidationError) as error:
         participation_report_done(participation=alice_participation, hours=hours, today=TODAY)
-    assert error.value.message_dict == {"hours": ["Hours must be more than zero and at most 24."]}
+    assert error.value.message_dict == {"hours": [message]}  # as the coordinator's form says
+    alice_participation.refresh_from_db()
+    assert alice_participation.hours is None
 
 
 def test_report_done_allows_24_hours_a_day_over_several_days(alice_agreement):
