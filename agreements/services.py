@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from agreements import notices
 from agreements.models import (
     AGREEMENT_TRANSITIONS,
     ASSIGNMENT_TRANSITIONS,
@@ -188,9 +189,11 @@ def assignment_save(
         _validate_own_hours(assignment, experts, own_hours)
     if assignment.pk is None:
         assignment.created_by = by
+    before = notices.snapshot(assignment)
     claim_version(assignment, expected_version)
     assignment.save()
     _set_participations(assignment, covering, own_hours)
+    notices.assignment_saved(assignment=assignment, before=before)
     return assignment
 
 
@@ -247,6 +250,10 @@ def assignment_set_status(
     if status == AssignmentStatus.DONE and is_in_future(assignment, today):
         raise ValidationError(_("An assignment in the future cannot be marked done yet."))
     claim_version(assignment, expected_version)
-    assignment.status = status
+    old_status, assignment.status = assignment.status, status
     assignment.save(update_fields=["status", "updated_at"])
+    if status == AssignmentStatus.CANCELLED:
+        notices.assignment_cancelled(assignment=assignment)
+    elif old_status == AssignmentStatus.CANCELLED:
+        notices.assignment_rebooked(assignment=assignment)
     return assignment

@@ -12,6 +12,8 @@ FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-* headers are trusted (gunicorn r
 
 import multiprocessing
 import os
+import subprocess
+import sys
 
 
 def _int(name: str, default: int) -> int:
@@ -72,3 +74,20 @@ logconfig_dict = {
     },
     "root": {"handlers": ["console"], "level": _level},
 }
+
+
+# The background worker (e-mail, periodic messages) runs beside the server unless WORKER=false,
+# e.g. on all but one of several app servers, or where a systemd unit runs it
+# (docs/deployment.md). It ends with the server.
+def when_ready(server):
+    if os.environ.get("WORKER", "true").lower() != "false":
+        server.kokemus_worker = subprocess.Popen(
+            [sys.executable, "manage.py", "worker", "--no-reload", "--verbosity", "0"]
+        )
+
+
+def on_exit(server):
+    worker = getattr(server, "kokemus_worker", None)
+    if worker is not None:
+        worker.terminate()
+        worker.wait(timeout=30)

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "reporting",
     "portal",
     "interchange",
+    "notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -182,13 +185,29 @@ ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # (manage.py apply_retention); see docs/privacy.md.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+# E-mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, smtps://… for
+# implicit TLS); without it, development prints messages to the console.
+if "EMAIL_URL" in env:
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND",
+        default="django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend",
+    )
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kokemus@localhost")
+EMAIL_REPLY_TO = env.str("EMAIL_REPLY_TO", default="")
+# Links in e-mail lead here (no request to take the address from when a worker renders them).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A message that fails is tried again after 5 min, 10, 20… and given up after this many tries.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+EMAIL_RETRY_DELAY = datetime.timedelta(seconds=env.int("EMAIL_RETRY_SECONDS", default=300))
+
+# Background work (e-mail delivery) through Django's task framework, the django-tasks backport
+# until Django 6: tasks wait in the database, so SQLite and PostgreSQL need no broker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Transport security: on whenever DEBUG is off (each can be overridden, e.g. behind a proxy).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

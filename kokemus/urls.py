@@ -48,6 +48,7 @@ urlpatterns = [
     path("raportit/", include("reporting.urls")),
     path("oma/", include("portal.urls")),
     path("tuonti/", include("interchange.urls")),
+    path("ilmoitukset/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),

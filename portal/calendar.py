@@ -6,33 +6,18 @@ everything ahead), not the whole history, and a poll whose events have not chang
 """
 
 import datetime
-import functools
 import hashlib
-import zoneinfo
-from typing import NamedTuple
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone
 
 from agreements.models import COUNTED_STATUSES
+from notifications.ical import PRODID, FeedEvent, calendar_of, event_component
 from portal.selectors import assignments_for_expert, sessions_for_expert
 from registry.models import Expert
 
-PRODID = "-//Kokemus//Expert calendar//FI"
 # How far back the feed reaches (days); the future is always all in. My page says so.
 FEED_DAYS_BACK = 365
-
-
-class FeedEvent(NamedTuple):
-    uid: str
-    summary: str
-    day: datetime.date
-    start_time: datetime.time | None
-    duration: datetime.timedelta
-    location: str
-    description: str
 
 
 def feed_start(today: datetime.date) -> datetime.date:
@@ -121,41 +106,9 @@ def feed_etag(name: str, events: list[FeedEvent]) -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
-def _event(item: FeedEvent, stamp: datetime.datetime) -> Event:
-    event = Event()
-    event.add("uid", item.uid)
-    event.add("dtstamp", stamp)
-    event.add("summary", item.summary)
-    if item.start_time is None:
-        event.add("dtstart", item.day)  # an all-day event (DATE value)
-        event.add("dtend", item.day + item.duration)
-    else:
-        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        start = datetime.datetime.combine(item.day, item.start_time, tzinfo=tz)
-        event.add("dtstart", start)
-        event.add("dtend", start + item.duration)
-    if item.location:
-        event.add("location", item.location)
-    if item.description:
-        event.add("description", item.description)
-    return event
-
-
 def expert_calendar(events: list[FeedEvent], *, name: str) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
     stamp = timezone.now()
-    if any(item.start_time is not None for item in events):
-        # Timed events name Europe/Helsinki: its VTIMEZONE goes first, as RFC 5545 asks.
-        calendar.add_component(_vtimezone(settings.TIME_ZONE))
+    calendar = calendar_of(events, stamp, x_wr_calname=name)
     for item in events:
-        calendar.add_component(_event(item, stamp))
+        calendar.add_component(event_component(item, stamp))
     return calendar.to_ical()
-
-
-@functools.cache
-def _vtimezone(name: str) -> Timezone:
-    """Built once per process (it takes longer than a dozen events); only ever read."""
-    return Timezone.from_tzid(name)

@@ -16,6 +16,16 @@ class ReportDoneForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The coordinator sees it; say nothing of your health."),
+    )
+
+
 class ContactDetailsForm(forms.ModelForm):
     """The expert keeps these up to date; everything else the coordinator records."""
 

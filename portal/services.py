@@ -11,10 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements import notices
 from agreements.models import AssignmentStatus, Participation
 from agreements.rules import hours_error, working_days
 from agreements.services import assignment_set_status, is_in_future
 from kokemus.access import Role
+from kokemus.concurrency import claim_version
 from portal.models import CalendarToken
 from registry.models import Expert
 
@@ -40,7 +42,25 @@ def participation_report_done(
     participation.full_clean()
     participation.save(update_fields=["hours"])
     assignment_set_status(assignment=assignment, status=AssignmentStatus.DONE, today=today)
+    notices.work_reported(assignment=assignment, expert=participation.expert, hours=hours)
     return participation
+
+
+@transaction.atomic
+def participation_withdraw(
+    *, participation: Participation, reason: str = "", today: datetime.date | None = None
+) -> None:
+    """The expert takes themselves off a coming assignment; the coordinators hear at once."""
+    assignment = participation.assignment
+    if assignment.status != AssignmentStatus.PLANNED or assignment.date < (
+        today or timezone.localdate()
+    ):
+        raise ValidationError(
+            _("You can withdraw only from a planned assignment that has not yet begun.")
+        )
+    claim_version(assignment, None)  # editing forms opened before this see the change
+    participation.delete()
+    notices.expert_withdrew(assignment=assignment, expert=participation.expert, reason=reason)
 
 
 class InvitationForm(PasswordResetForm):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_page, name="my_page"),
     path("tehtavat/<int:pk>/", views.assignment_detail, name="assignment_detail"),
     path("tehtavat/<int:pk>/tehty/", views.assignment_report_done, name="assignment_report_done"),
+    path("tehtavat/<int:pk>/peru/", views.assignment_withdraw, name="assignment_withdraw"),
     path("sopimukset/", views.agreement_list, name="agreement_list"),
     path("sopimukset/<int:pk>/pdf/", views.agreement_pdf, name="agreement_pdf"),
     path("tyonohjaus/", views.supervision, name="supervision"),

@@ -25,7 +25,7 @@ from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
-from portal.forms import ContactDetailsForm, ReportDoneForm
+from portal.forms import ContactDetailsForm, ReportDoneForm, WithdrawForm
 from portal.models import CalendarToken
 from registry.models import Expert
 from registry.services import consent_withdraw
@@ -74,9 +74,9 @@ def assignment_detail(request, pk: int):
     return _assignment_page(request, participation, form)
 
 
-def _assignment_page(request, participation, form):
+def _assignment_page(request, participation, form, withdraw_form=None):
     assignment = participation.assignment
-    can_report = assignment.status == AssignmentStatus.PLANNED and not is_in_future(assignment)
+    planned = assignment.status == AssignmentStatus.PLANNED
     return render(
         request,
         "portal/assignment_detail.html",
@@ -85,7 +85,9 @@ def _assignment_page(request, participation, form):
             "assignment": assignment,
             "co_workers": selectors.co_worker_first_names(participation),
             "form": form,
-            "can_report": can_report,
+            "can_report": planned and not is_in_future(assignment),
+            "can_withdraw": planned and assignment.date >= timezone.localdate(),
+            "withdraw_form": withdraw_form or WithdrawForm(),
         },
     )
 
@@ -117,6 +119,30 @@ def assignment_report_done(request, pk: int):
             % {"hours": number_format(form.cleaned_data["hours"])},
         )
     return redirect("portal:assignment_detail", pk=pk)
+
+
+@role_required(Role.EXPERT)
+@require_POST
+def assignment_withdraw(request, pk: int):
+    """Takes the expert off a coming assignment, with an optional reason for the coordinator."""
+    expert = selectors.expert_for_user(request.user)
+    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _assignment_page(request, participation, ReportDoneForm(), form)
+    try:
+        services.participation_withdraw(
+            participation=participation, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("portal:assignment_detail", pk=pk)
+    messages.success(
+        request,
+        _("You withdrew from %(title)s. The coordinator has been told.")
+        % {"title": participation.assignment.title},
+    )
+    return redirect("portal:my_page")
 
 
 @role_required(Role.EXPERT)

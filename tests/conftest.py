@@ -9,6 +9,8 @@ from django.utils import translation
 from kokemus.access import Role
 from tests.factories import ExpertFactory, UserFactory
 
+pytest_plugins = ["tests.smtp"]  # the smtp fixture: a real SMTP server
+
 
 @pytest.fixture(autouse=True)
 def english_outside_requests():

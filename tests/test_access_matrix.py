@@ -94,6 +94,7 @@ MATRIX: dict[str, Row] = {
     "portal:my_page":                Row("login 200 200 403 403 403", "get"),
     "portal:assignment_detail":      Row("login 200 404 403 403 403", "get", pk="assignment.pk"),
     "portal:assignment_report_done": Row("login 200 404 403 403 403", "post", pk="assignment.pk"),
+    "portal:assignment_withdraw":    Row("login 302 404 403 403 403", "post", pk="assignment.pk"),
     "portal:agreement_list":         Row("login 200 200 403 403 403", "get"),
     "portal:agreement_pdf":          Row("login 200 404 403 403 403", "get", pk="agreement.pk"),
     "portal:supervision":            Row("login 200 200 403 403 403", "get"),
@@ -106,6 +107,7 @@ MATRIX: dict[str, Row] = {
     "portal:calendar_feed":          Row("200   200 200 200 200 200", "get", token="token.token"),
     "portal:calendar_revoke":        Row("login 403 403 403 302 302", "post", expert_pk="alice.pk"),
     "portal:invite":                 Row("login 403 403 403 200 200", "get", expert_pk="guest.pk"),
+    "notifications:preferences":     Row("login 200 200 403 200 200", "get"),
     # --- coord-b: assignments and supervision (coordinators only) ---
     "assignments:assignment_copy":   Row("login 403 403 403 200 200", "get", pk="assignment.pk"),
     "assignments:assignment_create": Row("login 403 403 403 200 200", "get"),

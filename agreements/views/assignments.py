@@ -146,6 +146,7 @@ def _edit(request, assignment: Assignment, *, initial_experts, initial=None, sou
             saved = _save(request, form, formset)
             if saved:
                 messages.success(request, _("The assignment was saved."))
+                _warn_of_experts_without_email(request, saved)
                 return redirect("assignments:assignment_detail", pk=saved.pk)
     else:
         form = AssignmentForm(instance=assignment, initial=initial)
@@ -172,6 +173,21 @@ def _save(request, form: AssignmentForm, formset) -> Assignment | None:
     except ValidationError as error:
         _show_errors(error, form, formset)
         return None
+
+
+def _warn_of_experts_without_email(request, assignment: Assignment) -> None:
+    """E-mail is how a booking reaches an expert: say at once whom it cannot reach."""
+    names = [
+        p.expert.full_name
+        for p in assignment.participations.select_related("expert")
+        if not p.expert.email.strip()
+    ]
+    if names:
+        messages.warning(
+            request,
+            _("%(names)s has no e-mail address and will not be notified: tell them yourself.")
+            % {"names": ", ".join(names)},
+        )
 
 
 def _show_errors(error: ValidationError, form: AssignmentForm, formset) -> None:

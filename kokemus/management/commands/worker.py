@@ -1,0 +1,58 @@
+"""Kokemus's background worker: the task queue (django-tasks' db_worker, which sends e-mail)
+plus the periodic planner (plan_notifications) every PLAN_INTERVAL seconds in a thread.
+
+bin/serve starts one beside gunicorn and bin/demo one beside the development server; several
+of them on several servers send nothing twice (notifications.delivery). The worker ends when
+the process that started it does, so a killed server leaves no worker behind.
+"""
+
+import io
+import logging
+import os
+import threading
+import time
+
+from django.core.management import call_command
+from django.db import close_old_connections
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+logger = logging.getLogger(__name__)
+
+
+class Command(DbWorkerCommand):
+    help = "Run the background worker: queued tasks and, every few minutes, the planner."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--plan-interval",
+            type=int,
+            default=int(os.environ.get("PLAN_INTERVAL", "300")),
+            help="Seconds between runs of plan_notifications (0: never).",
+        )
+
+    def handle(self, *args, plan_interval: int, **options):
+        if plan_interval:
+            parent = os.getppid()
+            planner = threading.Thread(
+                target=self.plan_forever, args=(plan_interval, parent), daemon=True
+            )
+            planner.start()
+        super().handle(*args, **options)
+
+    def plan_forever(self, interval: int, parent: int) -> None:
+        next_run = 0.0
+        while os.getppid() == parent:
+            if time.monotonic() >= next_run:
+                self.plan_once()
+                next_run = time.monotonic() + interval
+            time.sleep(2)
+        os._exit(0)  # the server that started us is gone
+
+    def plan_once(self) -> None:
+        try:
+            call_command("plan_notifications", "--no-send", stdout=io.StringIO())
+        except Exception:  # noqa: BLE001 - log it and try again next round
+            logger.exception("plan_notifications failed")
+        finally:
+            close_old_connections()
