@@ -7,7 +7,14 @@ from django.apps import apps
 from django.utils import translation
 
 from kokemus.access import Role
+from tests import preparation
 from tests.factories import ExpertFactory, UserFactory
+
+
+def pytest_sessionstart(session):
+    """Compiled translations and collected static files, made here where missing or stale, so
+    that plain ``pytest`` works after bin/setup (tests/preparation.py)."""
+    preparation.prepare()
 
 
 @pytest.fixture(autouse=True)
