@@ -5,11 +5,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint (PDFs) needs Pango and the DejaVu fonts that static/css/pdf.css names; gettext
-# compiles the translations.
+# WeasyPrint (PDFs) needs Pango and the DejaVu fonts that static/css/pdf.css names. The
+# translations compile with Babel, a Python dependency.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

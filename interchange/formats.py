@@ -205,7 +205,8 @@ class Column:
         if value is None or (value.__class__ in EMPTY_CLASSES and not value):
             if self.required:
                 raise CellError(_("A value is required."))
-            return self.default if value is None else value
+            # an empty cell of a column with a default (kind: expert) means the default
+            return value if self.default is None else self.default
         return value
 
 

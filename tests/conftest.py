@@ -7,9 +7,16 @@ from django.apps import apps
 from django.utils import translation
 
 from kokemus.access import Role
+from tests import preparation
 from tests.factories import ExpertFactory, UserFactory
 
 pytest_plugins = ["tests.smtp"]  # the smtp fixture: a real SMTP server
+
+
+def pytest_sessionstart(session):
+    """Compiled translations and collected static files, made here where missing or stale, so
+    that plain ``pytest`` works after bin/setup (tests/preparation.py)."""
+    preparation.prepare()
 
 
 @pytest.fixture(autouse=True)

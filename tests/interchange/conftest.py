@@ -3,12 +3,14 @@
 import copy
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
 from interchange import formats
 
-SAMPLES = "/work/shared/samples/spreadsheets"
+# The sample organisation's spreadsheets that the README imports (docs/samples/README.md).
+SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples" / "spreadsheets"
 
 # Valid rows against the migrated reference data (mental_health, mh_outpatient, client_support).
 EXPERTS = [

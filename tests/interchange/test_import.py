@@ -64,6 +64,22 @@ def test_valid_files_create_the_rows_with_finnish_dates_and_decimal_commas(valid
     ) == [("E1", "A1"), ("E2", "A2")]
 
 
+def test_empty_optional_cells_mean_the_documented_defaults():
+    """docs/interchange.md: an empty kind is a trained expert by experience, an empty
+    trained is no, an empty hourly fee is 0."""
+    expert = ["E9", "Eeva", "Esimerkki", "", "", "", "", "", ""]
+    agreement = ["A9", "E9", "mental_health", "1.1.2025", "1.1.2025", "", "", "active"]
+
+    result = import_data(
+        files(experts=[expert], agreements=[agreement], assignments=[]), dry_run=False
+    )
+
+    assert result.ok, result.errors
+    eeva = Expert.objects.get(external_id="E9")
+    assert (eeva.kind, eeva.trained) == ("expert", False)
+    assert Agreement.objects.get(number="A9").hourly_fee == Decimal("0.00")
+
+
 def test_dry_run_counts_but_writes_nothing(valid_files):
     before = _written()
 
