@@ -12,7 +12,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.shortcuts import get_object_or_404
 
 from agreements.fees import euros, fee_cents, worked_hours
@@ -205,6 +205,51 @@ def fees_of_month(first: datetime.date) -> dict:
         "fees": sum((row["fees"] for row in rows), Decimal("0.00")),
     }
     return {"month": first, "rows": rows, "totals": totals, "experts": list(experts.values())}
+
+
+def _done_participations_of_expert(expert: Expert, year: int) -> QuerySet[Participation]:
+    return done_participations_with_fees().filter(expert=expert, assignment__date__year=year)
+
+
+def fees_of_expert(expert: Expert, year: int) -> dict:
+    """The expert's done assignments of ``year`` per month and agreement, with the totals.
+
+    Hours and fees as agreements.fees defines them. Two aggregate queries.
+    """
+    rows = list(
+        _done_participations_of_expert(expert, year)
+        .annotate(month=ExtractMonth("assignment__date"))
+        .values(
+            "month",
+            "agreement_id",
+            "agreement__number",
+            "agreement__hourly_fee",
+            "agreement__assignment_fee",
+        )
+        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
+        .order_by("month", "agreement__number")
+    )
+    for row in rows:
+        row["month_start"] = datetime.date(year, row["month"], 1)
+        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
+    totals = _done_participations_of_expert(expert, year).aggregate(
+        assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents")
+    )
+    totals["hours"], totals["fees"] = cents(totals["hours"]), euros(totals["fees"])
+    return {"year": year, "rows": rows, "totals": totals}
+
+
+def fee_years_of_expert(expert: Expert) -> list[int]:
+    """Years in which the expert has done assignments, newest first."""
+    return sorted(
+        {
+            d.year
+            for d in Assignment.objects.filter(
+                participations__expert=expert, status=AssignmentStatus.DONE
+            ).dates("date", "year")
+        },
+        reverse=True,
+    )
 
 
 EXPIRY_WARNING_DAYS = 30

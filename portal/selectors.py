@@ -5,23 +5,15 @@ so another expert's id is a 404 by construction. Other people on a shared assign
 group are read as first names only.
 """
 
-import datetime
-
 from django.db.models import (
-    Count,
     Exists,
     OuterRef,
     Prefetch,
     QuerySet,
-    Sum,
 )
-from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 
-from agreements.fees import euros
-from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
-from agreements.selectors import done_participations_with_fees
-from kokemus.money import cents
+from agreements.models import Agreement, Assignment, Participation
 from registry.models import ExperienceConsent, Expert, ExpertExperience
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
@@ -99,49 +91,4 @@ def sessions_for_expert(expert: Expert) -> QuerySet[SupervisionSession]:
             i_attended=Exists(mine.filter(present=True)),
         )
         .order_by("-date", "-pk")
-    )
-
-
-def _done_participations(expert: Expert, year: int) -> QuerySet[Participation]:
-    return done_participations_with_fees().filter(expert=expert, assignment__date__year=year)
-
-
-def fees_for_expert(expert: Expert, year: int) -> dict:
-    """The expert's done assignments of ``year`` per month and agreement, with the totals.
-
-    Hours and fees as agreements.fees defines them. Two aggregate queries.
-    """
-    rows = list(
-        _done_participations(expert, year)
-        .annotate(month=ExtractMonth("assignment__date"))
-        .values(
-            "month",
-            "agreement_id",
-            "agreement__number",
-            "agreement__hourly_fee",
-            "agreement__assignment_fee",
-        )
-        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
-        .order_by("month", "agreement__number")
-    )
-    for row in rows:
-        row["month_start"] = datetime.date(year, row["month"], 1)
-        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
-    totals = _done_participations(expert, year).aggregate(
-        assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents")
-    )
-    totals["hours"], totals["fees"] = cents(totals["hours"]), euros(totals["fees"])
-    return {"year": year, "rows": rows, "totals": totals}
-
-
-def fee_years_for_expert(expert: Expert) -> list[int]:
-    """Years in which the expert has done assignments, newest first."""
-    return sorted(
-        {
-            d.year
-            for d in Assignment.objects.filter(
-                participations__expert=expert, status=AssignmentStatus.DONE
-            ).dates("date", "year")
-        },
-        reverse=True,
     )

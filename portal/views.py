@@ -17,6 +17,7 @@ from django.utils.http import quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements import selectors as agreement_selectors
 from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
 from agreements.services import is_in_future
@@ -184,11 +185,11 @@ def consent_withdraw_view(request, pk: int):
 def fees(request):
     expert = selectors.expert_for_user(request.user)
     year = year_param(request)
-    years = selectors.fee_years_for_expert(expert)
+    years = agreement_selectors.fee_years_of_expert(expert)
     return render(
         request,
         "portal/fees.html",
-        {"fees": selectors.fees_for_expert(expert, year), "year": year, "years": years},
+        {"fees": agreement_selectors.fees_of_expert(expert, year), "year": year, "years": years},
     )
 
 
@@ -200,7 +201,7 @@ def fee_statement_pdf(request):
         "portal/fee_statement_pdf.html",
         {
             "expert": expert,
-            "fees": selectors.fees_for_expert(expert, year),
+            "fees": agreement_selectors.fees_of_expert(expert, year),
             "today": timezone.localdate(),
         },
     )

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements.selectors import fee_years_of_expert, fees_of_expert
 from kokemus.access import Role, role_required
 from kokemus.audit import expert_trail as audit_trail_of
 from kokemus.audit import record_view
 from kokemus.lists import order_by_param, paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
-from portal.selectors import fee_years_for_expert, fees_for_expert
 from registry import selectors, services
 from registry.filters import ExpertFilter
 from registry.forms import ConsentAreasForm, ConsentForm, ExpertForm
@@ -176,9 +176,9 @@ def expert_fees(request, pk: int):
     year = year_param(request)
     context = {
         "expert": expert,
-        "fees": fees_for_expert(expert, year),
+        "fees": fees_of_expert(expert, year),
         "year": year,
-        "years": fee_years_for_expert(expert),
+        "years": fee_years_of_expert(expert),
     }
     return render(request, "registry/expert_fees.html", context)
 
