@@ -156,6 +156,46 @@ def month_figures(*, year: int, month: int) -> dict:
     }
 
 
+# --- One expert's work: the expert's own pages, the coordinator's page about the expert and
+# the GDPR export read it through these ----------------------------------------------------
+
+
+def participations_of_expert(expert: Expert) -> QuerySet[Participation]:
+    """The expert's participations with what their assignment rows show."""
+    return Participation.objects.filter(expert=expert).select_related(
+        "assignment__type",
+        "assignment__service_area",
+        "assignment__contact",
+        "agreement",
+    )
+
+
+def upcoming_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
+    return (
+        participations_of_expert(expert)
+        .filter(assignment__date__gte=today)
+        .order_by("assignment__date", "assignment__start_time", "pk")
+    )
+
+
+def past_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
+    return (
+        participations_of_expert(expert)
+        .filter(assignment__date__lt=today)
+        .order_by("-assignment__date", "-pk")
+    )
+
+
+def assignments_of_expert(expert: Expert) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(participations__expert=expert).select_related(
+        "type", "service_area", "contact"
+    )
+
+
+def agreements_of_expert(expert: Expert) -> QuerySet[Agreement]:
+    return expert.agreements.select_related("division").order_by("-valid_from", "-pk")
+
+
 # --- Fees: what an expert is paid ---------------------------------------------------------
 
 

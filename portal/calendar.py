@@ -17,8 +17,9 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
 from agreements.models import AssignmentStatus
-from portal.selectors import assignments_for_expert, sessions_for_expert
+from agreements.selectors import assignments_of_expert
 from registry.models import Expert
+from supervision.selectors import sessions_of_expert
 
 PRODID = "-//Kokemus//Expert calendar//FI"
 # How far back the feed reaches (days); the future is always all in. My page says so.
@@ -41,7 +42,7 @@ def feed_start(today: datetime.date) -> datetime.date:
 
 def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
     assignments = (
-        assignments_for_expert(expert)
+        assignments_of_expert(expert)
         .select_related(None)
         .filter(Q(date__gte=start) | Q(end_date__gte=start))
         .exclude(status=AssignmentStatus.CANCELLED)
@@ -81,7 +82,7 @@ def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
 
 def _session_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
     sessions = (
-        sessions_for_expert(expert)
+        sessions_of_expert(expert)
         .filter(date__gte=start)
         .order_by("date", "pk")
         .values_list(

@@ -1,7 +1,7 @@
 """The expert's own pages (My page) and the coordinator's invitation and feed revocation.
 
-Every object is fetched through the expert's own queryset (portal.selectors), so another
-expert's id answers 404 by construction.
+Every object is fetched through a queryset of the expert's own (the ``*_of_expert`` selectors),
+so another expert's id answers 404 by construction.
 """
 
 from django.contrib import messages
@@ -30,6 +30,7 @@ from portal.forms import ContactDetailsForm, ReportDoneForm
 from portal.models import CalendarToken
 from registry.models import Expert
 from registry.services import consent_withdraw
+from supervision import selectors as supervision_selectors
 
 
 def _error_text(error: ValidationError) -> str:
@@ -40,14 +41,8 @@ def _error_text(error: ValidationError) -> str:
 def my_page(request):
     expert = selectors.expert_for_user(request.user)
     today = timezone.localdate()
-    participations = selectors.participations_for_expert(expert)
-    upcoming = participations.filter(assignment__date__gte=today).order_by(
-        "assignment__date", "assignment__start_time", "pk"
-    )
-    past = paginate(
-        request,
-        participations.filter(assignment__date__lt=today).order_by("-assignment__date", "-pk"),
-    )
+    upcoming = agreement_selectors.upcoming_participations(expert, today)
+    past = paginate(request, agreement_selectors.past_participations(expert, today))
     token = CalendarToken.objects.filter(expert=expert).first()
     feed_url = (
         request.build_absolute_uri(reverse("portal:calendar_feed", args=[token.token]))
@@ -70,7 +65,9 @@ def my_page(request):
 @role_required(Role.EXPERT)
 def assignment_detail(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    participation = get_object_or_404(
+        agreement_selectors.participations_of_expert(expert), assignment_id=pk
+    )
     form = ReportDoneForm(initial={"hours": participation.hours or participation.assignment.hours})
     return _assignment_page(request, participation, form)
 
@@ -96,7 +93,9 @@ def _assignment_page(request, participation, form):
 def assignment_report_done(request, pk: int):
     """Marks the expert's assignment done; refused input re-displays with the typed hours."""
     expert = selectors.expert_for_user(request.user)
-    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    participation = get_object_or_404(
+        agreement_selectors.participations_of_expert(expert), assignment_id=pk
+    )
     form = ReportDoneForm(request.POST)
     if not form.is_valid():
         return _assignment_page(request, participation, form)
@@ -123,14 +122,14 @@ def assignment_report_done(request, pk: int):
 @role_required(Role.EXPERT)
 def agreement_list(request):
     expert = selectors.expert_for_user(request.user)
-    agreements = selectors.agreements_for_expert(expert)
+    agreements = agreement_selectors.agreements_of_expert(expert)
     return render(request, "portal/agreement_list.html", {"agreements": agreements})
 
 
 @role_required(Role.EXPERT)
 def agreement_pdf(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    agreement = get_object_or_404(selectors.agreements_for_expert(expert), pk=pk)
+    agreement = get_object_or_404(agreement_selectors.agreements_of_expert(expert), pk=pk)
     return agreement_pdf_response(agreement)
 
 
@@ -141,8 +140,8 @@ def supervision(request):
         request,
         "portal/supervision.html",
         {
-            "groups": selectors.groups_for_expert(expert),
-            "sessions": paginate(request, selectors.sessions_for_expert(expert)),
+            "groups": supervision_selectors.groups_of_expert(expert),
+            "sessions": paginate(request, supervision_selectors.sessions_of_expert(expert)),
         },
     )
 

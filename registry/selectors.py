@@ -10,11 +10,9 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agreements.models import Participation
 from agreements.selectors import agreements_covering
 from kokemus.translated_names import name_to_order_by
 from registry.models import ExperienceConsent, Expert, ExpertExperience, ServiceArea
-from supervision.models import Attendance
 
 
 def consented_experiences() -> QuerySet[ExpertExperience]:
@@ -51,41 +49,6 @@ def valid_consent(expert: Expert) -> ExperienceConsent | None:
 def withdrawn_consents(expert: Expert) -> QuerySet[ExperienceConsent]:
     """The record that consent was given and withdrawn, newest first."""
     return expert.consents.filter(withdrawn_at__isnull=False)
-
-
-def participations_of_expert(expert: Expert) -> QuerySet[Participation]:
-    return Participation.objects.filter(expert=expert).select_related(
-        "assignment__type", "assignment__service_area", "agreement"
-    )
-
-
-def upcoming_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
-    return (
-        participations_of_expert(expert)
-        .filter(assignment__date__gte=today)
-        .order_by("assignment__date", "assignment__start_time", "pk")
-    )
-
-
-def past_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
-    return (
-        participations_of_expert(expert)
-        .filter(assignment__date__lt=today)
-        .order_by("-assignment__date", "-pk")
-    )
-
-
-def agreements_of_expert(expert: Expert):
-    return expert.agreements.select_related("division").order_by("-valid_from", "-pk")
-
-
-def attendances_of_expert(expert: Expert) -> QuerySet[Attendance]:
-    """The expert's supervision history, newest session first."""
-    return (
-        Attendance.objects.filter(membership__expert=expert)
-        .select_related("session__group")
-        .order_by("-session__date", "-pk")
-    )
 
 
 def service_areas_by_division() -> QuerySet[ServiceArea]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements import selectors as agreement_selectors
 from agreements.selectors import fee_years_of_expert, fees_of_expert
 from kokemus.access import Role, role_required
 from kokemus.audit import expert_trail as audit_trail_of
@@ -23,6 +24,7 @@ from registry.filters import ExpertFilter
 from registry.forms import ConsentAreasForm, ConsentForm, ExpertForm
 from registry.models import Expert
 from registry.privacy import expert_anonymise, expert_data_export
+from supervision import selectors as supervision_selectors
 
 SORTS = {
     "name": ("last_name", "first_name"),
@@ -59,7 +61,7 @@ def expert_detail(request, pk: int):
     expert = get_object_or_404(selectors.experts_with_consented_areas(), pk=pk)
     record_view(expert)  # a view of personal data goes into the audit trail
     today = timezone.localdate()
-    attendances = list(selectors.attendances_of_expert(expert))
+    attendances = list(supervision_selectors.attendances_of_expert(expert))
     return render(
         request,
         "registry/expert_detail.html",
@@ -67,9 +69,9 @@ def expert_detail(request, pk: int):
             "expert": expert,
             "consent": selectors.valid_consent(expert),
             "earlier_consents": selectors.withdrawn_consents(expert),
-            "agreements": selectors.agreements_of_expert(expert),
-            "upcoming": selectors.upcoming_participations(expert, today),
-            "past": paginate(request, selectors.past_participations(expert, today)),
+            "agreements": agreement_selectors.agreements_of_expert(expert),
+            "upcoming": agreement_selectors.upcoming_participations(expert, today),
+            "past": paginate(request, agreement_selectors.past_participations(expert, today)),
             "attendances": attendances,
             "attended": sum(1 for attendance in attendances if attendance.present),
         },
