@@ -11,7 +11,6 @@ from auditlog.registry import auditlog
 from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -66,37 +65,6 @@ def record_views(instances) -> None:
         pre_save.send(sender=LogEntry, instance=entry, raw=False, using=None, update_fields=None)
         entries.append(entry)
     LogEntry.objects.bulk_create(entries)
-
-
-def expert_trail(expert) -> QuerySet[LogEntry]:
-    """The trail of one expert: their own record and everything tied to them, newest first."""
-    return (
-        LogEntry.objects.filter(expert_trail_condition(expert))
-        .select_related("actor", "content_type")
-        .order_by("-timestamp")
-    )
-
-
-def expert_trail_condition(expert) -> Q:
-    """Which log entries belong to the expert, with the related ids read now (so the
-    condition still finds entries of objects deleted afterwards)."""
-    from agreements.models import Agreement, Participation
-    from registry.models import ExperienceConsent, Expert, ExpertExperience
-
-    related = {
-        Expert: [expert.pk],
-        Agreement: Agreement.objects.filter(expert=expert).values_list("pk", flat=True),
-        Participation: Participation.objects.filter(expert=expert).values_list("pk", flat=True),
-        ExperienceConsent: expert.consents.values_list("pk", flat=True),
-        ExpertExperience: ExpertExperience.objects.filter(expert=expert).values_list(
-            "pk", flat=True
-        ),
-    }
-    condition = Q()
-    for model, pks in related.items():
-        content_type = ContentType.objects.get_for_model(model)
-        condition |= Q(content_type=content_type, object_id__in=list(pks))
-    return condition
 
 
 def changed_fields(entry: LogEntry) -> list[str]:

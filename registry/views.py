@@ -15,15 +15,15 @@ from django.views.decorators.http import require_POST
 from agreements import selectors as agreement_selectors
 from agreements.selectors import fee_years_of_expert, fees_of_expert
 from kokemus.access import Role, role_required
-from kokemus.audit import expert_trail as audit_trail_of
 from kokemus.audit import record_view
 from kokemus.lists import order_by_param, paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
+from kokemus.privacy import expert_anonymise, expert_data_export
+from kokemus.privacy import expert_trail as audit_trail_of
 from registry import selectors, services
 from registry.filters import ExpertFilter
 from registry.forms import ConsentAreasForm, ConsentForm, ExpertForm
 from registry.models import Expert
-from registry.privacy import expert_anonymise, expert_data_export
 from supervision import selectors as supervision_selectors
 
 SORTS = {

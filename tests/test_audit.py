@@ -5,7 +5,8 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from kokemus.audit import expert_trail, record_view
+from kokemus.audit import record_view
+from kokemus.privacy import expert_trail
 from tests.factories import (
     AgreementFactory,
     ExpertExperienceFactory,

@@ -1,6 +1,10 @@
-"""GDPR operations on one expert: the subject access export, erasure by anonymisation and the
-retention rule. Kept together because they must agree on what "everything about the expert"
-is; the writes follow the services' rules (keyword-only, one transaction, audit entry).
+"""GDPR operations on one expert: the subject access export, erasure by anonymisation, the
+retention rule and the expert's audit trail. Kept together because they must agree on what
+"everything about the expert" is; the writes follow the services' rules (keyword-only, one
+transaction, audit entry).
+
+Above the apps: it reads the register, agreements, assignments and supervision, so none of
+them imports it.
 """
 
 import datetime
@@ -8,13 +12,14 @@ import datetime
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agreements.models import Agreement, Participation
-from kokemus.audit import expert_trail, expert_trail_condition, record_view
-from registry.models import Expert
+from kokemus.audit import record_view
+from registry.models import ExperienceConsent, Expert, ExpertExperience
 from supervision.models import Attendance
 
 
@@ -161,3 +166,31 @@ def experts_past_retention(*, years: int, today: datetime.date | None = None) ->
         anonymised_at__isnull=True,
         created_at__date__lt=cutoff,
     )
+
+
+def expert_trail(expert: Expert) -> QuerySet[LogEntry]:
+    """The trail of one expert: their own record and everything tied to them, newest first."""
+    return (
+        LogEntry.objects.filter(expert_trail_condition(expert))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")
+    )
+
+
+def expert_trail_condition(expert: Expert) -> Q:
+    """Which log entries belong to the expert, with the related ids read now (so the
+    condition still finds entries of objects deleted afterwards)."""
+    related = {
+        Expert: [expert.pk],
+        Agreement: Agreement.objects.filter(expert=expert).values_list("pk", flat=True),
+        Participation: Participation.objects.filter(expert=expert).values_list("pk", flat=True),
+        ExperienceConsent: expert.consents.values_list("pk", flat=True),
+        ExpertExperience: ExpertExperience.objects.filter(expert=expert).values_list(
+            "pk", flat=True
+        ),
+    }
+    condition = Q()
+    for model, pks in related.items():
+        content_type = ContentType.objects.get_for_model(model)
+        condition |= Q(content_type=content_type, object_id__in=list(pks))
+    return condition
