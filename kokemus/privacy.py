@@ -18,9 +18,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agreements.models import Agreement, Participation
+from agreements.selectors import agreements_of_expert, participations_of_expert
 from kokemus.audit import record_view
 from registry.models import ExperienceConsent, Expert, ExpertExperience
-from supervision.models import Attendance
+from supervision.selectors import attendances_of_expert
 
 
 def expert_data_export(*, expert: Expert, by) -> dict:
@@ -75,7 +76,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "assignment_fee": str(agreement.assignment_fee),
                 "travel_compensation": str(agreement.travel_compensation),
             }
-            for agreement in expert.agreements.select_related("division")
+            for agreement in agreements_of_expert(expert)
         ],
         "assignments": [
             {
@@ -87,9 +88,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "hours": str(p.worked_hours),
                 "agreement": p.agreement and p.agreement.number,
             }
-            for p in expert.participations.select_related(
-                "assignment__type", "assignment__service_area", "agreement"
-            ).order_by("assignment__date")
+            for p in participations_of_expert(expert).order_by("assignment__date", "pk")
         ],
         "supervision": [
             {
@@ -97,9 +96,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "date": _date(attendance.session.date),
                 "present": attendance.present,
             }
-            for attendance in Attendance.objects.filter(membership__expert=expert)
-            .select_related("session__group")
-            .order_by("session__date")
+            for attendance in attendances_of_expert(expert).order_by("session__date", "pk")
         ],
         "audit_trail": [
             {
