@@ -3,18 +3,18 @@ data, experience areas, agreements and fee figures, and when.
 
 Personal values are masked in the trail: it records who changed which field and when, but
 not the old and new name, so erasing an expert (anonymisation) leaves no trace of them here.
+Each app registers its own models for auditing in its AppConfig.ready(); the expert's trail
+(which entries belong to one expert) is read in kokemus.privacy.
 """
 
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
-from auditlog.registry import auditlog
 from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
-PERSONAL_FIELDS = ["first_name", "last_name", "email", "phone", "municipality", "availability"]
 # django-auditlog names its actions in English only.
 ACTION_LABELS = {
     LogEntry.Action.CREATE: _("created"),
@@ -28,18 +28,6 @@ BOOKKEEPING_FIELDS = {"id", "version", "created_at", "updated_at"}
 
 def mask_completely(value: str) -> str:
     return "***"
-
-
-def register_models() -> None:
-    from agreements.models import Agreement, Assignment, Participation
-    from registry.models import ExperienceConsent, Expert, ExpertExperience
-
-    auditlog.register(Expert, mask_fields=PERSONAL_FIELDS)
-    auditlog.register(ExperienceConsent, mask_fields=["purpose"])
-    auditlog.register(ExpertExperience)
-    auditlog.register(Agreement)
-    auditlog.register(Assignment)
-    auditlog.register(Participation)
 
 
 def record_view(instance) -> None:
