@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -14,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from agreements.fees import euros, fee_cents, worked_hours
 from agreements.models import (
@@ -36,6 +38,18 @@ def agreements_covering(day: datetime.date) -> QuerySet[Agreement]:
         status__in=COVERING_STATUSES,
         valid_from__lte=day,
     )
+
+
+def has_covering_agreement(day: datetime.date) -> Exists:
+    """An expression: the expert has a signed agreement that covers ``day``."""
+    return Exists(agreements_covering(day).filter(expert=OuterRef("pk")))
+
+
+def experts_for_list(*, today: datetime.date | None = None) -> QuerySet[Expert]:
+    """The coordinator's expert list: each row knows (``covered_today``) whether an agreement
+    covers today."""
+    today = today or timezone.localdate()
+    return Expert.objects.annotate(covered_today=has_covering_agreement(today))
 
 
 def covering_agreements_by_expert(

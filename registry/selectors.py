@@ -4,13 +4,9 @@ Experience areas are health data (GDPR art. 9): every read of them goes through
 ``consented_experiences`` so that only areas under a recorded, not withdrawn consent show.
 """
 
-import datetime
-
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from agreements.selectors import agreements_covering
 from kokemus.translated_names import name_to_order_by
 from registry.models import ExperienceConsent, Expert, ExpertExperience, ServiceArea
 
@@ -18,17 +14,6 @@ from registry.models import ExperienceConsent, Expert, ExpertExperience, Service
 def consented_experiences() -> QuerySet[ExpertExperience]:
     """Experience areas whose consent is recorded and not withdrawn."""
     return ExpertExperience.objects.filter(consent__withdrawn_at__isnull=True)
-
-
-def has_covering_agreement(day: datetime.date) -> Exists:
-    """An expression: the expert has a signed agreement that covers ``day``."""
-    return Exists(agreements_covering(day).filter(expert=OuterRef("pk")))
-
-
-def experts_for_list(*, today: datetime.date | None = None) -> QuerySet[Expert]:
-    """The expert list: each row knows whether an agreement covers today."""
-    today = today or timezone.localdate()
-    return Expert.objects.annotate(covered_today=has_covering_agreement(today))
 
 
 def experts_with_consented_areas() -> QuerySet[Expert]:
