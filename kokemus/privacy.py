@@ -21,6 +21,7 @@ from agreements.models import Agreement, Participation
 from agreements.selectors import agreements_of_expert, participations_of_expert
 from kokemus.audit import record_view
 from registry.models import ExperienceConsent, Expert, ExpertExperience
+from registry.selectors import consents_of_expert
 from supervision.selectors import attendances_of_expert
 
 
@@ -62,7 +63,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "withdrawn_at": consent.withdrawn_at and consent.withdrawn_at.isoformat(),
                 "experience_areas": [str(e.area) for e in consent.experiences.all()],
             }
-            for consent in expert.consents.prefetch_related("experiences__area")
+            for consent in consents_of_expert(expert)
         ],
         "agreements": [
             {

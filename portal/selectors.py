@@ -1,18 +1,17 @@
-"""What only the expert's own pages read: the expert behind the login, their consents, and
-the people they work with, who are read as first names only.
+"""What only the expert's own pages read: the expert behind the login, and the people they
+work with, who are read as first names only.
 
-The expert's work (assignments, agreements, fees, supervision) is read through the
-``*_of_expert`` selectors of agreements and supervision, which the coordinator's page about the
-expert and the GDPR export share. Each starts from the expert, so a view that fetches through
-them (``get_object_or_404(agreements_of_expert(expert), pk=pk)``) answers another expert's id
-with 404 by construction.
+The expert's consents and work (assignments, agreements, fees, supervision) are read through
+the ``*_of_expert`` selectors of registry, agreements and supervision, which the coordinator's
+page about the expert and the GDPR export share. Each starts from the expert, so a view that
+fetches through them (``get_object_or_404(agreements_of_expert(expert), pk=pk)``) answers
+another expert's id with 404 by construction.
 """
 
-from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from agreements.models import Participation
-from registry.models import ExperienceConsent, Expert, ExpertExperience
+from registry.models import Expert
 
 
 def expert_for_user(user) -> Expert:
@@ -27,13 +26,4 @@ def co_worker_first_names(participation: Participation) -> list[str]:
         .exclude(expert_id=participation.expert_id)
         .order_by("expert__first_name", "pk")
         .values_list("expert__first_name", flat=True)
-    )
-
-
-def consents_for_expert(expert: Expert) -> QuerySet[ExperienceConsent]:
-    return ExperienceConsent.objects.filter(expert=expert).prefetch_related(
-        Prefetch(
-            "experiences",
-            queryset=ExpertExperience.objects.select_related("area").order_by("area__name"),
-        )
     )

@@ -28,6 +28,7 @@ from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
 from portal.forms import ContactDetailsForm, ReportDoneForm
 from portal.models import CalendarToken
+from registry import selectors as registry_selectors
 from registry.models import Expert
 from registry.services import consent_withdraw
 from supervision import selectors as supervision_selectors
@@ -160,7 +161,7 @@ def contact_details(request):
     return render(
         request,
         "portal/contact_details.html",
-        {"form": form, "consents": selectors.consents_for_expert(expert)},
+        {"form": form, "consents": registry_selectors.consents_of_expert(expert)},
     )
 
 
@@ -168,7 +169,7 @@ def contact_details(request):
 @require_POST
 def consent_withdraw_view(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    consent = get_object_or_404(selectors.consents_for_expert(expert), pk=pk)
+    consent = get_object_or_404(registry_selectors.consents_of_expert(expert), pk=pk)
     try:
         consent_withdraw(consent=consent, by=request.user)
     except ValidationError as error:

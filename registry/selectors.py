@@ -36,6 +36,16 @@ def withdrawn_consents(expert: Expert) -> QuerySet[ExperienceConsent]:
     return expert.consents.filter(withdrawn_at__isnull=False)
 
 
+def consents_of_expert(expert: Expert) -> QuerySet[ExperienceConsent]:
+    """Every consent of the expert, withdrawn ones too, with its experience areas by name."""
+    return ExperienceConsent.objects.filter(expert=expert).prefetch_related(
+        Prefetch(
+            "experiences",
+            queryset=consented_experiences().select_related("area").order_by("area__name"),
+        )
+    )
+
+
 def service_areas_by_division() -> QuerySet[ServiceArea]:
     """Each division, followed by its services, by name in the page's language (by id where
     two names are alike)."""
