@@ -88,7 +88,8 @@ def test_coordinator_registers_signs_books_supervises_and_sees_the_dashboard(
     assert page.locator("#attendance-rate").inner_text() == "100 %"
 
     # The start page: this month's figures, and Ilona, who worked without supervision.
-    page.get_by_role("link", name="Start", exact=True).click()
+    menu = page.get_by_role("navigation", name="Main menu")
+    menu.get_by_role("link", name="Start", exact=True).click()
     assert page.locator("#figure-assignments").inner_text() == "1"
     assert page.locator("#figure-hours").inner_text() == "3.50"
     assert page.locator("#figure-new-agreements").inner_text() == "1"
