@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -13,8 +14,9 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from agreements.fees import euros, fee_cents, worked_hours
 from agreements.models import (
@@ -39,6 +41,18 @@ def agreements_covering(day: datetime.date) -> QuerySet[Agreement]:
         status__in=COVERING_STATUSES,
         valid_from__lte=day,
     )
+
+
+def has_covering_agreement(day: datetime.date) -> Exists:
+    """An expression: the expert has a signed agreement that covers ``day``."""
+    return Exists(agreements_covering(day).filter(expert=OuterRef("pk")))
+
+
+def experts_for_list(*, today: datetime.date | None = None) -> QuerySet[Expert]:
+    """The coordinator's expert list: each row knows (``covered_today``) whether an agreement
+    covers today."""
+    today = today or timezone.localdate()
+    return Expert.objects.annotate(covered_today=has_covering_agreement(today))
 
 
 def covering_agreements_by_expert(
@@ -160,6 +174,46 @@ def month_figures(*, year: int, month: int) -> dict:
     }
 
 
+# --- One expert's work: the expert's own pages, the coordinator's page about the expert and
+# the GDPR export read it through these ----------------------------------------------------
+
+
+def participations_of_expert(expert: Expert) -> QuerySet[Participation]:
+    """The expert's participations with what their assignment rows show."""
+    return Participation.objects.filter(expert=expert).select_related(
+        "assignment__type",
+        "assignment__service_area",
+        "assignment__contact",
+        "agreement",
+    )
+
+
+def upcoming_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
+    return (
+        participations_of_expert(expert)
+        .filter(assignment__date__gte=today)
+        .order_by("assignment__date", "assignment__start_time", "pk")
+    )
+
+
+def past_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
+    return (
+        participations_of_expert(expert)
+        .filter(assignment__date__lt=today)
+        .order_by("-assignment__date", "-pk")
+    )
+
+
+def assignments_of_expert(expert: Expert) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(participations__expert=expert).select_related(
+        "type", "service_area", "contact"
+    )
+
+
+def agreements_of_expert(expert: Expert) -> QuerySet[Agreement]:
+    return expert.agreements.select_related("division").order_by("-valid_from", "-pk")
+
+
 # --- Fees: what an expert is paid ---------------------------------------------------------
 
 
@@ -209,6 +263,51 @@ def fees_of_month(first: datetime.date) -> dict:
         "fees": sum((row["fees"] for row in rows), Decimal("0.00")),
     }
     return {"month": first, "rows": rows, "totals": totals, "experts": list(experts.values())}
+
+
+def _done_participations_of_expert(expert: Expert, year: int) -> QuerySet[Participation]:
+    return done_participations_with_fees().filter(expert=expert, assignment__date__year=year)
+
+
+def fees_of_expert(expert: Expert, year: int) -> dict:
+    """The expert's done assignments of ``year`` per month and agreement, with the totals.
+
+    Hours and fees as agreements.fees defines them. Two aggregate queries.
+    """
+    rows = list(
+        _done_participations_of_expert(expert, year)
+        .annotate(month=ExtractMonth("assignment__date"))
+        .values(
+            "month",
+            "agreement_id",
+            "agreement__number",
+            "agreement__hourly_fee",
+            "agreement__assignment_fee",
+        )
+        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
+        .order_by("month", "agreement__number")
+    )
+    for row in rows:
+        row["month_start"] = datetime.date(year, row["month"], 1)
+        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
+    totals = _done_participations_of_expert(expert, year).aggregate(
+        assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents")
+    )
+    totals["hours"], totals["fees"] = cents(totals["hours"]), euros(totals["fees"])
+    return {"year": year, "rows": rows, "totals": totals}
+
+
+def fee_years_of_expert(expert: Expert) -> list[int]:
+    """Years in which the expert has done assignments, newest first."""
+    return sorted(
+        {
+            d.year
+            for d in Assignment.objects.filter(
+                participations__expert=expert, status=AssignmentStatus.DONE
+            ).dates("date", "year")
+        },
+        reverse=True,
+    )
 
 
 EXPIRY_WARNING_DAYS = 30

@@ -7,6 +7,4 @@ class KokemusConfig(AppConfig):
     verbose_name = _("Kokemus")
 
     def ready(self):
-        from kokemus import audit, sessions, two_factor  # noqa: F401 (connect login receivers)
-
-        audit.register_models()
+        from kokemus import sessions, two_factor  # noqa: F401 (connect login receivers)

@@ -5,7 +5,22 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from agreements.urls import agreement_patterns, assignment_patterns
-from kokemus import health, two_factor, views
+from kokemus import expert_views, health, two_factor, views
+from registry.urls import register_patterns
+
+# The coordinator's expert pages, in one namespace: those that edit the register (registry) and
+# those that show experts with their agreements, work and supervision, which read every app
+# and so live above them (kokemus.expert_views).
+expert_patterns = [
+    path("", expert_views.expert_list, name="expert_list"),
+    path("<int:pk>/", expert_views.expert_detail, name="expert_detail"),
+    path("<int:pk>/loki/", expert_views.expert_trail, name="expert_trail"),
+    path("<int:pk>/palkkiot/", expert_views.expert_fees, name="expert_fees"),
+    path("<int:pk>/tiedot.json", expert_views.expert_data_json, name="expert_data_json"),
+    path("<int:pk>/tiedot.pdf", expert_views.expert_data_pdf, name="expert_data_pdf"),
+    path("<int:pk>/anonymisoi/", expert_views.expert_anonymise_view, name="expert_anonymise"),
+    *register_patterns,
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -41,7 +56,7 @@ urlpatterns = [
         login_not_required(views.accessibility_statement),
         name="accessibility_statement",
     ),
-    path("kokemustoimijat/", include("registry.urls")),
+    path("kokemustoimijat/", include((expert_patterns, "registry"))),
     path("sopimukset/", include((agreement_patterns, "agreements"))),
     path("tehtavat/", include((assignment_patterns, "assignments"))),
     path("tyonohjaus/", include("supervision.urls")),

@@ -1,7 +1,7 @@
 """The expert's own pages (My page) and the coordinator's invitation and feed revocation.
 
-Every object is fetched through the expert's own queryset (portal.selectors), so another
-expert's id answers 404 by construction.
+Every object is fetched through a queryset of the expert's own (the ``*_of_expert`` selectors),
+so another expert's id answers 404 by construction.
 """
 
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.utils.http import quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements import selectors as agreement_selectors
 from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
 from agreements.services import is_in_future
@@ -27,8 +28,10 @@ from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
 from portal.forms import ContactDetailsForm, ReportDoneForm, WithdrawForm
 from portal.models import CalendarToken
+from registry import selectors as registry_selectors
 from registry.models import Expert
 from registry.services import consent_withdraw
+from supervision import selectors as supervision_selectors
 
 
 def _error_text(error: ValidationError) -> str:
@@ -39,14 +42,8 @@ def _error_text(error: ValidationError) -> str:
 def my_page(request):
     expert = selectors.expert_for_user(request.user)
     today = timezone.localdate()
-    participations = selectors.participations_for_expert(expert)
-    upcoming = participations.filter(assignment__date__gte=today).order_by(
-        "assignment__date", "assignment__start_time", "pk"
-    )
-    past = paginate(
-        request,
-        participations.filter(assignment__date__lt=today).order_by("-assignment__date", "-pk"),
-    )
+    upcoming = agreement_selectors.upcoming_participations(expert, today)
+    past = paginate(request, agreement_selectors.past_participations(expert, today))
     token = CalendarToken.objects.filter(expert=expert).first()
     feed_url = (
         request.build_absolute_uri(reverse("portal:calendar_feed", args=[token.token]))
@@ -69,7 +66,9 @@ def my_page(request):
 @role_required(Role.EXPERT)
 def assignment_detail(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    participation = get_object_or_404(
+        agreement_selectors.participations_of_expert(expert), assignment_id=pk
+    )
     form = ReportDoneForm(initial={"hours": participation.hours or participation.assignment.hours})
     return _assignment_page(request, participation, form)
 
@@ -97,7 +96,9 @@ def _assignment_page(request, participation, form, withdraw_form=None):
 def assignment_report_done(request, pk: int):
     """Marks the expert's assignment done; refused input re-displays with the typed hours."""
     expert = selectors.expert_for_user(request.user)
-    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    participation = get_object_or_404(
+        agreement_selectors.participations_of_expert(expert), assignment_id=pk
+    )
     form = ReportDoneForm(request.POST)
     if not form.is_valid():
         return _assignment_page(request, participation, form)
@@ -126,7 +127,9 @@ def assignment_report_done(request, pk: int):
 def assignment_withdraw(request, pk: int):
     """Takes the expert off a coming assignment, with an optional reason for the coordinator."""
     expert = selectors.expert_for_user(request.user)
-    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    participation = get_object_or_404(
+        agreement_selectors.participations_of_expert(expert), assignment_id=pk
+    )
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return _assignment_page(request, participation, ReportDoneForm(), form)
@@ -148,14 +151,14 @@ def assignment_withdraw(request, pk: int):
 @role_required(Role.EXPERT)
 def agreement_list(request):
     expert = selectors.expert_for_user(request.user)
-    agreements = selectors.agreements_for_expert(expert)
+    agreements = agreement_selectors.agreements_of_expert(expert)
     return render(request, "portal/agreement_list.html", {"agreements": agreements})
 
 
 @role_required(Role.EXPERT)
 def agreement_pdf(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    agreement = get_object_or_404(selectors.agreements_for_expert(expert), pk=pk)
+    agreement = get_object_or_404(agreement_selectors.agreements_of_expert(expert), pk=pk)
     return agreement_pdf_response(agreement)
 
 
@@ -166,8 +169,8 @@ def supervision(request):
         request,
         "portal/supervision.html",
         {
-            "groups": selectors.groups_for_expert(expert),
-            "sessions": paginate(request, selectors.sessions_for_expert(expert)),
+            "groups": supervision_selectors.groups_of_expert(expert),
+            "sessions": paginate(request, supervision_selectors.sessions_of_expert(expert)),
         },
     )
 
@@ -186,7 +189,7 @@ def contact_details(request):
     return render(
         request,
         "portal/contact_details.html",
-        {"form": form, "consents": selectors.consents_for_expert(expert)},
+        {"form": form, "consents": registry_selectors.consents_of_expert(expert)},
     )
 
 
@@ -194,7 +197,7 @@ def contact_details(request):
 @require_POST
 def consent_withdraw_view(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    consent = get_object_or_404(selectors.consents_for_expert(expert), pk=pk)
+    consent = get_object_or_404(registry_selectors.consents_of_expert(expert), pk=pk)
     try:
         consent_withdraw(consent=consent, by=request.user)
     except ValidationError as error:
@@ -210,11 +213,11 @@ def consent_withdraw_view(request, pk: int):
 def fees(request):
     expert = selectors.expert_for_user(request.user)
     year = year_param(request)
-    years = selectors.fee_years_for_expert(expert)
+    years = agreement_selectors.fee_years_of_expert(expert)
     return render(
         request,
         "portal/fees.html",
-        {"fees": selectors.fees_for_expert(expert, year), "year": year, "years": years},
+        {"fees": agreement_selectors.fees_of_expert(expert, year), "year": year, "years": years},
     )
 
 
@@ -226,7 +229,7 @@ def fee_statement_pdf(request):
         "portal/fee_statement_pdf.html",
         {
             "expert": expert,
-            "fees": selectors.fees_for_expert(expert, year),
+            "fees": agreement_selectors.fees_of_expert(expert, year),
             "today": timezone.localdate(),
         },
     )

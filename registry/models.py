@@ -47,10 +47,6 @@ class ServiceArea(TranslatedName, models.Model):
         return self.translated_name
 
     @property
-    def is_division(self) -> bool:
-        return self.parent_id is None
-
-    @property
     def division(self) -> "ServiceArea":
         return self if self.parent_id is None else self.parent
 

@@ -26,7 +26,6 @@ import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import DecimalField, ExpressionWrapper, F, IntegerField, Q, Value
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
-from django.utils import timezone
 
 from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
 from kokemus.money import cents
@@ -77,11 +76,6 @@ class MonthlyFigures:
     service_areas: list[Label]
     divisions: list[Label]
     all_divisions: list[Label]  # every division, for a filter: not only those with figures
-
-
-def default_year(now: datetime.datetime | None = None) -> int:
-    """The current year in Europe/Helsinki (at 23.30 UTC on 31 December it is already next)."""
-    return timezone.localdate(now).year
 
 
 def _year_range(year: int, lookup: str) -> Q:

@@ -12,8 +12,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agreements.models import Participation
+from kokemus.privacy import expert_anonymise
 from registry.models import Expert
-from registry.privacy import expert_anonymise
 from reporting.exports import as_json
 from reporting.selectors import monthly_figures
 from tests.factories import AttendanceFactory

@@ -75,9 +75,6 @@ def expert_row_choices(experts: list[tuple[int, str]], blank="---------") -> Fix
     return FixedChoices([("", blank), *experts])
 
 
-NO_EXPERTS = expert_row_choices([])
-
-
 class ParticipantForm(forms.Form):
     """One expert on the assignment, with their own hours when these differ."""
 
@@ -94,9 +91,12 @@ class ParticipantForm(forms.Form):
         help_text=_("Only if they differ from the assignment's hours."),
     )
 
-    def __init__(self, *args, expert_choices: FixedChoices = NO_EXPERTS, **kwargs):
+    def __init__(self, *args, expert_choices: FixedChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The choices are read once for the whole formset, not once per row.
+        # The choices are read once for the whole formset, not once per row. Never a module's
+        # shared default: LongSelect caches the rendered options on the choices object.
+        if expert_choices is None:
+            expert_choices = expert_row_choices([])
         self.fields["expert"].choices = expert_choices
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agreements.models import AssignmentStatus
-from portal.selectors import fees_for_expert
+from agreements.selectors import fees_of_expert
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def alice_year(expert_alice):
 
 def test_fees_per_month_and_agreement_hand_counted(alice_year, django_assert_num_queries):
     with django_assert_num_queries(2):  # rows grouped by month and agreement, totals
-        fees = fees_for_expert(alice_year, 2025)
+        fees = fees_of_expert(alice_year, 2025)
     rows = [
         (r["month"], r["agreement__number"], r["assignments"], r["hours"], r["fees"])
         for r in fees["rows"]
@@ -88,7 +88,7 @@ def test_fees_per_month_and_agreement_hand_counted(alice_year, django_assert_num
 
 
 def test_fees_of_a_year_without_done_assignments_are_zero(alice_year):
-    fees = fees_for_expert(alice_year, 2023)
+    fees = fees_of_expert(alice_year, 2023)
     assert fees["rows"] == []
     assert fees["totals"] == {"assignments": 0, "hours": Decimal("0"), "fees": Decimal("0")}
 

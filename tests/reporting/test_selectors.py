@@ -7,7 +7,7 @@ import pytest
 
 from registry.models import ServiceArea
 from reporting.exports import as_json
-from reporting.selectors import default_year, monthly_figures
+from reporting.selectors import monthly_figures
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,13 +152,6 @@ def test_fees_round_half_up_to_cents_on_either_database():
     figures = monthly_figures(2031)
     assert (month(figures, 3).fees, month(figures, 4).fees) == (Decimal("15.08"), Decimal("5.13"))
     assert figures.totals.fees == Decimal("20.21")  # the sum of the months, as the table shows
-
-
-def test_default_year_is_the_year_in_helsinki():
-    utc = datetime.UTC
-    # 31.12. 22.30 UTC is already 1.1. 00.30 in Helsinki (UTC+2 in winter)
-    assert default_year(datetime.datetime(2025, 12, 31, 22, 30, tzinfo=utc)) == 2026
-    assert default_year(datetime.datetime(2025, 12, 31, 21, 59, tzinfo=utc)) == 2025
 
 
 def _add_assignments(count: int) -> None:

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from agreements.models import Participation
+from kokemus.privacy import expert_anonymise, expert_data_export, experts_past_retention
 from registry.models import ExperienceConsent, Expert, ExpertExperience
-from registry.privacy import expert_anonymise, expert_data_export, experts_past_retention
 from tests.factories import (
     AgreementFactory,
     AttendanceFactory,

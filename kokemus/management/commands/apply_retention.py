@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from registry.privacy import expert_anonymise, experts_past_retention
+from kokemus.privacy import expert_anonymise, experts_past_retention
 
 
 class Command(BaseCommand):

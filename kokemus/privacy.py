@@ -1,6 +1,10 @@
-"""GDPR operations on one expert: the subject access export, erasure by anonymisation and the
-retention rule. Kept together because they must agree on what "everything about the expert"
-is; the writes follow the services' rules (keyword-only, one transaction, audit entry).
+"""GDPR operations on one expert: the subject access export, erasure by anonymisation, the
+retention rule and the expert's audit trail. Kept together because they must agree on what
+"everything about the expert" is; the writes follow the services' rules (keyword-only, one
+transaction, audit entry).
+
+Above the apps: it reads the register, agreements, assignments and supervision, so none of
+them imports it.
 """
 
 import datetime
@@ -8,14 +12,17 @@ import datetime
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agreements.models import Agreement, Participation
-from kokemus.audit import expert_trail, expert_trail_condition, record_view
-from registry.models import Expert
-from supervision.models import Attendance
+from agreements.selectors import agreements_of_expert, participations_of_expert
+from kokemus.audit import record_view
+from registry.models import ExperienceConsent, Expert, ExpertExperience
+from registry.selectors import consents_of_expert
+from supervision.selectors import attendances_of_expert
 
 
 def expert_data_export(*, expert: Expert, by) -> dict:
@@ -56,7 +63,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "withdrawn_at": consent.withdrawn_at and consent.withdrawn_at.isoformat(),
                 "experience_areas": [str(e.area) for e in consent.experiences.all()],
             }
-            for consent in expert.consents.prefetch_related("experiences__area")
+            for consent in consents_of_expert(expert)
         ],
         "agreements": [
             {
@@ -70,7 +77,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "assignment_fee": str(agreement.assignment_fee),
                 "travel_compensation": str(agreement.travel_compensation),
             }
-            for agreement in expert.agreements.select_related("division")
+            for agreement in agreements_of_expert(expert)
         ],
         "assignments": [
             {
@@ -82,9 +89,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "hours": str(p.worked_hours),
                 "agreement": p.agreement and p.agreement.number,
             }
-            for p in expert.participations.select_related(
-                "assignment__type", "assignment__service_area", "agreement"
-            ).order_by("assignment__date")
+            for p in participations_of_expert(expert).order_by("assignment__date", "pk")
         ],
         "supervision": [
             {
@@ -92,9 +97,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "date": _date(attendance.session.date),
                 "present": attendance.present,
             }
-            for attendance in Attendance.objects.filter(membership__expert=expert)
-            .select_related("session__group")
-            .order_by("session__date")
+            for attendance in attendances_of_expert(expert).order_by("session__date", "pk")
         ],
         "audit_trail": [
             {
@@ -161,3 +164,31 @@ def experts_past_retention(*, years: int, today: datetime.date | None = None) ->
         anonymised_at__isnull=True,
         created_at__date__lt=cutoff,
     )
+
+
+def expert_trail(expert: Expert) -> QuerySet[LogEntry]:
+    """The trail of one expert: their own record and everything tied to them, newest first."""
+    return (
+        LogEntry.objects.filter(expert_trail_condition(expert))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")
+    )
+
+
+def expert_trail_condition(expert: Expert) -> Q:
+    """Which log entries belong to the expert, with the related ids read now (so the
+    condition still finds entries of objects deleted afterwards)."""
+    related = {
+        Expert: [expert.pk],
+        Agreement: Agreement.objects.filter(expert=expert).values_list("pk", flat=True),
+        Participation: Participation.objects.filter(expert=expert).values_list("pk", flat=True),
+        ExperienceConsent: expert.consents.values_list("pk", flat=True),
+        ExpertExperience: ExpertExperience.objects.filter(expert=expert).values_list(
+            "pk", flat=True
+        ),
+    }
+    condition = Q()
+    for model, pks in related.items():
+        content_type = ContentType.objects.get_for_model(model)
+        condition |= Q(content_type=content_type, object_id__in=list(pks))
+    return condition
