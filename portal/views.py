@@ -21,6 +21,7 @@ from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
 from agreements.services import is_in_future
 from kokemus.access import Role, role_required
+from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
 from portal import selectors, services
@@ -108,7 +109,7 @@ def assignment_report_done(request, pk: int):
     except ValidationError as error:
         participation.refresh_from_db()  # the refused hours are not the recorded ones
         if "hours" in getattr(error, "error_dict", {}):
-            form.add_error("hours", _error_text(error))
+            add_service_error(form, error)
             return _assignment_page(request, participation, form)
         # Not about the hours (the assignment is no longer planned): the page has no form then.
         messages.error(request, _error_text(error))

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.forms import DateInput, TimeInput
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert, Professional
 from supervision.models import SupervisionGroup, SupervisionSession, SupervisionTopic
@@ -43,7 +44,7 @@ class GroupForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "started_on": DateInput(),
             "supervisor_peer_experience": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -86,8 +87,8 @@ class SessionForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "date": DateInput(),
+            "start_time": TimeInput(),
             "topics": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }

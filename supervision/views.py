@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kokemus.access import Role, role_required
+from kokemus.forms import add_service_error
 from kokemus.lists import order_by_param, paginate
 from supervision import selectors, services
 from supervision.filters import GroupFilter
@@ -68,7 +69,7 @@ def _edit_group(request, group: SupervisionGroup):
                 today=timezone.localdate(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The supervision group was saved."))
             return redirect("supervision:group_detail", pk=form.instance.pk)
@@ -99,7 +100,7 @@ def _edit_session(request, session: SupervisionSession):
                 present_ids=[member.pk for member in form.cleaned_data["present"]],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The supervision session was saved."))
             return redirect("supervision:group_detail", pk=session.group_id)

@@ -234,7 +234,7 @@ def test_edit_saves_and_is_recorded_with_the_actor(login, coordinator):
     form_page = _page(client.get(url, headers=EN))
     assert f'value="{expert.last_name}"' in form_page
     data = _form_data(
-        first_name=expert.first_name, last_name=expert.last_name, municipality="Kannus"
+        first_name=expert.first_name, last_name=expert.last_name, municipality="Kannus", version=1
     )
     response = client.post(url, data, headers=EN, follow=True)
     assert "were saved" in response.content.decode()
