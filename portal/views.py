@@ -26,10 +26,10 @@ from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
-from portal.forms import ContactDetailsForm, ReportDoneForm, WithdrawForm
+from portal.forms import CONTACT_FIELDS, ContactDetailsForm, ReportDoneForm, WithdrawForm
 from portal.models import CalendarToken
 from registry.models import Expert
-from registry.services import consent_withdraw
+from registry.services import consent_withdraw, expert_update
 
 
 def _error_text(error: ValidationError) -> str:
@@ -176,14 +176,19 @@ def supervision(request):
 @role_required(Role.EXPERT)
 def contact_details(request):
     expert = selectors.expert_for_user(request.user)
-    if request.method == "POST":
-        form = ContactDetailsForm(request.POST, instance=expert)
-        if form.is_valid():
-            form.save()
+    form = ContactDetailsForm(request.POST or None, instance=expert)
+    if request.method == "POST" and form.is_valid():
+        try:
+            expert_update(
+                expert=expert,
+                fields={name: form.cleaned_data[name] for name in CONTACT_FIELDS},
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
             messages.success(request, _("Your contact details were saved."))
             return redirect("portal:contact_details")
-    else:
-        form = ContactDetailsForm(instance=expert)
     return render(
         request,
         "portal/contact_details.html",

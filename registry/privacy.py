@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement, Participation
 from kokemus.audit import expert_trail, expert_trail_condition, record_view
+from kokemus.concurrency import claim_version
 from registry.models import Expert
 from supervision.models import Attendance
 
@@ -129,6 +130,7 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
         expert.external_id = None
         expert.user = None
         expert.anonymised_at = timezone.now()
+        claim_version(expert, None)  # an edit form opened before the erasure is refused
         expert.save()
     if user is not None:
         user.delete()

@@ -77,7 +77,7 @@ def expert_create(request):
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            expert = services.expert_create(**_register_fields(form.cleaned_data))
+            expert = services.expert_create(fields=_register_fields(form.cleaned_data))
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -99,8 +99,8 @@ def expert_update(request, pk: int):
         try:
             services.expert_update(
                 expert=expert,
+                fields=_register_fields(form.cleaned_data),
                 expected_version=form.expected_version,
-                **_register_fields(form.cleaned_data),
             )
         except ValidationError as error:
             add_service_error(form, error)

@@ -2,17 +2,22 @@
 
 import pytest
 from django.contrib import admin
+from django.db.models import F
 from django.urls import reverse
 
 from tests.factories import (
+    AgreementFactory,
     AttendanceFactory,
     ExpertExperienceFactory,
+    ExpertFactory,
     ParticipationFactory,
     ProfessionalFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
+EN = {"accept-language": "en"}
+STALE = "Someone else saved this while you were editing it, so your changes were not saved."
 MODEL_ADMINS = [(model._meta.app_label, model._meta.model_name) for model in admin.site._registry]
 
 
@@ -61,3 +66,84 @@ def test_search_and_filters_work_on_the_expert_list(admin_user, login):
     )
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [participation.expert]
+
+
+# --- optimistic lock ---------------------------------------------------------------------------
+
+
+def _change_form_data(response) -> dict:
+    """What the browser sends back from an admin change page left as it was opened."""
+    assert response.status_code == 200
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue  # an unticked checkbox or an empty field of an empty row
+            if value is True:
+                data[field.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[field.html_name] = [str(item) for item in value]
+            else:
+                data[field.html_name] = str(value)
+    page = response.content.decode()
+    assert [name for name in data if f'name="{name}"' not in page] == []  # the page has them all
+    return data
+
+
+def _someone_elses_save(obj) -> None:
+    type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+
+# (app, model, an object with its related rows, a field the admin changes, the new value)
+VERSIONED = [
+    ("registry", "expert", ExpertFactory, "phone", "040 999"),
+    ("agreements", "agreement", AgreementFactory, "notes", "Muutettu ylläpidossa"),
+    ("agreements", "assignment", lambda: ParticipationFactory().assignment, "title", "Uusi"),
+]
+VERSIONED_IDS = [model for _app, model, *_rest in VERSIONED]
+
+
+@pytest.mark.parametrize(
+    ("app_label", "model_name", "make", "field", "value"), VERSIONED, ids=VERSIONED_IDS
+)
+def test_admin_change_form_opened_before_another_save_is_refused(
+    app_label, model_name, make, field, value, admin_user, login
+):
+    obj = make()
+    before = getattr(obj, field)
+    client = login(admin_user)
+    url = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
+    data = _change_form_data(client.get(url))
+    assert data["version"] == "1"
+    _someone_elses_save(obj)
+
+    response = client.post(url, data | {field: value}, headers=EN)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE in page
+    assert value in page  # what the administrator typed stays on the form
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.version) == (before, 2)
+
+
+@pytest.mark.parametrize(
+    ("app_label", "model_name", "make", "field", "value"), VERSIONED, ids=VERSIONED_IDS
+)
+def test_admin_change_form_saves_and_moves_the_version_on(
+    app_label, model_name, make, field, value, admin_user, login
+):
+    obj = make()
+    client = login(admin_user)
+    url = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
+    data = _change_form_data(client.get(url))
+
+    response = client.post(url, data | {field: value}, headers=EN)
+
+    assert response.status_code == 302, response.context["errors"]
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.version) == (value, 2)

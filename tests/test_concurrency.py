@@ -78,7 +78,8 @@ version = expert.version
 print("ready", flush=True)
 sys.stdin.readline()
 try:
-    expert_update(expert=expert, expected_version=version, municipality="{municipality}")
+    expert_update(expert=expert, fields={{"municipality": "{municipality}"}},
+                  expected_version=version)
     print(json.dumps({{"saved": True}}), flush=True)
 except ValidationError as error:
     print(json.dumps({{"saved": False, "codes": [e.code for e in error.error_list]}}), flush=True)

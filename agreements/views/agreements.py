@@ -67,7 +67,7 @@ def agreement_create(request, expert_pk: int):
         if form.is_valid():
             try:
                 agreement = services.agreement_create(
-                    expert=expert, **_draft_fields(form.cleaned_data)
+                    expert=expert, fields=_draft_fields(form.cleaned_data)
                 )
             except ValidationError as error:
                 add_service_error(form, error)
