@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.concurrency import VersionedForm
 from kokemus.forms import DateInput, TimeInput
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert, Professional
@@ -14,7 +15,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
         return obj.full_name if isinstance(obj, Expert) else str(obj)
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(VersionedForm, forms.ModelForm):
     experts = MemberChoiceField(
         label=_("Experts"),
         queryset=Expert.objects.filter(anonymised_at__isnull=True),
@@ -64,7 +65,7 @@ class MemberAttendanceField(forms.ModelMultipleChoiceField):
         return str(obj.professional)
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedForm, forms.ModelForm):
     """A session with its topics and attendance, entered in one form."""
 
     present = MemberAttendanceField(

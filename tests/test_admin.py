@@ -10,8 +10,11 @@ from tests.factories import (
     AttendanceFactory,
     ExpertExperienceFactory,
     ExpertFactory,
+    GroupMembershipFactory,
     ParticipationFactory,
     ProfessionalFactory,
+    SupervisionGroupFactory,
+    SupervisionSessionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +106,8 @@ VERSIONED = [
     ("registry", "expert", ExpertFactory, "phone", "040 999"),
     ("agreements", "agreement", AgreementFactory, "notes", "Muutettu ylläpidossa"),
     ("agreements", "assignment", lambda: ParticipationFactory().assignment, "title", "Uusi"),
+    ("supervision", "supervisiongroup", lambda: GroupMembershipFactory().group, "name", "Uusi"),
+    ("supervision", "supervisionsession", lambda: AttendanceFactory().session, "location", "Sali"),
 ]
 VERSIONED_IDS = [model for _app, model, *_rest in VERSIONED]
 
@@ -147,3 +152,35 @@ def test_admin_change_form_saves_and_moves_the_version_on(
     assert response.status_code == 302, response.context["errors"]
     obj.refresh_from_db()
     assert (getattr(obj, field), obj.version) == (value, 2)
+
+
+def test_admin_refuses_a_changed_session_row_opened_before_another_save(admin_user, login):
+    group = SupervisionGroupFactory()
+    first, second = SupervisionSessionFactory.create_batch(2, group=group, location="Kirjasto")
+    client = login(admin_user)
+    url = reverse("admin:supervision_supervisiongroup_change", args=[group.pk])
+    data = _change_form_data(client.get(url))
+    row = {session.pk: n for n, session in enumerate(group.sessions.all())}
+    _someone_elses_save(first)
+    _someone_elses_save(second)
+
+    refused = client.post(url, data | {f"sessions-{row[first.pk]}-location": "Sali"}, headers=EN)
+    assert refused.status_code == 200
+    assert STALE in refused.content.decode()
+    first.refresh_from_db()
+    assert (first.location, first.version) == ("Kirjasto", 2)
+
+    # Rows left as they were are not saved, so their versions do not matter.
+    group_renamed = client.post(url, data | {"name": "Uusi nimi"}, headers=EN)
+    assert group_renamed.status_code == 302
+    group.refresh_from_db()
+    assert (group.name, group.version) == ("Uusi nimi", 2)
+    assert set(group.sessions.values_list("location", "version")) == {("Kirjasto", 2)}
+
+    # From a page opened now, the changed row is saved and moves on.
+    data = _change_form_data(client.get(url))
+    moved = client.post(url, data | {f"sessions-{row[first.pk]}-location": "Sali"}, headers=EN)
+    assert moved.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.location, first.version, second.version) == ("Sali", 3, 2)
