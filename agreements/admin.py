@@ -4,10 +4,11 @@ from django.forms.models import BaseInlineFormSet
 
 from agreements.models import Agreement, Assignment, Participation
 from agreements.services import assignment_validate
+from kokemus.concurrency import VersionedModelAdmin
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(VersionedModelAdmin):
     list_display = [
         "number",
         "expert",
@@ -60,7 +61,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(VersionedModelAdmin):
     list_display = ["title", "date", "type", "service_area", "hours", "status", "contact"]
     list_filter = ["status", "type", "service_area"]
     list_select_related = ["type", "service_area", "contact"]

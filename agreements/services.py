@@ -56,8 +56,12 @@ def _clean(agreement: Agreement) -> None:
 
 
 @transaction.atomic
-def agreement_create(**fields) -> Agreement:
-    agreement = Agreement(**fields)
+def agreement_create(*, expert: Expert, fields: dict) -> Agreement:
+    """A new draft agreement for the expert; ``fields`` are the draft's terms (DRAFT_FIELDS)."""
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")  # a programming error
+    agreement = Agreement(expert=expert, **fields)
     _clean(agreement)
     agreement.save()
     return agreement

@@ -20,6 +20,7 @@ from django.utils import timezone
 from agreements.models import Agreement, Participation
 from agreements.selectors import agreements_of_expert, participations_of_expert
 from kokemus.audit import record_view
+from kokemus.concurrency import claim_version
 from registry.models import ExperienceConsent, Expert, ExpertExperience
 from registry.selectors import consents_of_expert
 from supervision.selectors import attendances_of_expert
@@ -132,6 +133,7 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
         expert.external_id = None
         expert.user = None
         expert.anonymised_at = timezone.now()
+        claim_version(expert, None)  # an edit form opened before the erasure is refused
         expert.save()
     if user is not None:
         user.delete()

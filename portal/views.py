@@ -22,15 +22,16 @@ from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
 from agreements.services import is_in_future
 from kokemus.access import Role, role_required
+from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
-from portal.forms import ContactDetailsForm, ReportDoneForm, WithdrawForm
+from portal.forms import CONTACT_FIELDS, ContactDetailsForm, ReportDoneForm, WithdrawForm
 from portal.models import CalendarToken
 from registry import selectors as registry_selectors
 from registry.models import Expert
-from registry.services import consent_withdraw
+from registry.services import consent_withdraw, expert_update
 from supervision import selectors as supervision_selectors
 
 
@@ -109,7 +110,7 @@ def assignment_report_done(request, pk: int):
     except ValidationError as error:
         participation.refresh_from_db()  # the refused hours are not the recorded ones
         if "hours" in getattr(error, "error_dict", {}):
-            form.add_error("hours", _error_text(error))
+            add_service_error(form, error)
             return _assignment_page(request, participation, form)
         # Not about the hours (the assignment is no longer planned): the page has no form then.
         messages.error(request, _error_text(error))
@@ -178,14 +179,19 @@ def supervision(request):
 @role_required(Role.EXPERT)
 def contact_details(request):
     expert = selectors.expert_for_user(request.user)
-    if request.method == "POST":
-        form = ContactDetailsForm(request.POST, instance=expert)
-        if form.is_valid():
-            form.save()
+    form = ContactDetailsForm(request.POST or None, instance=expert)
+    if request.method == "POST" and form.is_valid():
+        try:
+            expert_update(
+                expert=expert,
+                fields={name: form.cleaned_data[name] for name in CONTACT_FIELDS},
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
             messages.success(request, _("Your contact details were saved."))
             return redirect("portal:contact_details")
-    else:
-        form = ContactDetailsForm(instance=expert)
     return render(
         request,
         "portal/contact_details.html",

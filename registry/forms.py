@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kokemus.concurrency import VersionField
+from kokemus.concurrency import VersionedForm
+from kokemus.forms import DateInput
 from kokemus.translated_names import name_to_order_by
 from registry.models import ExperienceArea, Expert
 from registry.services import EXPERT_FIELDS
@@ -17,17 +18,8 @@ class ServiceAreaChoiceField(forms.ModelChoiceField):
         return f"{obj.parent} › {obj}" if obj.parent_id else str(obj)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ExpertForm(forms.ModelForm):
+class ExpertForm(VersionedForm, forms.ModelForm):
     """Create or edit an expert's register data (the login is made by the invitation)."""
-
-    version = VersionField()
 
     class Meta:
         model = Expert
@@ -40,10 +32,6 @@ class ExpertForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "off"
-        if self.instance.pk is None:
-            del self.fields["version"]  # nothing to lock before the expert exists
-        else:
-            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()

@@ -10,18 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kokemus.access import Role, role_required
+from kokemus.forms import add_service_error
 from registry import selectors, services
 from registry.forms import ConsentAreasForm, ConsentForm, ExpertForm
 from registry.models import Expert
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: at its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _register_fields(cleaned_data: dict) -> dict:
+    return {name: cleaned_data[name] for name in services.EXPERT_FIELDS}
 
 
 @role_required(Role.COORDINATOR)
@@ -29,9 +25,9 @@ def expert_create(request):
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            expert = services.expert_create(**form.cleaned_data)
+            expert = services.expert_create(fields=_register_fields(form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("%(expert)s was added to the register.") % {"expert": expert}
@@ -48,12 +44,14 @@ def expert_update(request, pk: int):
         return redirect("registry:expert_detail", pk=pk)
     form = ExpertForm(request.POST or None, instance=Expert.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        version = fields.pop("version")
         try:
-            services.expert_update(expert=expert, expected_version=version, **fields)
+            services.expert_update(
+                expert=expert,
+                fields=_register_fields(form.cleaned_data),
+                expected_version=form.expected_version,
+            )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("The details of %(expert)s were saved.") % {"expert": expert}
@@ -81,7 +79,7 @@ def expert_consent(request, pk: int):
             else:
                 services.consent_record(expert=expert, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The experience areas and consent were saved."))
             return redirect("registry:expert_detail", pk=expert.pk)

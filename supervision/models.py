@@ -33,6 +33,8 @@ class SupervisionGroup(models.Model):
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Optimistic lock (kokemus.concurrency): every save moves it on.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("supervision group")
@@ -135,6 +137,8 @@ class SupervisionSession(models.Model):
     location = models.CharField(_("place"), max_length=200, blank=True)
     topics = models.ManyToManyField(SupervisionTopic, verbose_name=_("topics"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Optimistic lock (kokemus.concurrency): every save of the session or its attendance.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("supervision session")

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from kokemus.concurrency import claim_version
 from registry.models import Expert, Professional
 from supervision.models import (
     Attendance,
@@ -22,12 +23,15 @@ def group_save(
     experts: Iterable[Expert],
     professionals: Iterable[Professional],
     today: datetime.date,
+    expected_version: int | None = None,
 ) -> SupervisionGroup:
     """Create or update a group with its current members (experts and professionals).
 
     A member taken off the list who has attended sessions is marked as left today, so the
     group's attendance history stays; one who never attended is simply removed.
+    ``expected_version`` is the version the editing form was opened with (optimistic lock).
     """
+    claim_version(group, expected_version)  # first: a stale form hears that it is stale
     group.full_clean()
     group.save()
     _set_members(group, "expert", {expert.pk for expert in experts}, today)
@@ -61,12 +65,15 @@ def session_save(
     topics: Iterable[SupervisionTopic],
     member_ids: Iterable[int],
     present_ids: Iterable[int],
+    expected_version: int | None = None,
 ) -> SupervisionSession:
     """Create or update a session with its topics and the attendance of each listed member.
 
     ``member_ids`` are the group memberships whose attendance the form showed; each gets a row,
-    present or absent, so the attendance rate counts the absent too.
+    present or absent, so the attendance rate counts the absent too. ``expected_version`` is
+    the version the editing form was opened with (optimistic lock).
     """
+    claim_version(session, expected_version)  # first: a stale form hears that it is stale
     session.full_clean()
     session.save()
     session.topics.set(topics)

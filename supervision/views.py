@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kokemus.access import Role, role_required
+from kokemus.forms import add_service_error
 from kokemus.lists import order_by_param, paginate
 from supervision import selectors, services
 from supervision.filters import GroupFilter
@@ -66,9 +67,12 @@ def _edit_group(request, group: SupervisionGroup):
                 experts=form.cleaned_data["experts"],
                 professionals=form.cleaned_data["professionals"],
                 today=timezone.localdate(),
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
+            if group.pk:  # the page's headings show what is stored, the form what was typed
+                group = selectors.group_for_page(group.pk)
         else:
             messages.success(request, _("The supervision group was saved."))
             return redirect("supervision:group_detail", pk=form.instance.pk)
@@ -97,9 +101,12 @@ def _edit_session(request, session: SupervisionSession):
                 topics=form.cleaned_data["topics"],
                 member_ids=form.member_ids(),
                 present_ids=[member.pk for member in form.cleaned_data["present"]],
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
+            if session.pk:  # the page's headings show what is stored, the form what was typed
+                session = selectors.session_for_page(session.pk)
         else:
             messages.success(request, _("The supervision session was saved."))
             return redirect("supervision:group_detail", pk=session.group_id)

@@ -2,17 +2,25 @@
 
 import pytest
 from django.contrib import admin
+from django.db.models import F
 from django.urls import reverse
 
 from tests.factories import (
+    AgreementFactory,
     AttendanceFactory,
     ExpertExperienceFactory,
+    ExpertFactory,
+    GroupMembershipFactory,
     ParticipationFactory,
     ProfessionalFactory,
+    SupervisionGroupFactory,
+    SupervisionSessionFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
+EN = {"accept-language": "en"}
+STALE = "Someone else saved this while you were editing it, so your changes were not saved."
 MODEL_ADMINS = [(model._meta.app_label, model._meta.model_name) for model in admin.site._registry]
 
 
@@ -61,3 +69,118 @@ def test_search_and_filters_work_on_the_expert_list(admin_user, login):
     )
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [participation.expert]
+
+
+# --- optimistic lock ---------------------------------------------------------------------------
+
+
+def _change_form_data(response) -> dict:
+    """What the browser sends back from an admin change page left as it was opened."""
+    assert response.status_code == 200
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue  # an unticked checkbox or an empty field of an empty row
+            if value is True:
+                data[field.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[field.html_name] = [str(item) for item in value]
+            else:
+                data[field.html_name] = str(value)
+    page = response.content.decode()
+    assert [name for name in data if f'name="{name}"' not in page] == []  # the page has them all
+    return data
+
+
+def _someone_elses_save(obj) -> None:
+    type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+
+# (app, model, an object with its related rows, a field the admin changes, the new value)
+VERSIONED = [
+    ("registry", "expert", ExpertFactory, "phone", "040 999"),
+    ("agreements", "agreement", AgreementFactory, "notes", "Muutettu ylläpidossa"),
+    ("agreements", "assignment", lambda: ParticipationFactory().assignment, "title", "Uusi"),
+    ("supervision", "supervisiongroup", lambda: GroupMembershipFactory().group, "name", "Uusi"),
+    ("supervision", "supervisionsession", lambda: AttendanceFactory().session, "location", "Sali"),
+]
+VERSIONED_IDS = [model for _app, model, *_rest in VERSIONED]
+
+
+@pytest.mark.parametrize(
+    ("app_label", "model_name", "make", "field", "value"), VERSIONED, ids=VERSIONED_IDS
+)
+def test_admin_change_form_opened_before_another_save_is_refused(
+    app_label, model_name, make, field, value, admin_user, login
+):
+    obj = make()
+    before = getattr(obj, field)
+    client = login(admin_user)
+    url = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
+    data = _change_form_data(client.get(url))
+    assert data["version"] == "1"
+    _someone_elses_save(obj)
+
+    response = client.post(url, data | {field: value}, headers=EN)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE in page
+    assert value in page  # what the administrator typed stays on the form
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.version) == (before, 2)
+
+
+@pytest.mark.parametrize(
+    ("app_label", "model_name", "make", "field", "value"), VERSIONED, ids=VERSIONED_IDS
+)
+def test_admin_change_form_saves_and_moves_the_version_on(
+    app_label, model_name, make, field, value, admin_user, login
+):
+    obj = make()
+    client = login(admin_user)
+    url = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
+    data = _change_form_data(client.get(url))
+
+    response = client.post(url, data | {field: value}, headers=EN)
+
+    assert response.status_code == 302, response.context["errors"]
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.version) == (value, 2)
+
+
+def test_admin_refuses_a_changed_session_row_opened_before_another_save(admin_user, login):
+    group = SupervisionGroupFactory()
+    first, second = SupervisionSessionFactory.create_batch(2, group=group, location="Kirjasto")
+    client = login(admin_user)
+    url = reverse("admin:supervision_supervisiongroup_change", args=[group.pk])
+    data = _change_form_data(client.get(url))
+    row = {session.pk: n for n, session in enumerate(group.sessions.all())}
+    _someone_elses_save(first)
+    _someone_elses_save(second)
+
+    refused = client.post(url, data | {f"sessions-{row[first.pk]}-location": "Sali"}, headers=EN)
+    assert refused.status_code == 200
+    assert STALE in refused.content.decode()
+    first.refresh_from_db()
+    assert (first.location, first.version) == ("Kirjasto", 2)
+
+    # Rows left as they were are not saved, so their versions do not matter.
+    group_renamed = client.post(url, data | {"name": "Uusi nimi"}, headers=EN)
+    assert group_renamed.status_code == 302
+    group.refresh_from_db()
+    assert (group.name, group.version) == ("Uusi nimi", 2)
+    assert set(group.sessions.values_list("location", "version")) == {("Kirjasto", 2)}
+
+    # From a page opened now, the changed row is saved and moves on.
+    data = _change_form_data(client.get(url))
+    moved = client.post(url, data | {f"sessions-{row[first.pk]}-location": "Sali"}, headers=EN)
+    assert moved.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.location, first.version, second.version) == ("Sali", 3, 2)

@@ -53,8 +53,10 @@ def test_data_export_holds_everything_about_the_expert(aino, coordinator):
 
 def test_anonymisation_removes_the_person_and_keeps_the_work(aino, coordinator):
     participation = Participation.objects.get(expert=aino)
+    version = aino.version
     expert_anonymise(expert=aino, by=coordinator)
     aino.refresh_from_db()
+    assert aino.version == version + 1  # an edit form opened before the erasure is refused
     assert (aino.first_name, aino.last_name, aino.email, aino.phone) == ("", "", "", "")
     assert aino.user is None and aino.external_id is None and aino.anonymised_at
     assert not ExperienceConsent.objects.filter(expert=aino).exists()

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
-from kokemus.concurrency import VersionField
+from kokemus.concurrency import VersionedForm
+from kokemus.forms import DateInput, TimeInput
 from kokemus.widgets import DecimalInput, FixedChoices, LongSelect
 from registry.forms import ServiceAreaChoiceField
 from registry.selectors import service_areas_by_division
@@ -19,9 +20,7 @@ from registry.selectors import service_areas_by_division
 EXTRA_EXPERT_ROWS = 3
 
 
-class AssignmentForm(forms.ModelForm):
-    version = VersionField()
-
+class AssignmentForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Assignment
         fields = [
@@ -37,9 +36,9 @@ class AssignmentForm(forms.ModelForm):
             "description",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "date": DateInput(),
+            "end_date": DateInput(),
+            "start_time": TimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "hours": DecimalInput,
             # Options written in Python: every professional, and the few types and areas
@@ -55,8 +54,6 @@ class AssignmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = self.fields["type"].queryset.filter(is_active=True)
         self.fields["service_area"].queryset = service_areas_by_division().filter(is_active=True)
-        if self.instance.pk and "version" not in self.initial:
-            self.initial["version"] = self.instance.version
 
     def clean_date(self):
         """A done assignment is not moved into the future. One imported as done with a future
@@ -119,16 +116,11 @@ class BaseParticipantFormSet(forms.BaseFormSet):
             if form.cleaned_data and form.cleaned_data.get("expert") is not None
         }
 
-    def add_service_errors(self, messages: list[str]) -> None:
-        """Show a rule's messages (each names its expert) above the expert rows."""
-        self.non_form_errors().extend(messages)
-
 
 ParticipantFormSet = forms.formset_factory(
     ParticipantForm, formset=BaseParticipantFormSet, extra=EXTRA_EXPERT_ROWS
 )
 
 
-class AssignmentStatusForm(forms.Form):
+class AssignmentStatusForm(VersionedForm):
     status = forms.ChoiceField(choices=AssignmentStatus.choices)
-    version = VersionField()

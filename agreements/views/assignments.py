@@ -19,6 +19,7 @@ from agreements.forms.assignments import (
 )
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from kokemus.access import Role, role_required
+from kokemus.forms import add_service_error
 from kokemus.lists import order_by_param, paginate_ids
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert
@@ -105,7 +106,7 @@ def assignment_status(request, pk: int):
         services.assignment_set_status(
             assignment=assignment,
             status=form.cleaned_data["status"],
-            expected_version=form.cleaned_data["version"],
+            expected_version=form.expected_version,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -167,11 +168,12 @@ def _save(request, form: AssignmentForm, formset) -> Assignment | None:
             assignment=form.instance,
             experts=experts,
             by=request.user,
-            expected_version=form.cleaned_data["version"],
+            expected_version=form.expected_version,
             own_hours=own_hours,
         )
     except ValidationError as error:
-        _show_errors(error, form, formset)
+        # The experts' messages (each names its expert) go above the expert rows.
+        add_service_error(form, error, formsets={"experts": formset})
         return None
 
 
@@ -188,17 +190,3 @@ def _warn_of_experts_without_email(request, assignment: Assignment) -> None:
             _("%(names)s has no e-mail address and will not be notified: tell them yourself.")
             % {"names": ", ".join(names)},
         )
-
-
-def _show_errors(error: ValidationError, form: AssignmentForm, formset) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        field_messages = [message for e in errors for message in e.messages]
-        if field == "experts":
-            formset.add_service_errors(field_messages)
-        elif field in form.fields:
-            form.add_error(field, field_messages)
-        else:
-            form.add_error(None, field_messages)

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from agreements.models import AssignmentStatus
 from registry.models import ExperienceConsent, ExpertExperience
+from registry.services import expert_update
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
@@ -209,6 +210,7 @@ def test_contact_details_edit_only_the_allowed_fields(login, expert_alice):
             "municipality": "Kannus",
             "availability": "Arki-illat",
             "last_name": "Muutettu",
+            "version": 1,
         },
         headers=EN,
         follow=True,
@@ -222,6 +224,28 @@ def test_contact_details_edit_only_the_allowed_fields(login, expert_alice):
         "Arki-illat",
     )
     assert expert.last_name != "Muutettu"
+    assert expert.version == 2  # a coordinator's form opened before this save is refused
+
+
+def test_contact_details_opened_before_a_coordinators_save_are_refused(login, expert_alice):
+    expert = expert_alice.expert
+    client = login(expert_alice)
+    url = reverse("portal:contact_details")
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    expert_update(expert=expert, fields={"phone": "06 828 0000"})  # the coordinator's save
+
+    response = client.post(
+        url,
+        {"email": expert.email, "phone": "040 1", "municipality": "", "version": 1},
+        headers=EN,
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this while you were editing it" in page
+    assert 'value="040 1"' in page  # what the expert typed stays on the form
+    expert.refresh_from_db()
+    assert (expert.phone, expert.version) == ("06 828 0000", 2)
 
 
 def test_expert_sees_own_experience_areas_and_withdraws_consent(login, expert_alice):

@@ -62,7 +62,13 @@ def test_removing_a_member_who_attended_keeps_the_history(coordinator_client):
     never_came = GroupMembershipFactory(group=group)
     response = coordinator_client.post(
         reverse("supervision:group_update", args=[group.pk]),
-        {"name": group.name, "kind": group.kind, "supervisor_name": "S", "is_active": "on"},
+        {
+            "name": group.name,
+            "kind": group.kind,
+            "supervisor_name": "S",
+            "is_active": "on",
+            "version": group.version,
+        },
     )
     assert response.status_code == 302
     attendance.membership.refresh_from_db()
@@ -92,6 +98,51 @@ def test_group_form_requires_the_supervisor(coordinator_client):
     )
     assert response.status_code == 200
     assert '<a href="#id_supervisor_name">' in response.content.decode()
+
+
+STALE = "Someone else saved this while you were editing it, so your changes were not saved."
+
+
+def _group_data(group, **changes) -> dict:
+    return {
+        "name": group.name,
+        "kind": group.kind,
+        "supervisor_name": group.supervisor_name,
+        "is_active": "on",
+    } | changes
+
+
+def test_second_of_two_group_edits_is_refused_and_keeps_the_first_ones_members(
+    coordinator_client,
+):
+    """Two coordinators open the group at version 1: the first takes a new member in, the
+    second (still showing the old list) renames the group and would have dropped them."""
+    group = SupervisionGroupFactory(name="Torstairyhmä")
+    member = GroupMembershipFactory(group=group)
+    newcomer = ExpertFactory()
+    url = reverse("supervision:group_update", args=[group.pk])
+    opened = coordinator_client.get(url).context["form"]["version"].value()
+    assert opened == 1
+
+    first = _group_data(group, experts=[member.expert_id, newcomer.pk], version=opened)
+    assert coordinator_client.post(url, first).status_code == 302
+    second = _group_data(group, name="Perjantairyhmä", experts=[member.expert_id], version=opened)
+    response = coordinator_client.post(url, second, **EN)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE in page
+    assert 'value="Perjantairyhmä"' in page  # what the second coordinator typed
+    assert ">Torstairyhmä</a>" in page  # the breadcrumb names the group as stored
+    group.refresh_from_db()
+    assert (group.name, group.version) == ("Torstairyhmä", 2)
+    current = group.memberships.filter(left_on__isnull=True)
+    assert set(current.values_list("expert_id", flat=True)) == {member.expert_id, newcomer.pk}
+
+
+def test_a_new_group_needs_no_version(coordinator_client):
+    response = coordinator_client.get(reverse("supervision:group_create"))
+    assert response.context["form"].fields["version"].disabled
 
 
 @pytest.mark.parametrize("size", [2, 30])
@@ -162,11 +213,41 @@ def test_session_edit_changes_attendance(coordinator_client):
     session = attendance.session
     response = coordinator_client.post(
         reverse("supervision:session_update", args=[session.pk]),
-        {"date": "2025-03-12", "duration_minutes": "60", "present": []},
+        {"date": "2025-03-12", "duration_minutes": "60", "present": [], "version": 1},
     )
     assert response.status_code == 302
     attendance.refresh_from_db()
     assert attendance.present is False
+    session.refresh_from_db()
+    assert session.version == 2
+
+
+def test_second_of_two_session_edits_is_refused_and_keeps_the_first_ones_attendance(
+    coordinator_client,
+):
+    attendance = AttendanceFactory(present=True)
+    session = attendance.session
+    url = reverse("supervision:session_update", args=[session.pk])
+    assert coordinator_client.get(url).context["form"]["version"].value() == 1
+
+    first = {"date": "2025-03-12", "duration_minutes": "90", "present": [], "version": 1}
+    assert coordinator_client.post(url, first).status_code == 302
+    second = {
+        "date": "2025-03-12",
+        "duration_minutes": "90",
+        "facilitator": "Alustaja Aino",
+        "present": [attendance.membership_id],
+        "version": 1,
+    }
+    response = coordinator_client.post(url, second, **EN)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE in page
+    assert 'value="Alustaja Aino"' in page
+    attendance.refresh_from_db()
+    session.refresh_from_db()
+    assert (attendance.present, session.facilitator, session.version) == (False, "", 2)
 
 
 def test_session_form_refuses_zero_duration_and_keeps_input(coordinator_client):
