@@ -62,13 +62,19 @@ def monthly_table(figures: MonthlyFigures) -> Table:
             _figure_row(figures, _("Assignments"), "assignments"),
             _figure_row(figures, _("Participations"), "participations"),
             _figure_row(figures, _("Hours"), "hours"),
-            _figure_row(figures, _("Fees (€)"), "fees"),
+            _figure_row(figures, _("Fees of done assignments (€)"), "fees"),
             _figure_row(figures, _("Active experts"), "active_experts"),
         ],
         notes=[
             _(
                 "Assignments dated in the month that are not cancelled. Participations count "
-                "each expert on an assignment. Hours and fees are summed over participations."
+                "each expert on an assignment. Hours are summed over participations."
+            ),
+            _(
+                "Fees of done assignments: for each participation, the hours × the hourly fee "
+                "of the agreement that covers the assignment, plus its fee per assignment, "
+                "rounded to the cent. Planned assignments have no fee yet. Travel compensation "
+                "is not included."
             ),
             _("Active experts in the total column are counted once over the whole year."),
         ],

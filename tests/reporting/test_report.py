@@ -163,6 +163,19 @@ def test_html_csv_xlsx_agree_with_the_figures(client, evaluation_member, report_
     assert_agree(expected, xlsx_tables(client.get(export_url("xlsx", year=2025)).content))
 
 
+def test_command_json_agrees_with_the_monthly_table(report_data):
+    out = io.StringIO()
+    call_command("monthly_report", "--year", "2025", stdout=out)
+    data = json.loads(out.getvalue())
+    monthly = {row[0]: row[1:] for row in expected_rows()[0]}
+    for key, label in [("participations", "Osallistumiset"), ("hours", "Tunnit"),
+                       ("fees", "Tehtyjen tehtävien palkkiot (€)"),
+                       ("active_experts", "Toimineet kokemustoimijat")]:  # fmt: skip
+        from_json = [Decimal(str(m[key])) for m in [*data["months"], data["totals"]]]
+        assert from_json == monthly[label], key
+    assert data["totals"]["fees"] == "357.50"
+
+
 def test_xlsx_sheets_have_whole_names_in_the_users_language(client, evaluation_member, report_data):
     client.force_login(evaluation_member)
     workbook = load_workbook(io.BytesIO(client.get(export_url("xlsx", year=2025)).content))
