@@ -23,6 +23,7 @@ EXPERT_FIELDS = (
     "email",
     "phone",
     "municipality",
+    "languages",
     "kind",
     "trained",
     "training_organisation",
