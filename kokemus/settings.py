@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "portal",
     "interchange",
     "notifications",
+    "orders",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -184,6 +185,13 @@ ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # Experts with no agreement and no assignment for this many years are anonymised
 # (manage.py apply_retention); see docs/privacy.md.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+
+# The public request form (orders): posts allowed per client address in an hour (every post
+# counts, refused or not), the largest post in bytes, and how many days after the requested
+# date the requester's private status link keeps working.
+REQUEST_FORM_POSTS_PER_HOUR = env.int("REQUEST_FORM_POSTS_PER_HOUR", default=10)
+REQUEST_FORM_MAX_BYTES = env.int("REQUEST_FORM_MAX_BYTES", default=20_000)
+REQUEST_LINK_DAYS = env.int("REQUEST_LINK_DAYS", default=30)
 
 # E-mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, smtps://… for
 # implicit TLS); without it, development prints messages to the console.
