@@ -138,6 +138,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front of us
+AXES_CLIENT_IP_CALLABLE = "kokemus.client_address.client_address"  # reads the count above
 
 # Sessions end after 30 idle minutes (requests renew them); staff sessions also end when the
 # browser closes (kokemus.sessions).
