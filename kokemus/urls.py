@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from agreements.urls import agreement_patterns, assignment_patterns
 from kokemus import health, two_factor, views
+from orders.urls import coordinator_patterns, expert_patterns, public_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -49,6 +50,10 @@ urlpatterns = [
     path("oma/", include("portal.urls")),
     path("tuonti/", include("interchange.urls")),
     path("ilmoitukset/", include("notifications.urls")),
+    # Requests (orders): the public form and status page, the queue, the expert's offers.
+    path("tilaa/", include((public_patterns, "ordering"))),
+    path("tilaukset/", include((coordinator_patterns, "orders"))),
+    path("oma/tarjoukset/", include((expert_patterns, "offers"))),
     path("admin/", admin.site.urls),
     # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),

@@ -7,6 +7,7 @@ In code a Request is called ``order``, so that it is never mistaken for the HTTP
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -51,6 +52,15 @@ OPEN_STATUSES = [RequestStatus.RECEIVED, RequestStatus.OFFERED]
 class Mode(models.TextChoices):
     ON_SITE = "on_site", _("on site")
     REMOTE = "remote", _("remote")
+
+
+# The field each of Request's check constraints is about.
+CONSTRAINT_FIELDS = {
+    "request_end_date_not_before_date": "end_date",
+    "request_hours_positive": "hours",
+    "request_experts_needed_1_to_10": "experts_needed",
+    "request_on_site_has_municipality": "municipality",
+}
 
 
 class Request(models.Model):
@@ -178,6 +188,18 @@ class Request(models.Model):
 
     def __str__(self):
         return f"{self.type}: {self.audience} ({self.date:%d.%m.%Y})"
+
+    def validate_constraints(self, exclude=None):
+        """Each rule's message at the field it is about (the admin's form shows it there)."""
+        errors = {}
+        for constraint in self._meta.constraints:
+            try:
+                constraint.validate(Request, self, exclude=exclude)
+            except ValidationError as error:
+                field = CONSTRAINT_FIELDS.get(constraint.name, NON_FIELD_ERRORS)
+                errors.setdefault(field, []).append(error)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def requester_name(self) -> str:

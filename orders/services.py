@@ -50,18 +50,20 @@ FORM_POST_WINDOW = datetime.timedelta(hours=1)
 def request_errors(order: Request, today: datetime.date) -> dict[str, str]:
     """What the public form refuses, by the field at fault (empty: nothing)."""
     errors = {}
-    if order.date and order.date < today:
+    if order.mode == Mode.ON_SITE and not order.municipality.strip():
+        errors["municipality"] = _("Say in which municipality the assignment is.")
+    if order.date is None:
+        return errors  # the field says it is missing
+    if order.date < today:
         errors["date"] = _("The date cannot be in the past.")
-    elif order.date and (order.date - today).days > MOST_DAYS_AHEAD:
+    elif (order.date - today).days > MOST_DAYS_AHEAD:
         errors["date"] = _("We take requests at most two years ahead.")
-    if order.date and order.end_date and order.end_date < order.date:
+    if order.end_date and order.end_date < order.date:
         errors["end_date"] = _("The end date cannot be before the start date.")
-    elif order.date and order.hours is not None:
+    elif order.hours is not None:
         error = hours_error(order.hours, working_days(order.date, order.end_date))
         if error:
             errors["hours"] = error
-    if order.mode == Mode.ON_SITE and not order.municipality.strip():
-        errors["municipality"] = _("Say in which municipality the assignment is.")
     return errors
 
 
@@ -142,7 +144,7 @@ def _locked(order: Request) -> Request:
     """The request's row, locked until the transaction ends (PostgreSQL; SQLite serialises
     writers anyway), read afresh."""
     return (
-        Request.objects.select_for_update()
+        Request.objects.select_for_update(of=("self",))
         .select_related("type", "service_area", "experience_area")
         .get(pk=order.pk)
     )

@@ -23,6 +23,7 @@ from agreements.services import is_in_future
 from kokemus.access import Role, role_required
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
+from orders.selectors import open_offers_for_expert
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
 from portal.forms import ContactDetailsForm, ReportDoneForm, WithdrawForm
@@ -62,6 +63,7 @@ def my_page(request):
             "past": past,
             "today": today,
             "feed_url": feed_url,
+            "offers": open_offers_for_expert(expert, timezone.now()),  # orders: the Offers section
         },
     )
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from orders.models import Mode, Offer, Request, StatusLink
+from orders.models import Mode, Offer, Request, RequestStatus, StatusLink
 from tests.factories import AssignmentTypeFactory, ExpertFactory, ServiceAreaFactory
 
 
@@ -45,6 +45,6 @@ class OfferFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Offer
 
-    request = factory.SubFactory(RequestFactory)
+    request = factory.SubFactory(RequestFactory, status=RequestStatus.OFFERED)
     expert = factory.SubFactory(ExpertFactory)
     deadline = datetime.datetime(2025, 5, 5, 12, 0, tzinfo=datetime.UTC)
