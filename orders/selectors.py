@@ -3,6 +3,7 @@
 import datetime
 import statistics
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth, TruncDate
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agreements.models import Participation
+from kokemus.translated_names import in_active_language
 from orders.models import (
     OPEN_STATUSES,
     Offer,
@@ -18,7 +20,7 @@ from orders.models import (
     RequestStatus,
     StatusLink,
 )
-from registry.models import Expert, ServiceArea
+from registry.models import Expert
 
 # --- The coordinators' queue and a request's page -------------------------------------------
 
@@ -112,10 +114,11 @@ def open_offers_for_expert(expert: Expert, now: datetime.datetime) -> QuerySet[O
 # --- The monthly report's demand figures ----------------------------------------------------
 
 
-def _year_requests(year: int, division: ServiceArea | None) -> QuerySet[Request]:
+def _year_requests(year: int, division) -> QuerySet[Request]:
     requests = Request.objects.filter(received_at__year=year)
-    if division is not None:
-        requests = requests.filter(Q(service_area=division) | Q(service_area__parent=division))
+    if division is not None:  # a ServiceArea or the report's label of one: by its code
+        code = division.code
+        requests = requests.filter(Q(service_area__code=code) | Q(service_area__parent__code=code))
     return requests
 
 
@@ -129,15 +132,15 @@ def _counts(today: datetime.date) -> dict:
     }
 
 
-def _median(values: list[int]) -> float | None:
-    return statistics.median(values) if values else None
+def _median(values: list[int]) -> Decimal | None:
+    """The median of whole days (a half where the count is even); None for no bookings."""
+    return Decimal(str(statistics.median(values))).quantize(Decimal("0.01")) if values else None
 
 
-def request_figures(
-    year: int, division: ServiceArea | None = None, *, today: datetime.date | None = None
-) -> dict:
+def request_figures(year: int, division=None, *, today: datetime.date | None = None) -> dict:
     """The demand the evaluation group reads: requests received in each month of ``year``
-    (Helsinki time), how many were booked, how many declined or left unfilled, by service area
+    (Helsinki time) in ``division`` and its services (a ServiceArea or anything with its
+    ``code``), how many were booked, how many declined or left unfilled, by service area
     and by type, and the median days from request to booking. Counts only: no names.
 
     One aggregate query per table (months, service areas, types) and one for the days to
@@ -178,11 +181,18 @@ def request_figures(
             **{key: sum(row[key] for row in months) for key in empty},
             "median_days": _median([d for month_days in days.values() for d in month_days]),
         },
-        "by_service_area": _by(requests, "service_area__code", counts),
-        "by_type": _by(requests, "type__code", counts),
+        "by_service_area": _by(requests, "service_area", counts),
+        "by_type": _by(requests, "type", counts),
     }
 
 
-def _by(requests: QuerySet[Request], code: str, counts: dict) -> dict[str, dict]:
-    rows = requests.values(code).annotate(**counts).order_by(code)
-    return {row[code]: {key: row[key] for key in counts} for row in rows}
+def _by(requests: QuerySet[Request], relation: str, counts: dict) -> dict[str, dict]:
+    """The counts per code of ``relation`` (service_area or type), with its name in the page's
+    language, by code."""
+    names = [f"{relation}__{name}" for name in ("code", "name", "name_sv", "name_en")]
+    rows = requests.values(*names).annotate(**counts).order_by(names[0])
+    return {
+        row[names[0]]: {"name": in_active_language(*(row[name] for name in names[1:]))}
+        | {key: row[key] for key in counts}
+        for row in rows
+    }
