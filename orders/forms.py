@@ -85,6 +85,7 @@ class RequestForm(forms.ModelForm):
         fields["experience_area"].empty_label = _("No particular experience")
         fields["experts_needed"].widget.attrs.update(min=1, max=MAX_EXPERTS_NEEDED)
         fields["place"].help_text = _("The address, or the room and building.")
+        fields["municipality"].help_text = _("Needed when the assignment is on site.")
         fields["requester_email"].help_text = _(
             "We send the receipt and your request's private status link here."
         )
@@ -141,6 +142,10 @@ class OfferForm(forms.Form):
 
 class OpenCallForm(forms.Form):
     deadline = DeadlineField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_open_call_%s")  # the offer form's ids are on the page
+        super().__init__(*args, **kwargs)
 
 
 class VolunteersForm(forms.Form):

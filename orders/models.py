@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Assignment
 from registry.models import AssignmentType, ExperienceArea, Expert, Language, ServiceArea
@@ -223,7 +224,7 @@ class OfferStatus(models.TextChoices):
     PENDING = "pending", _("waiting for an answer")
     ACCEPTED = "accepted", _("accepted, booked")
     VOLUNTEERED = "volunteered", _("volunteered")
-    DECLINED = "declined", _("declined")
+    DECLINED = "declined", pgettext_lazy("an expert's answer to an offer", "declined")
     FILLED = "filled", _("filled by others")
     CLOSED = "closed", _("request closed")
 
