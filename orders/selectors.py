@@ -96,7 +96,7 @@ def booked_first_names(order: Request) -> list[str]:
 
 def offers_for_expert(expert: Expert) -> QuerySet[Offer]:
     return Offer.objects.filter(expert=expert).select_related(
-        "request__type", "request__service_area__parent"
+        "request__type", "request__service_area__parent", "request__experience_area"
     )
 
 

@@ -63,6 +63,16 @@ def test_the_offer_page_shows_the_request_without_the_requester(login, expert_al
     assert "Pyytäjä" not in page
 
 
+def test_the_offer_page_in_fixed_queries(login, expert_alice, offer, django_assert_max_num_queries):
+    client = login(expert_alice)
+
+    # session, user, groups (role), expert, the offer with its request
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("offers:offer_detail", args=[offer.pk]))
+
+    assert response.status_code == 200
+
+
 def test_another_experts_offer_answers_404(login, expert_bob, offer):
     client = login(expert_bob)
 

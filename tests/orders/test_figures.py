@@ -6,6 +6,7 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -135,6 +136,7 @@ def test_the_figures_cost_four_queries_however_many_requests(count):
     assert len(queries) == 4  # months, days to booking, by service area, by type
 
 
+@time_machine.travel(datetime.datetime(2025, 6, 15, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_the_report_page_and_its_csv_show_the_demand_and_no_names(client, evaluation_member, year):
     client.force_login(evaluation_member)
 
@@ -148,6 +150,7 @@ def test_the_report_page_and_its_csv_show_the_demand_and_no_names(client, evalua
     text = csv.content.decode("utf-8-sig")
     assert "Requests received;1;0;4;0;3;0;0;0;0;0;0;0;8" in text
     assert "Median days from request to booking;–;–;3,50;–;1,00;" in text
+    assert "Declined or unfilled;1;0;2;0;0;0;0;0;0;0;0;0;3" in text
     for name in ("Paula", "Pyytäjä", "paula.pyytaja@example.fi", "aikuissosiaalityö"):
         assert name not in page
         assert name not in text

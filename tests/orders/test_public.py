@@ -167,6 +167,14 @@ def test_the_status_page_shows_the_request_and_its_status(client, link):
     assert response["X-Robots-Tag"] == "noindex"
 
 
+def test_the_status_page_costs_two_queries(client, link, django_assert_max_num_queries):
+    # the link with its request (type, service area, assignment), the booked first names
+    with django_assert_max_num_queries(2):
+        response = _status(client, link)
+
+    assert response.status_code == 200
+
+
 def test_the_status_page_shows_nothing_else(client, link):
     other = RequestFactory(audience="Toisen yksikön asiakasraati")
     anna = matching_expert("Anna", email="anna.kokemus@example.fi")
