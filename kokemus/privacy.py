@@ -40,6 +40,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
             "email": expert.email,
             "phone": expert.phone,
             "municipality": expert.municipality,
+            "languages": expert.language_codes,
             "kind": expert.kind,
             "trained": expert.trained,
             "training_organisation": expert.training_organisation,

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "portal",
     "interchange",
     "notifications",
+    "orders",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -137,6 +138,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front of us
+AXES_CLIENT_IP_CALLABLE = "kokemus.client_address.client_address"  # reads the count above
 
 # Sessions end after 30 idle minutes (requests renew them); staff sessions also end when the
 # browser closes (kokemus.sessions).
@@ -184,6 +186,13 @@ ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # Experts with no agreement and no assignment for this many years are anonymised
 # (manage.py apply_retention); see docs/privacy.md.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+
+# The public request form (orders): posts allowed per client address in an hour (every post
+# counts, refused or not), the largest post in bytes, and how many days after the requested
+# date the requester's private status link keeps working.
+REQUEST_FORM_POSTS_PER_HOUR = env.int("REQUEST_FORM_POSTS_PER_HOUR", default=10)
+REQUEST_FORM_MAX_BYTES = env.int("REQUEST_FORM_MAX_BYTES", default=20_000)
+REQUEST_LINK_DAYS = env.int("REQUEST_LINK_DAYS", default=30)
 
 # E-mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, smtps://… for
 # implicit TLS); without it, development prints messages to the console.

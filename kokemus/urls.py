@@ -6,6 +6,9 @@ from django.views.i18n import set_language
 
 from agreements.urls import agreement_patterns, assignment_patterns
 from kokemus import expert_views, health, two_factor, views
+from orders.urls import coordinator_patterns as order_patterns
+from orders.urls import expert_patterns as offer_patterns
+from orders.urls import public_patterns as request_patterns
 from registry.urls import register_patterns
 
 # The coordinator's expert pages, in one namespace: those that edit the register (registry) and
@@ -64,6 +67,10 @@ urlpatterns = [
     path("oma/", include("portal.urls")),
     path("tuonti/", include("interchange.urls")),
     path("ilmoitukset/", include("notifications.urls")),
+    # Requests (orders): the public form and status page, the queue, the expert's offers.
+    path("tilaa/", include((request_patterns, "ordering"))),
+    path("tilaukset/", include((order_patterns, "orders"))),
+    path("oma/tarjoukset/", include((offer_patterns, "offers"))),
     path("admin/", admin.site.urls),
     # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),

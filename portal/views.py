@@ -25,6 +25,7 @@ from kokemus.access import Role, role_required
 from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
+from orders.selectors import open_offers_for_expert
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
 from portal.forms import CONTACT_FIELDS, ContactDetailsForm, ReportDoneForm, WithdrawForm
@@ -60,6 +61,7 @@ def my_page(request):
             "past": past,
             "today": today,
             "feed_url": feed_url,
+            "offers": open_offers_for_expert(expert, timezone.now()),  # orders: the Offers section
         },
     )
 

@@ -47,8 +47,9 @@ def test_my_page_lists_own_assignments_in_fixed_queries(
     _alice_assignments(alice_agreement, count)
     ParticipationFactory(assignment=AssignmentFactory(title="Jonkun muun tehtävä"))
     client = login(expert_alice)
-    # session, user, groups (role), expert, upcoming, past count, past page, calendar token
-    with django_assert_max_num_queries(8):
+    # session, user, groups (role), expert, upcoming, past count, past page, calendar token,
+    # offers waiting for an answer
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("portal:my_page"), headers=EN)
     assert response.status_code == 200
     page = response.content.decode()
