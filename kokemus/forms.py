@@ -1,10 +1,10 @@
 """What every app's forms share: the browser's date and time inputs, and one way to show a
 service's refusal on a form."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
 class DateInput(forms.DateInput):
@@ -30,18 +30,42 @@ def add_service_error(
     formsets: Mapping[str, forms.BaseFormSet] | None = None,
 ) -> None:
     """Put a service's refusal on the form: each message at the field it names, the rest
-    above the form.
+    above the form; a message the form already shows there is not said twice.
 
     ``formsets`` names the fields that a formset shows row by row (an assignment's experts):
     their messages go above the formset's rows.
     """
     if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
+        _add_new(form, None, error.messages)
         return
     for field, errors in error.error_dict.items():
+        messages = [message for item in errors for message in item.messages]
         if formsets and field in formsets:
-            formsets[field].non_form_errors().extend(
-                message for item in errors for message in item.messages
-            )
+            shown = formsets[field].non_form_errors()
+            shown.extend(message for message in messages if message not in shown)
         else:
-            form.add_error(field if field in form.fields else None, errors)
+            _add_new(form, field if field in form.fields else None, messages)
+
+
+def _add_new(form: forms.BaseForm, field: str | None, messages: list[str]) -> None:
+    shown = form.errors.get(field or NON_FIELD_ERRORS, [])
+    new = [message for message in messages if message not in shown]
+    if new:
+        form.add_error(field, new)
+
+
+def add_rule_errors(
+    form: forms.BaseForm,
+    validate: Callable[..., object],
+    *,
+    formsets: Mapping[str, forms.BaseFormSet] | None = None,
+    **fields,
+) -> None:
+    """Show, on a form with field errors, what the service would refuse in the fields that
+    could be read (a number in use, an expert without an agreement), so that every error
+    shows at once rather than round by round. ``validate`` is the service's check without a
+    write, called with ``fields``; a field that could not be read it does not judge."""
+    try:
+        validate(**fields)
+    except ValidationError as error:
+        add_service_error(form, error, formsets=formsets)

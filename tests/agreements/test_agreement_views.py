@@ -129,6 +129,50 @@ def test_create_refuses_a_number_in_use(login, coordinator, expert, division, ac
     assert Agreement.objects.count() == 1
 
 
+def test_create_shows_a_reused_number_together_with_the_field_errors(
+    login, coordinator, expert, division, active
+):
+    """Every error at once: not the field errors first and the number's on the next try."""
+    url = reverse("agreements:agreement_create", args=[expert.pk])
+    data = form_data(division, number=active.number, hourly_fee="abc", valid_from="")
+    response = login(coordinator).post(url, data, headers=EN)
+    assert errors_of(response) == {
+        "number": ["Another agreement already has this number."],
+        "hourly_fee": ["Enter a number."],
+        "valid_from": ["This field is required."],
+    }
+    assert Agreement.objects.count() == 1
+
+
+def test_create_shows_every_rule_it_breaks_at_once(login, coordinator, expert, division, active):
+    url = reverse("agreements:agreement_create", args=[expert.pk])
+    data = form_data(
+        division,
+        number=active.number,
+        valid_from="2025-06-01",
+        valid_until="2025-05-31",
+        travel_compensation="-1",
+    )
+    response = login(coordinator).post(url, data, headers=EN)
+    assert errors_of(response) == {
+        "number": ["Another agreement already has this number."],
+        "valid_until": ["The last day of validity cannot be before the first day, 1.6.2025."],
+        "travel_compensation": ["Travel compensation (€/km) cannot be negative."],
+    }
+
+
+def test_edit_shows_a_reused_number_together_with_the_field_errors(
+    login, coordinator, draft, active, division
+):
+    url = reverse("agreements:agreement_update", args=[draft.pk])
+    data = form_data(division, number=active.number, valid_until="31.13.2025", version=1)
+    response = login(coordinator).post(url, data, headers=EN)
+    assert errors_of(response) == {
+        "number": ["Another agreement already has this number."],
+        "valid_until": ["Enter a valid date."],
+    }
+
+
 def test_create_refuses_a_service_as_the_contracting_division(login, coordinator, expert, division):
     service = division.services.create(code="outpatient", name="Avohoito")
     url = reverse("agreements:agreement_create", args=[expert.pk])

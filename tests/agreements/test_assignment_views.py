@@ -166,6 +166,47 @@ def test_create_refuses_own_hours_over_a_day_naming_the_expert(coordinator_clien
     assert not Assignment.objects.exists()
 
 
+def test_create_shows_an_uncovered_expert_together_with_the_field_errors(coordinator_client):
+    """Every error at once: not the field errors first and the agreement's on the next try."""
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(uncovered, "")], title="", hours="kaksi")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.context["form"].errors == {
+        "title": ["This field is required."],
+        "hours": ["Enter a number."],
+    }
+    assert response.context["formset"].non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025."
+    ]
+    assert not Assignment.objects.exists()
+
+
+def test_create_shows_an_uncovered_expert_together_with_a_bad_expert_row(coordinator_client):
+    covered = AgreementFactory(expert__first_name="Olli", expert__last_name="Oja").expert
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(covered, "30"), (uncovered, ""), (covered, "")], hours="2")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    formset = response.context["formset"]
+    assert formset.non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025.",
+        "Olli Oja: own hours must be more than zero and at most 24.",
+    ]
+    assert formset.errors[2] == {"expert": ["The expert is already on this assignment."]}
+
+
+def test_hours_out_of_range_are_said_once_with_the_other_errors(coordinator_client):
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(uncovered, "")], hours="0", title="")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.context["form"].errors == {
+        "title": ["This field is required."],
+        "hours": ["Hours must be more than zero."],
+    }
+    assert response.context["formset"].non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025."
+    ]
+
+
 def test_create_refuses_the_same_expert_twice(coordinator_client):
     expert = AgreementFactory().expert
     data = form_data(experts=[(expert, ""), (expert, "")])
