@@ -1,10 +1,14 @@
-"""What every app's forms share: the browser's date and time inputs, and one way to show a
-service's refusal on a form."""
+"""What every app's forms share: the browser's date and time inputs, the decimal field, and one
+way to show a service's refusal on a form."""
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal, DecimalException
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+
+from kokemus.widgets import DecimalInput
 
 
 class DateInput(forms.DateInput):
@@ -21,6 +25,39 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
+
+
+# Spaces people and Finnish Excel put between thousands: plain, no-break, narrow no-break.
+THOUSANDS_SPACES = str.maketrans("", "", " \u00a0\u202f")
+
+
+class DecimalField(forms.DecimalField):
+    """A decimal typed with a comma or a point in every language ("1,5" or "1.5"), as the
+    import takes it: Finnish staff use the English and Swedish pages too. Spaces between
+    thousands are dropped ("1 234,50"); a comma or point between thousands is not taken
+    ("1,234.50" reads as two decimal separators, so it is refused rather than guessed).
+    The value is shown in the page's language, in a text field with the decimal keypad.
+    """
+
+    widget = DecimalInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            value = value.strip().translate(THOUSANDS_SPACES).replace(",", ".")
+        try:
+            return Decimal(str(value))  # "1.2.3" (from "1,234.50") is no number
+        except DecimalException as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+# The admin's decimals too (ModelAdmin.formfield_overrides): administrators type "1,5" as well.
+DECIMAL_FORMFIELDS = {models.DecimalField: {"form_class": DecimalField}}
 
 
 def add_service_error(

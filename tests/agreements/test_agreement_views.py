@@ -88,6 +88,24 @@ def test_create_saves_a_draft_for_the_expert_in_the_url(login, coordinator, expe
     assert agreement.signed_on is None
 
 
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_fees_take_a_decimal_comma_or_point_in_every_language(
+    login, coordinator, expert, division, language
+):
+    url = reverse("agreements:agreement_create", args=[expert.pk])
+    data = form_data(
+        division, hourly_fee="25,50", assignment_fee="10.5", travel_compensation="0,25"
+    )
+    response = login(coordinator).post(url, data, headers={"accept-language": language})
+    assert response.status_code == 302
+    agreement = Agreement.objects.get()
+    assert (agreement.hourly_fee, agreement.assignment_fee, agreement.travel_compensation) == (
+        Decimal("25.50"),
+        Decimal("10.50"),
+        Decimal("0.25"),
+    )
+
+
 def test_create_refuses_validity_ending_before_it_starts_and_keeps_the_input(
     login, coordinator, expert, division
 ):

@@ -91,6 +91,20 @@ def test_hours_take_a_finnish_decimal_comma_in_a_text_field(coordinator_client):
     )
 
 
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_hours_take_a_decimal_comma_or_point_in_every_language(coordinator_client, language):
+    """Finnish staff use the English and Swedish pages too, and type "1,5" there."""
+    agreement = AgreementFactory()
+    data = form_data(experts=[(agreement.expert, "0.75")], hours="1,5")
+    response = coordinator_client.post(
+        reverse("assignments:assignment_create"), data, headers={"accept-language": language}
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert assignment.hours == Decimal("1.50")
+    assert assignment.participations.get().hours == Decimal("0.75")
+
+
 def test_service_areas_are_offered_under_their_division(coordinator_client):
     division = ServiceArea.objects.get(code="mental_health")
     housing = ServiceArea.objects.get(code="mh_housing")
