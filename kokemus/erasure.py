@@ -206,14 +206,15 @@ def erase_from_free_text(traces: Traces) -> ModelObjects:
     erasure cannot write the name back. Returns the rows changed."""
     changed = {}
     for model, fields in FREE_TEXT.items():
-        rows = list(model.objects.filter(_mentioning(fields, traces.searched())))
-        for row in rows:
+        changed[model] = []
+        for row in model.objects.filter(_mentioning(fields, traces.searched())):
             values = {
                 name: traces.redact(getattr(row, name))[: model._meta.get_field(name).max_length]
                 for name in fields
             }
-            model.objects.filter(pk=row.pk).update(**values, version=F("version") + 1)
-        changed[model] = [row.pk for row in rows]
+            if any(values[name] != getattr(row, name) for name in fields):  # not a mere LIKE
+                model.objects.filter(pk=row.pk).update(**values, version=F("version") + 1)
+                changed[model].append(row.pk)
     return changed
 
 
@@ -236,14 +237,19 @@ def erase_from_outbox(*, traces: Traces, user, assignments: list[int]) -> None:
     )
     if assignments:
         about_them |= Q(event__regex=on_their_assignments.pattern)
-    messages = list(Message.objects.filter(about_them))
-    for message in messages:
+    fields = ("subject", "text", "html")
+    messages = []
+    for message in Message.objects.filter(about_them):
         first_name = bool(on_their_assignments.match(message.event))
         with translation.override(message.language):  # their anonymous name in its language
-            message.subject = traces.redact(message.subject, first_name=first_name)[:250]
-            message.text = traces.redact(message.text, first_name=first_name)
-            message.html = traces.redact(message.html, first_name=first_name)
-    Message.objects.bulk_update(messages, ["subject", "text", "html"], batch_size=500)
+            redacted = [
+                traces.redact(getattr(message, name), first_name=first_name) for name in fields
+            ]
+        if redacted != [getattr(message, name) for name in fields]:
+            message.subject, message.text, message.html = redacted
+            message.subject = message.subject[:250]
+            messages.append(message)
+    Message.objects.bulk_update(messages, fields, batch_size=500)
 
 
 def erase_from_admin_log(*, traces: Traces, kept: ModelObjects, deleted: ModelObjects) -> None:
@@ -262,13 +268,17 @@ def erase_from_admin_log(*, traces: Traces, kept: ModelObjects, deleted: ModelOb
             | _mentioning(("object_repr", "change_message"), traces.searched())
         ).select_related("content_type")
     )
+    changed = []
     for entry in entries:
+        before = (entry.object_repr, entry.change_message)
         if (entry.content_type_id, entry.object_id) in gone:
             entry.object_repr = f"{entry.content_type.model} #{entry.object_id}"
         else:
             entry.object_repr = traces.redact(entry.object_repr)
         entry.change_message = _redact_change_message(entry.change_message, traces)
-    AdminLogEntry.objects.bulk_update(entries, ["object_repr", "change_message"], batch_size=500)
+        if (entry.object_repr, entry.change_message) != before:
+            changed.append(entry)
+    AdminLogEntry.objects.bulk_update(changed, ["object_repr", "change_message"], batch_size=500)
 
 
 def _redact_change_message(change_message: str, traces: Traces) -> str:
@@ -283,7 +293,8 @@ def _redact_change_message(change_message: str, traces: Traces) -> str:
     def replace(text: str) -> str:
         return traces.anonymous_name if traces.mentioned_in(text) else text
 
-    return json.dumps(_redact_json(message, replace))
+    redacted = _redact_json(message, replace)
+    return change_message if redacted == message else json.dumps(redacted)
 
 
 def erase_from_audit_trail(*, trail: Q, traces: Traces, user, mentioned: ModelObjects) -> None:

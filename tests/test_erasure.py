@@ -35,6 +35,7 @@ from kokemus.erasure import Traces
 from kokemus.privacy import expert_anonymise
 from notifications.models import Message
 from portal.services import calendar_token_regenerate
+from supervision.models import SupervisionSession
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
@@ -42,6 +43,7 @@ from tests.factories import (
     ExpertExperienceFactory,
     ExpertFactory,
     ParticipationFactory,
+    SupervisionSessionFactory,
     UserFactory,
 )
 from tests.test_admin import _change_form_data
@@ -273,6 +275,19 @@ def test_erasure_renames_her_in_the_admins_recent_actions(
     # The log's text is written once, in the organisation's language, as Django's own is.
     assert f"Anonymisoitu kokemustoimija {ilmatar.pk}" in page
     assert LAST not in page and FIRST not in page
+
+
+def test_free_text_naming_them_is_renamed_and_its_version_moves_on(ilmatar, coordinator):
+    theirs = SupervisionSession.objects.get(facilitator=f"{FIRST} {LAST}")
+    namesake = SupervisionSessionFactory(facilitator=f"{FIRST} Virtanen")
+
+    expert_anonymise(expert=ilmatar, by=coordinator)
+
+    theirs.refresh_from_db()
+    assert theirs.facilitator == f"Anonymisoitu kokemustoimija {ilmatar.pk}"
+    assert theirs.version == 2  # an edit form opened before cannot write the name back
+    namesake.refresh_from_db()
+    assert (namesake.facilitator, namesake.version) == (f"{FIRST} Virtanen", 1)
 
 
 def test_an_unused_invitation_link_stops_working(login, coordinator):
