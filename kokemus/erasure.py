@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 
 from agreements.models import Agreement, Assignment
 from notifications.models import Message
+from orders.models import Offer
 from registry.models import Expert
 from supervision.models import SupervisionGroup, SupervisionSession
 
@@ -142,6 +143,11 @@ def _mentioning(fields: Iterable[str], values: Iterable[str]) -> Q:
     return condition
 
 
+def _any_of(pks: list[int]) -> str:
+    """Regular-expression alternatives of the ids; one that matches no id when there are none."""
+    return "|".join(str(pk) for pk in pks) or "-"
+
+
 def _redact_json(value, replace):
     """Every string inside a JSON value passed through ``replace``."""
     if isinstance(value, str):
@@ -218,7 +224,13 @@ def erase_from_free_text(traces: Traces) -> ModelObjects:
     return changed
 
 
-def erase_from_outbox(*, traces: Traces, user, assignments: list[int]) -> None:
+def erase_own_words(expert: Expert) -> None:
+    """What they wrote themselves: the reasons they gave for declining offers (which may say
+    anything, their health too). The offers stay, as the record of who was asked."""
+    Offer.objects.filter(expert=expert).exclude(reason="").update(reason="")
+
+
+def erase_from_outbox(*, traces: Traces, user, assignments: list[int], requests: list[int]) -> None:
     """Messages to them go; messages to others keep their text with their anonymous name.
 
     A message to them says nothing the work records do not, and a pending one must not reach
@@ -231,16 +243,17 @@ def erase_from_outbox(*, traces: Traces, user, assignments: list[int]) -> None:
         to_them |= Q(to__iexact=address)
     Message.objects.filter(to_them).delete()
     about_them = _mentioning(("subject", "text", "html"), traces.searched())
-    # Their co-workers' messages name them by first name: those of their assignments.
-    on_their_assignments = re.compile(
-        rf"^[a-z_]+:assignment-({'|'.join(str(pk) for pk in assignments) or '-'}):"
+    # Their co-workers and requesters who booked them know them by first name: the messages
+    # of their assignments and requests.
+    on_their_work = re.compile(
+        rf"^[a-z_]+:(assignment-({_any_of(assignments)})|request-({_any_of(requests)})):"
     )
-    if assignments:
-        about_them |= Q(event__regex=on_their_assignments.pattern)
+    if assignments or requests:
+        about_them |= Q(event__regex=on_their_work.pattern)
     fields = ("subject", "text", "html")
     messages = []
     for message in Message.objects.filter(about_them):
-        first_name = bool(on_their_assignments.match(message.event))
+        first_name = bool(on_their_work.match(message.event))
         with translation.override(message.language):  # their anonymous name in its language
             redacted = [
                 traces.redact(getattr(message, name), first_name=first_name) for name in fields

@@ -24,6 +24,7 @@ from agreements.selectors import agreements_of_expert, participations_of_expert
 from kokemus import erasure
 from kokemus.audit import record_view
 from kokemus.concurrency import claim_version
+from orders.models import Offer, Request
 from portal.models import CalendarToken
 from portal.services import calendar_token_revoke
 from registry.models import ExperienceConsent, Expert, ExpertExperience
@@ -149,7 +150,10 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
         expert.anonymised_at = timezone.now()
         expert.save()
     calendar_token_revoke(expert=expert)
-    erasure.erase_from_outbox(traces=traces, user=user, assignments=kept[Assignment])
+    erasure.erase_own_words(expert)
+    erasure.erase_from_outbox(
+        traces=traces, user=user, assignments=kept[Assignment], requests=kept[Request]
+    )
     # Stored text names her anonymously in the organisation's language, whoever erases.
     with translation.override(settings.LANGUAGE_CODE):
         mentioned = erasure.erase_from_free_text(traces)
@@ -179,6 +183,15 @@ def _objects_of(expert: Expert, user) -> tuple[erasure.ModelObjects, erasure.Mod
         ),
         Attendance: list(
             Attendance.objects.filter(membership__expert=expert).values_list("pk", flat=True)
+        ),
+        Offer: list(Offer.objects.filter(expert=expert).values_list("pk", flat=True)),
+        # requests they were offered or booked on: the requester heard their first name
+        Request: list(
+            Request.objects.filter(
+                Q(offers__expert=expert) | Q(assignment__participations__expert=expert)
+            )
+            .distinct()
+            .values_list("pk", flat=True)
         ),
     }
     deleted = {

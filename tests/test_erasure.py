@@ -34,6 +34,8 @@ from kokemus.access import Role
 from kokemus.erasure import Traces
 from kokemus.privacy import expert_anonymise
 from notifications.models import Message
+from orders import notices as order_notices
+from orders.models import OfferStatus, RequestStatus
 from portal.services import calendar_token_regenerate
 from supervision.models import SupervisionSession
 from tests.factories import (
@@ -46,6 +48,7 @@ from tests.factories import (
     SupervisionSessionFactory,
     UserFactory,
 )
+from tests.orders.factories import OfferFactory, RequestFactory
 from tests.test_admin import _change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +157,9 @@ def ilmatar(coordinator):
         ParticipationFactory(agreement=agreement, assignment=planned)
         ParticipationFactory(agreement__expert__first_name="Pekka", assignment=planned)
     AttendanceFactory(membership__expert=expert, session__facilitator=f"{FIRST} {LAST}")
+    # a service's request booked on her planned assignment, and one she declined in her words
+    RequestFactory(assignment=planned, status=RequestStatus.BOOKED, booked_at=TODAY)
+    OfferFactory(expert=expert, status=OfferStatus.DECLINED, reason=f"Soita {PHONE}")
     return expert
 
 
@@ -165,6 +171,7 @@ def her_history(ilmatar, coordinator, admin_user, client):
     # e-mail to her, to her co-worker (naming her) and to the coordinators (naming her)
     notices.assignment_saved(assignment=planned, before=None)
     notices.work_reported(assignment=done, expert=ilmatar, hours=done.hours)
+    order_notices.request_booked(order=planned.request, now=TODAY)  # "Coming: Ilmatar, Pekka"
     # she logs in and keeps her contact details up to date (the trail names her as the actor)
     assert post_login(client, EMAIL, PASSWORD).status_code == 302
     response = client.post(
@@ -220,6 +227,7 @@ def test_erasure_leaves_no_trace_in_any_table_and_keeps_the_report(
         "notifications.Message.to",
         "notifications.Message.text",
         "supervision.SupervisionSession.facilitator",
+        "orders.Offer.reason",
         "auth.User.username",
         "registry.Expert.external_id",
     } <= before.keys(), before
@@ -261,6 +269,8 @@ def test_erasure_renames_her_in_messages_to_others_and_deletes_those_to_her(
     assert f"Anonymisoitu kokemustoimija {ilmatar.pk} merkitsi tehtävän" in work_reported.text
     co_worker = Message.objects.get(kind="booked")
     assert f"Mukana myös: Anonymisoitu kokemustoimija {ilmatar.pk}" in co_worker.text
+    requester = Message.objects.get(kind="request_booked")
+    assert f"Anonymisoitu kokemustoimija {ilmatar.pk}, Pekka" in requester.text
 
 
 def test_erasure_renames_her_in_the_admins_recent_actions(
