@@ -72,7 +72,9 @@ class Traces:
 
     @classmethod
     def of(cls, expert: Expert, user) -> "Traces":
-        names = [expert.full_name, f"{expert.last_name} {expert.first_name}"]
+        names = [expert.full_name]
+        if expert.first_name and expert.last_name:  # a list's "Last First", not a bare surname
+            names.append(f"{expert.last_name} {expert.first_name}")
         contacts = [expert.email, expert.phone]
         if user is not None:
             names.append(user.get_full_name())
