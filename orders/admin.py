@@ -3,6 +3,7 @@ whose services keep offers, bookings and messages consistent."""
 
 from django.contrib import admin
 
+from kokemus.forms import DECIMAL_FORMFIELDS
 from orders.models import Offer, Request, StatusLink
 
 
@@ -23,6 +24,7 @@ class RequestAdmin(admin.ModelAdmin):
     list_select_related = ("type", "service_area")
     raw_id_fields = ("assignment",)
     inlines = [OfferInline]
+    formfield_overrides = DECIMAL_FORMFIELDS
 
 
 @admin.register(StatusLink)

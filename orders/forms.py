@@ -5,9 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kokemus.forms import DateInput
+from kokemus.forms import DateInput, DecimalField
 from kokemus.translated_names import name_to_order_by
-from kokemus.widgets import DecimalInput
 from orders.models import MAX_EXPERTS_NEEDED, OfferStatus, Request
 from orders.services import request_errors
 from registry.forms import ServiceAreaChoiceField
@@ -66,16 +65,14 @@ class RequestForm(forms.ModelForm):
     class Meta:
         model = Request
         fields = WHAT + WHEN_AND_WHERE + WHO
-        field_classes = {"service_area": ServiceAreaChoiceField}
+        field_classes = {"service_area": ServiceAreaChoiceField, "hours": DecimalField}
         widgets = {
             "date": DateInput(),
             "end_date": DateInput(),
             "start_time": TimeInput(),
-            "hours": DecimalInput,
             "mode": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        localized_fields = ("hours",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

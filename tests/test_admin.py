@@ -1,5 +1,7 @@
 """Every admin page an administrator uses opens, in Finnish by default."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.db.models import F
@@ -184,3 +186,22 @@ def test_admin_refuses_a_changed_session_row_opened_before_another_save(admin_us
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.location, first.version, second.version) == ("Sali", 3, 2)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_admin_takes_a_decimal_comma_in_every_language(admin_user, login, language):
+    participation = ParticipationFactory()
+    client = login(admin_user)
+    url = reverse("admin:agreements_assignment_change", args=[participation.assignment_id])
+    data = _change_form_data(client.get(url))
+    response = client.post(
+        url,
+        data | {"hours": "1,5", "participations-0-hours": "0.75"},
+        headers={"accept-language": language},
+    )
+    assert response.status_code == 302
+    participation.refresh_from_db()
+    assert (participation.assignment.hours, participation.hours) == (
+        Decimal("1.50"),
+        Decimal("0.75"),
+    )

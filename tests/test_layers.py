@@ -28,6 +28,7 @@ ROOF = (
     "kokemus.views",
     "kokemus.expert_views",
     "kokemus.privacy",
+    "kokemus.erasure",
     "kokemus.management",
 )
 

@@ -19,7 +19,7 @@ from agreements.forms.assignments import (
 )
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from kokemus.access import Role, role_required
-from kokemus.forms import add_service_error
+from kokemus.forms import add_rule_errors, add_service_error
 from kokemus.lists import order_by_param, paginate_ids
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert
@@ -143,12 +143,14 @@ def _edit(request, assignment: Assignment, *, initial_experts, initial=None, sou
     if request.method == "POST":
         form = AssignmentForm(request.POST, instance=assignment)
         formset = ParticipantFormSet(request.POST, **formset_kwargs)
-        if form.is_valid() and formset.is_valid():
+        if all([form.is_valid(), formset.is_valid()]):  # both judged, every error at once
             saved = _save(request, form, formset)
             if saved:
                 messages.success(request, _("The assignment was saved."))
                 _warn_of_experts_without_email(request, saved)
                 return redirect("assignments:assignment_detail", pk=saved.pk)
+        else:
+            _add_rule_errors(form, formset)
     else:
         form = AssignmentForm(instance=assignment, initial=initial)
         formset = ParticipantFormSet(initial=initial_experts, **formset_kwargs)
@@ -159,10 +161,37 @@ def _edit(request, assignment: Assignment, *, initial_experts, initial=None, sou
     )
 
 
-def _save(request, form: AssignmentForm, formset) -> Assignment | None:
+def _add_rule_errors(form: AssignmentForm, formset) -> None:
+    """The service's rules on what the form and the expert rows could read: an expert without
+    an agreement is said together with a missing title, not after it is fixed."""
+    data, unread = form.cleaned_data, form.errors.keys()
     own_hours = formset.own_hours()
+    experts = _experts(own_hours)
+    if not experts and any("expert" in row.errors for row in formset):
+        experts = None  # the rows name experts, whom the rows' own messages are about
+    add_rule_errors(
+        form,
+        services.assignment_validate,
+        formsets={"experts": formset},
+        date=data.get("date"),
+        end_date=data.get("end_date"),
+        # the hours of a span whose end could not be read cannot be judged either
+        hours=None if "end_date" in unread else data.get("hours"),
+        experts=experts,
+        own_hours=None if "end_date" in unread else own_hours,
+    )
+
+
+def _experts(own_hours: dict[int, object]) -> list[Expert]:
+    """The experts of the rows, in the rows' order."""
     experts = list(Expert.objects.filter(pk__in=own_hours))
     experts.sort(key=lambda expert: list(own_hours).index(expert.pk))
+    return experts
+
+
+def _save(request, form: AssignmentForm, formset) -> Assignment | None:
+    own_hours = formset.own_hours()
+    experts = _experts(own_hours)
     try:
         return services.assignment_save(
             assignment=form.instance,

@@ -91,6 +91,20 @@ def test_hours_take_a_finnish_decimal_comma_in_a_text_field(coordinator_client):
     )
 
 
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_hours_take_a_decimal_comma_or_point_in_every_language(coordinator_client, language):
+    """Finnish staff use the English and Swedish pages too, and type "1,5" there."""
+    agreement = AgreementFactory()
+    data = form_data(experts=[(agreement.expert, "0.75")], hours="1,5")
+    response = coordinator_client.post(
+        reverse("assignments:assignment_create"), data, headers={"accept-language": language}
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert assignment.hours == Decimal("1.50")
+    assert assignment.participations.get().hours == Decimal("0.75")
+
+
 def test_service_areas_are_offered_under_their_division(coordinator_client):
     division = ServiceArea.objects.get(code="mental_health")
     housing = ServiceArea.objects.get(code="mh_housing")
@@ -164,6 +178,47 @@ def test_create_refuses_own_hours_over_a_day_naming_the_expert(coordinator_clien
         response.content.decode()
     )
     assert not Assignment.objects.exists()
+
+
+def test_create_shows_an_uncovered_expert_together_with_the_field_errors(coordinator_client):
+    """Every error at once: not the field errors first and the agreement's on the next try."""
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(uncovered, "")], title="", hours="kaksi")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.context["form"].errors == {
+        "title": ["This field is required."],
+        "hours": ["Enter a number."],
+    }
+    assert response.context["formset"].non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025."
+    ]
+    assert not Assignment.objects.exists()
+
+
+def test_create_shows_an_uncovered_expert_together_with_a_bad_expert_row(coordinator_client):
+    covered = AgreementFactory(expert__first_name="Olli", expert__last_name="Oja").expert
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(covered, "30"), (uncovered, ""), (covered, "")], hours="2")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    formset = response.context["formset"]
+    assert formset.non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025.",
+        "Olli Oja: own hours must be more than zero and at most 24.",
+    ]
+    assert formset.errors[2] == {"expert": ["The expert is already on this assignment."]}
+
+
+def test_hours_out_of_range_are_said_once_with_the_other_errors(coordinator_client):
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(uncovered, "")], hours="0", title="")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.context["form"].errors == {
+        "title": ["This field is required."],
+        "hours": ["Hours must be more than zero."],
+    }
+    assert response.context["formset"].non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025."
+    ]
 
 
 def test_create_refuses_the_same_expert_twice(coordinator_client):

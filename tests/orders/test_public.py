@@ -72,6 +72,14 @@ def test_a_request_is_received_and_thanked_for(client):
     assert Message.objects.filter(kind=Kind.REQUEST_RECEIVED, to=order.requester_email).exists()
 
 
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_duration_takes_a_decimal_comma_in_every_language(client, language):
+    response = client.post(FORM, _data(hours="1,5"), headers={"accept-language": language})
+
+    assert response.status_code == 302
+    assert Request.objects.get().hours == Decimal("1.50")
+
+
 def test_bad_input_is_shown_at_its_field_and_nothing_is_saved(client):
     response = client.post(FORM, _data(date="2025-03-01", municipality=""), headers=EN)
 

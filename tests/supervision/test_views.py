@@ -263,6 +263,21 @@ def test_session_form_refuses_zero_duration_and_keeps_input(coordinator_client):
     assert not SupervisionSession.objects.exists()
 
 
+def test_a_zero_duration_is_said_once_at_its_field(coordinator_client):
+    group = SupervisionGroupFactory()
+    response = coordinator_client.post(
+        reverse("supervision:session_create", args=[group.pk]),
+        {"date": "2025-05-20", "duration_minutes": "0"},
+        **EN,
+    )
+    message = "The duration must be between 1 minute and 24 hours."
+    assert response.context["form"].errors == {"duration_minutes": [message]}
+    page = response.content.decode()
+    assert page.count(message) == 2  # in the summary, linked to the field, and at the field
+    assert '<a href="#id_duration_minutes">' in page
+    assert re.search(r'<input type="number" name="duration_minutes"[^>]*aria-invalid="true"', page)
+
+
 def test_group_page_shows_the_attendance_rate(coordinator_client, django_assert_max_num_queries):
     group = SupervisionGroupFactory()
     member, other = GroupMembershipFactory.create_batch(2, group=group)
