@@ -12,9 +12,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextChoices,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from agreements.fees import euros, fee_cents, worked_hours
 from agreements.models import (
@@ -72,6 +74,27 @@ def assignments_for_list() -> QuerySet[Assignment]:
             to_attr="listed_participations",
         )
     )
+
+
+class TimeWindow(TextChoices):
+    """Which part of the calendar the coordinator's assignment list shows (?when=)."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    PAST = "past", _("Past")
+    ALL = "all", _("All")
+
+
+def assignments_in_window(
+    queryset: QuerySet[Assignment], *, window: TimeWindow, today: datetime.date
+) -> QuerySet[Assignment]:
+    """Upcoming: from today on, including one that began earlier and still runs (end_date);
+    past: the rest."""
+    still_on = Q(date__gte=today) | Q(end_date__gte=today)
+    if window == TimeWindow.UPCOMING:
+        return queryset.filter(still_on)
+    if window == TimeWindow.PAST:
+        return queryset.exclude(still_on)
+    return queryset
 
 
 def assignment_for_page(pk: int) -> Assignment:

@@ -12,6 +12,7 @@ from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Sum,
 )
@@ -37,6 +38,15 @@ def participations_for_expert(expert: Expert) -> QuerySet[Participation]:
         "assignment__service_area",
         "assignment__contact",
         "agreement",
+    )
+
+
+def upcoming_work(today: datetime.date) -> Q:
+    """Participations in work still to do: planned, from today on (or begun and still
+    running). Today's assignment that is already done, or a cancelled one, is not upcoming."""
+    return Q(
+        Q(assignment__date__gte=today) | Q(assignment__end_date__gte=today),
+        assignment__status=AssignmentStatus.PLANNED,
     )
 
 

@@ -40,12 +40,12 @@ def my_page(request):
     expert = selectors.expert_for_user(request.user)
     today = timezone.localdate()
     participations = selectors.participations_for_expert(expert)
-    upcoming = participations.filter(assignment__date__gte=today).order_by(
+    upcoming = participations.filter(selectors.upcoming_work(today)).order_by(
         "assignment__date", "assignment__start_time", "pk"
     )
     past = paginate(
         request,
-        participations.filter(assignment__date__lt=today).order_by("-assignment__date", "-pk"),
+        participations.exclude(selectors.upcoming_work(today)).order_by("-assignment__date", "-pk"),
     )
     token = CalendarToken.objects.filter(expert=expert).first()
     feed_url = (
