@@ -8,5 +8,7 @@ class KokemusConfig(AppConfig):
 
     def ready(self):
         from kokemus import audit, sessions, two_factor  # noqa: F401 (connect login receivers)
+        from kokemus.admin_names import rename_third_party
 
         audit.register_models()
+        rename_third_party()
