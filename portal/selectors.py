@@ -6,17 +6,15 @@ group are read as first names only.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import (
-    Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Sum,
 )
-from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 
 from agreements.fees import euros
@@ -117,31 +115,42 @@ def _done_participations(expert: Expert, year: int) -> QuerySet[Participation]:
 
 
 def fees_for_expert(expert: Expert, year: int) -> dict:
-    """The expert's done assignments of ``year`` per month and agreement, with the totals.
+    """The expert's done assignments of ``year``, one line each under its month, with each
+    month's and the year's totals: the fee statement.
 
-    Hours and fees as agreements.fees defines them. Two aggregate queries.
+    Hours and fees as agreements.fees defines them, per participation in whole cents; the
+    totals add up the lines as printed (exact: cents are integers). One query.
     """
-    rows = list(
+    participations = (
         _done_participations(expert, year)
-        .annotate(month=ExtractMonth("assignment__date"))
-        .values(
-            "month",
-            "agreement_id",
-            "agreement__number",
-            "agreement__hourly_fee",
-            "agreement__assignment_fee",
-        )
-        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
-        .order_by("month", "agreement__number")
+        .select_related("assignment__type", "agreement")
+        .order_by("assignment__date", "assignment__start_time", "assignment_id", "pk")
     )
-    for row in rows:
-        row["month_start"] = datetime.date(year, row["month"], 1)
-        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
-    totals = _done_participations(expert, year).aggregate(
-        assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents")
-    )
-    totals["hours"], totals["fees"] = cents(totals["hours"]), euros(totals["fees"])
-    return {"year": year, "rows": rows, "totals": totals}
+    months = {}
+    for participation in participations:
+        participation.fee = euros(participation.fee_cents)
+        participation.worked = cents(participation.worked)
+        first = participation.assignment.date.replace(day=1)
+        month = months.setdefault(first, {"month_start": first, "lines": []})
+        month["lines"].append(participation)
+    for month in months.values():
+        month["totals"] = _fee_totals(month["lines"])
+    lines = [line for month in months.values() for line in month["lines"]]
+    agreements = {line.agreement_id: line.agreement for line in lines}
+    return {
+        "year": year,
+        "months": list(months.values()),
+        "totals": _fee_totals(lines),
+        "agreements": sorted(agreements.values(), key=lambda agreement: agreement.number),
+    }
+
+
+def _fee_totals(lines: list[Participation]) -> dict:
+    return {
+        "assignments": len(lines),
+        "hours": sum((line.worked for line in lines), Decimal("0.00")),
+        "fees": sum((line.fee for line in lines), Decimal("0.00")),
+    }
 
 
 def fee_years_for_expert(expert: Expert) -> list[int]:
