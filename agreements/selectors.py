@@ -152,14 +152,20 @@ def agreements_waiting_for_signature() -> QuerySet[Agreement]:
 
 
 def month_figures(*, year: int, month: int) -> dict:
-    """This month's headline figures for the start page, two aggregate queries.
+    """This month's headline figures for the start page, two aggregate queries."""
+    first = datetime.date(year, month, 1)
+    return period_figures(first=first, after=next_month(first))
+
+
+def period_figures(*, first: datetime.date, after: datetime.date) -> dict:
+    """Headline figures of the days from ``first`` up to ``after`` (not included), two
+    aggregate queries.
 
     The monthly follow-up report (reporting) builds the full table; these follow its
-    definitions: counted assignments are not cancelled and dated in the month, hours are summed
-    over participations (an expert's own hours where recorded), new agreements by signed date.
+    definitions: counted assignments are not cancelled and dated in the period, hours are
+    summed over participations (an expert's own hours where recorded), new agreements by
+    signed date.
     """
-    first = datetime.date(year, month, 1)
-    after = next_month(first)
     counted = Assignment.objects.filter(
         date__gte=first, date__lt=after, status__in=COUNTED_STATUSES
     )
@@ -181,6 +187,21 @@ def month_figures(*, year: int, month: int) -> dict:
             signed_on__gte=first, signed_on__lt=after
         ).count(),
     }
+
+
+def experts_in_period(*, first: datetime.date, after: datetime.date) -> int:
+    """How many distinct experts worked on the period's counted assignments (one query): a
+    figure that rests on fewer of them may single a person out (SPEC "Small counts")."""
+    return (
+        Participation.objects.filter(
+            assignment__date__gte=first,
+            assignment__date__lt=after,
+            assignment__status__in=COUNTED_STATUSES,
+        )
+        .values("expert")
+        .distinct()
+        .count()
+    )
 
 
 # --- Fees: what an expert is paid ---------------------------------------------------------
