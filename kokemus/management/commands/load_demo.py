@@ -123,17 +123,18 @@ TITLES = {
     "client_panel": "Asiakasraadin kokous",
     "other": "Messupäivä",
 }
-# More titles per type, so that a list of assignments reads like a real one.
+# More titles per type, so that a list of assignments reads like a real one (none names a
+# service: an assignment's service area is drawn apart from its title).
 MORE_TITLES = {
     "client_support": ["Tukena palveluohjauksessa", "Asiakkaan tukena verkostopalaverissa"],
-    "development": ["Mielenterveyspalvelujen yhteiskehittämispaja", "Asiakaspolun kehittäminen"],
+    "development": ["Asiakaspolun kehittäminen", "Palvelukuvauksen kommentointi"],
     "communication": ["Haastattelu paikallislehteen", "Kokemuspuheenvuoro somekampanjaan"],
-    "evaluation": ["Päihdepalvelujen asiakaskyselyn arviointi", "Palvelun arviointihaastattelu"],
+    "evaluation": ["Asiakaskyselyn tulosten arviointi", "Arviointikäynti palvelussa"],
     "training": ["Luento hoitotyön opiskelijoille", "Kokemuspuheenvuoro henkilöstökoulutuksessa"],
     "peer_group": ["Toipujien vertaisryhmä", "Omaisten vertaisryhmä"],
     "experience_guidance": ["Kokemusohjauksen tapaaminen", "Kokemusohjaus kotikäynnillä"],
-    "client_panel": ["Vammaisneuvoston asiakasraati", "Ikäihmisten asiakasraati"],
-    "other": ["Hyvinvointimessut", "Mielenterveysviikon tapahtuma"],
+    "client_panel": ["Asiakasraati: selkokieliset esitteet", "Asiakasraati: palautteen käsittely"],
+    "other": ["Hyvinvointimessut", "Järjestöjen yhteinen tapahtuma"],
 }
 # Division code, professional: first name, last name, title, service area code.
 PROFESSIONALS = [
