@@ -111,3 +111,16 @@ class SessionForm(VersionedForm, forms.ModelForm):
 
     def member_ids(self) -> list[int]:
         return list(self.fields["present"].queryset.values_list("pk", flat=True))
+
+
+class AddMemberForm(forms.Form):
+    """The coverage page's row form: an expert without supervision into a group."""
+
+    expert = forms.ModelChoiceField(
+        queryset=Expert.objects.filter(anonymised_at__isnull=True), widget=forms.HiddenInput
+    )
+    group = forms.ModelChoiceField(
+        label=_("Supervision group"),
+        queryset=SupervisionGroup.objects.filter(is_active=True),
+        empty_label=_("Choose a group"),
+    )

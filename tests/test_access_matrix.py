@@ -118,6 +118,7 @@ MATRIX: dict[str, Row] = {
     "assignments:assignment_status": Row("login 403 403 403 302 302", "post", pk="assignment.pk"),
     "assignments:assignment_update": Row("login 403 403 403 200 200", "get", pk="assignment.pk"),
     "supervision:coverage":          Row("login 403 403 403 200 200", "get"),
+    "supervision:coverage_add_member": Row("login 403 403 403 302 302", "post"),
     "supervision:group_create":      Row("login 403 403 403 200 200", "get"),
     "supervision:group_detail":      Row("login 403 403 403 200 200", "get", pk="group.pk"),
     "supervision:group_list":        Row("login 403 403 403 200 200", "get"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from agreements.forms.assignments import (
     expert_row_choices,
 )
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
+from agreements.selectors import TimeWindow
 from kokemus.access import Role, role_required
 from kokemus.forms import add_rule_errors, add_service_error
 from kokemus.lists import order_by_param, paginate_ids
@@ -46,17 +48,46 @@ COPIED_FIELDS = [
 ]
 
 
+# Upcoming work soonest first, so the list opens on today; past work newest first.
+DEFAULT_SORT = {
+    TimeWindow.UPCOMING: "date",
+    TimeWindow.PAST: "-date",
+    TimeWindow.ALL: "-date",
+}
+
+
 @role_required(Role.COORDINATOR)
 def assignment_list(request):
     # Filter and sort the bare assignments; only the page's 25 rows get the list's joins.
     filterset = AssignmentFilter(request.GET, queryset=Assignment.objects.all())
-    assignments, sort = order_by_param(request, filterset.qs, allowed=SORTABLE, default="-date")
+    window = _time_window(request)
+    assignments = selectors.assignments_in_window(
+        filterset.qs, window=window, today=timezone.localdate()
+    )
+    assignments, sort = order_by_param(
+        request, assignments, allowed=SORTABLE, default=DEFAULT_SORT[window]
+    )
     page = paginate_ids(request, assignments, rows=selectors.assignments_for_list())
     return render(
         request,
         "agreements/assignment_list.html",
-        {"filter": filterset, "page_obj": page, "sort": sort},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "sort": sort,
+            "window": window,
+            "windows": TimeWindow,
+        },
     )
+
+
+def _time_window(request) -> TimeWindow:
+    """?when= names the window; without it the list opens on upcoming work, or on the whole of
+    a chosen month (a month is a time window of its own)."""
+    try:
+        return TimeWindow(request.GET.get("when"))
+    except ValueError:
+        return TimeWindow.ALL if request.GET.get("month") else TimeWindow.UPCOMING
 
 
 @role_required(Role.COORDINATOR)

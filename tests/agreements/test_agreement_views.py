@@ -419,6 +419,32 @@ def test_pdf_holds_the_parties_fees_clauses_and_signature_lines(
         assert expected in text
 
 
+def pdf_pages(response) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_pdf_keeps_the_signatures_on_the_page_of_an_agreement_that_fits(
+    login, coordinator, active, language
+):
+    # a few lines of duties: the agreement and its signatures fit on one A4
+    active.duties = "\n".join(["Luennot, asiakasraadit ja kehittämistyö sovitusti."] * 6)
+    active.save()
+    url = reverse("agreements:agreement_pdf", args=[active.pk])
+    pages = pdf_pages(login(coordinator).get(url, headers={"accept-language": language}))
+    assert len(pages) == 1
+
+
+def test_pdf_never_leaves_the_signatures_alone_on_a_page(login, coordinator, active):
+    active.duties = "\n".join(["Luennot, asiakasraadit ja kehittämistyö sovitusti."] * 16)
+    active.save()
+    url = reverse("agreements:agreement_pdf", args=[active.pk])
+    pages = pdf_pages(login(coordinator).get(url, headers=EN))
+    assert len(pages) == 2
+    assert "Signatures" in pages[1]
+    assert "Confidentiality" in pages[1]  # the last clause goes over with them
+
+
 def test_pdf_follows_the_active_language(login, coordinator, active):
     url = reverse("agreements:agreement_pdf", args=[active.pk])
     text = pdf_text(login(coordinator).get(url))  # Finnish by default

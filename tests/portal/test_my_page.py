@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -66,6 +67,31 @@ def test_my_page_shows_contact_professional_name_and_phone(login, expert_alice, 
     assert "Paula Puhelin" in page
     assert 'href="tel:040 123 4567"' in page
     assert "Kokkola" in page
+
+
+@pytest.mark.time_machine(datetime.datetime(2025, 3, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki")))
+def test_todays_done_assignment_is_no_longer_upcoming(login, expert_alice, alice_agreement):
+    today = datetime.date(2025, 3, 10)
+    for title, day, status in [
+        ("Aamun luento", today, AssignmentStatus.DONE),
+        ("Illan raati", today, AssignmentStatus.PLANNED),
+        ("Peruttu huominen", today + datetime.timedelta(days=1), AssignmentStatus.CANCELLED),
+        ("Eilinen", today - datetime.timedelta(days=1), AssignmentStatus.DONE),
+    ]:
+        ParticipationFactory(
+            agreement=alice_agreement,
+            assignment=AssignmentFactory(title=title, date=day, status=status),
+        )
+    response = login(expert_alice).get(reverse("portal:my_page"), headers=EN)
+    assert [p.assignment.title for p in response.context["upcoming"]] == ["Illan raati"]
+    assert [p.assignment.title for p in response.context["past"]] == [
+        "Peruttu huominen",
+        "Aamun luento",
+        "Eilinen",
+    ]
+    page = response.content.decode()
+    assert page.index("Illan raati") < page.index("Done and past assignments")
+    assert page.index("Done and past assignments") < page.index("Aamun luento")
 
 
 def test_assignment_detail_shows_co_workers_by_first_name_only(
