@@ -4,6 +4,7 @@ import zoneinfo
 from collections import Counter
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Count
@@ -16,6 +17,7 @@ from agreements.models import (
     Participation,
 )
 from kokemus.management.commands.load_demo import DEMO_PASSWORD, LOGINS
+from notifications.models import Message
 from registry.models import AssignmentType, Expert, ExpertKind, ServiceArea
 from supervision.models import Attendance, GroupKind, SupervisionGroup, SupervisionSession
 from supervision.selectors import experts_without_supervision
@@ -115,3 +117,16 @@ def test_demo_is_a_believable_year_of_a_county(demo):
     # the newest experts worked but have not found a group yet: the coverage page has a task
     unsupervised = experts_without_supervision(today=datetime.date(2026, 11, 20))
     assert 1 <= len(unsupervised) <= 10  # a few to act on, not everyone
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 15, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_demo_e_mails_nobody_about_its_bookings():
+    call_command("load_demo", stdout=io.StringIO())
+
+    booked_ahead = Participation.objects.filter(
+        assignment__status=AssignmentStatus.PLANNED,
+        assignment__date__gt=datetime.date(2026, 6, 15),
+        expert__email__contains="@",
+    )
+    assert booked_ahead.exists()  # bookings a person would have been told of
+    assert not Message.objects.exists()

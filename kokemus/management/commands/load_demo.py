@@ -26,6 +26,7 @@ from django.utils import timezone
 from agreements.models import Agreement, AgreementStatus, Assignment, AssignmentStatus
 from agreements.services import assignment_save
 from kokemus.access import Role
+from notifications.models import Message
 from registry.models import (
     AssignmentType,
     ExperienceArea,
@@ -218,6 +219,8 @@ class Command(BaseCommand):
                 self.stdout.write("The demo data is already there; nothing to add.")
             else:
                 Demo(today=timezone.localdate(), rng=random.Random(2026)).build()
+                # The demo's bookings are history, not news: nobody is e-mailed about them.
+                Message.objects.all().delete()
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             self._ensure_logins()
         self.stdout.write("Demo logins (username / password):")
