@@ -231,6 +231,16 @@ def test_the_evaluation_group_reads_markers_where_the_coordinator_reads_figures(
 
 
 NOTES = {
+    "fi": [
+        "&lt; 3 = luku perustuu alle 3 kokemustoimijaan ja on piilotettu, jotta ketään ei voi "
+        "tunnistaa. Koordinaattorit näkevät kaikki luvut.",
+        ".. = piilotettu myös, jotta summasta ei voi päätellä piilotettua lukua.",
+    ],
+    "sv": [
+        "&lt; 3 = talet bygger på färre än 3 erfarenhetsexperter och är dolt, så att ingen kan "
+        "pekas ut. Koordinatorerna ser alla tal.",
+        ".. = också dolt, så att summan inte avslöjar ett dolt tal.",
+    ],
     "en": [
         "&lt; 3 = the figure rests on fewer than 3 experts and is hidden, so that no one can be "
         "singled out. Coordinators see every figure.",
