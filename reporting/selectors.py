@@ -11,8 +11,11 @@ queries, whatever the amount of data (docs/performance.md "Monthly report"):
 3. counted assignments per (month, type, service area): the by-type, by-service-area,
    by-division and type × division tables are sums of these groups;
 4. every other figure, a row per month and the year's row (``_FIGURES_BY_MONTH``): new
-   agreements; participations, hours, fees and active experts; supervision sessions,
-   attendances and the experts who attended.
+   agreements; participations, hours, fees, active experts and the experts paid; supervision
+   sessions, attendances and the experts who attended.
+
+The distinct experts are also what each person-related figure rests on: reporting/disclosure.py
+hides, from the evaluation group, a figure that rests on too few of them (SPEC "Small counts").
 
 All dates in the figures are ``DateField`` values (calendar days in Europe/Helsinki), so a month
 is the same on SQLite and PostgreSQL. Hours are rounded to cents (half up) in Python, because
@@ -36,23 +39,42 @@ from supervision.models import Attendance, SupervisionSession
 MONTHS = range(1, 13)
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """A figure withheld from the evaluation group (SPEC "Small counts"), in place of its value.
+
+    ``few``: the figure rests on fewer than ``threshold`` distinct experts. Otherwise it is
+    hidden only so that a total does not give such a figure away (reporting/disclosure.py).
+    """
+
+    threshold: int
+    few: bool = True
+
+    def __str__(self) -> str:
+        return f"< {self.threshold}" if self.few else ".."
+
+
 @dataclass
 class Figures:
-    """The figures of one month, or of the whole year (``month`` None)."""
+    """The figures of one month, or of the whole year (``month`` None). In the evaluation
+    group's copy (reporting.disclosure.shown_to) a figure that would single out a person is
+    ``Hidden``."""
 
     month: int | None
     new_agreements: int = 0
     assignments: int = 0
     participations: int = 0
-    hours: Decimal = Decimal("0.00")
-    fees: Decimal = Decimal("0.00")
-    active_experts: int = 0
+    hours: Decimal | Hidden = Decimal("0.00")
+    fees: Decimal | Hidden = Decimal("0.00")
+    active_experts: int | Hidden = 0
+    # distinct experts with a fee in ``fees``: what the fees rest on; not a row of any table
+    paid_experts: int | Hidden = 0
     by_type: dict[str, int] = field(default_factory=dict)
     by_service_area: dict[str, int] = field(default_factory=dict)
     by_division: dict[str, int] = field(default_factory=dict)
     supervision_sessions: int = 0
-    supervision_attendances: int = 0
-    supervision_experts: int = 0
+    supervision_attendances: int | Hidden = 0
+    supervision_experts: int | Hidden = 0
 
 
 @dataclass
@@ -184,18 +206,22 @@ def _rows_by_month(year, division) -> dict[str, QuerySet]:
 # year's row (month NULL) with the figures that are not the sum of the months: the distinct
 # experts (an expert active in two months counts once). One statement, so each table's rows are
 # read once (participations and attendances feed two figures each) in one round trip. The
-# year's distinct experts are counted as COUNT(*) of SELECT DISTINCT, which PostgreSQL hashes,
-# where COUNT(DISTINCT) would sort all the year's participations again (docs/performance.md).
+# year's distinct experts are counted by a hash (GROUP BY, SELECT DISTINCT), where
+# COUNT(DISTINCT) would sort all the year's participations again (docs/performance.md); the
+# year's experts and paid experts come from the same GROUP BY expert. A paid expert has a fee
+# above zero: an hourly fee and a fee per assignment may both be 0, and an expert whose fee
+# adds nothing is not what the fees figure rests on.
 _FIGURES_BY_MONTH = """
 WITH months (month) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)),
 {rows}
-SELECT month, new_agreements, participations, hours, fees, active_experts,
+SELECT month, new_agreements, participations, hours, fees, active_experts, paid_experts,
        supervision_sessions, supervision_attendances, supervision_experts
 FROM months
 LEFT JOIN (SELECT month, COUNT(*) AS new_agreements FROM agreements GROUP BY month) a
     USING (month)
 LEFT JOIN (SELECT month, COUNT(*) AS participations, SUM(worked) AS hours, SUM(fee) AS fees,
-                  COUNT(DISTINCT expert) AS active_experts
+                  COUNT(DISTINCT expert) AS active_experts,
+                  COUNT(DISTINCT CASE WHEN fee > 0 THEN expert END) AS paid_experts
            FROM participations GROUP BY month) p USING (month)
 LEFT JOIN (SELECT month, COUNT(*) AS supervision_sessions FROM sessions GROUP BY month) s
     USING (month)
@@ -203,10 +229,11 @@ LEFT JOIN (SELECT month, COUNT(*) AS supervision_attendances,
                   COUNT(DISTINCT expert) AS supervision_experts
            FROM attendances GROUP BY month) v USING (month)
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL,
-       (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM participations) e),
-       NULL, NULL,
-       (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM attendances WHERE expert IS NOT NULL) e)
+SELECT NULL, NULL, NULL, NULL, NULL, e.active_experts, e.paid_experts, NULL, NULL,
+       (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM attendances WHERE expert IS NOT NULL) v)
+FROM (SELECT COUNT(*) AS active_experts, SUM(paid) AS paid_experts
+      FROM (SELECT expert, MAX(CASE WHEN fee > 0 THEN 1 ELSE 0 END) AS paid
+            FROM participations GROUP BY expert) x) e
 """
 
 
@@ -336,6 +363,7 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
         figures.hours = cents(row["hours"])  # the expert's own where recorded, else the task's
         figures.fees = euros(row["fees"])  # agreements.fees: done work only, in cents
         figures.active_experts = row["active_experts"] or 0
+        figures.paid_experts = row["paid_experts"] or 0
         figures.supervision_sessions = row["supervision_sessions"] or 0
         figures.supervision_attendances = row["supervision_attendances"] or 0
         figures.supervision_experts = row["supervision_experts"] or 0
@@ -343,6 +371,7 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     ordered = [months[number] for number in MONTHS]
     totals = _year_totals(ordered)
     totals.active_experts = year_row["active_experts"]
+    totals.paid_experts = year_row["paid_experts"] or 0  # a SUM over no experts is NULL
     totals.supervision_experts = year_row["supervision_experts"]
     types, areas, division_labels = _labels(division, totals, reference)
     return MonthlyFigures(
