@@ -211,6 +211,8 @@ def test_admin_takes_a_decimal_comma_in_every_language(admin_user, login, langua
         Decimal("1.50"),
         Decimal("0.75"),
     )
+
+
 # --- the admin in the administrator's language ----------------------------------------------
 
 # Names spelt the same in English and the language: the product's, and Swedish words.
