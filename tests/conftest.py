@@ -3,6 +3,8 @@
 import datetime
 import importlib
 import os
+import shutil
+import tempfile
 import zoneinfo
 
 import factory.random
@@ -38,6 +40,10 @@ def pytest_configure(config):
     # Before collection: some test modules compute their dates on import.
     if TEST_TODAY:
         time_machine.travel(_test_moment(TEST_TODAY), tick=True).start()
+        # Temporary files of its own: on a clock moved ahead, the sweep of stale uploads
+        # (interchange.uploads) would take a test run's fresh files beside it for old ones.
+        tempfile.tempdir = private = tempfile.mkdtemp(prefix="kokemus-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(private, ignore_errors=True))
 
 
 def pytest_report_header(config):
