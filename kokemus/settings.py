@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kokemus.middleware.RefuseNulCharactersMiddleware",  # before anything queries with them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kokemus.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,6 +140,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front of us
 AXES_CLIENT_IP_CALLABLE = "kokemus.client_address.client_address"  # reads the count above
+AXES_USERNAME_CALLABLE = "kokemus.accounts.axes_username"  # cut to what axes can store
 
 # Sessions end after 30 idle minutes (requests renew them); staff sessions also end when the
 # browser closes (kokemus.sessions).

@@ -16,12 +16,12 @@ from registry.urls import register_patterns
 # and so live above them (kokemus.expert_views).
 expert_patterns = [
     path("", expert_views.expert_list, name="expert_list"),
-    path("<int:pk>/", expert_views.expert_detail, name="expert_detail"),
-    path("<int:pk>/loki/", expert_views.expert_trail, name="expert_trail"),
-    path("<int:pk>/palkkiot/", expert_views.expert_fees, name="expert_fees"),
-    path("<int:pk>/tiedot.json", expert_views.expert_data_json, name="expert_data_json"),
-    path("<int:pk>/tiedot.pdf", expert_views.expert_data_pdf, name="expert_data_pdf"),
-    path("<int:pk>/anonymisoi/", expert_views.expert_anonymise_view, name="expert_anonymise"),
+    path("<id:pk>/", expert_views.expert_detail, name="expert_detail"),
+    path("<id:pk>/loki/", expert_views.expert_trail, name="expert_trail"),
+    path("<id:pk>/palkkiot/", expert_views.expert_fees, name="expert_fees"),
+    path("<id:pk>/tiedot.json", expert_views.expert_data_json, name="expert_data_json"),
+    path("<id:pk>/tiedot.pdf", expert_views.expert_data_pdf, name="expert_data_pdf"),
+    path("<id:pk>/anonymisoi/", expert_views.expert_anonymise_view, name="expert_anonymise"),
     *register_patterns,
 ]
 
