@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from agreements.urls import agreement_patterns, assignment_patterns
-from kokemus import expert_views, health, two_factor, views
+from kokemus import accounts, expert_views, health, two_factor, views
 from orders.urls import coordinator_patterns as order_patterns
 from orders.urls import expert_patterns as offer_patterns
 from orders.urls import public_patterns as request_patterns
@@ -36,7 +36,7 @@ urlpatterns = [
     path("kirjaudu/kaksivaiheinen/", two_factor.setup, name="two_factor_setup"),
     path("kirjaudu/vahvista/", two_factor.verify, name="two_factor_verify"),
     # Password reset, also used by the expert's invitation (portal.services.expert_invite).
-    path("salasana/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("salasana/", accounts.LimitedPasswordResetView.as_view(), name="password_reset"),
     path(
         "salasana/lahetetty/",
         auth_views.PasswordResetDoneView.as_view(),
