@@ -2,6 +2,7 @@
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import UnreadablePostError
+from django.utils.cache import patch_cache_control
 
 NUL = "\x00"
 
@@ -51,3 +52,31 @@ def _lists(querydict) -> list[str]:
 
 def _pairs(items) -> list[str]:
     return [text for pair in items for text in pair]
+
+
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a logged-in user: expert
+    pages, data exports, PDFs and CSV files hold personal data, which no browser cache on a
+    shared computer and no proxy may keep.
+
+    Static files never get here (whitenoise answers them before this middleware) and keep
+    their long cache life; nor do answers to a request without a session, such as the load
+    balancer's health check or a calendar app polling its feed, whose user is never read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _for_a_logged_in_user(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _for_a_logged_in_user(request) -> bool:
+    session = getattr(request, "session", None)
+    if session is None or (session.session_key is None and not session.accessed):
+        return False  # no session cookie, and no login in this request: nobody is logged in
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated

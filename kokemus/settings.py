@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kokemus.middleware.RefuseNulCharactersMiddleware",  # before anything queries with them
+    "kokemus.middleware.PrivateNoStoreMiddleware",  # static files above, everything else below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kokemus.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
