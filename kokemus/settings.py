@@ -187,6 +187,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Kokemus")
+# The largest import (files together), about 450,000 assignments; such an import takes about a
+# minute. nginx's client_max_body_size and proxy_read_timeout and GUNICORN_TIMEOUT are set to
+# let it through (docs/deployment.md "Request limits").
+IMPORT_MAX_MEGABYTES = env.int("IMPORT_MAX_MEGABYTES", default=50)
 # Where the accessibility statement sends feedback (Act on the Provision of Digital Services).
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # Experts with no agreement and no assignment for this many years are anonymised
@@ -275,7 +279,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "kokemus.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {
+            "class": "kokemus.logging.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
     },
     "handlers": {
         "console": {
