@@ -68,6 +68,7 @@ def test_what_anyone_may_see_keeps_its_cache_headers(client, expert_alice):
 
     client.force_login(expert_alice)
     response = client.get(static("css/kokemus.css"))
+    response.close()  # the file whitenoise opened
 
     assert response.status_code == 200
     assert "no-store" not in _directives(response)
