@@ -24,20 +24,22 @@ ACCESS_FIELDS = {
     "{x-forwarded-for}i": "forwarded_for",
 }
 # URL paths that carry a bearer token, which whoever reads a log could use: the calendar feed's
-# (portal/urls.py, /oma/kalenteri/<token>.ics) and the password-reset link's (kokemus/urls.py,
-# /salasana/uusi/<uidb64>/<token>/; Django's next step, .../set-password/, holds none).
+# (portal/urls.py, /oma/kalenteri/<token>.ics), the password-reset link's (kokemus/urls.py,
+# /salasana/uusi/<uidb64>/<token>/; Django's next step, .../set-password/, holds none) and a
+# requester's status page (orders/urls.py, /tilaa/tila/<token>/).
 # tests/test_log_masking.py checks them against the URLs the project reverses.
 _SEGMENT = r"[^/?#\s\"\\]+"
 TOKENS_IN_PATHS = re.compile(
     rf"(?P<calendar>/kalenteri/){_SEGMENT}(?=\.ics)"
     rf"|(?P<reset>/salasana/uusi/{_SEGMENT}/)(?!set-password/){_SEGMENT}"
+    rf"|(?P<status>/tilaa/tila/){_SEGMENT}"
 )
 MASK = "***"
 
 
 def mask_tokens(text: str) -> str:
     """``text`` (a log line) with every bearer token in a URL path replaced by ***."""
-    return TOKENS_IN_PATHS.sub(lambda match: (match["calendar"] or match["reset"]) + MASK, text)
+    return TOKENS_IN_PATHS.sub(lambda match: match[match.lastgroup] + MASK, text)
 
 
 # Attributes every LogRecord has; anything else was passed in ``extra``.

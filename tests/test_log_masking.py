@@ -1,9 +1,10 @@
 """Bearer tokens in URLs stay out of the logs.
 
-The calendar feed's URL carries its key (``/oma/kalenteri/<token>.ics``), and so does the
-password-reset link (``/salasana/uusi/<uid>/<token>/``): whoever reads the server's access log
-could subscribe to an expert's calendar or set their password. Both logs mask them, gunicorn's
-access log (one line per request) and Django's, in JSON and in text.
+The calendar feed's URL carries its key (``/oma/kalenteri/<token>.ics``), and so do the
+password-reset link (``/salasana/uusi/<uid>/<token>/``) and a requester's status page
+(``/tilaa/tila/<token>/``): whoever reads the server's access log could subscribe to an
+expert's calendar, set their password or read a request. Both logs mask them, gunicorn's access
+log (one line per request) and Django's, in JSON and in text.
 """
 
 import json
@@ -21,6 +22,10 @@ from django.urls import reverse
 TOKEN = "s3cr3t-Token_0123456789abcdefghijklmnopqrstu"
 CALENDAR = reverse("portal:calendar_feed", args=[TOKEN])
 RESET = reverse("password_reset_confirm", args=["MQ", f"cd5k2x-{TOKEN}"])
+STATUS = reverse("ordering:status", args=[TOKEN])
+TOKEN_URLS = pytest.mark.parametrize(
+    "path", [CALENDAR, RESET, STATUS], ids=["calendar", "password reset", "request status"]
+)
 
 # gunicorn's own Logger, configured as bin/serve configures it, logs one request.
 ACCESS_LOG = """
@@ -57,7 +62,7 @@ def _access_line(path: str, log_format: str) -> str:
     return done.stdout
 
 
-@pytest.mark.parametrize("path", [CALENDAR, RESET], ids=["calendar", "password reset"])
+@TOKEN_URLS
 def test_the_access_log_masks_the_token_in_json(path):
     line = _access_line(path, "json")
 
@@ -73,7 +78,7 @@ def test_the_access_log_keeps_the_path_around_the_mask():
     assert entry["path"] == reverse("portal:calendar_feed", args=["***"])
 
 
-@pytest.mark.parametrize("path", [CALENDAR, RESET], ids=["calendar", "password reset"])
+@TOKEN_URLS
 def test_the_access_log_masks_the_token_in_text(path):
     line = _access_line(path, "text")
 
