@@ -1,15 +1,16 @@
 """Guards that hold for every request, whatever view answers it."""
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import BadRequest
 from django.http import UnreadablePostError
 from django.utils.cache import patch_cache_control
 
 NUL = "\x00"
 
 
-class NulCharacterInRequest(SuspiciousOperation):
+class NulCharacterInRequest(BadRequest):
     """A NUL character in a request: no text column holds one (PostgreSQL refuses the whole
-    query), and no person types one."""
+    query), and no person types one. A bad request, logged as a warning like the others; not
+    a "suspicious operation", which Django logs as an error with its traceback."""
 
 
 class RefuseNulCharactersMiddleware:

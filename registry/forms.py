@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionedForm
-from kokemus.converters import as_id
-from kokemus.forms import DateInput
+from kokemus.forms import DateInput, ModelMultipleIdsField
 from kokemus.translated_names import name_to_order_by
 from registry.models import ExperienceArea, Expert, Language
 from registry.services import EXPERT_FIELDS
@@ -67,7 +66,7 @@ class ExpertForm(VersionedForm, forms.ModelForm):
         return cleaned
 
 
-class AreasField(forms.ModelMultipleChoiceField):
+class AreasField(ModelMultipleIdsField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
@@ -77,17 +76,6 @@ class AreasField(forms.ModelMultipleChoiceField):
             required=False,
             **kwargs,
         )
-
-    def _check_values(self, value):
-        # An id no row can have is refused here: SQLite fails on it instead of finding nothing.
-        for pk in value:
-            if str(pk).isdigit() and as_id(str(pk)) is None:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
     def __deepcopy__(self, memo):
         field = super().__deepcopy__(memo)

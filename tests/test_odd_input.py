@@ -35,10 +35,13 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.test import RequestFactory
 from django.urls import Resolver404, get_resolver, resolve, reverse
 
+from kokemus.forms import ModelMultipleIdsField
+from registry.models import Expert
 from tests.factories import ExpertFactory
 from tests.test_access_matrix import MATRIX, ROLES, _url_names, world  # noqa: F401 (fixture)
 
@@ -257,6 +260,16 @@ def test_an_id_no_row_can_have_is_not_found(expert_alice, client):
     response = client.get(f"/oma/tehtavat/{10**20}/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_id_no_row_can_have_is_an_invalid_choice():
+    field = ModelMultipleIdsField(queryset=Expert.objects.all())
+
+    with pytest.raises(ValidationError) as refused:
+        field.clean(["1", str(10**20)])
+
+    assert refused.value.code == "invalid_pk_value"
 
 
 @pytest.mark.django_db
