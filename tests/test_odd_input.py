@@ -39,12 +39,19 @@ from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.test import RequestFactory
-from django.urls import Resolver404, get_resolver, resolve, reverse
+from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
+from django.urls.converters import IntConverter
 
 from kokemus.forms import ModelMultipleIdsField
 from registry.models import Expert
 from tests.factories import ExpertFactory
-from tests.test_access_matrix import MATRIX, ROLES, _url_names, world  # noqa: F401 (fixture)
+from tests.test_access_matrix import (  # noqa: F401 (world: the fixture)
+    MATRIX,
+    ROLES,
+    SKIPPED_NAMESPACES,
+    _url_names,
+    world,
+)
 
 NUL = "\x00"
 ODD_VALUES = (  # beside NUL
@@ -262,6 +269,24 @@ def test_an_id_no_row_can_have_is_not_found(expert_alice, client):
     response = client.get(f"/oma/tehtavat/{10**20}/")
 
     assert response.status_code == 404
+
+
+def _converters(resolver: URLResolver):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.namespace in SKIPPED_NAMESPACES:
+            continue  # the admin's own URLs and those of its apps (django-otp's)
+        yield from pattern.pattern.converters.items()
+        if isinstance(pattern, URLResolver):
+            yield from _converters(pattern)
+
+
+def test_every_id_in_a_url_goes_through_the_id_converter():
+    """``<int:pk>`` lets 10**20 through to the database (SQLite fails on it); ``<id:pk>``
+    answers it with a 404."""
+    ints = [
+        name for name, converter in _converters(get_resolver()) if type(converter) is IntConverter
+    ]
+    assert ints == []
 
 
 @pytest.mark.django_db
