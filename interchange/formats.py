@@ -2,6 +2,8 @@
 
 A parser takes a cell as a reader gives it (text from CSV; text, number, date or boolean from
 XLSX) and returns the value or raises ``CellError`` with a message a coordinator understands.
+Text cells lose their surrounding spaces and one leading apostrophe, the mark the export puts
+before text that Excel would take for a formula (kokemus.spreadsheets).
 """
 
 import datetime
@@ -13,11 +15,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import ProhibitNullCharactersValidator, validate_email
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementStatus, AssignmentStatus
+from kokemus.spreadsheets import from_text
 from registry.models import ExpertKind, code_validator
 
 ID_SEPARATOR = "|"
@@ -45,9 +48,18 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
+def cell_text(value: Any) -> str:
+    """The cell as text: trimmed, without the export's text mark, never with a NUL character
+    (which no database column holds: PostgreSQL refuses the whole statement)."""
+    value = value.strip() if value.__class__ is str else as_text(value)  # CSV: always str
+    if "\x00" in value:
+        raise CellError(str(ProhibitNullCharactersValidator.message))
+    return from_text(value)
+
+
 def text(max_length: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        value = value.strip() if value.__class__ is str else as_text(value)  # CSV: always str
+        value = cell_text(value)
         if len(value) > max_length:
             raise CellError(
                 _("The text is too long: at most %(max)s characters, this has %(count)s.")
@@ -79,7 +91,7 @@ def email(value: Any) -> str:
 
 def date(value: Any) -> datetime.date | None:
     if value.__class__ is str:
-        return _date_from_text(value.strip())
+        return _date_from_text(cell_text(value))
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -108,7 +120,7 @@ def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
     too_large = Decimal(10) ** (max_digits - places)
 
     @functools.lru_cache(maxsize=4096)  # amounts repeat; errors are not cached
-    def from_text(value: str) -> Decimal | None:
+    def number_from_text(value: str) -> Decimal | None:
         value = value.translate(THOUSANDS_SPACES).replace(",", ".")
         if not value:
             return None
@@ -128,13 +140,11 @@ def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
         return rounded
 
     def parse(value: Any) -> Decimal | None:
-        if value.__class__ is str:
-            return from_text(value.strip())
         if isinstance(value, bool):
             raise CellError(_("Write a number, for example 2,5."))
         if isinstance(value, int | float | Decimal):
             return checked(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
-        return from_text(as_text(value))
+        return number_from_text(cell_text(value))
 
     return parse
 
@@ -142,7 +152,7 @@ def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
 def boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    word = as_text(value).lower()
+    word = cell_text(value).lower()
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -154,7 +164,7 @@ def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
     allowed = frozenset(choices.values)
 
     def parse(value: Any) -> str:
-        value = (value.strip() if value.__class__ is str else as_text(value)).lower()
+        value = cell_text(value).lower()
         if value and value not in allowed:
             raise CellError(
                 _("Unknown value %(value)s. Use one of: %(allowed)s.")
@@ -166,7 +176,7 @@ def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
 
 
 def id_list(value: Any) -> list[str]:
-    value = value.strip() if value.__class__ is str else as_text(value)
+    value = cell_text(value)
     if ID_SEPARATOR not in value:
         return [value] if value else []
     ids = [part.strip() for part in value.split(ID_SEPARATOR) if part.strip()]
@@ -184,7 +194,7 @@ _HOURS = decimal(5, 2)
 def hours_list(value: Any) -> list[Decimal | None]:
     """``expert_hours``: entries parallel to ``expert_external_ids``; an empty entry means
     the assignment's hours. The services check the count and range against the row."""
-    value = value.strip() if value.__class__ is str else as_text(value)
+    value = cell_text(value)
     if not value:
         return []
     return [_HOURS(part) for part in value.split(ID_SEPARATOR)]

@@ -1,10 +1,10 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 MAX_FILES = 10
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # about a million assignment rows
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,10 +36,11 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Give at most %(count)s files at a time.") % {"count": MAX_FILES}
             )
-        if sum(file.size for file in files) > MAX_UPLOAD_BYTES:
+        megabytes = settings.IMPORT_MAX_MEGABYTES
+        if sum(file.size for file in files) > megabytes * 1024 * 1024:
             raise forms.ValidationError(
                 _("The files are too large: at most %(megabytes)s MB together.")
-                % {"megabytes": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                % {"megabytes": megabytes}
             )
         workbooks = [file for file in files if file.name.lower().endswith(".xlsx")]
         if workbooks and len(files) > 1:

@@ -1,4 +1,6 @@
 from auditlog.admin import LogEntryAdmin
+from auditlog.filters import CIDFilter
+from auditlog.filters import ResourceTypeFilter as AuditlogResourceTypeFilter
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kokemus.access import Role
 from kokemus.admin_names import permission_label
+from kokemus.converters import as_id
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus administration")
@@ -16,8 +19,22 @@ admin.site.index_title = _("Register and reference data")
 ADMIN = "admin"  # the role filter's value for staff users, who have no group
 
 
+class ResourceTypeFilter(AuditlogResourceTypeFilter):
+    """auditlog's filter by model, with ``?resource_type=x`` finding nothing instead of a 500."""
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        content_type_id = as_id(self.value())
+        if content_type_id is None:
+            return queryset.none()
+        return queryset.filter(content_type_id=content_type_id)
+
+
 class ReadOnlyLogEntryAdmin(LogEntryAdmin):
     """The audit trail can be read in the admin, never edited or deleted."""
+
+    list_filter = ["action", ResourceTypeFilter, CIDFilter]
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,5 +1,6 @@
-"""What every app's forms share: the browser's date and time inputs, the decimal field, and one
-way to show a service's refusal on a form."""
+"""What every app's forms share: the browser's date and time inputs, the decimal field, a
+multiple choice of rows that odd ids cannot break, and one way to show a service's refusal on a
+form."""
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal, DecimalException
@@ -8,6 +9,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
+from kokemus.converters import as_id
 from kokemus.widgets import DecimalInput
 
 
@@ -58,6 +60,21 @@ class DecimalField(forms.DecimalField):
 
 # The admin's decimals too (ModelAdmin.formfield_overrides): administrators type "1,5" as well.
 DECIMAL_FORMFIELDS = {models.DecimalField: {"form_class": DecimalField}}
+
+
+class ModelMultipleIdsField(forms.ModelMultipleChoiceField):
+    """Django's multiple choice of rows, with an id no row can have (beyond 64 bits) refused
+    as an invalid choice before the query: SQLite fails on it instead of finding nothing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if str(pk).isdigit() and as_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 def add_service_error(

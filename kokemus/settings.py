@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kokemus.middleware.RefuseNulCharactersMiddleware",  # before anything queries with them
+    "kokemus.middleware.PrivateNoStoreMiddleware",  # static files above, everything else below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kokemus.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,6 +141,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front of us
 AXES_CLIENT_IP_CALLABLE = "kokemus.client_address.client_address"  # reads the count above
+AXES_USERNAME_CALLABLE = "kokemus.accounts.axes_username"  # cut to what axes can store
 
 # Sessions end after 30 idle minutes (requests renew them); staff sessions also end when the
 # browser closes (kokemus.sessions).
@@ -184,6 +187,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Kokemus")
+# The largest import (files together), about 450,000 assignments; such an import takes about a
+# minute. nginx's client_max_body_size and proxy_read_timeout and GUNICORN_TIMEOUT are set to
+# let it through (docs/deployment.md "Request limits").
+IMPORT_MAX_MEGABYTES = env.int("IMPORT_MAX_MEGABYTES", default=50)
 # Where the accessibility statement sends feedback (Act on the Provision of Digital Services).
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # Experts with no agreement and no assignment for this many years are anonymised
@@ -279,7 +286,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "kokemus.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {
+            "class": "kokemus.logging.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
     },
     "handlers": {
         "console": {

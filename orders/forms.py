@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kokemus.forms import DateInput, DecimalField
+from kokemus.forms import DateInput, DecimalField, ModelMultipleIdsField
 from kokemus.translated_names import name_to_order_by
 from orders.models import MAX_EXPERTS_NEEDED, OfferStatus, Request
 from orders.services import request_errors
@@ -130,7 +130,7 @@ class DeadlineField(forms.DateTimeField):
 class OfferForm(forms.Form):
     """Offer a request to experts: ticked suggestions and anyone chosen from the list."""
 
-    experts = forms.ModelMultipleChoiceField(
+    experts = ModelMultipleIdsField(
         label=_("Experts"),
         queryset=Expert.objects.filter(anonymised_at__isnull=True),
         error_messages={"required": _("Choose at least one expert.")},
@@ -147,7 +147,7 @@ class OpenCallForm(forms.Form):
 
 
 class VolunteersForm(forms.Form):
-    offers = forms.ModelMultipleChoiceField(
+    offers = ModelMultipleIdsField(
         label=_("Volunteers to book"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -14,17 +14,17 @@ public_patterns = [
 
 coordinator_patterns = [
     path("", views.request_list, name="request_list"),
-    path("<int:pk>/", views.request_detail, name="request_detail"),
-    path("<int:pk>/tarjoa/", views.offer_create, name="offer_create"),
-    path("<int:pk>/avoin-haku/", views.open_call, name="open_call"),
-    path("<int:pk>/varaa-vapaaehtoiset/", views.volunteers_book, name="volunteers_book"),
-    path("<int:pk>/hylkaa/", views.request_decline, name="request_decline"),
-    path("<int:pk>/peruttu/", views.request_withdraw, name="request_withdraw"),
-    path("<int:pk>/linkki/peru/", views.link_revoke, name="link_revoke"),
-    path("<int:pk>/linkki/uusi/", views.link_renew, name="link_renew"),
+    path("<id:pk>/", views.request_detail, name="request_detail"),
+    path("<id:pk>/tarjoa/", views.offer_create, name="offer_create"),
+    path("<id:pk>/avoin-haku/", views.open_call, name="open_call"),
+    path("<id:pk>/varaa-vapaaehtoiset/", views.volunteers_book, name="volunteers_book"),
+    path("<id:pk>/hylkaa/", views.request_decline, name="request_decline"),
+    path("<id:pk>/peruttu/", views.request_withdraw, name="request_withdraw"),
+    path("<id:pk>/linkki/peru/", views.link_revoke, name="link_revoke"),
+    path("<id:pk>/linkki/uusi/", views.link_renew, name="link_renew"),
 ]
 
 expert_patterns = [
-    path("<int:pk>/", views.offer_detail, name="offer_detail"),
-    path("<int:pk>/vastaa/", views.offer_answer, name="offer_answer"),
+    path("<id:pk>/", views.offer_detail, name="offer_detail"),
+    path("<id:pk>/vastaa/", views.offer_answer, name="offer_answer"),
 ]

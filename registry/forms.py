@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionedForm
-from kokemus.forms import DateInput
+from kokemus.forms import DateInput, ModelMultipleIdsField
 from kokemus.translated_names import name_to_order_by
 from registry.models import ExperienceArea, Expert, Language
 from registry.services import EXPERT_FIELDS
@@ -66,7 +66,7 @@ class ExpertForm(VersionedForm, forms.ModelForm):
         return cleaned
 
 
-class AreasField(forms.ModelMultipleChoiceField):
+class AreasField(ModelMultipleIdsField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):

@@ -18,6 +18,7 @@ from registry.selectors import service_areas_by_division
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3
+MAX_EXPERT_ROWS = 200  # experts on one assignment: far more than an event needs
 
 
 class AssignmentForm(VersionedForm, forms.ModelForm):
@@ -114,7 +115,13 @@ class BaseParticipantFormSet(forms.BaseFormSet):
 
 
 ParticipantFormSet = forms.formset_factory(
-    ParticipantForm, formset=BaseParticipantFormSet, extra=EXTRA_EXPERT_ROWS
+    ParticipantForm,
+    formset=BaseParticipantFormSet,
+    extra=EXTRA_EXPERT_ROWS,
+    # A posted TOTAL_FORMS of 10**20 would otherwise build and show Django's cap of 2000 rows.
+    max_num=MAX_EXPERT_ROWS,
+    absolute_max=MAX_EXPERT_ROWS,
+    validate_max=True,
 )
 
 
