@@ -14,6 +14,7 @@ of the session:
 What cannot be prepared stops the run at once with one line saying what to run.
 """
 
+import gettext
 import os
 
 import pytest
@@ -56,7 +57,9 @@ def _compile_translations() -> None:
             f"The translations do not compile: {errors[0]}", returncode=pytest.ExitCode.USAGE_ERROR
         )
     # Django read the default language's catalogue while setting itself up, before there was
-    # a .mo to read: forget it, as override_settings(LOCALE_PATHS=...) would.
+    # a .mo to read: forget it, as override_settings(LOCALE_PATHS=...) would, and Python's
+    # gettext cache of .mo files by path too, or the old file's texts come back.
+    gettext._translations.clear()
     setting_changed.send(
         sender=settings._wrapped.__class__,
         setting="LOCALE_PATHS",
