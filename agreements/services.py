@@ -189,12 +189,33 @@ def assignment_save(
         _validate_own_hours(assignment, experts, own_hours)
     if assignment.pk is None:
         assignment.created_by = by
+    else:
+        _keep_reported_experts(assignment, experts)
     before = notices.snapshot(assignment)
     claim_version(assignment, expected_version)
     assignment.save()
     _set_participations(assignment, covering, own_hours)
     notices.assignment_saved(assignment=assignment, before=before)
     return assignment
+
+
+def _keep_reported_experts(assignment: Assignment, experts: list[Expert]) -> None:
+    """An expert who has reported hours on the assignment stays on it: their report is on its
+    way to payroll (payroll app), so it is returned or reversed, never dropped with them."""
+    from payroll.selectors import reported_expert_names  # payroll builds on agreements
+
+    removed = assignment.participations.exclude(expert__in=experts).values("expert_id")
+    names = reported_expert_names(assignment, removed)
+    if names:
+        raise ValidationError(
+            {
+                "experts": [
+                    _("%(expert)s has reported hours on this assignment and stays on it.")
+                    % {"expert": name}
+                    for name in names
+                ]
+            }
+        )
 
 
 def _validate_own_hours(
@@ -231,6 +252,18 @@ def is_in_future(assignment: Assignment, today: datetime.date | None = None) -> 
     return assignment.date > (today or timezone.localdate())
 
 
+def _refuse_cancelling_reported(assignment: Assignment) -> None:
+    from payroll.selectors import has_pending_lines  # payroll builds on agreements
+
+    if has_pending_lines(assignment):
+        raise ValidationError(
+            _(
+                "Experts have reported hours on this assignment: return their reports before "
+                "cancelling it."
+            )
+        )
+
+
 @transaction.atomic
 def assignment_set_status(
     *,
@@ -249,6 +282,8 @@ def assignment_set_status(
         )
     if status == AssignmentStatus.DONE and is_in_future(assignment, today):
         raise ValidationError(_("An assignment in the future cannot be marked done yet."))
+    if status == AssignmentStatus.CANCELLED:
+        _refuse_cancelling_reported(assignment)
     claim_version(assignment, expected_version)
     old_status, assignment.status = assignment.status, status
     assignment.save(update_fields=["status", "updated_at"])

@@ -51,6 +51,17 @@ def record_view(instance) -> None:
 def record_views(instances) -> None:
     """Record, in one query, that the current user saw each of these objects in a list or an
     export: the entries record_view would write one by one."""
+    _record_bulk(instances, LogEntry.Action.ACCESS, None)
+
+
+def record_changes(instances, changes: dict[str, list]) -> None:
+    """Record, in one query, the same change to each of these objects, made by a bulk update
+    (which sends no signals): ``changes`` maps a field to its [old, new] values, as auditlog
+    writes them."""
+    _record_bulk(instances, LogEntry.Action.UPDATE, changes)
+
+
+def _record_bulk(instances, action, changes) -> None:
     entries = []
     for instance in instances:
         entry = LogEntry(
@@ -58,7 +69,8 @@ def record_views(instances) -> None:
             object_pk=str(instance.pk),
             object_id=instance.pk,
             object_repr=str(instance),
-            action=LogEntry.Action.ACCESS,
+            action=action,
+            changes=changes,
             cid=get_cid(),
         )
         # The request's actor and address, which auditlog's middleware fills in on pre_save;
@@ -100,10 +112,14 @@ def expert_trail_condition(expert) -> Q:
 
 
 def changed_fields(entry: LogEntry) -> list[str]:
-    """The fields an entry changed, by their labels in the user's language."""
+    """The fields an entry changed, by their labels in the user's language, in the model's
+    order of fields (auditlog keeps them in the order of a set, which changes with the fields
+    of every model loaded before)."""
     model = entry.content_type.model_class()
+    order = {field.name: n for n, field in enumerate(model._meta.fields)} if model else {}
+    names = sorted(entry.changes_dict, key=lambda name: order.get(name, len(order)))
     labels = []
-    for name in entry.changes_dict:
+    for name in names:
         if name in BOOKKEEPING_FIELDS:
             continue
         try:

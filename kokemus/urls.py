@@ -49,6 +49,7 @@ urlpatterns = [
     path("oma/", include("portal.urls")),
     path("tuonti/", include("interchange.urls")),
     path("ilmoitukset/", include("notifications.urls")),
+    path("palkkiot/", include("payroll.urls")),
     path("admin/", admin.site.urls),
     # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),

@@ -21,10 +21,12 @@ class Kind(models.TextChoices):
     WITHDREW = "withdrew", _("an expert declined or withdrew")
     AGREEMENT_ENDING = "agreement_ending", _("an agreement ends within 30 days")
     DIGEST = "digest", _("weekly digest")
+    LINE_RETURNED = "line_returned", _("an hours report was returned for correction")
+    LINE_APPROVED = "line_approved", _("an hours report was approved")
 
 
 # Messages nobody may turn off: they are how work reaches an expert.
-ALWAYS_SENT = frozenset({Kind.BOOKED, Kind.CHANGED, Kind.CANCELLED})
+ALWAYS_SENT = frozenset({Kind.BOOKED, Kind.CHANGED, Kind.CANCELLED, Kind.LINE_RETURNED})
 # The longest reminder lead time a user can choose (days).
 REMINDER_HORIZON_DAYS = 30
 

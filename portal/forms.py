@@ -1,19 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kokemus.widgets import DecimalInput
 from registry.models import Expert
-
-
-class ReportDoneForm(forms.Form):
-    hours = forms.DecimalField(
-        label=_("Hours actually worked"),
-        max_digits=5,
-        decimal_places=2,
-        localize=True,
-        widget=DecimalInput,
-        help_text=_("Your own working hours on this assignment."),
-    )
 
 
 class WithdrawForm(forms.Form):

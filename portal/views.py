@@ -23,9 +23,12 @@ from agreements.services import is_in_future
 from kokemus.access import Role, role_required
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
+from payroll import selectors as payroll_selectors
+from payroll import services as payroll_services
+from payroll.forms import ReportLineForm
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
-from portal.forms import ContactDetailsForm, ReportDoneForm, WithdrawForm
+from portal.forms import ContactDetailsForm, WithdrawForm
 from portal.models import CalendarToken
 from registry.models import Expert
 from registry.services import consent_withdraw
@@ -70,13 +73,15 @@ def my_page(request):
 def assignment_detail(request, pk: int):
     expert = selectors.expert_for_user(request.user)
     participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
-    form = ReportDoneForm(initial={"hours": participation.hours or participation.assignment.hours})
-    return _assignment_page(request, participation, form)
+    line = payroll_selectors.current_line_of(participation)
+    form = ReportLineForm(initial=ReportLineForm.initial_from(line, participation))
+    return _assignment_page(request, participation, form, line=line)
 
 
-def _assignment_page(request, participation, form, withdraw_form=None):
+def _assignment_page(request, participation, form, withdraw_form=None, *, line=None):
     assignment = participation.assignment
     planned = assignment.status == AssignmentStatus.PLANNED
+    reportable = assignment.status != AssignmentStatus.CANCELLED and not is_in_future(assignment)
     return render(
         request,
         "portal/assignment_detail.html",
@@ -84,8 +89,9 @@ def _assignment_page(request, participation, form, withdraw_form=None):
             "participation": participation,
             "assignment": assignment,
             "co_workers": selectors.co_worker_first_names(participation),
+            "line": line,
             "form": form,
-            "can_report": planned and not is_in_future(assignment),
+            "can_report": reportable and (line is None or line.is_editable_by_expert),
             "can_withdraw": planned and assignment.date >= timezone.localdate(),
             "withdraw_form": withdraw_form or WithdrawForm(),
         },
@@ -94,28 +100,30 @@ def _assignment_page(request, participation, form, withdraw_form=None):
 
 @role_required(Role.EXPERT)
 @require_POST
-def assignment_report_done(request, pk: int):
-    """Marks the expert's assignment done; refused input re-displays with the typed hours."""
+def assignment_report(request, pk: int):
+    """The expert reports (or corrects) their own hours, kilometres and costs; refused input
+    re-displays with what was typed and the message on its field."""
     expert = selectors.expert_for_user(request.user)
     participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
-    form = ReportDoneForm(request.POST)
+    line = payroll_selectors.current_line_of(participation)
+    form = ReportLineForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _assignment_page(request, participation, form)
+        return _assignment_page(request, participation, form, line=line)
     try:
-        services.participation_report_done(
-            participation=participation, hours=form.cleaned_data["hours"]
+        payroll_services.line_submit(
+            participation=participation, by=request.user, **form.service_kwargs()
         )
     except ValidationError as error:
-        participation.refresh_from_db()  # the refused hours are not the recorded ones
-        if "hours" in getattr(error, "error_dict", {}):
-            form.add_error("hours", _error_text(error))
-            return _assignment_page(request, participation, form)
-        # Not about the hours (the assignment is no longer planned): the page has no form then.
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return _assignment_page(request, participation, form, line=line)
+        # Not about a field (the assignment was cancelled meanwhile, or the line approved).
         messages.error(request, _error_text(error))
     else:
         messages.success(
             request,
-            _("Marked done with %(hours)s hours. Thank you!")
+            _("Your report of %(hours)s hours was sent to the coordinator. Thank you!")
             % {"hours": number_format(form.cleaned_data["hours"])},
         )
     return redirect("portal:assignment_detail", pk=pk)
@@ -129,7 +137,7 @@ def assignment_withdraw(request, pk: int):
     participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        return _assignment_page(request, participation, ReportDoneForm(), form)
+        return _assignment_page(request, participation, ReportLineForm(), form)
     try:
         services.participation_withdraw(
             participation=participation, reason=form.cleaned_data["reason"]

@@ -1,0 +1,631 @@
+"""Reads about hours reports, payroll runs and earnings limits that views, exports, the
+dashboard, other apps and the monthly report share.
+
+Amounts are summed by the database in whole cents (payroll.amounts, agreements.fees), one
+aggregate query per table whatever the number of lines.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, NullIf
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from agreements.fees import euros, fee_cents, fee_cents_value
+from agreements.models import COUNTED_STATUSES, Assignment, Participation
+from agreements.selectors import covering_agreements_by_expert
+from kokemus.lists import next_month
+from kokemus.money import cents
+from payroll.amounts import line_amounts
+from payroll.models import EarningsLimit, LineStatus, PayrollRun, ReportLine, RunStatus
+from registry.models import Expert, PayrollClass
+
+# --- Lines ---------------------------------------------------------------------------------
+
+
+def line_class() -> Coalesce:
+    """A line's payroll class: recorded when it went into a run, else its assignment type's."""
+    return Coalesce(
+        NullIf(F("payroll_class"), Value("")),
+        F("participation__assignment__type__payroll_class"),
+        output_field=CharField(),
+    )
+
+
+def lines_with_amounts() -> QuerySet[ReportLine]:
+    """Lines with their amounts in cents and what a list row shows, in one query."""
+    return ReportLine.objects.select_related(
+        "participation__expert", "participation__assignment__type", "run"
+    ).annotate(**line_amounts(), paid_as=line_class())
+
+
+def lines_for_expert(expert: Expert) -> QuerySet[ReportLine]:
+    return lines_with_amounts().filter(participation__expert=expert)
+
+
+def approval_queue() -> QuerySet[ReportLine]:
+    """The coordinator's approval list: lines that are not reversals, oldest work first."""
+    return lines_with_amounts().filter(sign=1).order_by("participation__assignment__date", "pk")
+
+
+def line_for_page(pk: int) -> ReportLine:
+    return lines_with_amounts().select_related("agreement", "reverses", "corrects").get(pk=pk)
+
+
+def line_history(line: ReportLine) -> list[ReportLine]:
+    """Every line of the same participation (the paid line, its reversal, its correction)."""
+    return list(lines_with_amounts().filter(participation_id=line.participation_id).order_by("pk"))
+
+
+def current_line_of(participation: Participation) -> ReportLine | None:
+    """The expert's current line on the assignment, with its amounts (None: not reported)."""
+    return (
+        lines_with_amounts()
+        .filter(participation=participation, sign=1, superseded=False)
+        .select_related("agreement")
+        .first()
+    )
+
+
+def assignment_reports(assignment: Assignment) -> list[Participation]:
+    """The assignment's experts, each with ``line`` (their current line or None): who has
+    reported, for the coordinator's assignment page. Two queries."""
+    participations = list(
+        assignment.participations.select_related("expert").order_by(
+            "expert__last_name", "expert__first_name", "pk"
+        )
+    )
+    lines = {
+        line.participation_id: line
+        for line in ReportLine.objects.filter(
+            participation__assignment=assignment, sign=1, superseded=False
+        )
+    }
+    for participation in participations:
+        participation.line = lines.get(participation.pk)
+    return participations
+
+
+def reported_expert_names(assignment: Assignment, expert_ids) -> list[str]:
+    """Of these experts on the assignment, those who have reported it (so stay on it)."""
+    participations = assignment.participations.filter(
+        expert_id__in=expert_ids, report_lines__isnull=False
+    ).select_related("expert")
+    return sorted({p.expert.full_name for p in participations})
+
+
+def has_pending_lines(assignment: Assignment) -> bool:
+    """Whether experts' reports of the assignment wait for approval or are approved."""
+    return ReportLine.objects.filter(
+        participation__assignment=assignment,
+        sign=1,
+        superseded=False,
+        status__in=[LineStatus.SUBMITTED, LineStatus.APPROVED],
+    ).exists()
+
+
+def waiting_count() -> int:
+    return ReportLine.objects.filter(status=LineStatus.SUBMITTED).count()
+
+
+# --- Payroll runs: totals per expert and class ------------------------------------------------
+
+
+@dataclass
+class Totals:
+    lines: int = 0
+    hours: Decimal = Decimal("0.00")
+    hourly: Decimal = Decimal("0.00")
+    assignment_fees: Decimal = Decimal("0.00")
+    travel: Decimal = Decimal("0.00")
+    other: Decimal = Decimal("0.00")
+
+    @property
+    def fees(self) -> Decimal:
+        return self.hourly + self.assignment_fees
+
+    @property
+    def total(self) -> Decimal:
+        return self.fees + self.travel + self.other
+
+    def add(self, other: "Totals") -> None:
+        self.lines += other.lines
+        self.hours += other.hours
+        self.hourly += other.hourly
+        self.assignment_fees += other.assignment_fees
+        self.travel += other.travel
+        self.other += other.other
+
+
+@dataclass
+class ExpertTotals:
+    expert: Expert
+    by_class: dict[str, Totals] = field(default_factory=dict)
+    totals: Totals = field(default_factory=Totals)
+
+    @property
+    def classes(self) -> list[tuple[str, Totals]]:
+        """(label, totals) in a fixed order: wage first."""
+        return [
+            (PayrollClass(code).label, self.by_class[code])
+            for code in PayrollClass.values
+            if code in self.by_class
+        ]
+
+
+@dataclass
+class RunSummary:
+    experts: list[ExpertTotals]
+    by_class: dict[str, Totals]
+    totals: Totals
+
+    @property
+    def classes(self) -> list[tuple[str, Totals]]:
+        return [
+            (PayrollClass(code).label, self.by_class[code])
+            for code in PayrollClass.values
+            if code in self.by_class
+        ]
+
+
+def _signed_hours() -> Sum:
+    return Sum(F("sign") * F("hours"))
+
+
+def summarise(lines: QuerySet[ReportLine]) -> RunSummary:
+    """Totals per expert and payroll class, then per class and in all: one aggregate query.
+
+    Euros come from sums of whole cents, so every column adds up to the cent as printed.
+    """
+    rows = (
+        lines.annotate(**line_amounts(), paid_as=line_class())
+        .values(
+            "paid_as",
+            "participation__expert_id",
+            "participation__expert__first_name",
+            "participation__expert__last_name",
+            "participation__expert__anonymised_at",
+            "participation__expert__external_id",
+        )
+        .annotate(
+            count=Count("pk"),
+            hours_sum=_signed_hours(),
+            hourly=Sum("hourly_cents"),
+            per_assignment=Sum("assignment_fee_cents"),
+            travel=Sum("travel_cents"),
+            other=Sum("other_cents"),
+        )
+        .order_by(
+            "participation__expert__last_name",
+            "participation__expert__first_name",
+            "participation__expert_id",
+            "paid_as",
+        )
+    )
+    experts: dict[int, ExpertTotals] = {}
+    by_class: dict[str, Totals] = defaultdict(Totals)
+    totals = Totals()
+    for row in rows:
+        expert_id = row["participation__expert_id"]
+        if expert_id not in experts:
+            experts[expert_id] = ExpertTotals(
+                Expert(
+                    pk=expert_id,
+                    first_name=row["participation__expert__first_name"],
+                    last_name=row["participation__expert__last_name"],
+                    anonymised_at=row["participation__expert__anonymised_at"],
+                    external_id=row["participation__expert__external_id"],
+                )
+            )
+        figures = Totals(
+            lines=row["count"],
+            hours=cents(row["hours_sum"]),
+            hourly=euros(row["hourly"]),
+            assignment_fees=euros(row["per_assignment"]),
+            travel=euros(row["travel"]),
+            other=euros(row["other"]),
+        )
+        experts[expert_id].by_class[row["paid_as"]] = figures
+        experts[expert_id].totals.add(figures)
+        by_class[row["paid_as"]].add(figures)
+        totals.add(figures)
+    return RunSummary(list(experts.values()), dict(by_class), totals)
+
+
+def run_lines(run: PayrollRun) -> QuerySet[ReportLine]:
+    """Every line of a run with what the files print, in one query, in a fixed order (so the
+    same run gives the same file)."""
+    return (
+        ReportLine.objects.filter(run=run)
+        .select_related(
+            "participation__expert",
+            "participation__assignment__type",
+            "agreement",
+        )
+        .annotate(**line_amounts(), paid_as=line_class())
+        .order_by(
+            "participation__expert__last_name",
+            "participation__expert__first_name",
+            "participation__expert_id",
+            "participation__assignment__date",
+            "pk",
+        )
+    )
+
+
+def runs() -> QuerySet[PayrollRun]:
+    return PayrollRun.objects.select_related("created_by", "exported_by").annotate(
+        line_count=Count("lines")
+    )
+
+
+def month_preview(month: datetime.date) -> RunSummary:
+    """What a run of ``month`` would pay now (payroll.services.payable_lines)."""
+    from payroll.services import payable_lines
+
+    return summarise(payable_lines(month))
+
+
+def run_experts(run: PayrollRun) -> QuerySet[Expert]:
+    return Expert.objects.filter(participations__report_lines__run=run).distinct()
+
+
+def runs_paying(expert: Expert) -> QuerySet[PayrollRun]:
+    """The exported runs that paid the expert, newest first, for their statements."""
+    return (
+        PayrollRun.objects.filter(status=RunStatus.EXPORTED, lines__participation__expert=expert)
+        .distinct()
+        .order_by("-month")
+    )
+
+
+# --- Earnings limits -----------------------------------------------------------------------
+
+# The share of a limit from which Kokemus warns (90 %); at 100 % the limit is passed.
+NEAR_SHARE = Decimal("0.90")
+
+
+@dataclass(frozen=True)
+class PeriodPosition:
+    """An expert's fees in one period against their limit for it (euros)."""
+
+    period: str  # "month" or "year"
+    limit: Decimal
+    booked: Decimal  # planned or done work not reported yet: its estimated fee
+    reported: Decimal  # reported lines not yet paid
+    paid: Decimal  # lines in exported runs
+
+    @property
+    def used(self) -> Decimal:
+        return self.booked + self.reported + self.paid
+
+    @property
+    def share(self) -> Decimal:
+        return (self.used / self.limit).quantize(Decimal("0.001"))
+
+    @property
+    def percent(self) -> int:
+        return int((self.share * 100).to_integral_value())
+
+    @property
+    def level(self) -> str:
+        """ok, near (from 90 %) or over (from 100 %)."""
+        if self.used >= self.limit:
+            return "over"
+        return "near" if self.share >= NEAR_SHARE else "ok"
+
+    @property
+    def left(self) -> Decimal:
+        return max(self.limit - self.used, Decimal("0.00"))
+
+    def plus(self, extra: Decimal) -> "PeriodPosition":
+        return PeriodPosition(
+            self.period, self.limit, self.booked + extra, self.reported, self.paid
+        )
+
+
+@dataclass(frozen=True)
+class EarningsPosition:
+    """``earnings_position``'s answer: the limit record and each period that has a limit."""
+
+    expert_id: int
+    limit: EarningsLimit
+    day: datetime.date
+    month: PeriodPosition | None
+    year: PeriodPosition | None
+
+    @property
+    def periods(self) -> list[PeriodPosition]:
+        return [p for p in (self.month, self.year) if p is not None]
+
+    @property
+    def level(self) -> str:
+        levels = {p.level for p in self.periods}
+        return next((level for level in ("over", "near") if level in levels), "ok")
+
+
+def _period_sums(expert_ids, day: datetime.date) -> dict[int, dict[str, dict[str, int]]]:
+    """For each expert, cents booked, reported and paid in the month of ``day`` and in its
+    year, by the month of the work (the assignment's date). Two aggregate queries."""
+    first = day.replace(day=1)
+    after = next_month(first)
+    year = day.year
+    in_month = Q(date__gte=first, date__lt=after)
+    sums = defaultdict(lambda: {"month": defaultdict(int), "year": defaultdict(int)})
+
+    lines = (
+        ReportLine.objects.filter(
+            participation__expert_id__in=expert_ids,
+            participation__assignment__date__year=year,
+        )
+        .annotate(
+            cents=line_amounts()["fee_cents"],
+            date=F("participation__assignment__date"),
+            paid=Case(
+                When(run__status=RunStatus.EXPORTED, then=Value(1)),
+                default=Value(0),
+            ),
+        )
+        .values("participation__expert_id", "paid")
+        .annotate(
+            year_cents=Sum("cents"),
+            month_cents=Sum(
+                Case(When(in_month, then="cents"), default=0, output_field=BigIntegerField())
+            ),
+        )
+    )
+    for row in lines:
+        kind = "paid" if row["paid"] else "reported"
+        mine = sums[row["participation__expert_id"]]
+        mine["year"][kind] += row["year_cents"] or 0
+        mine["month"][kind] += row["month_cents"] or 0
+
+    unreported = (
+        Participation.objects.filter(
+            expert_id__in=expert_ids,
+            assignment__date__year=year,
+            assignment__status__in=COUNTED_STATUSES,
+        )
+        .filter(~Exists(ReportLine.objects.filter(participation=OuterRef("pk"))))
+        .annotate(cents=fee_cents(), date=F("assignment__date"))
+        .values("expert_id")
+        .annotate(
+            year_cents=Sum("cents"),
+            month_cents=Sum(
+                Case(When(in_month, then="cents"), default=0, output_field=BigIntegerField())
+            ),
+        )
+    )
+    for row in unreported:
+        mine = sums[row["expert_id"]]
+        mine["year"]["booked"] += row["year_cents"] or 0
+        mine["month"]["booked"] += row["month_cents"] or 0
+    return sums
+
+
+def _position(limit: EarningsLimit, day: datetime.date, sums) -> EarningsPosition:
+    def period(name: str, amount: Decimal | None) -> PeriodPosition | None:
+        if amount is None:
+            return None
+        cents = sums[name]
+        return PeriodPosition(
+            name,
+            amount,
+            booked=euros(cents["booked"]),
+            reported=euros(cents["reported"]),
+            paid=euros(cents["paid"]),
+        )
+
+    return EarningsPosition(
+        limit.expert_id,
+        limit,
+        day,
+        month=period("month", limit.monthly_limit),
+        year=period("year", limit.yearly_limit),
+    )
+
+
+def earnings_positions(expert_ids, day: datetime.date) -> dict[int, EarningsPosition]:
+    """``earnings_position`` for many experts in three queries; experts without a limit are
+    not in the map."""
+    limits = list(EarningsLimit.objects.filter(expert_id__in=list(expert_ids)))
+    if not limits:
+        return {}
+    sums = _period_sums([limit.expert_id for limit in limits], day)
+    return {limit.expert_id: _position(limit, day, sums[limit.expert_id]) for limit in limits}
+
+
+def earnings_position(expert: Expert, day: datetime.date) -> EarningsPosition | None:
+    """The expert's fees in the month and the year of ``day`` against their earnings limit
+    (None: no limit recorded). ``month`` and ``year`` each hold ``limit``, ``used`` (booked +
+    reported + paid, euros) and ``share`` (used / limit). Coordinators only, and the expert
+    themselves; never in any report."""
+    return earnings_positions([expert.pk], day).get(expert.pk)
+
+
+def warnings_for(position: EarningsPosition, name: str, extra: Decimal = Decimal(0)) -> list[str]:
+    """The warnings for one expert (``name`` as the page shows them): a period at 90 % of its
+    limit or more, with ``extra`` euros added (an offer not yet booked)."""
+    messages = []
+    for period in position.periods:
+        after = period.plus(extra)
+        values = {
+            "expert": name,
+            "percent": after.percent,
+            "used": number_format(after.used, 2),
+            "limit": number_format(after.limit, 2),
+        }
+        if after.level == "over" and period.period == "month":
+            text = _(
+                "%(expert)s passes their monthly earnings limit: %(used)s € of %(limit)s € "
+                "(%(percent)s %%)."
+            )
+        elif after.level == "over":
+            text = _(
+                "%(expert)s passes their yearly earnings limit: %(used)s € of %(limit)s € "
+                "(%(percent)s %%)."
+            )
+        elif after.level == "near" and period.period == "month":
+            text = _(
+                "%(expert)s reaches %(percent)s %% of their monthly earnings limit: %(used)s € "
+                "of %(limit)s €."
+            )
+        elif after.level == "near":
+            text = _(
+                "%(expert)s reaches %(percent)s %% of their yearly earnings limit: %(used)s € "
+                "of %(limit)s €."
+            )
+        else:
+            continue
+        messages.append(text % values)
+    return messages
+
+
+def earnings_warnings(
+    *, expert: Expert, day: datetime.date, extra: Decimal = Decimal(0)
+) -> list[str]:
+    """Translated warnings, none when the expert is below 90 % of each limit (or has none):
+    for a booking already saved (``extra`` 0) or an offer of ``extra`` euros more. They warn,
+    never block."""
+    position = earnings_position(expert, day)
+    return warnings_for(position, expert.full_name, extra) if position else []
+
+
+def offer_fee(*, expert: Expert, day: datetime.date, hours: Decimal) -> Decimal:
+    """The fee an offer of ``hours`` on ``day`` would bring under the expert's covering
+    agreement (agreements.fees arithmetic); 0 without one."""
+    agreement = covering_agreements_by_expert(expert_ids=[expert.pk], day=day).get(expert.pk)
+    if agreement is None:
+        return Decimal("0.00")
+    return euros(fee_cents_value(hours, agreement.hourly_fee, agreement.assignment_fee))
+
+
+def offer_warnings(*, expert: Expert, day: datetime.date, hours: Decimal) -> list[str]:
+    """The warnings of an offer (request issue): as ``earnings_warnings`` with the offer's fee
+    added."""
+    return earnings_warnings(
+        expert=expert, day=day, extra=offer_fee(expert=expert, day=day, hours=hours)
+    )
+
+
+def booking_warnings(assignment: Assignment) -> list[str]:
+    """After an assignment is saved: a warning for each expert on it at 90 % of a limit or
+    more in the assignment's month or year. Four queries."""
+    experts = {p.expert_id: p.expert for p in assignment.participations.select_related("expert")}
+    positions = earnings_positions(experts.keys(), assignment.date)
+    return [
+        message
+        for expert_id, position in positions.items()
+        for message in warnings_for(position, experts[expert_id].full_name)
+    ]
+
+
+def run_warnings(run: PayrollRun) -> list[str]:
+    """The run's experts at 90 % of a limit or more in the run's month or year."""
+    experts = {e.pk: e for e in run_experts(run)}
+    positions = earnings_positions(experts.keys(), run.month)
+    return [
+        message
+        for expert_id, position in sorted(positions.items())
+        for message in warnings_for(position, experts[expert_id].full_name)
+    ]
+
+
+def experts_near_limit(day: datetime.date) -> list[tuple[Expert, EarningsPosition]]:
+    """Experts within 10 % of a limit (or past it) in the month or year of ``day``, for the
+    coordinator's dashboard, most used first. Four queries however many experts."""
+    limits = EarningsLimit.objects.filter(expert__anonymised_at__isnull=True)
+    positions = earnings_positions(limits.values_list("expert_id", flat=True), day)
+    near = {pk: p for pk, p in positions.items() if p.level != "ok"}
+    experts = Expert.objects.in_bulk(list(near))
+    ranked = sorted(near.items(), key=lambda item: -max(p.share for p in item[1].periods))
+    return [(experts[pk], position) for pk, position in ranked]
+
+
+def limits_for_list() -> QuerySet[EarningsLimit]:
+    return EarningsLimit.objects.select_related("expert", "recorded_by").order_by(
+        "expert__last_name", "expert__first_name", "pk"
+    )
+
+
+# --- The monthly report: approved lines ----------------------------------------------------
+
+
+@dataclass
+class ApprovedFigures:
+    """One month's approved lines (by the assignment's month): fees, travel, other costs, and
+    the distinct experts they rest on (for the report's small-count rule)."""
+
+    fees: Decimal = Decimal("0.00")
+    travel: Decimal = Decimal("0.00")
+    other_costs: Decimal = Decimal("0.00")
+    experts: int = 0
+
+
+def approved_figures_by_month(year: int, division=None) -> dict[int, ApprovedFigures]:
+    """Fees, travel and other costs of approved lines per month of ``year``, optionally of one
+    division (an assignment directed to it or to one of its services), cancelled assignments
+    left out as everywhere in the report. One aggregate query; months without lines are 0."""
+    lines = ReportLine.objects.filter(
+        status=LineStatus.APPROVED,
+        participation__assignment__date__year=year,
+        participation__assignment__status__in=COUNTED_STATUSES,
+    )
+    if division is not None:
+        lines = lines.filter(
+            Q(participation__assignment__service_area=division)
+            | Q(participation__assignment__service_area__parent=division)
+        )
+    amounts = line_amounts()
+    rows = (
+        lines.annotate(
+            month=ExtractMonth("participation__assignment__date"),
+            fee=amounts["fee_cents"],
+            travel=amounts["travel_cents"],
+            other=amounts["other_cents"],
+        )
+        .values("month")
+        .annotate(
+            fees=Sum("fee"),
+            travel_sum=Sum("travel"),
+            other_sum=Sum("other"),
+            experts=Count("participation__expert", distinct=True),
+        )
+        .order_by("month")
+    )
+    figures = {month: ApprovedFigures() for month in range(1, 13)}
+    for row in rows:
+        figures[row["month"]] = ApprovedFigures(
+            fees=euros(row["fees"]),
+            travel=euros(row["travel_sum"]),
+            other_costs=euros(row["other_sum"]),
+            experts=row["experts"],
+        )
+    return figures
+
+
+def line_prefetch() -> Prefetch:
+    """Each participation's current line, for pages that list participations."""
+    return Prefetch(
+        "report_lines",
+        queryset=ReportLine.objects.filter(sign=1, superseded=False),
+        to_attr="current_lines",
+    )
