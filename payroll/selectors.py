@@ -446,7 +446,12 @@ def _position(limit: EarningsLimit, day: datetime.date, sums) -> EarningsPositio
 def earnings_positions(expert_ids, day: datetime.date) -> dict[int, EarningsPosition]:
     """``earnings_position`` for many experts in three queries; experts without a limit are
     not in the map."""
-    limits = list(EarningsLimit.objects.filter(expert_id__in=list(expert_ids)))
+    return positions_of(EarningsLimit.objects.filter(expert_id__in=list(expert_ids)), day)
+
+
+def positions_of(limits, day: datetime.date) -> dict[int, EarningsPosition]:
+    """The positions of these limits (a queryset or list) in two queries more."""
+    limits = list(limits)
     if not limits:
         return {}
     sums = _period_sums([limit.expert_id for limit in limits], day)
@@ -470,8 +475,8 @@ def warnings_for(position: EarningsPosition, name: str, extra: Decimal = Decimal
         values = {
             "expert": name,
             "percent": after.percent,
-            "used": number_format(after.used, 2),
-            "limit": number_format(after.limit, 2),
+            "used": number_format(after.used, 2, force_grouping=True),
+            "limit": number_format(after.limit, 2, force_grouping=True),
         }
         if after.level == "over" and period.period == "month":
             text = _(
@@ -551,13 +556,14 @@ def run_warnings(run: PayrollRun) -> list[str]:
 
 def experts_near_limit(day: datetime.date) -> list[tuple[Expert, EarningsPosition]]:
     """Experts within 10 % of a limit (or past it) in the month or year of ``day``, for the
-    coordinator's dashboard, most used first. Four queries however many experts."""
-    limits = EarningsLimit.objects.filter(expert__anonymised_at__isnull=True)
-    positions = earnings_positions(limits.values_list("expert_id", flat=True), day)
-    near = {pk: p for pk, p in positions.items() if p.level != "ok"}
-    experts = Expert.objects.in_bulk(list(near))
-    ranked = sorted(near.items(), key=lambda item: -max(p.share for p in item[1].periods))
-    return [(experts[pk], position) for pk, position in ranked]
+    coordinator's dashboard, most used first. Three queries however many experts."""
+    limits = list(
+        EarningsLimit.objects.filter(expert__anonymised_at__isnull=True).select_related("expert")
+    )
+    experts = {limit.expert_id: limit.expert for limit in limits}
+    near = [(pk, p) for pk, p in positions_of(limits, day).items() if p.level != "ok"]
+    near.sort(key=lambda item: -max(period.share for period in item[1].periods))
+    return [(experts[pk], position) for pk, position in near]
 
 
 def limits_for_list() -> QuerySet[EarningsLimit]:
