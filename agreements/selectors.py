@@ -16,7 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from agreements.fees import euros, fee_cents, worked_hours
+from agreements.fees import fee_cents, worked_hours
 from agreements.models import (
     COUNTED_STATUSES,
     COVERING_STATUSES,
@@ -28,7 +28,6 @@ from agreements.models import (
 )
 from agreements.rules import covering_agreement
 from kokemus.lists import next_month
-from kokemus.money import cents
 from registry.models import Expert
 
 
@@ -169,46 +168,6 @@ def done_participations_with_fees() -> QuerySet[Participation]:
     return Participation.objects.filter(assignment__status=AssignmentStatus.DONE).annotate(
         worked=worked_hours(), fee_cents=fee_cents()
     )
-
-
-def fees_of_month(first: datetime.date) -> dict:
-    """Every expert's done assignments in the month that begins on ``first``, per agreement,
-    for the payroll run: one aggregate query whatever the number of experts."""
-    after = next_month(first)
-    participations = done_participations_with_fees().filter(
-        assignment__date__gte=first, assignment__date__lt=after
-    )
-    rows = list(
-        participations.values(
-            "expert_id",
-            "expert__first_name",
-            "expert__last_name",
-            "expert__anonymised_at",
-            "agreement__number",
-            "agreement__hourly_fee",
-            "agreement__assignment_fee",
-        )
-        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
-        .order_by("expert__last_name", "expert__first_name", "expert_id", "agreement__number")
-    )
-    experts = {}
-    for row in rows:
-        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
-        if row["expert_id"] not in experts:  # the name as Expert.full_name gives it
-            experts[row["expert_id"]] = Expert(
-                pk=row["expert_id"],
-                first_name=row["expert__first_name"],
-                last_name=row["expert__last_name"],
-                anonymised_at=row["expert__anonymised_at"],
-            )
-        row["name"] = experts[row["expert_id"]].full_name
-    totals = {  # of the rounded rows, so that the columns add up as printed
-        "experts": len(experts),
-        "assignments": sum(row["assignments"] for row in rows),
-        "hours": sum((row["hours"] for row in rows), Decimal("0.00")),
-        "fees": sum((row["fees"] for row in rows), Decimal("0.00")),
-    }
-    return {"month": first, "rows": rows, "totals": totals, "experts": list(experts.values())}
 
 
 EXPIRY_WARNING_DAYS = 30

@@ -63,8 +63,9 @@ class ReportLineForm(forms.Form):
     receipt = forms.FileField(
         label=_("Receipt"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": RECEIPT_TYPES}),
+        widget=forms.FileInput(attrs={"accept": RECEIPT_TYPES}),
     )
+    remove_receipt = forms.BooleanField(label=_("Remove the receipt sent earlier"), required=False)
     comment = forms.CharField(
         label=_("Comment for the coordinator (optional)"),
         required=False,
@@ -72,17 +73,14 @@ class ReportLineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, has_receipt: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not has_receipt:  # a receipt sent earlier can be removed, or replaced by a new one
+            del self.fields["remove_receipt"]
         self.fields["receipt"].help_text = _(
             "A photo (JPEG or PNG) or a PDF, at most %(size)s. Only you and the coordinators "
             "see it."
         ) % {"size": filesizeformat(settings.RECEIPT_MAX_BYTES)}
-
-    def clean_receipt(self):
-        receipt = self.cleaned_data["receipt"]
-        self.remove_receipt = receipt is False  # "Clear" ticked on the current receipt
-        return receipt or None
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -93,7 +91,7 @@ class ReportLineForm(forms.Form):
             "other_costs": data["other_costs"] or Decimal(0),
             "other_costs_description": data["other_costs_description"],
             "receipt": data["receipt"],
-            "remove_receipt": getattr(self, "remove_receipt", False),
+            "remove_receipt": data.get("remove_receipt", False),
             "comment": data["comment"],
         }
 
@@ -107,7 +105,6 @@ class ReportLineForm(forms.Form):
             "route": line.route,
             "other_costs": line.other_costs,
             "other_costs_description": line.other_costs_description,
-            "receipt": line.receipt or None,
             "comment": line.comment,
         }
 

@@ -85,23 +85,15 @@ def current_line_of(participation: Participation) -> ReportLine | None:
     )
 
 
-def assignment_reports(assignment: Assignment) -> list[Participation]:
-    """The assignment's experts, each with ``line`` (their current line or None): who has
-    reported, for the coordinator's assignment page. Two queries."""
-    participations = list(
-        assignment.participations.select_related("expert").order_by(
-            "expert__last_name", "expert__first_name", "pk"
-        )
-    )
-    lines = {
+def reports_by_participation(assignment: Assignment) -> dict[int, ReportLine]:
+    """The current line of each expert on the assignment who has reported, by participation
+    id: who has reported, for the coordinator's assignment page. One query."""
+    return {
         line.participation_id: line
         for line in ReportLine.objects.filter(
             participation__assignment=assignment, sign=1, superseded=False
         )
     }
-    for participation in participations:
-        participation.line = lines.get(participation.pk)
-    return participations
 
 
 def reported_expert_names(assignment: Assignment, expert_ids) -> list[str]:
@@ -120,6 +112,23 @@ def has_pending_lines(assignment: Assignment) -> bool:
         superseded=False,
         status__in=[LineStatus.SUBMITTED, LineStatus.APPROVED],
     ).exists()
+
+
+def unreported_for_expert(expert: Expert, today: datetime.date) -> list[Participation]:
+    """The expert's past, not cancelled assignments with no report yet or a returned one, oldest
+    first (at most 20), each with ``returned``: what My page asks them to report. One query."""
+    current = ReportLine.objects.filter(participation=OuterRef("pk"), sign=1, superseded=False)
+    return list(
+        Participation.objects.filter(
+            expert=expert,
+            assignment__date__lte=today,
+            assignment__status__in=COUNTED_STATUSES,
+        )
+        .annotate(returned=Exists(current.filter(status=LineStatus.RETURNED)))
+        .filter(Q(returned=True) | ~Exists(current))
+        .select_related("assignment")
+        .order_by("assignment__date", "pk")[:20]
+    )
 
 
 def waiting_count() -> int:

@@ -65,6 +65,8 @@ def my_page(request):
             "past": past,
             "today": today,
             "feed_url": feed_url,
+            "earnings": payroll_selectors.earnings_position(expert, today),
+            "to_report": payroll_selectors.unreported_for_expert(expert, today),
         },
     )
 
@@ -74,7 +76,10 @@ def assignment_detail(request, pk: int):
     expert = selectors.expert_for_user(request.user)
     participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
     line = payroll_selectors.current_line_of(participation)
-    form = ReportLineForm(initial=ReportLineForm.initial_from(line, participation))
+    form = ReportLineForm(
+        initial=ReportLineForm.initial_from(line, participation),
+        has_receipt=bool(line and line.receipt),
+    )
     return _assignment_page(request, participation, form, line=line)
 
 
@@ -106,7 +111,7 @@ def assignment_report(request, pk: int):
     expert = selectors.expert_for_user(request.user)
     participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
     line = payroll_selectors.current_line_of(participation)
-    form = ReportLineForm(request.POST, request.FILES)
+    form = ReportLineForm(request.POST, request.FILES, has_receipt=bool(line and line.receipt))
     if not form.is_valid():
         return _assignment_page(request, participation, form, line=line)
     try:
@@ -222,7 +227,12 @@ def fees(request):
     return render(
         request,
         "portal/fees.html",
-        {"fees": selectors.fees_for_expert(expert, year), "year": year, "years": years},
+        {
+            "fees": selectors.fees_for_expert(expert, year),
+            "year": year,
+            "years": years,
+            "runs": payroll_selectors.runs_paying(expert),
+        },
     )
 
 

@@ -86,8 +86,6 @@ MATRIX: dict[str, Row] = {
     "agreements:agreement_create":   Row("login 403 403 403 200 200", "get", expert_pk="alice.pk"),
     "agreements:agreement_detail":   Row("login 403 403 403 200 200", "get", pk="agreement.pk"),
     "agreements:agreement_end":      Row("login 403 403 403 200 200", "get", pk="agreement.pk"),
-    "agreements:monthly_fees":       Row("login 403 403 403 200 200", "get"),
-    "agreements:monthly_fees_csv":   Row("login 403 403 403 200 200", "get"),
     "agreements:agreement_start":    Row("login 403 403 403 200 200", "get"),
     "agreements:agreement_list":     Row("login 403 403 403 200 200", "get"),
     "agreements:agreement_pdf":      Row("login 403 403 403 200 200", "get", pk="agreement.pk"),

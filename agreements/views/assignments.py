@@ -21,6 +21,7 @@ from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStat
 from kokemus.access import Role, role_required
 from kokemus.lists import order_by_param, paginate_ids
 from kokemus.translated_names import name_to_order_by
+from payroll import selectors as payroll_selectors
 from registry.models import Expert
 
 SORTABLE = {
@@ -64,7 +65,11 @@ def assignment_detail(request, pk: int):
     return render(
         request,
         "agreements/assignment_detail.html",
-        {"assignment": assignment, "transitions": _transitions(assignment)},
+        {
+            "assignment": assignment,
+            "transitions": _transitions(assignment),
+            "reports": payroll_selectors.reports_by_participation(assignment),
+        },
     )
 
 
@@ -147,6 +152,8 @@ def _edit(request, assignment: Assignment, *, initial_experts, initial=None, sou
             if saved:
                 messages.success(request, _("The assignment was saved."))
                 _warn_of_experts_without_email(request, saved)
+                for warning in payroll_selectors.booking_warnings(saved):  # never a block
+                    messages.warning(request, warning)
                 return redirect("assignments:assignment_detail", pk=saved.pk)
     else:
         form = AssignmentForm(instance=assignment, initial=initial)

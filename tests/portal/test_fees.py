@@ -125,8 +125,8 @@ def test_fee_statement_pdf_has_the_totals(login, expert_alice, alice_year):
 
 def test_fees_page_in_fixed_queries(login, expert_alice, alice_year, django_assert_num_queries):
     client = login(expert_alice)
-    # session, user, groups, expert, years with done work, rows, totals
-    with django_assert_num_queries(7):
+    # session, user, groups, expert, years with done work, rows, totals, payroll statements
+    with django_assert_num_queries(8):
         assert client.get(reverse("portal:fees") + "?year=2025").status_code == 200
 
 

@@ -46,12 +46,15 @@ def test_my_page_lists_own_assignments_in_fixed_queries(
     _alice_assignments(alice_agreement, count)
     ParticipationFactory(assignment=AssignmentFactory(title="Jonkun muun tehtävä"))
     client = login(expert_alice)
-    # session, user, groups (role), expert, upcoming, past count, past page, calendar token
-    with django_assert_max_num_queries(8):
+    # session, user, groups (role), expert, upcoming, past count, past page, calendar token,
+    # earnings limit (none), assignments to report
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("portal:my_page"), headers=EN)
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count("Tehtävä ") == count
+    to_report, tables = page.split('id="upcoming-heading"')
+    assert tables.count("Tehtävä ") == count
+    assert to_report.count("Tehtävä ") == count  # past and not reported: My page asks for them
     assert "Jonkun muun tehtävä" not in page
 
 
