@@ -61,7 +61,7 @@ def _summary_rows(summary: RunSummary) -> list[list]:
     """One row per expert and payroll class: what the payroll system pays."""
     rows = []
     for expert in summary.experts:
-        for code, totals in expert.by_class.items():
+        for code, totals in expert.ordered_classes:
             rows.append(
                 [
                     expert.expert.external_id or "",

@@ -171,13 +171,16 @@ class ExpertTotals:
     totals: Totals = field(default_factory=Totals)
 
     @property
-    def classes(self) -> list[tuple[str, Totals]]:
-        """(label, totals) in a fixed order: wage first."""
+    def ordered_classes(self) -> list[tuple[str, Totals]]:
+        """(class code, totals) in a fixed order: wage first."""
         return [
-            (PayrollClass(code).label, self.by_class[code])
-            for code in PayrollClass.values
-            if code in self.by_class
+            (code, self.by_class[code]) for code in PayrollClass.values if code in self.by_class
         ]
+
+    @property
+    def classes(self) -> list[tuple[str, Totals]]:
+        """(label, totals) in the same order, for pages."""
+        return [(PayrollClass(code).label, totals) for code, totals in self.ordered_classes]
 
 
 @dataclass
