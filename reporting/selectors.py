@@ -49,6 +49,8 @@ class Figures:
     participations: int = 0
     hours: Decimal = Decimal("0.00")
     fees: Decimal = Decimal("0.00")
+    travel: Decimal = Decimal("0.00")  # payroll: approved lines' travel compensation
+    other_costs: Decimal = Decimal("0.00")  # payroll: approved lines' other costs
     active_experts: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     by_service_area: dict[str, int] = field(default_factory=dict)
@@ -374,6 +376,8 @@ def _sum_months(months: list[Figures], totals: Figures) -> None:
         totals.participations += figures.participations
         totals.hours += figures.hours
         totals.fees += figures.fees
+        totals.travel += figures.travel
+        totals.other_costs += figures.other_costs
         totals.supervision_sessions += figures.supervision_sessions
         totals.supervision_attendances += figures.supervision_attendances
         for name in ("by_type", "by_service_area", "by_division"):
@@ -457,6 +461,20 @@ def _labels(division: ServiceArea | None, totals: Figures, reference: _Reference
     return types, labels, division_labels
 
 
+def _approved_lines(months: dict[int, Figures], year: int, division) -> None:
+    """Fees follow the SPEC's definition over approved hours report lines (the expert's own
+    hours × the covering agreement's hourly fee, plus its per-assignment fee, to the cent, half
+    up, per line); travel compensation and other costs are figures of their own. One aggregate
+    query (payroll.selectors.approved_figures_by_month)."""
+    from payroll.selectors import approved_figures_by_month  # payroll builds on this app's data
+
+    for number, approved in approved_figures_by_month(year, division).items():
+        figures = months[number]
+        figures.fees = approved.fees
+        figures.travel = approved.travel
+        figures.other_costs = approved.other_costs
+
+
 def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFigures:
     """All figures of the monthly follow-up table for ``year``, optionally for one division."""
     months = {number: Figures(month=number) for number in MONTHS}
@@ -466,6 +484,9 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     place = _Place(months, totals, type_by_division, reference)
     place.rows(_figure_rows(year, division))
     place.distinct_people()
+    # --- payroll: fees (SPEC figure 6, over approved hours report lines), travel, other costs ---
+    _approved_lines(months, year, division)
+    # --- end payroll ---
     ordered = [months[number] for number in MONTHS]
     _sum_months(ordered, totals)
     types, areas, division_labels = _labels(division, totals, reference)

@@ -63,12 +63,18 @@ def monthly_table(figures: MonthlyFigures) -> Table:
             _figure_row(figures, _("Participations"), "participations"),
             _figure_row(figures, _("Hours"), "hours"),
             _figure_row(figures, _("Fees (€)"), "fees"),
+            _figure_row(figures, _("Travel compensation (€)"), "travel"),
+            _figure_row(figures, _("Other costs (€)"), "other_costs"),
             _figure_row(figures, _("Active experts"), "active_experts"),
         ],
         notes=[
             _(
                 "Assignments dated in the month that are not cancelled. Participations count "
-                "each expert on an assignment. Hours and fees are summed over participations."
+                "each expert on an assignment. Hours are summed over participations."
+            ),
+            _(
+                "Fees, travel compensation and other costs are summed over the experts' "
+                "approved hours reports of the month's assignments."
             ),
             _("Active experts in the total column are counted once over the whole year."),
         ],

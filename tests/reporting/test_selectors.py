@@ -9,9 +9,10 @@ from registry.models import ServiceArea
 from reporting.exports import as_json
 from reporting.selectors import default_year, monthly_figures
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
+from tests.reporting.conftest import approve_every_report
 
 pytestmark = pytest.mark.django_db
-FIGURE_QUERIES = 2
+FIGURE_QUERIES = 3  # reference data, the figures' statement, approved lines (payroll)
 
 
 def month(figures, number):
@@ -147,8 +148,11 @@ def test_fees_round_half_up_to_cents_on_either_database():
     for day, hours, fee in (("2031-03-02", "0.75", "20.10"), ("2031-04-02", "0.25", "20.50")):
         ParticipationFactory(
             assignment=AssignmentFactory(date=datetime.date.fromisoformat(day), hours=hours),
-            agreement=AgreementFactory(hourly_fee=Decimal(fee)),
+            agreement=AgreementFactory(
+                hourly_fee=Decimal(fee), valid_from=datetime.date(2031, 1, 1), valid_until=None
+            ),
         )
+    approve_every_report()
     figures = monthly_figures(2031)
     assert (month(figures, 3).fees, month(figures, 4).fees) == (Decimal("15.08"), Decimal("5.13"))
     assert figures.totals.fees == Decimal("20.21")  # the sum of the months, as the table shows

@@ -1,0 +1,90 @@
+"""The monthly report's fees over approved lines, with travel and other costs as figures of
+their own (payroll.selectors.approved_figures_by_month, wired into reporting)."""
+
+from decimal import Decimal
+
+import pytest
+
+from payroll import services
+from payroll.selectors import approved_figures_by_month
+from registry.models import ServiceArea
+from reporting.exports import as_json
+from reporting.selectors import monthly_figures
+from tests.factories import AssignmentFactory, ParticipationFactory
+from tests.payroll.conftest import TODAY, D
+
+pytestmark = pytest.mark.django_db
+
+
+def _approved(agreement, day, hours, area_code="mh_outpatient", **fields):
+    participation = ParticipationFactory(
+        agreement=agreement,
+        assignment=AssignmentFactory(
+            date=day, hours=Decimal(hours), service_area=ServiceArea.objects.get(code=area_code)
+        ),
+    )
+    line = services.line_submit(
+        participation=participation, hours=Decimal(hours), today=TODAY, **fields
+    )
+    services.lines_approve(line_ids=[line.pk], by=None)
+    return line
+
+
+def test_only_approved_lines_count_by_the_month_of_the_work(people, coordinator):
+    _approved(people.aino_agreement, D(2025, 3, 10), "2.50", kilometres=Decimal("42"))
+    _approved(
+        people.bertta_agreement, D(2025, 3, 31), "1.75",
+        other_costs=Decimal("4.20"), other_costs_description="Bussi",
+    )  # fmt: skip
+    _approved(people.bertta_agreement, D(2025, 2, 1), "1.00", area_code="family_services")
+    waiting = ParticipationFactory(
+        agreement=people.aino_agreement, assignment=AssignmentFactory(date=D(2025, 3, 12))
+    )
+    services.line_submit(participation=waiting, hours=Decimal(5), today=TODAY)  # not approved
+
+    figures = approved_figures_by_month(2025)
+
+    march, february = figures[3], figures[2]
+    assert (march.fees, march.travel, march.other_costs, march.experts) == (
+        Decimal("106.56"),  # 73.75 + 32.81
+        Decimal("12.60"),
+        Decimal("4.20"),
+        2,
+    )
+    assert (february.fees, february.experts) == (Decimal("18.75"), 1)
+    assert figures[4].fees == Decimal("0.00")
+
+    mental_health = approved_figures_by_month(2025, ServiceArea.objects.get(code="mental_health"))
+    assert (mental_health[3].fees, mental_health[2].fees) == (Decimal("106.56"), Decimal("0.00"))
+
+
+def test_a_correction_nets_out_in_the_month_of_the_work(people, coordinator):
+    line = _approved(people.aino_agreement, D(2025, 3, 10), "2.50")
+    services.run_export(
+        run=services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY), by=coordinator
+    )
+    line.refresh_from_db()
+    services.line_correct(line=line, comment="2 h", by=coordinator)
+    assert approved_figures_by_month(2025)[3].fees == Decimal("0.00")  # reversed, not yet redone
+    corrected = services.line_submit(
+        participation=line.participation, hours=Decimal(2), today=TODAY
+    )
+    services.lines_approve(line_ids=[corrected.pk], by=coordinator)
+    assert approved_figures_by_month(2025)[3].fees == Decimal("61.00")  # 2 × 25.50 + 10.00
+
+
+def test_the_figures_take_one_query(people, django_assert_num_queries):
+    _approved(people.aino_agreement, D(2025, 3, 10), "2.50")
+    with django_assert_num_queries(1):
+        approved_figures_by_month(2025)
+
+
+def test_the_report_shows_fees_travel_and_other_costs_of_approved_lines(people):
+    _approved(
+        people.aino_agreement, D(2025, 3, 10), "2.50", kilometres=Decimal("42"),
+        other_costs=Decimal("4.20"), other_costs_description="Bussi",
+    )  # fmt: skip
+    data = as_json(monthly_figures(2025))
+    march = data["months"][2]
+    assert (march["fees"], march["travel"], march["other_costs"]) == ("73.75", "12.60", "4.20")
+    assert (data["totals"]["fees"], data["totals"]["travel"]) == ("73.75", "12.60")
