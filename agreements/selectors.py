@@ -16,7 +16,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from agreements.fees import fee_cents, worked_hours
 from agreements.models import (
     COUNTED_STATUSES,
     COVERING_STATUSES,
@@ -157,17 +156,6 @@ def month_figures(*, year: int, month: int) -> dict:
             signed_on__gte=first, signed_on__lt=after
         ).count(),
     }
-
-
-# --- Fees: what an expert is paid ---------------------------------------------------------
-
-
-def done_participations_with_fees() -> QuerySet[Participation]:
-    """Participations in done assignments, with ``worked`` (hours) and ``fee_cents``, the fee
-    as agreements.fees defines it."""
-    return Participation.objects.filter(assignment__status=AssignmentStatus.DONE).annotate(
-        worked=worked_hours(), fee_cents=fee_cents()
-    )
 
 
 EXPIRY_WARNING_DAYS = 30

@@ -57,6 +57,13 @@ def lines_with_amounts() -> QuerySet[ReportLine]:
     ).annotate(**line_amounts(), paid_as=line_class())
 
 
+def approved_lines() -> QuerySet[ReportLine]:
+    """Approved lines with their amounts and ``signed_hours``: what the SPEC's fees sum."""
+    return ReportLine.objects.filter(status=LineStatus.APPROVED).annotate(
+        **line_amounts(), signed_hours=F("sign") * F("hours")
+    )
+
+
 def lines_for_expert(expert: Expert) -> QuerySet[ReportLine]:
     return lines_with_amounts().filter(participation__expert=expert)
 

@@ -12,6 +12,7 @@ from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Sum,
 )
@@ -19,9 +20,9 @@ from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 
 from agreements.fees import euros
-from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
-from agreements.selectors import done_participations_with_fees
+from agreements.models import Agreement, Assignment, Participation
 from kokemus.money import cents
+from payroll.selectors import approved_lines
 from registry.models import ExperienceConsent, Expert, ExpertExperience
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
@@ -102,18 +103,24 @@ def sessions_for_expert(expert: Expert) -> QuerySet[SupervisionSession]:
     )
 
 
-def _done_participations(expert: Expert, year: int) -> QuerySet[Participation]:
-    return done_participations_with_fees().filter(expert=expert, assignment__date__year=year)
+def _approved_lines(expert: Expert, year: int):
+    return approved_lines().filter(
+        participation__expert=expert, participation__assignment__date__year=year
+    )
 
 
 def fees_for_expert(expert: Expert, year: int) -> dict:
-    """The expert's done assignments of ``year`` per month and agreement, with the totals.
-
-    Hours and fees as agreements.fees defines them. Two aggregate queries.
-    """
+    """The expert's approved hours reports of assignments in ``year`` per month and agreement,
+    with the totals: the SPEC's fees over approved lines, as the report and the payroll runs
+    count them (agreements.fees arithmetic). Two aggregate queries."""
+    figures = {
+        "assignments": Count("participation", distinct=True, filter=Q(sign=1, superseded=False)),
+        "hours": Sum("signed_hours"),
+        "fees": Sum("fee_cents"),
+    }
     rows = list(
-        _done_participations(expert, year)
-        .annotate(month=ExtractMonth("assignment__date"))
+        _approved_lines(expert, year)
+        .annotate(month=ExtractMonth("participation__assignment__date"))
         .values(
             "month",
             "agreement_id",
@@ -121,26 +128,25 @@ def fees_for_expert(expert: Expert, year: int) -> dict:
             "agreement__hourly_fee",
             "agreement__assignment_fee",
         )
-        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
+        .annotate(**figures)
         .order_by("month", "agreement__number")
     )
     for row in rows:
         row["month_start"] = datetime.date(year, row["month"], 1)
         row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
-    totals = _done_participations(expert, year).aggregate(
-        assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents")
-    )
+    totals = _approved_lines(expert, year).aggregate(**figures)
     totals["hours"], totals["fees"] = cents(totals["hours"]), euros(totals["fees"])
     return {"year": year, "rows": rows, "totals": totals}
 
 
 def fee_years_for_expert(expert: Expert) -> list[int]:
-    """Years in which the expert has done assignments, newest first."""
+    """Years in which the expert has approved hours reports, newest first."""
     return sorted(
         {
             d.year
             for d in Assignment.objects.filter(
-                participations__expert=expert, status=AssignmentStatus.DONE
+                participations__expert=expert,
+                participations__report_lines__status="approved",
             ).dates("date", "year")
         },
         reverse=True,

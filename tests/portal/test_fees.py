@@ -11,6 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agreements.models import AssignmentStatus
+from payroll.services import line_submit, lines_approve
 from portal.selectors import fees_for_expert
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 
@@ -20,11 +21,18 @@ D = datetime.date
 
 
 def _on(agreement, day, hours, status=AssignmentStatus.DONE, own_hours=None):
-    return ParticipationFactory(
+    """A participation; a done one is reported with its hours and approved (payroll)."""
+    participation = ParticipationFactory(
         agreement=agreement,
         hours=own_hours,
         assignment=AssignmentFactory(date=day, hours=Decimal(hours), status=status),
     )
+    if status == AssignmentStatus.DONE:
+        line = line_submit(
+            participation=participation, hours=participation.worked_hours, today=D(2026, 1, 1)
+        )
+        lines_approve(line_ids=[line.pk], by=None)
+    return participation
 
 
 @pytest.fixture
@@ -101,7 +109,7 @@ def test_fees_page_shows_the_year(login, expert_alice, alice_year):
     assert "TS-MAALIS" in page
     assert "TS-BOB" not in page
     assert "200.00" in page
-    assert 'href="?year=2024"' in page  # a year with done assignments
+    assert 'href="?year=2024"' in page  # a year with approved hours reports
 
 
 def test_fees_page_ignores_a_bad_year(login, expert_alice, alice_year):
@@ -139,8 +147,8 @@ def test_a_coordinator_reads_an_experts_fees_hand_counted(
         page = client.get(url, {"year": "2025"}, headers=EN).content.decode()
     total = re.search(r"<tfoot>.*?</tfoot>", page, re.S)[0]
     cells = re.findall(r'<td class="num text-end">(.*?)</td>', total)
-    assert cells == ["4", "7.00", "200.00"]  # 50 + 60 + 45 + 45 €, done assignments only
-    assert f"of the done assignments of {alice_year.full_name} in 2025" in page
+    assert cells == ["4", "7.00", "200.00"]  # 50 + 60 + 45 + 45 €, approved reports only
+    assert f"of the approved hours reports of {alice_year.full_name} in 2025" in page
     assert "TS-BOB" not in page  # another expert's assignment
     trail = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=coordinator)
     assert trail.filter(object_id=str(alice_year.pk)).exists()  # a view of personal data
