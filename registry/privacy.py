@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement, Participation
 from kokemus.audit import expert_trail, expert_trail_condition, record_view
+from payroll.models import EarningsLimit, ReportLine
 from registry.models import Expert
 from supervision.models import Attendance
 
@@ -86,6 +87,27 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "assignment__type", "assignment__service_area", "agreement"
             ).order_by("assignment__date")
         ],
+        "hours_reports": [
+            {
+                "assignment": line.participation.assignment.title,
+                "date": _date(line.participation.assignment.date),
+                "status": line.status,
+                "reversal": line.sign < 0,
+                "hours": str(line.hours),
+                "kilometres": str(line.kilometres),
+                "route": line.route,
+                "other_costs": str(line.other_costs),
+                "other_costs_description": line.other_costs_description,
+                "receipt": bool(line.receipt),
+                "comment": line.comment,
+                "return_comment": line.return_comment,
+                "payroll_run": line.run and str(line.run),
+            }
+            for line in ReportLine.objects.filter(participation__expert=expert)
+            .select_related("participation__assignment", "run")
+            .order_by("participation__assignment__date", "pk")
+        ],
+        "earnings_limit": _earnings_limit(expert),
         "supervision": [
             {
                 "group": attendance.session.group.name,
@@ -108,6 +130,17 @@ def expert_data_export(*, expert: Expert, by) -> dict:
     }
 
 
+def _earnings_limit(expert: Expert) -> dict | None:
+    limit = EarningsLimit.objects.filter(expert=expert).first()
+    return limit and {
+        "basis": limit.basis,
+        "basis_note": limit.basis_note,
+        "monthly_limit": limit.monthly_limit and str(limit.monthly_limit),
+        "yearly_limit": limit.yearly_limit and str(limit.yearly_limit),
+        "consent_given_on": _date(limit.consent_given_on),
+    }
+
+
 def _date(value: datetime.date | None) -> str | None:
     return value and value.isoformat()
 
@@ -116,13 +149,15 @@ def _date(value: datetime.date | None) -> str | None:
 def expert_anonymise(*, expert: Expert, by) -> Expert:
     """Erase the person but keep the work: every monthly figure stays exactly as it was.
 
-    Removes name, contact details, experience areas with their consents, and the login;
+    Removes name, contact details, experience areas with their consents, an earnings limit, and
+    the login;
     agreements, assignments, participations and attendance stay, tied to a nameless record.
     """
     user = expert.user
     trail = expert_trail_condition(expert)  # read before the consents go
     with set_actor(by):
         expert.consents.all().delete()  # their experience areas go with them
+        EarningsLimit.objects.filter(expert=expert).delete()  # health-adjacent (payroll)
         for field in ("first_name", "last_name", "email", "phone", "municipality"):
             setattr(expert, field, "")
         expert.availability = expert.training_organisation = ""

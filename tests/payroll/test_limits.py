@@ -10,6 +10,7 @@ import pytest
 
 from agreements.models import AssignmentStatus
 from payroll import services
+from payroll.models import EarningsLimit
 from payroll.selectors import (
     booking_warnings,
     earnings_position,
@@ -225,3 +226,15 @@ def test_a_limit_must_make_sense(eero, coordinator, monthly, yearly, message):
     with pytest.raises(ValidationError) as error:
         _limit(eero, coordinator, monthly=monthly, yearly=yearly)
     assert message in error.value.messages
+
+
+def test_the_subject_access_export_holds_the_limit_and_erasure_removes_it(eero, coordinator):
+    from registry.privacy import expert_anonymise, expert_data_export
+
+    _limit(eero, coordinator, monthly="900.00")
+    _reported(eero, "2")
+    data = expert_data_export(expert=eero, by=coordinator)
+    assert data["earnings_limit"]["monthly_limit"] == "900.00"
+    assert [line["hours"] for line in data["hours_reports"]] == ["2.00"]
+    expert_anonymise(expert=eero, by=coordinator)
+    assert not EarningsLimit.objects.exists()
