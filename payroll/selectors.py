@@ -29,8 +29,8 @@ from django.db.models.functions import Coalesce, ExtractMonth, NullIf
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from agreements.fees import euros, fee_cents, fee_cents_value
-from agreements.models import COUNTED_STATUSES, Assignment, Participation
+from agreements.fees import euros, fee_cents, fee_cents_value, worked_hours
+from agreements.models import COUNTED_STATUSES, Assignment, AssignmentStatus, Participation
 from agreements.selectors import covering_agreements_by_expert
 from kokemus.lists import next_month
 from kokemus.money import cents
@@ -596,31 +596,44 @@ def limits_for_list() -> QuerySet[EarningsLimit]:
 
 @dataclass
 class ApprovedFigures:
-    """One month's approved lines (by the assignment's month): fees, travel, other costs, and
-    the distinct experts they rest on (for the report's small-count rule)."""
+    """One month's paid work (by the assignment's month): fees, travel, other costs."""
 
     fees: Decimal = Decimal("0.00")
     travel: Decimal = Decimal("0.00")
     other_costs: Decimal = Decimal("0.00")
-    experts: int = 0
+
+
+def unreported_done(participations: QuerySet[Participation]) -> QuerySet[Participation]:
+    """Done work that no hours report covers: history from the spreadsheets, or work recorded
+    before hours reports existed. It is paid by its participation, as before (agreements.fees);
+    once an expert reports, only their approved lines count."""
+    return participations.filter(assignment__status=AssignmentStatus.DONE).filter(
+        ~Exists(ReportLine.objects.filter(participation=OuterRef("pk")))
+    )
+
+
+def _in_division(division, prefix: str) -> Q:
+    return Q(**{f"{prefix}service_area": division}) | Q(
+        **{f"{prefix}service_area__parent": division}
+    )
 
 
 def approved_figures_by_month(year: int, division=None) -> dict[int, ApprovedFigures]:
-    """Fees, travel and other costs of approved lines per month of ``year``, optionally of one
-    division (an assignment directed to it or to one of its services), cancelled assignments
-    left out as everywhere in the report. One aggregate query; months without lines are 0."""
+    """Fees, travel and other costs per month of ``year`` (optionally of one division: an
+    assignment directed to it or to one of its services): the approved lines of counted
+    assignments, and done work that nobody reported (``unreported_done``). Cancelled
+    assignments never count. One statement (two grouped selects joined by UNION ALL)."""
     lines = ReportLine.objects.filter(
         status=LineStatus.APPROVED,
         participation__assignment__date__year=year,
         participation__assignment__status__in=COUNTED_STATUSES,
     )
+    participations = Participation.objects.filter(assignment__date__year=year)
     if division is not None:
-        lines = lines.filter(
-            Q(participation__assignment__service_area=division)
-            | Q(participation__assignment__service_area__parent=division)
-        )
+        lines = lines.filter(_in_division(division, "participation__assignment__"))
+        participations = participations.filter(_in_division(division, "assignment__"))
     amounts = line_amounts()
-    rows = (
+    reported = (
         lines.annotate(
             month=ExtractMonth("participation__assignment__date"),
             fee=amounts["fee_cents"],
@@ -628,23 +641,62 @@ def approved_figures_by_month(year: int, division=None) -> dict[int, ApprovedFig
             other=amounts["other_cents"],
         )
         .values("month")
-        .annotate(
-            fees=Sum("fee"),
-            travel_sum=Sum("travel"),
-            other_sum=Sum("other"),
-            experts=Count("participation__expert", distinct=True),
-        )
-        .order_by("month")
+        .annotate(fees=Sum("fee"), travel_sum=Sum("travel"), other_sum=Sum("other"))
+        .order_by()
     )
+    zero = Value(0, output_field=BigIntegerField())
+    unreported = (
+        unreported_done(participations)
+        .annotate(month=ExtractMonth("assignment__date"), fee=fee_cents())
+        .values("month")
+        .annotate(fees=Sum("fee"), travel_sum=zero, other_sum=zero)
+        .order_by()
+    )
+    cents_by_month = defaultdict(lambda: [0, 0, 0])
+    for row in reported.union(unreported, all=True):
+        sums = cents_by_month[row["month"]]
+        for index, name in enumerate(("fees", "travel_sum", "other_sum")):
+            sums[index] += row[name] or 0
     figures = {month: ApprovedFigures() for month in range(1, 13)}
-    for row in rows:
-        figures[row["month"]] = ApprovedFigures(
-            fees=euros(row["fees"]),
-            travel=euros(row["travel_sum"]),
-            other_costs=euros(row["other_sum"]),
-            experts=row["experts"],
-        )
+    for month, (fees, travel, other) in cents_by_month.items():
+        figures[month] = ApprovedFigures(euros(fees), euros(travel), euros(other))
     return figures
+
+
+def fee_rows_for_expert(expert: Expert, year: int) -> list[dict]:
+    """The expert's paid work of ``year`` per month and agreement: approved lines, and done work
+    nobody reported (``unreported_done``); each row with ``assignments``, ``hours`` and
+    ``fees`` (cents). One statement."""
+    group = ["month", "agreement_id", "agreement__number", "agreement__hourly_fee",
+             "agreement__assignment_fee"]  # fmt: skip
+    reported = (
+        approved_lines()
+        .filter(participation__expert=expert, participation__assignment__date__year=year)
+        .annotate(month=ExtractMonth("participation__assignment__date"))
+        .values(*group)
+        .annotate(
+            assignments=Count("participation", distinct=True, filter=Q(sign=1, superseded=False)),
+            hours_sum=Sum("signed_hours"),
+            fees=Sum("fee_cents"),
+        )
+        .order_by()
+    )
+    unreported = (
+        unreported_done(Participation.objects.filter(expert=expert, assignment__date__year=year))
+        .annotate(month=ExtractMonth("assignment__date"), worked=worked_hours(), cents=fee_cents())
+        .values(*group)
+        .annotate(assignments=Count("pk"), hours_sum=Sum("worked"), fees=Sum("cents"))
+        .order_by()
+    )
+    merged: dict[tuple, dict] = {}
+    for row in reported.union(unreported, all=True):
+        key = tuple(row[name] for name in group)
+        if key in merged:
+            for name in ("assignments", "hours_sum", "fees"):
+                merged[key][name] = (merged[key][name] or 0) + (row[name] or 0)
+        else:
+            merged[key] = dict(row)
+    return sorted(merged.values(), key=lambda row: (row["month"], row["agreement__number"] or ""))
 
 
 def line_prefetch() -> Prefetch:

@@ -6,23 +6,21 @@ group are read as first names only.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import (
-    Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Sum,
 )
-from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 
 from agreements.fees import euros
-from agreements.models import Agreement, Assignment, Participation
+from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
 from kokemus.money import cents
-from payroll.selectors import approved_lines
+from payroll.selectors import fee_rows_for_expert
 from registry.models import ExperienceConsent, Expert, ExpertExperience
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
@@ -103,50 +101,30 @@ def sessions_for_expert(expert: Expert) -> QuerySet[SupervisionSession]:
     )
 
 
-def _approved_lines(expert: Expert, year: int):
-    return approved_lines().filter(
-        participation__expert=expert, participation__assignment__date__year=year
-    )
-
-
 def fees_for_expert(expert: Expert, year: int) -> dict:
-    """The expert's approved hours reports of assignments in ``year`` per month and agreement,
-    with the totals: the SPEC's fees over approved lines, as the report and the payroll runs
-    count them (agreements.fees arithmetic). Two aggregate queries."""
-    figures = {
-        "assignments": Count("participation", distinct=True, filter=Q(sign=1, superseded=False)),
-        "hours": Sum("signed_hours"),
-        "fees": Sum("fee_cents"),
-    }
-    rows = list(
-        _approved_lines(expert, year)
-        .annotate(month=ExtractMonth("participation__assignment__date"))
-        .values(
-            "month",
-            "agreement_id",
-            "agreement__number",
-            "agreement__hourly_fee",
-            "agreement__assignment_fee",
-        )
-        .annotate(**figures)
-        .order_by("month", "agreement__number")
-    )
+    """The expert's paid work of ``year`` per month and agreement, with the totals: approved
+    hours reports (and done work nobody reported, such as imported history), the SPEC's fees as
+    the report and the payroll runs count them (agreements.fees arithmetic). One statement."""
+    rows = fee_rows_for_expert(expert, year)
+    totals = {"assignments": 0, "hours": Decimal("0"), "fees": Decimal("0")}
     for row in rows:
         row["month_start"] = datetime.date(year, row["month"], 1)
-        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
-    totals = _approved_lines(expert, year).aggregate(**figures)
-    totals["hours"], totals["fees"] = cents(totals["hours"]), euros(totals["fees"])
+        row["hours"], row["fees"] = cents(row.pop("hours_sum")), euros(row["fees"])
+        totals["assignments"] += row["assignments"]
+        totals["hours"] += row["hours"]
+        totals["fees"] += row["fees"]
     return {"year": year, "rows": rows, "totals": totals}
 
 
 def fee_years_for_expert(expert: Expert) -> list[int]:
-    """Years in which the expert has approved hours reports, newest first."""
+    """Years in which the expert has done assignments or approved hours reports, newest first."""
     return sorted(
         {
             d.year
             for d in Assignment.objects.filter(
+                Q(status=AssignmentStatus.DONE)
+                | Q(participations__report_lines__status="approved"),
                 participations__expert=expert,
-                participations__report_lines__status="approved",
             ).dates("date", "year")
         },
         reverse=True,

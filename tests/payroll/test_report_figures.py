@@ -45,13 +45,12 @@ def test_only_approved_lines_count_by_the_month_of_the_work(people, coordinator)
     figures = approved_figures_by_month(2025)
 
     march, february = figures[3], figures[2]
-    assert (march.fees, march.travel, march.other_costs, march.experts) == (
-        Decimal("106.56"),  # 73.75 + 32.81
+    assert (march.fees, march.travel, march.other_costs) == (
+        Decimal("106.56"),  # 73.75 + 32.81; Aino's waiting 5 h not yet
         Decimal("12.60"),
         Decimal("4.20"),
-        2,
     )
-    assert (february.fees, february.experts) == (Decimal("18.75"), 1)
+    assert february.fees == Decimal("18.75")
     assert figures[4].fees == Decimal("0.00")
 
     mental_health = approved_figures_by_month(2025, ServiceArea.objects.get(code="mental_health"))
@@ -88,3 +87,18 @@ def test_the_report_shows_fees_travel_and_other_costs_of_approved_lines(people):
     march = data["months"][2]
     assert (march["fees"], march["travel"], march["other_costs"]) == ("73.75", "12.60", "4.20")
     assert (data["totals"]["fees"], data["totals"]["travel"]) == ("73.75", "12.60")
+
+
+def test_done_work_nobody_reported_is_paid_by_its_participation(people, coordinator):
+    """Imported history (or work recorded before hours reports): a done assignment without any
+    report counts at its hours under the covering agreement, as before approval existed; once
+    the expert reports, only the approved line counts."""
+    history = ParticipationFactory(
+        agreement=people.aino_agreement,
+        assignment=AssignmentFactory(date=D(2025, 1, 20), hours=Decimal(2), status="done"),
+    )
+    assert approved_figures_by_month(2025)[1].fees == Decimal("61.00")  # 2 × 25.50 + 10.00
+    line = services.line_submit(participation=history, hours=Decimal(3), today=TODAY)
+    assert approved_figures_by_month(2025)[1].fees == Decimal("0.00")  # waiting for approval
+    services.lines_approve(line_ids=[line.pk], by=coordinator)
+    assert approved_figures_by_month(2025)[1].fees == Decimal("86.50")  # 3 × 25.50 + 10.00
