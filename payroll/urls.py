@@ -13,6 +13,7 @@ urlpatterns = [
     path("rivit/<int:pk>/palauta/", views.line_return, name="line_return"),
     path("rivit/<int:pk>/korjaa/", views.line_correct, name="line_correct"),
     path("rivit/<int:pk>/kuitti/", views.line_receipt, name="line_receipt"),
+    path("raportoi/<int:participation_pk>/", views.report_for, name="report_for"),
     path("ajot/", views.run_list, name="run_list"),
     path("ajot/uusi/", views.run_create, name="run_create"),
     path("ajot/<int:pk>/", views.run_detail, name="run_detail"),

@@ -15,12 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from agreements.models import Participation
 from kokemus.access import Role, is_coordinator, role_required
 from kokemus.audit import record_view, record_views
 from kokemus.lists import month_param, paginate
 from payroll import exports, selectors, services
 from payroll.filters import LineFilter
-from payroll.forms import CommentForm, EarningsLimitForm, LineSelectionForm, RunMonthForm
+from payroll.forms import (
+    CommentForm,
+    EarningsLimitForm,
+    LineSelectionForm,
+    ReportLineForm,
+    RunMonthForm,
+)
 from payroll.models import EarningsLimit, LineStatus, PayrollRun, ReportLine
 from payroll.receipts import content_type
 from registry.models import Expert
@@ -152,6 +159,51 @@ def line_correct(request, pk: int):
         ),
     )
     return redirect("payroll:line_detail", pk=replacement.pk)
+
+
+@role_required(Role.COORDINATOR)
+def report_for(request, participation_pk: int):
+    """The coordinator reports (or corrects, until approved) an expert's line for them: an
+    expert without a login, or one who asked for help."""
+    participation = get_object_or_404(
+        Participation.objects.select_related("expert", "assignment", "agreement"),
+        pk=participation_pk,
+    )
+    line = selectors.current_line_of(participation)
+    has_receipt = bool(line and line.receipt)
+    if request.method == "POST":
+        form = ReportLineForm(request.POST, request.FILES, has_receipt=has_receipt)
+        if form.is_valid():
+            try:
+                line = services.line_submit(
+                    participation=participation, by=request.user, **form.service_kwargs()
+                )
+            except ValidationError as error:
+                _errors_on_fields(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The report of %(expert)s was saved; it waits for approval.")
+                    % {"expert": participation.expert.full_name},
+                )
+                return redirect("payroll:line_detail", pk=line.pk)
+    else:
+        form = ReportLineForm(
+            initial=ReportLineForm.initial_from(line, participation), has_receipt=has_receipt
+        )
+    return render(
+        request,
+        "payroll/report_for.html",
+        {"participation": participation, "line": line, "form": form},
+    )
+
+
+def _errors_on_fields(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @role_required(Role.COORDINATOR, Role.EXPERT)

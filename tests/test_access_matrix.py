@@ -152,6 +152,7 @@ MATRIX: dict[str, Row] = {
     "payroll:line_return":           Row("login 403 403 403 200 200", "post", pk="line.pk"),
     "payroll:line_correct":          Row("login 403 403 403 200 200", "post", pk="line.pk"),
     "payroll:line_receipt":          Row("login 200 404 403 200 200", "get", pk="line.pk"),
+    "payroll:report_for":            Row("login 403 403 403 200 200", "get", participation_pk="participation.pk"),  # noqa: E501
     "payroll:run_list":              Row("login 403 403 403 200 200", "get"),
     "payroll:run_create":            Row("login 403 403 403 302 302", "post"),
     "payroll:run_detail":            Row("login 403 403 403 200 200", "get", pk="run.pk"),
@@ -206,6 +207,7 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
         guest=ExpertFactory(email="kutsuttava@example.fi"),
         line=line,
         run=run,
+        participation=participation,
         x="MQ",  # an invalid password-reset link: the page says so
         report_format="csv",
     )

@@ -197,7 +197,8 @@ def test_the_coordinators_assignment_page_shows_who_has_reported(login, coordina
     statuses = re.findall(r'<td class="report-status">(.*?)</td>', page)
     assert statuses == [
         f'<a href="{reverse("payroll:line_detail", args=[line.pk])}">waiting for approval</a>',
-        "not reported",
+        f'not reported · <a href="{reverse("payroll:report_for", args=[bertta.pk])}">'
+        "report for them</a>",
     ]
 
 
@@ -366,3 +367,27 @@ def test_a_booking_near_a_limit_warns_the_coordinator(login, coordinator, people
         "Bertta Tuntilista reaches 94 % of their monthly earnings limit: 93.75 € of 100.00 €."
         in response.content.decode()
     )
+
+
+def test_a_coordinator_reports_for_an_expert_without_a_login(login, coordinator, people):
+    (bertta,) = book([people.bertta_agreement])
+    client = login(coordinator)
+    page = client.get(
+        reverse("assignments:assignment_detail", args=[bertta.assignment_id]), headers=EN
+    ).content.decode()
+    url = reverse("payroll:report_for", args=[bertta.pk])
+    assert url in page  # "report for them"
+    response = client.post(url, {"hours": "30"}, headers=EN)
+    assert "One day has at most 24 hours." in response.content.decode()
+    response = client.post(url, {"hours": "1.5", "kilometres": "10"}, headers=EN, follow=True)
+    line = ReportLine.objects.get()
+    assert (line.hours, line.reported_by, line.status) == (
+        Decimal("1.50"),
+        coordinator,
+        LineStatus.SUBMITTED,
+    )
+    assert "The report of Bertta Tuntilista was saved; it waits for approval." in (
+        response.content.decode()
+    )
+    bertta.assignment.refresh_from_db()
+    assert bertta.assignment.status == AssignmentStatus.DONE  # the only expert has reported
