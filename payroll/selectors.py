@@ -121,14 +121,21 @@ def has_pending_lines(assignment: Assignment) -> bool:
     ).exists()
 
 
+# How far back My page asks for reports: older work is history (perhaps imported from the
+# spreadsheets and paid outside Kokemus), which an expert must not be nudged to report again.
+REPORT_REMINDER_DAYS = 60
+
+
 def unreported_for_expert(expert: Expert, today: datetime.date) -> list[Participation]:
-    """The expert's past, not cancelled assignments with no report yet or a returned one, oldest
-    first (at most 20), each with ``returned``: what My page asks them to report. One query."""
+    """The expert's assignments of the last REPORT_REMINDER_DAYS, not cancelled, with no report
+    yet or a returned one, oldest first (at most 20), each with ``returned``: what My page asks
+    them to report. One query."""
     current = ReportLine.objects.filter(participation=OuterRef("pk"), sign=1, superseded=False)
     return list(
         Participation.objects.filter(
             expert=expert,
             assignment__date__lte=today,
+            assignment__date__gt=today - datetime.timedelta(days=REPORT_REMINDER_DAYS),
             assignment__status__in=COUNTED_STATUSES,
         )
         .annotate(returned=Exists(current.filter(status=LineStatus.RETURNED)))

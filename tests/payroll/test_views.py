@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -391,3 +392,16 @@ def test_a_coordinator_reports_for_an_expert_without_a_login(login, coordinator,
     )
     bertta.assignment.refresh_from_db()
     assert bertta.assignment.status == AssignmentStatus.DONE  # the only expert has reported
+
+
+def test_my_page_asks_for_reports_of_recent_work_only(login, expert_alice):
+    agreement = AgreementFactory(expert=expert_alice.expert)
+    for title, day in (("Vanha historia", D(2025, 1, 10)), ("Tuore tehtävä", D(2025, 3, 10))):
+        ParticipationFactory(
+            agreement=agreement, assignment=AssignmentFactory(title=title, date=day)
+        )
+    with time_machine.travel(D(2025, 3, 20), tick=False):
+        page = login(expert_alice).get(reverse("portal:my_page"), headers=EN).content.decode()
+    to_report = page.split('id="to-report"')[1].split("</ul>")[0]
+    assert "Tuore tehtävä" in to_report
+    assert "Vanha historia" not in to_report  # older than 60 days

@@ -52,9 +52,7 @@ def test_my_page_lists_own_assignments_in_fixed_queries(
         response = client.get(reverse("portal:my_page"), headers=EN)
     assert response.status_code == 200
     page = response.content.decode()
-    to_report, tables = page.split('id="upcoming-heading"')
-    assert tables.count("Tehtävä ") == count
-    assert to_report.count("Tehtävä ") == count  # past and not reported: My page asks for them
+    assert page.count("Tehtävä ") == count  # in 2025: too old for the list of work to report
     assert "Jonkun muun tehtävä" not in page
 
 
