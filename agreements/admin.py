@@ -4,10 +4,12 @@ from django.forms.models import BaseInlineFormSet
 
 from agreements.models import Agreement, Assignment, Participation
 from agreements.services import assignment_validate
+from kokemus.concurrency import VersionedModelAdmin
+from kokemus.forms import DECIMAL_FORMFIELDS
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(VersionedModelAdmin):
     list_display = [
         "number",
         "expert",
@@ -23,6 +25,7 @@ class AgreementAdmin(admin.ModelAdmin):
     search_fields = ["number", "expert__first_name", "expert__last_name", "expert__external_id"]
     autocomplete_fields = ["expert", "division"]
     date_hierarchy = "valid_from"
+    formfield_overrides = DECIMAL_FORMFIELDS
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -57,10 +60,11 @@ class ParticipationInline(admin.TabularInline):
     fields = ["expert", "hours", "agreement"]
     readonly_fields = ["agreement"]
     autocomplete_fields = ["expert"]
+    formfield_overrides = DECIMAL_FORMFIELDS
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(VersionedModelAdmin):
     list_display = ["title", "date", "type", "service_area", "hours", "status", "contact"]
     list_filter = ["status", "type", "service_area"]
     list_select_related = ["type", "service_area", "contact"]
@@ -68,6 +72,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["type", "service_area", "contact"]
     date_hierarchy = "date"
     inlines = [ParticipationInline]
+    formfield_overrides = DECIMAL_FORMFIELDS
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -82,6 +87,7 @@ class ParticipationAdmin(admin.ModelAdmin):
     search_fields = ["expert__first_name", "expert__last_name", "assignment__title"]
     readonly_fields = ["assignment", "expert", "agreement"]
     date_hierarchy = "assignment__date"
+    formfield_overrides = DECIMAL_FORMFIELDS
 
     def has_add_permission(self, request):
         return False  # participants are added on their assignment

@@ -6,15 +6,19 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    TextChoices,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import (
     COUNTED_STATUSES,
@@ -37,6 +41,18 @@ def agreements_covering(day: datetime.date) -> QuerySet[Agreement]:
         status__in=COVERING_STATUSES,
         valid_from__lte=day,
     )
+
+
+def has_covering_agreement(day: datetime.date) -> Exists:
+    """An expression: the expert has a signed agreement that covers ``day``."""
+    return Exists(agreements_covering(day).filter(expert=OuterRef("pk")))
+
+
+def experts_for_list(*, today: datetime.date | None = None) -> QuerySet[Expert]:
+    """The coordinator's expert list: each row knows (``covered_today``) whether an agreement
+    covers today."""
+    today = today or timezone.localdate()
+    return Expert.objects.annotate(covered_today=has_covering_agreement(today))
 
 
 def covering_agreements_by_expert(
@@ -70,6 +86,27 @@ def assignments_for_list() -> QuerySet[Assignment]:
             to_attr="listed_participations",
         )
     )
+
+
+class TimeWindow(TextChoices):
+    """Which part of the calendar the coordinator's assignment list shows (?when=)."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    PAST = "past", _("Past")
+    ALL = "all", _("All")
+
+
+def assignments_in_window(
+    queryset: QuerySet[Assignment], *, window: TimeWindow, today: datetime.date
+) -> QuerySet[Assignment]:
+    """Upcoming: from today on, including one that began earlier and still runs (end_date);
+    past: the rest."""
+    still_on = Q(date__gte=today) | Q(end_date__gte=today)
+    if window == TimeWindow.UPCOMING:
+        return queryset.filter(still_on)
+    if window == TimeWindow.PAST:
+        return queryset.exclude(still_on)
+    return queryset
 
 
 def assignment_for_page(pk: int) -> Assignment:
@@ -127,14 +164,20 @@ def agreements_waiting_for_signature() -> QuerySet[Agreement]:
 
 
 def month_figures(*, year: int, month: int) -> dict:
-    """This month's headline figures for the start page, two aggregate queries.
+    """This month's headline figures for the start page, two aggregate queries."""
+    first = datetime.date(year, month, 1)
+    return period_figures(first=first, after=next_month(first))
+
+
+def period_figures(*, first: datetime.date, after: datetime.date) -> dict:
+    """Headline figures of the days from ``first`` up to ``after`` (not included), two
+    aggregate queries.
 
     The monthly follow-up report (reporting) builds the full table; these follow its
-    definitions: counted assignments are not cancelled and dated in the month, hours are summed
-    over participations (an expert's own hours where recorded), new agreements by signed date.
+    definitions: counted assignments are not cancelled and dated in the period, hours are
+    summed over participations (an expert's own hours where recorded), new agreements by
+    signed date.
     """
-    first = datetime.date(year, month, 1)
-    after = next_month(first)
     counted = Assignment.objects.filter(
         date__gte=first, date__lt=after, status__in=COUNTED_STATUSES
     )
@@ -156,6 +199,71 @@ def month_figures(*, year: int, month: int) -> dict:
             signed_on__gte=first, signed_on__lt=after
         ).count(),
     }
+
+
+# --- One expert's work: the expert's own pages, the coordinator's page about the expert and
+# the GDPR export read it through these ----------------------------------------------------
+
+
+def participations_of_expert(expert: Expert) -> QuerySet[Participation]:
+    """The expert's participations with what their assignment rows show."""
+    return Participation.objects.filter(expert=expert).select_related(
+        "assignment__type",
+        "assignment__service_area",
+        "assignment__contact",
+        "agreement",
+    )
+
+
+def upcoming_work(today: datetime.date) -> Q:
+    """Participations in work still to do: planned, from today on (or begun and still
+    running). Today's assignment that is already done, or a cancelled one, is not upcoming."""
+    return Q(
+        Q(assignment__date__gte=today) | Q(assignment__end_date__gte=today),
+        assignment__status=AssignmentStatus.PLANNED,
+    )
+
+
+def upcoming_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
+    return (
+        participations_of_expert(expert)
+        .filter(upcoming_work(today))
+        .order_by("assignment__date", "assignment__start_time", "pk")
+    )
+
+
+def past_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
+    """Done, cancelled and past work: everything that is not upcoming, newest first."""
+    return (
+        participations_of_expert(expert)
+        .exclude(upcoming_work(today))
+        .order_by("-assignment__date", "-pk")
+    )
+
+
+def assignments_of_expert(expert: Expert) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(participations__expert=expert).select_related(
+        "type", "service_area", "contact"
+    )
+
+
+def agreements_of_expert(expert: Expert) -> QuerySet[Agreement]:
+    return expert.agreements.select_related("division").order_by("-valid_from", "-pk")
+
+
+def experts_in_period(*, first: datetime.date, after: datetime.date) -> int:
+    """How many distinct experts worked on the period's counted assignments (one query): a
+    figure that rests on fewer of them may single a person out (SPEC "Small counts")."""
+    return (
+        Participation.objects.filter(
+            assignment__date__gte=first,
+            assignment__date__lt=after,
+            assignment__status__in=COUNTED_STATUSES,
+        )
+        .values("expert")
+        .distinct()
+        .count()
+    )
 
 
 EXPIRY_WARNING_DAYS = 30

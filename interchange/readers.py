@@ -26,9 +26,6 @@ class Row:
     line: int
     cells: list[Any]  # in the header's order; a short row has fewer
 
-    def get(self, index: int) -> Any:
-        return self.cells[index] if index < len(self.cells) else None
-
 
 @dataclass
 class Table:

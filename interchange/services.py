@@ -841,10 +841,8 @@ class _ImportRun:
 
         experts = self._file(formats.EXPERTS)
         Expert.objects.bulk_create(experts.create, batch_size=WRITE_BATCH)
-        for expert in experts.update:
-            expert.updated_at = now
-        fields = sorted(self.columns.get(formats.EXPERTS.name, set()) - {"external_id"})
-        Expert.objects.bulk_update(experts.update, [*fields, "updated_at"], batch_size=WRITE_BATCH)
+        fields = self.columns.get(formats.EXPERTS.name, set()) - {"external_id"}
+        self._bulk_update_versioned(Expert, experts.update, fields, now)
 
         agreements = self._file(formats.AGREEMENTS)
         Agreement.objects.bulk_create(agreements.create, batch_size=WRITE_BATCH)

@@ -7,6 +7,7 @@ class KokemusConfig(AppConfig):
     verbose_name = _("Kokemus")
 
     def ready(self):
-        from kokemus import audit, sessions, two_factor  # noqa: F401 (connect login receivers)
+        from kokemus import checks, sessions, two_factor  # noqa: F401 (receivers, checks)
+        from kokemus.admin_names import rename_third_party
 
-        audit.register_models()
+        rename_third_party()

@@ -3,19 +3,18 @@ data, experience areas, agreements and fee figures, and when.
 
 Personal values are masked in the trail: it records who changed which field and when, but
 not the old and new name, so erasing an expert (anonymisation) leaves no trace of them here.
+Each app registers its own models for auditing in its AppConfig.ready(); the expert's trail
+(which entries belong to one expert) is read in kokemus.privacy.
 """
 
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
-from auditlog.registry import auditlog
 from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
-PERSONAL_FIELDS = ["first_name", "last_name", "email", "phone", "municipality", "availability"]
 # django-auditlog names its actions in English only.
 ACTION_LABELS = {
     LogEntry.Action.CREATE: _("created"),
@@ -29,18 +28,6 @@ BOOKKEEPING_FIELDS = {"id", "version", "created_at", "updated_at"}
 
 def mask_completely(value: str) -> str:
     return "***"
-
-
-def register_models() -> None:
-    from agreements.models import Agreement, Assignment, Participation
-    from registry.models import ExperienceConsent, Expert, ExpertExperience
-
-    auditlog.register(Expert, mask_fields=PERSONAL_FIELDS)
-    auditlog.register(ExperienceConsent, mask_fields=["purpose"])
-    auditlog.register(ExpertExperience)
-    auditlog.register(Agreement)
-    auditlog.register(Assignment)
-    auditlog.register(Participation)
 
 
 def record_view(instance) -> None:
@@ -80,46 +67,14 @@ def _record_bulk(instances, action, changes) -> None:
     LogEntry.objects.bulk_create(entries)
 
 
-def expert_trail(expert) -> QuerySet[LogEntry]:
-    """The trail of one expert: their own record and everything tied to them, newest first."""
-    return (
-        LogEntry.objects.filter(expert_trail_condition(expert))
-        .select_related("actor", "content_type")
-        .order_by("-timestamp")
-    )
-
-
-def expert_trail_condition(expert) -> Q:
-    """Which log entries belong to the expert, with the related ids read now (so the
-    condition still finds entries of objects deleted afterwards)."""
-    from agreements.models import Agreement, Participation
-    from registry.models import ExperienceConsent, Expert, ExpertExperience
-
-    related = {
-        Expert: [expert.pk],
-        Agreement: Agreement.objects.filter(expert=expert).values_list("pk", flat=True),
-        Participation: Participation.objects.filter(expert=expert).values_list("pk", flat=True),
-        ExperienceConsent: expert.consents.values_list("pk", flat=True),
-        ExpertExperience: ExpertExperience.objects.filter(expert=expert).values_list(
-            "pk", flat=True
-        ),
-    }
-    condition = Q()
-    for model, pks in related.items():
-        content_type = ContentType.objects.get_for_model(model)
-        condition |= Q(content_type=content_type, object_id__in=list(pks))
-    return condition
-
-
 def changed_fields(entry: LogEntry) -> list[str]:
-    """The fields an entry changed, by their labels in the user's language, in the model's
-    order of fields (auditlog keeps them in the order of a set, which changes with the fields
-    of every model loaded before)."""
+    """The fields an entry changed, by their labels in the user's language."""
     model = entry.content_type.model_class()
-    order = {field.name: n for n, field in enumerate(model._meta.fields)} if model else {}
-    names = sorted(entry.changes_dict, key=lambda name: order.get(name, len(order)))
     labels = []
-    for name in names:
+    # In the model's field order: auditlog records them in a set's order, which moves when a
+    # field is added to the model.
+    order = {field.name: n for n, field in enumerate(model._meta.fields)} if model else {}
+    for name in sorted(entry.changes_dict, key=lambda name: order.get(name, len(order))):
         if name in BOOKKEEPING_FIELDS:
             continue
         try:

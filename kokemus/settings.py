@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "interchange",
     "notifications",
     "payroll",
+    "orders",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -139,6 +140,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front of us
+AXES_CLIENT_IP_CALLABLE = "kokemus.client_address.client_address"  # reads the count above
 
 # Sessions end after 30 idle minutes (requests renew them); staff sessions also end when the
 # browser closes (kokemus.sessions).
@@ -149,6 +151,9 @@ TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kokemus")
 
 AUDITLOG_MASK_CALLABLE = "kokemus.audit.mask_completely"
+# A restore (loaddata) brings the audit trail back as it was: it writes no entries of its own,
+# which would also collide with the restored entries' ids on PostgreSQL.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -214,6 +219,12 @@ TAX_FREE_KILOMETRE_ALLOWANCES = _kilometre_allowances(
     "TAX_FREE_KILOMETRE_ALLOWANCES", "2024=0.57,2025=0.52,2026=0.55"
 )
 # --- end payroll ---
+# The public request form (orders): posts allowed per client address in an hour (every post
+# counts, refused or not), the largest post in bytes, and how many days after the requested
+# date the requester's private status link keeps working.
+REQUEST_FORM_POSTS_PER_HOUR = env.int("REQUEST_FORM_POSTS_PER_HOUR", default=10)
+REQUEST_FORM_MAX_BYTES = env.int("REQUEST_FORM_MAX_BYTES", default=20_000)
+REQUEST_LINK_DAYS = env.int("REQUEST_LINK_DAYS", default=30)
 
 # E-mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, smtps://… for
 # implicit TLS); without it, development prints messages to the console.

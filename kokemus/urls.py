@@ -5,7 +5,25 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from agreements.urls import agreement_patterns, assignment_patterns
-from kokemus import health, two_factor, views
+from kokemus import expert_views, health, two_factor, views
+from orders.urls import coordinator_patterns as order_patterns
+from orders.urls import expert_patterns as offer_patterns
+from orders.urls import public_patterns as request_patterns
+from registry.urls import register_patterns
+
+# The coordinator's expert pages, in one namespace: those that edit the register (registry) and
+# those that show experts with their agreements, work and supervision, which read every app
+# and so live above them (kokemus.expert_views).
+expert_patterns = [
+    path("", expert_views.expert_list, name="expert_list"),
+    path("<int:pk>/", expert_views.expert_detail, name="expert_detail"),
+    path("<int:pk>/loki/", expert_views.expert_trail, name="expert_trail"),
+    path("<int:pk>/palkkiot/", expert_views.expert_fees, name="expert_fees"),
+    path("<int:pk>/tiedot.json", expert_views.expert_data_json, name="expert_data_json"),
+    path("<int:pk>/tiedot.pdf", expert_views.expert_data_pdf, name="expert_data_pdf"),
+    path("<int:pk>/anonymisoi/", expert_views.expert_anonymise_view, name="expert_anonymise"),
+    *register_patterns,
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -41,7 +59,7 @@ urlpatterns = [
         login_not_required(views.accessibility_statement),
         name="accessibility_statement",
     ),
-    path("kokemustoimijat/", include("registry.urls")),
+    path("kokemustoimijat/", include((expert_patterns, "registry"))),
     path("sopimukset/", include((agreement_patterns, "agreements"))),
     path("tehtavat/", include((assignment_patterns, "assignments"))),
     path("tyonohjaus/", include("supervision.urls")),
@@ -50,6 +68,10 @@ urlpatterns = [
     path("tuonti/", include("interchange.urls")),
     path("ilmoitukset/", include("notifications.urls")),
     path("palkkiot/", include("payroll.urls")),
+    # Requests (orders): the public form and status page, the queue, the expert's offers.
+    path("tilaa/", include((request_patterns, "ordering"))),
+    path("tilaukset/", include((order_patterns, "orders"))),
+    path("oma/tarjoukset/", include((offer_patterns, "offers"))),
     path("admin/", admin.site.urls),
     # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),

@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, NullIf
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -598,112 +598,95 @@ def limits_for_list() -> QuerySet[EarningsLimit]:
     )
 
 
-# --- The monthly report: approved lines ----------------------------------------------------
+# --- Paid work: the monthly report and the fee statement ------------------------------------
 
 
-@dataclass
-class ApprovedFigures:
-    """One month's paid work (by the assignment's month): fees, travel, other costs."""
-
-    fees: Decimal = Decimal("0.00")
-    travel: Decimal = Decimal("0.00")
-    other_costs: Decimal = Decimal("0.00")
+def reported() -> Exists:
+    """Whether a participation has an hours report line (any status): from then on its
+    approved lines, not the participation, say what it pays. For ``Participation`` querysets."""
+    return Exists(ReportLine.objects.filter(participation=OuterRef("pk")))
 
 
-def unreported_done(participations: QuerySet[Participation]) -> QuerySet[Participation]:
-    """Done work that no hours report covers: history from the spreadsheets, or work recorded
-    before hours reports existed. It is paid by its participation, as before (agreements.fees);
-    once an expert reports, only their approved lines count."""
-    return participations.filter(assignment__status=AssignmentStatus.DONE).filter(
-        ~Exists(ReportLine.objects.filter(participation=OuterRef("pk")))
-    )
+def approved_lines_of(participations: QuerySet[Participation]) -> QuerySet[ReportLine]:
+    """The approved lines (reversals with their sign) of these participations, with their
+    amounts in cents: what the monthly report's fees, travel and other costs sum
+    (reporting.selectors puts them into its one statement)."""
+    return ReportLine.objects.filter(
+        status=LineStatus.APPROVED, participation__in=participations.values("pk")
+    ).annotate(**line_amounts())
 
 
-def _in_division(division, prefix: str) -> Q:
-    return Q(**{f"{prefix}service_area": division}) | Q(
-        **{f"{prefix}service_area__parent": division}
-    )
+def fees_of_expert(expert: Expert, year: int) -> dict:
+    """The expert's paid work of ``year``, one line per assignment under its month, with each
+    month's and the year's totals: the fee statement (``{"year", "months": [{"month_start",
+    "lines", "totals"}], "totals", "agreements"}``).
 
-
-def approved_figures_by_month(year: int, division=None) -> dict[int, ApprovedFigures]:
-    """Fees, travel and other costs per month of ``year`` (optionally of one division: an
-    assignment directed to it or to one of its services): the approved lines of counted
-    assignments, and done work that nobody reported (``unreported_done``). Cancelled
-    assignments never count. One statement (two grouped selects joined by UNION ALL)."""
-    lines = ReportLine.objects.filter(
-        status=LineStatus.APPROVED,
-        participation__assignment__date__year=year,
-        participation__assignment__status__in=COUNTED_STATUSES,
-    )
-    participations = Participation.objects.filter(assignment__date__year=year)
-    if division is not None:
-        lines = lines.filter(_in_division(division, "participation__assignment__"))
-        participations = participations.filter(_in_division(division, "assignment__"))
-    amounts = line_amounts()
-    reported = (
-        lines.annotate(
-            month=ExtractMonth("participation__assignment__date"),
-            fee=amounts["fee_cents"],
-            travel=amounts["travel_cents"],
-            other=amounts["other_cents"],
-        )
-        .values("month")
-        .annotate(fees=Sum("fee"), travel_sum=Sum("travel"), other_sum=Sum("other"))
-        .order_by()
-    )
-    zero = Value(0, output_field=BigIntegerField())
-    unreported = (
-        unreported_done(participations)
-        .annotate(month=ExtractMonth("assignment__date"), fee=fee_cents())
-        .values("month")
-        .annotate(fees=Sum("fee"), travel_sum=zero, other_sum=zero)
-        .order_by()
-    )
-    cents_by_month = defaultdict(lambda: [0, 0, 0])
-    for row in reported.union(unreported, all=True):
-        sums = cents_by_month[row["month"]]
-        for index, name in enumerate(("fees", "travel_sum", "other_sum")):
-            sums[index] += row[name] or 0
-    figures = {month: ApprovedFigures() for month in range(1, 13)}
-    for month, (fees, travel, other) in cents_by_month.items():
-        figures[month] = ApprovedFigures(euros(fees), euros(travel), euros(other))
-    return figures
-
-
-def fee_rows_for_expert(expert: Expert, year: int) -> list[dict]:
-    """The expert's paid work of ``year`` per month and agreement: approved lines, and done work
-    nobody reported (``unreported_done``); each row with ``assignments``, ``hours`` and
-    ``fees`` (cents). One statement."""
-    group = ["month", "agreement_id", "agreement__number", "agreement__hourly_fee",
-             "agreement__assignment_fee"]  # fmt: skip
-    reported = (
-        approved_lines()
-        .filter(participation__expert=expert, participation__assignment__date__year=year)
-        .annotate(month=ExtractMonth("participation__assignment__date"))
-        .values(*group)
+    A line is the assignment's approved hours reports (a paid line, its reversal and its
+    correction net out), or, if nobody reported it, the done participation at its recorded
+    hours (history, work from before hours reports), both by agreements.fees arithmetic in
+    whole cents. One query.
+    """
+    approved = Q(report_lines__status=LineStatus.APPROVED)
+    amounts = line_amounts("report_lines__")
+    participations = (
+        Participation.objects.filter(expert=expert, assignment__date__year=year)
+        .select_related("assignment__type", "agreement")
         .annotate(
-            assignments=Count("participation", distinct=True, filter=Q(sign=1, superseded=False)),
-            hours_sum=Sum("signed_hours"),
-            fees=Sum("fee_cents"),
+            line_count=Count("report_lines"),
+            approved_count=Count("report_lines", filter=approved),
+            approved_hours=Sum(F("report_lines__sign") * F("report_lines__hours"), filter=approved),
+            approved_cents=Sum(amounts["fee_cents"], filter=approved),
+            recorded_hours=worked_hours(),
+            recorded_cents=fee_cents(),
         )
-        .order_by()
+        .order_by("assignment__date", "assignment__start_time", "assignment_id", "pk")
     )
-    unreported = (
-        unreported_done(Participation.objects.filter(expert=expert, assignment__date__year=year))
-        .annotate(month=ExtractMonth("assignment__date"), worked=worked_hours(), cents=fee_cents())
-        .values(*group)
-        .annotate(assignments=Count("pk"), hours_sum=Sum("worked"), fees=Sum("cents"))
-        .order_by()
-    )
-    merged: dict[tuple, dict] = {}
-    for row in reported.union(unreported, all=True):
-        key = tuple(row[name] for name in group)
-        if key in merged:
-            for name in ("assignments", "hours_sum", "fees"):
-                merged[key][name] = (merged[key][name] or 0) + (row[name] or 0)
+    months = {}
+    for participation in participations:
+        done = participation.assignment.status == AssignmentStatus.DONE
+        if participation.approved_count:
+            worked, fee = participation.approved_hours, participation.approved_cents
+        elif done and not participation.line_count:
+            worked, fee = participation.recorded_hours, participation.recorded_cents
         else:
-            merged[key] = dict(row)
-    return sorted(merged.values(), key=lambda row: (row["month"], row["agreement__number"] or ""))
+            continue  # reported but not approved yet, or not done: nothing paid
+        participation.worked, participation.fee = cents(worked), euros(fee)
+        first = participation.assignment.date.replace(day=1)
+        months.setdefault(first, {"month_start": first, "lines": []})["lines"].append(participation)
+    for month in months.values():
+        month["totals"] = _fee_totals(month["lines"])
+    lines = [line for month in months.values() for line in month["lines"]]
+    agreements = {line.agreement_id: line.agreement for line in lines if line.agreement_id}
+    return {
+        "year": year,
+        "months": list(months.values()),
+        "totals": _fee_totals(lines),
+        "agreements": sorted(agreements.values(), key=lambda agreement: agreement.number),
+    }
+
+
+def _fee_totals(lines: list[Participation]) -> dict:
+    """The lines added up as printed (exact: each is whole cents)."""
+    return {
+        "assignments": len(lines),
+        "hours": sum((line.worked for line in lines), Decimal("0.00")),
+        "fees": sum((line.fee for line in lines), Decimal("0.00")),
+    }
+
+
+def fee_years_of_expert(expert: Expert) -> list[int]:
+    """Years in which the expert has done assignments or approved hours reports, newest first."""
+    return sorted(
+        {
+            d.year
+            for d in Assignment.objects.filter(
+                Q(status=AssignmentStatus.DONE)
+                | Q(participations__report_lines__status=LineStatus.APPROVED),
+                participations__expert=expert,
+            ).dates("date", "year")
+        },
+        reverse=True,
+    )
 
 
 def line_prefetch() -> Prefetch:

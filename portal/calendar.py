@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agreements.models import COUNTED_STATUSES
+from agreements.selectors import assignments_of_expert
 from notifications.ical import PRODID, FeedEvent, calendar_of, event_component
-from portal.selectors import assignments_for_expert, sessions_for_expert
 from registry.models import Expert
+from supervision.selectors import sessions_of_expert
 
 # How far back the feed reaches (days); the future is always all in. My page says so.
 FEED_DAYS_BACK = 365
@@ -26,7 +27,7 @@ def feed_start(today: datetime.date) -> datetime.date:
 
 def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
     assignments = (
-        assignments_for_expert(expert)
+        assignments_of_expert(expert)
         .select_related(None)
         .filter(Q(date__gte=start) | Q(end_date__gte=start), status__in=COUNTED_STATUSES)
         .order_by("date", "pk")
@@ -65,7 +66,7 @@ def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
 
 def _session_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
     sessions = (
-        sessions_for_expert(expert)
+        sessions_of_expert(expert)
         .filter(date__gte=start)
         .order_by("date", "pk")
         .values_list(

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.concurrency import VersionedForm
 from registry.models import Expert
 
 
@@ -14,10 +15,12 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ContactDetailsForm(forms.ModelForm):
-    """The expert keeps these up to date; everything else the coordinator records."""
+# The expert keeps these up to date; everything else the coordinator records.
+CONTACT_FIELDS = ("email", "phone", "municipality", "availability")
 
+
+class ContactDetailsForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Expert
-        fields = ["email", "phone", "municipality", "availability"]
+        fields = CONTACT_FIELDS
         widgets = {"availability": forms.Textarea(attrs={"rows": 4})}

@@ -74,8 +74,9 @@ def expert_invite(*, expert: Expert, request) -> User:
     user.full_clean()
     user.save()
     user.groups.add(Group.objects.get_or_create(name=Role.EXPERT)[0])
+    claim_version(expert, None)  # a form opened before the login was made must not undo it
     expert.user = user
-    expert.save(update_fields=["user", "updated_at"])
+    expert.save(update_fields=["user", "version", "updated_at"])
     form = InvitationForm({"email": email}, user=user)
     form.is_valid()
     form.save(

@@ -1,7 +1,7 @@
 """The expert's own pages (My page) and the coordinator's invitation and feed revocation.
 
-Every object is fetched through the expert's own queryset (portal.selectors), so another
-expert's id answers 404 by construction.
+Every object is fetched through a queryset of the expert's own (the ``*_of_expert`` selectors),
+so another expert's id answers 404 by construction.
 """
 
 from django.contrib import messages
@@ -17,21 +17,26 @@ from django.utils.http import quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements import selectors as agreement_selectors
 from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
 from agreements.services import is_in_future
 from kokemus.access import Role, role_required
+from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
+from orders.selectors import open_offers_for_expert
 from payroll import selectors as payroll_selectors
 from payroll import services as payroll_services
 from payroll.forms import ReportLineForm
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
-from portal.forms import ContactDetailsForm, WithdrawForm
+from portal.forms import CONTACT_FIELDS, ContactDetailsForm, WithdrawForm
 from portal.models import CalendarToken
+from registry import selectors as registry_selectors
 from registry.models import Expert
-from registry.services import consent_withdraw
+from registry.services import consent_withdraw, expert_update
+from supervision import selectors as supervision_selectors
 
 
 def _error_text(error: ValidationError) -> str:
@@ -42,14 +47,8 @@ def _error_text(error: ValidationError) -> str:
 def my_page(request):
     expert = selectors.expert_for_user(request.user)
     today = timezone.localdate()
-    participations = selectors.participations_for_expert(expert)
-    upcoming = participations.filter(assignment__date__gte=today).order_by(
-        "assignment__date", "assignment__start_time", "pk"
-    )
-    past = paginate(
-        request,
-        participations.filter(assignment__date__lt=today).order_by("-assignment__date", "-pk"),
-    )
+    upcoming = agreement_selectors.upcoming_participations(expert, today)
+    past = paginate(request, agreement_selectors.past_participations(expert, today))
     token = CalendarToken.objects.filter(expert=expert).first()
     feed_url = (
         request.build_absolute_uri(reverse("portal:calendar_feed", args=[token.token]))
@@ -65,6 +64,7 @@ def my_page(request):
             "past": past,
             "today": today,
             "feed_url": feed_url,
+            "offers": open_offers_for_expert(expert, timezone.now()),  # orders: the Offers section
             "earnings": payroll_selectors.earnings_position(expert, today),
             "to_report": payroll_selectors.unreported_for_expert(expert, today),
         },
@@ -74,7 +74,9 @@ def my_page(request):
 @role_required(Role.EXPERT)
 def assignment_detail(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    participation = get_object_or_404(
+        agreement_selectors.participations_of_expert(expert), assignment_id=pk
+    )
     line = payroll_selectors.current_line_of(participation)
     form = ReportLineForm(
         initial=ReportLineForm.initial_from(line, participation),
@@ -109,7 +111,9 @@ def assignment_report(request, pk: int):
     """The expert reports (or corrects) their own hours, kilometres and costs; refused input
     re-displays with what was typed and the message on its field."""
     expert = selectors.expert_for_user(request.user)
-    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    participation = get_object_or_404(
+        agreement_selectors.participations_of_expert(expert), assignment_id=pk
+    )
     line = payroll_selectors.current_line_of(participation)
     form = ReportLineForm(request.POST, request.FILES, has_receipt=bool(line and line.receipt))
     if not form.is_valid():
@@ -120,8 +124,7 @@ def assignment_report(request, pk: int):
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_error(form, error)
             return _assignment_page(request, participation, form, line=line)
         # Not about a field (the assignment was cancelled meanwhile, or the line approved).
         messages.error(request, _error_text(error))
@@ -139,7 +142,9 @@ def assignment_report(request, pk: int):
 def assignment_withdraw(request, pk: int):
     """Takes the expert off a coming assignment, with an optional reason for the coordinator."""
     expert = selectors.expert_for_user(request.user)
-    participation = get_object_or_404(selectors.participations_for_expert(expert), assignment_id=pk)
+    participation = get_object_or_404(
+        agreement_selectors.participations_of_expert(expert), assignment_id=pk
+    )
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return _assignment_page(request, participation, ReportLineForm(), form)
@@ -161,14 +166,14 @@ def assignment_withdraw(request, pk: int):
 @role_required(Role.EXPERT)
 def agreement_list(request):
     expert = selectors.expert_for_user(request.user)
-    agreements = selectors.agreements_for_expert(expert)
+    agreements = agreement_selectors.agreements_of_expert(expert)
     return render(request, "portal/agreement_list.html", {"agreements": agreements})
 
 
 @role_required(Role.EXPERT)
 def agreement_pdf(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    agreement = get_object_or_404(selectors.agreements_for_expert(expert), pk=pk)
+    agreement = get_object_or_404(agreement_selectors.agreements_of_expert(expert), pk=pk)
     return agreement_pdf_response(agreement)
 
 
@@ -179,8 +184,8 @@ def supervision(request):
         request,
         "portal/supervision.html",
         {
-            "groups": selectors.groups_for_expert(expert),
-            "sessions": paginate(request, selectors.sessions_for_expert(expert)),
+            "groups": supervision_selectors.groups_of_expert(expert),
+            "sessions": paginate(request, supervision_selectors.sessions_of_expert(expert)),
         },
     )
 
@@ -188,18 +193,23 @@ def supervision(request):
 @role_required(Role.EXPERT)
 def contact_details(request):
     expert = selectors.expert_for_user(request.user)
-    if request.method == "POST":
-        form = ContactDetailsForm(request.POST, instance=expert)
-        if form.is_valid():
-            form.save()
+    form = ContactDetailsForm(request.POST or None, instance=expert)
+    if request.method == "POST" and form.is_valid():
+        try:
+            expert_update(
+                expert=expert,
+                fields={name: form.cleaned_data[name] for name in CONTACT_FIELDS},
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
             messages.success(request, _("Your contact details were saved."))
             return redirect("portal:contact_details")
-    else:
-        form = ContactDetailsForm(instance=expert)
     return render(
         request,
         "portal/contact_details.html",
-        {"form": form, "consents": selectors.consents_for_expert(expert)},
+        {"form": form, "consents": registry_selectors.consents_of_expert(expert)},
     )
 
 
@@ -207,7 +217,7 @@ def contact_details(request):
 @require_POST
 def consent_withdraw_view(request, pk: int):
     expert = selectors.expert_for_user(request.user)
-    consent = get_object_or_404(selectors.consents_for_expert(expert), pk=pk)
+    consent = get_object_or_404(registry_selectors.consents_of_expert(expert), pk=pk)
     try:
         consent_withdraw(consent=consent, by=request.user)
     except ValidationError as error:
@@ -223,12 +233,12 @@ def consent_withdraw_view(request, pk: int):
 def fees(request):
     expert = selectors.expert_for_user(request.user)
     year = year_param(request)
-    years = selectors.fee_years_for_expert(expert)
+    years = payroll_selectors.fee_years_of_expert(expert)
     return render(
         request,
         "portal/fees.html",
         {
-            "fees": selectors.fees_for_expert(expert, year),
+            "fees": payroll_selectors.fees_of_expert(expert, year),
             "year": year,
             "years": years,
             "runs": payroll_selectors.runs_paying(expert),
@@ -244,7 +254,7 @@ def fee_statement_pdf(request):
         "portal/fee_statement_pdf.html",
         {
             "expert": expert,
-            "fees": selectors.fees_for_expert(expert, year),
+            "fees": payroll_selectors.fees_of_expert(expert, year),
             "today": timezone.localdate(),
         },
     )

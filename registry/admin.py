@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.concurrency import VersionedModelAdmin
 from registry.models import (
     AssignmentType,
     ExperienceArea,
@@ -76,7 +77,7 @@ class ExpertExperienceInline(admin.TabularInline):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(VersionedModelAdmin):
     list_display = [
         "last_name",
         "first_name",
@@ -94,7 +95,20 @@ class ExpertAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["anonymised_at", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["first_name", "last_name", "kind", "status", "external_id", "user"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "first_name",
+                    "last_name",
+                    "kind",
+                    "status",
+                    "external_id",
+                    "user",
+                    "version",
+                ]
+            },
+        ),
         (_("Contact details"), {"fields": ["email", "phone", "municipality", "availability"]}),
         (
             _("Training"),

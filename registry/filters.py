@@ -64,7 +64,7 @@ class ExpertFilter(django_filters.FilterSet):
         return queryset.filter(trained=value == "yes")
 
     def filter_covered(self, queryset, name, value):
-        # ``covered_today`` is annotated by registry.selectors.experts_for_list
+        # ``covered_today`` is annotated by agreements.selectors.experts_for_list
         return queryset.filter(covered_today=value == "yes")
 
     def filter_area(self, queryset, name, value):

@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kokemus.concurrency import VersionField
+from kokemus.concurrency import VersionedForm
+from kokemus.forms import DateInput
 from kokemus.translated_names import name_to_order_by
-from registry.models import ExperienceArea, Expert
+from registry.models import ExperienceArea, Expert, Language
 from registry.services import EXPERT_FIELDS
 
 
@@ -17,21 +18,34 @@ class ServiceAreaChoiceField(forms.ModelChoiceField):
         return f"{obj.parent} › {obj}" if obj.parent_id else str(obj)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class LanguagesField(forms.MultipleChoiceField):
+    """Expert.languages as check boxes: shows the stored "fi,sv" ticked, cleans to it again."""
+
+    widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        kwargs.pop("max_length", None)  # the model field's: the choices keep it short
+        kwargs.pop("empty_value", None)
+        super().__init__(choices=Language.choices, **kwargs)
+
+    def prepare_value(self, value):
+        return value.split(",") if isinstance(value, str) else value
+
+    def to_python(self, value):
+        return super().to_python(self.prepare_value(value))
+
+    def clean(self, value) -> str:
+        chosen = super().clean(value)
+        return ",".join(code for code in Language.values if code in chosen)
 
 
-class ExpertForm(forms.ModelForm):
+class ExpertForm(VersionedForm, forms.ModelForm):
     """Create or edit an expert's register data (the login is made by the invitation)."""
-
-    version = VersionField()
 
     class Meta:
         model = Expert
         fields = EXPERT_FIELDS
+        field_classes = {"languages": LanguagesField}
         widgets = {
             "training_completed_on": DateInput(),
             "availability": forms.Textarea(attrs={"rows": 3}),
@@ -40,10 +54,6 @@ class ExpertForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "off"
-        if self.instance.pk is None:
-            del self.fields["version"]  # nothing to lock before the expert exists
-        else:
-            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()

@@ -4,33 +4,16 @@ Experience areas are health data (GDPR art. 9): every read of them goes through
 ``consented_experiences`` so that only areas under a recorded, not withdrawn consent show.
 """
 
-import datetime
-
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from agreements.models import Participation
-from agreements.selectors import agreements_covering
 from kokemus.translated_names import name_to_order_by
 from registry.models import ExperienceConsent, Expert, ExpertExperience, ServiceArea
-from supervision.models import Attendance
 
 
 def consented_experiences() -> QuerySet[ExpertExperience]:
     """Experience areas whose consent is recorded and not withdrawn."""
     return ExpertExperience.objects.filter(consent__withdrawn_at__isnull=True)
-
-
-def has_covering_agreement(day: datetime.date) -> Exists:
-    """An expression: the expert has a signed agreement that covers ``day``."""
-    return Exists(agreements_covering(day).filter(expert=OuterRef("pk")))
-
-
-def experts_for_list(*, today: datetime.date | None = None) -> QuerySet[Expert]:
-    """The expert list: each row knows whether an agreement covers today."""
-    today = today or timezone.localdate()
-    return Expert.objects.annotate(covered_today=has_covering_agreement(today))
 
 
 def experts_with_consented_areas() -> QuerySet[Expert]:
@@ -53,38 +36,13 @@ def withdrawn_consents(expert: Expert) -> QuerySet[ExperienceConsent]:
     return expert.consents.filter(withdrawn_at__isnull=False)
 
 
-def participations_of_expert(expert: Expert) -> QuerySet[Participation]:
-    return Participation.objects.filter(expert=expert).select_related(
-        "assignment__type", "assignment__service_area", "agreement"
-    )
-
-
-def upcoming_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
-    return (
-        participations_of_expert(expert)
-        .filter(assignment__date__gte=today)
-        .order_by("assignment__date", "assignment__start_time", "pk")
-    )
-
-
-def past_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
-    return (
-        participations_of_expert(expert)
-        .filter(assignment__date__lt=today)
-        .order_by("-assignment__date", "-pk")
-    )
-
-
-def agreements_of_expert(expert: Expert):
-    return expert.agreements.select_related("division").order_by("-valid_from", "-pk")
-
-
-def attendances_of_expert(expert: Expert) -> QuerySet[Attendance]:
-    """The expert's supervision history, newest session first."""
-    return (
-        Attendance.objects.filter(membership__expert=expert)
-        .select_related("session__group")
-        .order_by("-session__date", "-pk")
+def consents_of_expert(expert: Expert) -> QuerySet[ExperienceConsent]:
+    """Every consent of the expert, withdrawn ones too, with its experience areas by name."""
+    return ExperienceConsent.objects.filter(expert=expert).prefetch_related(
+        Prefetch(
+            "experiences",
+            queryset=consented_experiences().select_related("area").order_by("area__name"),
+        )
     )
 
 

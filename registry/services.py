@@ -6,6 +6,7 @@ the same request.
 """
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ EXPERT_FIELDS = (
     "email",
     "phone",
     "municipality",
+    "languages",
     "kind",
     "trained",
     "training_organisation",
@@ -32,14 +34,15 @@ EXPERT_FIELDS = (
 )
 
 
-def _check_fields(fields: dict) -> None:
+def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(EXPERT_FIELDS)
     if unknown:
         raise TypeError(f"Not fields of the register: {sorted(unknown)}")
 
 
 @transaction.atomic
-def expert_create(**fields) -> Expert:
+def expert_create(*, fields: dict[str, Any]) -> Expert:
+    """Add an expert to the register; ``fields`` are among EXPERT_FIELDS."""
     _check_fields(fields)
     expert = Expert(**fields)
     expert.full_clean()
@@ -48,8 +51,11 @@ def expert_create(**fields) -> Expert:
 
 
 @transaction.atomic
-def expert_update(*, expert: Expert, expected_version: int | None = None, **fields) -> Expert:
-    """Change the expert's register data; an anonymised expert stays anonymous.
+def expert_update(
+    *, expert: Expert, fields: dict[str, Any], expected_version: int | None = None
+) -> Expert:
+    """Change the expert's register data (the coordinator's form, the expert's own contact
+    details); an anonymised expert stays anonymous.
 
     ``expected_version`` is the version the editing form was opened with (optimistic lock).
     """

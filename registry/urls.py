@@ -1,13 +1,12 @@
+"""The register's own pages under /kokemustoimijat/; kokemus/urls.py adds the expert pages
+that read the apps above the register (kokemus.expert_views) to the same namespace."""
+
 from django.urls import path
 
 from registry import views
 
-app_name = "registry"
-
-urlpatterns = [
-    path("", views.expert_list, name="expert_list"),
+register_patterns = [
     path("uusi/", views.expert_create, name="expert_create"),
-    path("<int:pk>/", views.expert_detail, name="expert_detail"),
     path("<int:pk>/muokkaa/", views.expert_update, name="expert_update"),
     path("<int:pk>/suostumus/", views.expert_consent, name="expert_consent"),
     path(
@@ -15,9 +14,4 @@ urlpatterns = [
         views.expert_consent_withdraw,
         name="expert_consent_withdraw",
     ),
-    path("<int:pk>/loki/", views.expert_trail, name="expert_trail"),
-    path("<int:pk>/palkkiot/", views.expert_fees, name="expert_fees"),
-    path("<int:pk>/tiedot.json", views.expert_data_json, name="expert_data_json"),
-    path("<int:pk>/tiedot.pdf", views.expert_data_pdf, name="expert_data_pdf"),
-    path("<int:pk>/anonymisoi/", views.expert_anonymise_view, name="expert_anonymise"),
 ]

@@ -140,6 +140,10 @@ SHEET_NAMES = {
     "by_division": gettext_lazy("By division"),
     "type_by_division": gettext_lazy("Type × division"),
     "supervision": gettext_lazy("Supervision"),
+    # orders (issue 18)
+    "requests": gettext_lazy("Requests"),
+    "requests_by_service_area": gettext_lazy("Requests by service area"),
+    "requests_by_type": gettext_lazy("Requests by type"),
 }
 
 

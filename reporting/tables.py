@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from orders.selectors import request_figures
 from reporting.selectors import Figures, Label, MonthlyFigures
 
 Number = int | Decimal
@@ -62,7 +63,7 @@ def monthly_table(figures: MonthlyFigures) -> Table:
             _figure_row(figures, _("Assignments"), "assignments"),
             _figure_row(figures, _("Participations"), "participations"),
             _figure_row(figures, _("Hours"), "hours"),
-            _figure_row(figures, _("Fees (€)"), "fees"),
+            _figure_row(figures, _("Fees of done assignments (€)"), "fees"),
             _figure_row(figures, _("Travel compensation (€)"), "travel"),
             _figure_row(figures, _("Other costs (€)"), "other_costs"),
             _figure_row(figures, _("Active experts"), "active_experts"),
@@ -73,8 +74,12 @@ def monthly_table(figures: MonthlyFigures) -> Table:
                 "each expert on an assignment. Hours are summed over participations."
             ),
             _(
-                "Fees, travel compensation and other costs are summed over the experts' "
-                "approved hours reports of the month's assignments."
+                "Fees of done assignments: the experts' approved hours reports, each the "
+                "reported hours × the hourly fee of the agreement that covers the assignment, "
+                "plus its fee per assignment, rounded to the cent; done work nobody reported "
+                "counts at its recorded hours. Planned assignments have no fee yet. Travel "
+                "compensation and other costs are figures of their own, from the approved "
+                "hours reports."
             ),
             _("Active experts in the total column are counted once over the whole year."),
         ],
@@ -163,4 +168,62 @@ def report_tables(figures: MonthlyFigures) -> list[Table]:
         by_service_area_table(figures),
         type_by_division_table(figures),
         supervision_table(figures),
+        *request_tables(figures),  # orders (issue 18): see the block below
     ]
+
+
+# --- orders (issue 18): the demand for experts, from orders.selectors.request_figures --------
+# Kept apart so that it merges with the report's rewrite: the requests received each month,
+# booked, declined or left unfilled, and the median days to booking; then by service area and
+# by type (those two only when the year has requests). Counts only, no names.
+
+NO_BOOKINGS = "–"  # a month without bookings has no median
+
+
+def request_tables(figures: MonthlyFigures) -> list[Table]:
+    demand = request_figures(figures.year, figures.division)
+
+    def row(label: str, key: str) -> Row:
+        values = [month[key] for month in demand["months"]] + [demand["totals"][key]]
+        return Row(label, [NO_BOOKINGS if value is None else value for value in values])
+
+    tables = [
+        Table(
+            slug="requests",
+            title=_("Requests per month"),
+            stub=_("Figure"),
+            columns=month_columns(figures.year),
+            rows=[
+                row(_("Requests received"), "received"),
+                row(_("Booked"), "booked"),
+                row(_("Declined or unfilled"), "unfilled"),
+                row(_("Median days from request to booking"), "median_days"),
+            ],
+            notes=[
+                _(
+                    "Requests by the month they were received. Unfilled: still without experts "
+                    "after the requested date. Withdrawn requests count as received only."
+                )
+            ],
+        )
+    ]
+    columns = [_("Received"), _("Booked"), _("Declined or unfilled")]
+    for slug, title, stub, key in (
+        (
+            "requests_by_service_area",
+            _("Requests by service area"),
+            _("Service area"),
+            "by_service_area",
+        ),
+        ("requests_by_type", _("Requests by type"), _("Type"), "by_type"),
+    ):
+        rows = [
+            Row(counts["name"], [counts["received"], counts["booked"], counts["unfilled"]])
+            for counts in sorted(demand[key].values(), key=lambda counts: counts["name"])
+        ]
+        if rows:
+            tables.append(Table(slug, title, stub, columns, rows, footer=_column_sums(rows)))
+    return tables
+
+
+# --- end orders ---

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kokemus.concurrency import VersionedInlineForm, VersionedModelAdmin
 from supervision.models import (
     Attendance,
     GroupMembership,
@@ -17,13 +18,14 @@ class MembershipInline(admin.TabularInline):
 
 class SessionInline(admin.TabularInline):
     model = SupervisionSession
+    form = VersionedInlineForm
     extra = 0
-    fields = ["date", "start_time", "duration_minutes", "facilitator", "location"]
+    fields = ["date", "start_time", "duration_minutes", "facilitator", "location", "version"]
     show_change_link = True
 
 
 @admin.register(SupervisionGroup)
-class SupervisionGroupAdmin(admin.ModelAdmin):
+class SupervisionGroupAdmin(VersionedModelAdmin):
     list_display = ["name", "kind", "division", "supervisor_name", "is_active"]
     list_filter = ["kind", "is_active", "division"]
     list_select_related = ["division"]
@@ -43,7 +45,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(SupervisionSession)
-class SupervisionSessionAdmin(admin.ModelAdmin):
+class SupervisionSessionAdmin(VersionedModelAdmin):
     list_display = ["group", "date", "duration_minutes", "facilitator"]
     list_filter = ["group__kind", "group"]
     list_select_related = ["group"]

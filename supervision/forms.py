@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.concurrency import VersionedForm
+from kokemus.forms import DateInput, TimeInput
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert, Professional
 from supervision.models import SupervisionGroup, SupervisionSession, SupervisionTopic
@@ -13,7 +15,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
         return obj.full_name if isinstance(obj, Expert) else str(obj)
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(VersionedForm, forms.ModelForm):
     experts = MemberChoiceField(
         label=_("Experts"),
         queryset=Expert.objects.filter(anonymised_at__isnull=True),
@@ -43,7 +45,7 @@ class GroupForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "started_on": DateInput(),
             "supervisor_peer_experience": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -63,7 +65,7 @@ class MemberAttendanceField(forms.ModelMultipleChoiceField):
         return str(obj.professional)
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedForm, forms.ModelForm):
     """A session with its topics and attendance, entered in one form."""
 
     present = MemberAttendanceField(
@@ -86,8 +88,8 @@ class SessionForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "date": DateInput(),
+            "start_time": TimeInput(),
             "topics": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
@@ -109,3 +111,16 @@ class SessionForm(forms.ModelForm):
 
     def member_ids(self) -> list[int]:
         return list(self.fields["present"].queryset.values_list("pk", flat=True))
+
+
+class AddMemberForm(forms.Form):
+    """The coverage page's row form: an expert without supervision into a group."""
+
+    expert = forms.ModelChoiceField(
+        queryset=Expert.objects.filter(anonymised_at__isnull=True), widget=forms.HiddenInput
+    )
+    group = forms.ModelChoiceField(
+        label=_("Supervision group"),
+        queryset=SupervisionGroup.objects.filter(is_active=True),
+        empty_label=_("Choose a group"),
+    )

@@ -2,7 +2,18 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 
 from agreements.models import COUNTED_STATUSES
@@ -127,5 +138,63 @@ def experts_without_supervision(
     )
 
 
+def with_current_groups(experts: list[Expert]) -> None:
+    """Give each expert ``current_memberships``: the groups they are a member of now, with
+    the groups, in one query for the whole list."""
+    current = GroupMembership.objects.filter(left_on__isnull=True).select_related("group")
+    prefetch_related_objects(
+        experts,
+        Prefetch(
+            "memberships", queryset=current.order_by("group__name"), to_attr="current_memberships"
+        ),
+    )
+
+
 def coverage_window(*, today: datetime.date, days: int = COVERAGE_DAYS) -> tuple:
     return today - datetime.timedelta(days=days), today
+
+
+# --- One expert's supervision: the expert's own pages, the coordinator's page about the
+# expert and the GDPR export read it through these -----------------------------------------
+
+
+def attendances_of_expert(expert: Expert) -> QuerySet[Attendance]:
+    """The expert's supervision history, newest session first."""
+    return (
+        Attendance.objects.filter(membership__expert=expert)
+        .select_related("session__group")
+        .order_by("-session__date", "-pk")
+    )
+
+
+def groups_of_expert(expert: Expert) -> QuerySet[SupervisionGroup]:
+    """The expert's groups with the other expert members' first names prefetched."""
+    return (
+        SupervisionGroup.objects.filter(memberships__expert=expert)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=GroupMembership.objects.filter(expert__isnull=False)
+                .exclude(expert=expert)
+                .select_related("expert")
+                .only("group_id", "expert__first_name")
+                .order_by("expert__first_name"),
+                to_attr="other_expert_members",
+            )
+        )
+    )
+
+
+def sessions_of_expert(expert: Expert) -> QuerySet[SupervisionSession]:
+    """Sessions of the expert's groups, each with ``i_attended`` (True, False or None)."""
+    mine = Attendance.objects.filter(session=OuterRef("pk"), membership__expert=expert)
+    return (
+        SupervisionSession.objects.filter(group__memberships__expert=expert)
+        .select_related("group")
+        .annotate(
+            attendance_recorded=Exists(mine),
+            i_attended=Exists(mine.filter(present=True)),
+        )
+        .order_by("-date", "-pk")
+    )

@@ -3,8 +3,11 @@
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from kokemus.concurrency import claim_version
 from registry.models import Expert, Professional
 from supervision.models import (
     Attendance,
@@ -22,12 +25,15 @@ def group_save(
     experts: Iterable[Expert],
     professionals: Iterable[Professional],
     today: datetime.date,
+    expected_version: int | None = None,
 ) -> SupervisionGroup:
     """Create or update a group with its current members (experts and professionals).
 
     A member taken off the list who has attended sessions is marked as left today, so the
     group's attendance history stays; one who never attended is simply removed.
+    ``expected_version`` is the version the editing form was opened with (optimistic lock).
     """
+    claim_version(group, expected_version)  # first: a stale form hears that it is stale
     group.full_clean()
     group.save()
     _set_members(group, "expert", {expert.pk for expert in experts}, today)
@@ -55,18 +61,47 @@ def _set_members(group: SupervisionGroup, field: str, wanted: set[int], today) -
 
 
 @transaction.atomic
+def membership_add(
+    *, group: SupervisionGroup, expert: Expert, today: datetime.date
+) -> GroupMembership:
+    """Add an expert to a group from today; one who left it earlier comes back."""
+    if not group.is_active:
+        raise ValidationError(
+            _("The group %(group)s has ended: choose an active group.") % {"group": group.name}
+        )
+    membership = (
+        GroupMembership.objects.select_for_update().filter(group=group, expert=expert).first()
+    )
+    if membership is None:
+        membership = GroupMembership(group=group, expert=expert, joined_on=today)
+    elif membership.left_on is None:
+        raise ValidationError(
+            _("%(name)s is already a member of %(group)s.")
+            % {"name": expert.full_name, "group": group.name}
+        )
+    else:
+        membership.left_on = None  # came back
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
 def session_save(
     *,
     session: SupervisionSession,
     topics: Iterable[SupervisionTopic],
     member_ids: Iterable[int],
     present_ids: Iterable[int],
+    expected_version: int | None = None,
 ) -> SupervisionSession:
     """Create or update a session with its topics and the attendance of each listed member.
 
     ``member_ids`` are the group memberships whose attendance the form showed; each gets a row,
-    present or absent, so the attendance rate counts the absent too.
+    present or absent, so the attendance rate counts the absent too. ``expected_version`` is
+    the version the editing form was opened with (optimistic lock).
     """
+    claim_version(session, expected_version)  # first: a stale form hears that it is stale
     session.full_clean()
     session.save()
     session.topics.set(topics)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.group_list, name="group_list"),
     path("uusi/", views.group_create, name="group_create"),
     path("kattavuus/", views.coverage, name="coverage"),
+    path("kattavuus/lisaa/", views.coverage_add_member, name="coverage_add_member"),
     path("<int:pk>/", views.group_detail, name="group_detail"),
     path("<int:pk>/muokkaa/", views.group_update, name="group_update"),
     path("<int:group_pk>/istunto/", views.session_create, name="session_create"),

@@ -3,9 +3,12 @@
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.urls import reverse
 
-from kokemus.audit import expert_trail, record_view
+from kokemus.audit import record_view
+from kokemus.privacy import expert_trail
+from registry.models import Expert
 from tests.factories import (
     AgreementFactory,
     ExpertExperienceFactory,
@@ -14,6 +17,21 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def test_each_app_registers_its_personal_data_for_auditing():
+    audited = {model._meta.label for model in auditlog.get_models()}
+    assert audited == {
+        "registry.Expert",  # registry.apps
+        "registry.ExperienceConsent",
+        "registry.ExpertExperience",
+        "agreements.Agreement",  # agreements.apps
+        "agreements.Assignment",
+        "agreements.Participation",
+        "interchange.ImportRun",  # interchange.apps
+    }
+    masked = set(auditlog.get_model_fields(Expert)["mask_fields"])
+    assert masked >= {"first_name", "last_name", "email", "phone", "municipality", "availability"}
 
 
 def test_edit_of_an_expert_is_recorded_with_actor_and_masked_values(coordinator):

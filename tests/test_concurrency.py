@@ -19,7 +19,13 @@ from django.db import connection
 
 from agreements.models import Agreement, AgreementStatus, Assignment
 from registry.models import Expert
-from tests.factories import AgreementFactory, AssignmentFactory, ExpertFactory
+from supervision.models import SupervisionGroup
+from tests.factories import (
+    AgreementFactory,
+    AssignmentFactory,
+    ExpertFactory,
+    SupervisionGroupFactory,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,7 +84,27 @@ version = expert.version
 print("ready", flush=True)
 sys.stdin.readline()
 try:
-    expert_update(expert=expert, expected_version=version, municipality="{municipality}")
+    expert_update(expert=expert, fields={{"municipality": "{municipality}"}},
+                  expected_version=version)
+    print(json.dumps({{"saved": True}}), flush=True)
+except ValidationError as error:
+    print(json.dumps({{"saved": False, "codes": [e.code for e in error.error_list]}}), flush=True)
+"""
+
+SAVE_GROUP = """
+import datetime, json, sys
+from django.core.exceptions import ValidationError
+from registry.models import Expert
+from supervision.models import SupervisionGroup
+from supervision.services import group_save
+group = SupervisionGroup.objects.get(pk={pk})
+experts = list(Expert.objects.filter(pk={expert_pk}))
+version = group.version
+print("ready", flush=True)
+sys.stdin.readline()
+try:
+    group_save(group=group, experts=experts, professionals=[],
+               today=datetime.date(2025, 6, 30), expected_version=version)
     print(json.dumps({{"saved": True}}), flush=True)
 except ValidationError as error:
     print(json.dumps({{"saved": False, "codes": [e.code for e in error.error_list]}}), flush=True)
@@ -174,3 +200,16 @@ def test_two_processes_editing_one_expert_keep_one_edit():
     winner = places[[result["saved"] for result in results].index(True)]
     expert = Expert.objects.get(pk=expert.pk)
     assert (expert.municipality, expert.version) == (winner, 2)
+
+
+def test_two_processes_saving_one_supervision_group_keep_one_member_list():
+    group = SupervisionGroupFactory()
+    experts = ExpertFactory.create_batch(2)
+    results = race(*(SAVE_GROUP.format(pk=group.pk, expert_pk=expert.pk) for expert in experts))
+
+    assert sorted(result["saved"] for result in results) == [False, True]
+    assert next(r for r in results if not r["saved"])["codes"] == ["stale"]
+    winner = experts[[result["saved"] for result in results].index(True)]
+    group = SupervisionGroup.objects.get(pk=group.pk)
+    assert list(group.memberships.values_list("expert_id", flat=True)) == [winner.pk]
+    assert group.version == 2

@@ -12,8 +12,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agreements.models import Participation
+from kokemus.privacy import expert_anonymise
 from registry.models import Expert
-from registry.privacy import expert_anonymise
 from reporting.exports import as_json
 from reporting.selectors import monthly_figures
 from tests.factories import AttendanceFactory
@@ -99,7 +99,7 @@ def _everything_a_coordinator_can_open_about(expert, client) -> str:
         reverse("registry:expert_detail", args=[expert.pk]),
         reverse("registry:expert_trail", args=[expert.pk]),
         reverse("registry:expert_data_json", args=[expert.pk]),
-        reverse("assignments:assignment_list"),
+        reverse("assignments:assignment_list") + "?when=all",
         reverse("assignments:assignment_detail", args=[participation.assignment_id]),
         reverse("agreements:agreement_list"),
         reverse("agreements:agreement_detail", args=[agreement.pk]),

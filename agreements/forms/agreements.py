@@ -1,40 +1,20 @@
 """Forms of the coordinator's agreement pages. The rules live in agreements.services; the
-forms collect input, carry the version they were opened with, and place the services'
-messages on the fields they name."""
+forms collect input and carry the version they were opened with (kokemus.concurrency)."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms.assignments import expert_row_choices
 from agreements.models import Agreement, AgreementStatus
+from agreements.rules import FEE_FIELDS
 from agreements.selectors import expert_choices
 from agreements.services import DRAFT_FIELDS
-from kokemus.widgets import DecimalInput, LongSelect
+from kokemus.concurrency import VersionedForm
+from kokemus.forms import DateInput, DecimalField
+from kokemus.widgets import LongSelect
 from registry.models import Expert, ServiceArea
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class VersionedForm(forms.Form):
-    """Carries the version the page was opened with (optimistic lock, kokemus.concurrency)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's refusal on the field it names, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            target = field if field in self.fields else None
-            self.add_error(None if field == NON_FIELD_ERRORS else target, errors)
 
 
 class AgreementExpertForm(forms.Form):
@@ -52,7 +32,7 @@ class AgreementExpertForm(forms.Form):
         self.fields["expert"].widget.choices = expert_row_choices(expert_choices())
 
 
-class AgreementForm(forms.ModelForm, VersionedForm):
+class AgreementForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = DRAFT_FIELDS
@@ -61,21 +41,14 @@ class AgreementForm(forms.ModelForm, VersionedForm):
             "valid_until": DateInput(),
             "duties": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "hourly_fee": DecimalInput,
-            "assignment_fee": DecimalInput,
-            "travel_compensation": DecimalInput,
         }
-        localized_fields = ("hourly_fee", "assignment_fee", "travel_compensation")
+        field_classes = dict.fromkeys(FEE_FIELDS, DecimalField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = ServiceArea.objects.filter(
             parent__isnull=True, is_active=True
         )
-        if self.instance.pk is None:
-            del self.fields["version"]  # nothing to lock before the agreement exists
-        else:
-            self.fields["version"].initial = self.instance.version
 
     def _post_clean(self):
         """Leave the model's validation to the service (one place, one set of messages)."""

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
-from kokemus.concurrency import VersionField
-from kokemus.widgets import DecimalInput, FixedChoices, LongSelect
+from kokemus.concurrency import VersionedForm
+from kokemus.forms import DateInput, DecimalField, TimeInput
+from kokemus.widgets import FixedChoices, LongSelect
 from registry.forms import ServiceAreaChoiceField
 from registry.selectors import service_areas_by_division
 
@@ -19,9 +20,7 @@ from registry.selectors import service_areas_by_division
 EXTRA_EXPERT_ROWS = 3
 
 
-class AssignmentForm(forms.ModelForm):
-    version = VersionField()
-
+class AssignmentForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Assignment
         fields = [
@@ -37,26 +36,22 @@ class AssignmentForm(forms.ModelForm):
             "description",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "date": DateInput(),
+            "end_date": DateInput(),
+            "start_time": TimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "hours": DecimalInput,
             # Options written in Python: every professional, and the few types and areas
             # (~0.1 ms an option through Django's option templates)
             "contact": LongSelect,
             "type": LongSelect,
             "service_area": LongSelect,
         }
-        field_classes = {"service_area": ServiceAreaChoiceField}
-        localized_fields = ("hours",)
+        field_classes = {"service_area": ServiceAreaChoiceField, "hours": DecimalField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = self.fields["type"].queryset.filter(is_active=True)
         self.fields["service_area"].queryset = service_areas_by_division().filter(is_active=True)
-        if self.instance.pk and "version" not in self.initial:
-            self.initial["version"] = self.instance.version
 
     def clean_date(self):
         """A done assignment is not moved into the future. One imported as done with a future
@@ -75,28 +70,26 @@ def expert_row_choices(experts: list[tuple[int, str]], blank="---------") -> Fix
     return FixedChoices([("", blank), *experts])
 
 
-NO_EXPERTS = expert_row_choices([])
-
-
 class ParticipantForm(forms.Form):
     """One expert on the assignment, with their own hours when these differ."""
 
     expert = forms.TypedChoiceField(
         label=_("Expert"), coerce=int, required=False, widget=LongSelect
     )
-    hours = forms.DecimalField(
+    hours = DecimalField(
         label=_("Own hours"),
         required=False,
         max_digits=5,
         decimal_places=2,
-        localize=True,
-        widget=DecimalInput,
         help_text=_("Only if they differ from the assignment's hours."),
     )
 
-    def __init__(self, *args, expert_choices: FixedChoices = NO_EXPERTS, **kwargs):
+    def __init__(self, *args, expert_choices: FixedChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The choices are read once for the whole formset, not once per row.
+        # The choices are read once for the whole formset, not once per row. Never a module's
+        # shared default: LongSelect caches the rendered options on the choices object.
+        if expert_choices is None:
+            expert_choices = expert_row_choices([])
         self.fields["expert"].choices = expert_choices
 
 
@@ -119,16 +112,11 @@ class BaseParticipantFormSet(forms.BaseFormSet):
             if form.cleaned_data and form.cleaned_data.get("expert") is not None
         }
 
-    def add_service_errors(self, messages: list[str]) -> None:
-        """Show a rule's messages (each names its expert) above the expert rows."""
-        self.non_form_errors().extend(messages)
-
 
 ParticipantFormSet = forms.formset_factory(
     ParticipantForm, formset=BaseParticipantFormSet, extra=EXTRA_EXPERT_ROWS
 )
 
 
-class AssignmentStatusForm(forms.Form):
+class AssignmentStatusForm(VersionedForm):
     status = forms.ChoiceField(choices=AssignmentStatus.choices)
-    version = VersionField()

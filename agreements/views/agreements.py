@@ -23,6 +23,7 @@ from agreements.forms.agreements import (
 from agreements.models import Agreement, AgreementStatus
 from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
+from kokemus.forms import add_rule_errors, add_service_error
 from kokemus.lists import order_by_param, paginate
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert
@@ -66,16 +67,23 @@ def agreement_create(request, expert_pk: int):
         if form.is_valid():
             try:
                 agreement = services.agreement_create(
-                    expert=expert, **_draft_fields(form.cleaned_data)
+                    expert=expert, fields=_draft_fields(form.cleaned_data)
                 )
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,
                     _("The draft agreement %(number)s was saved.") % {"number": agreement.number},
                 )
                 return redirect("agreements:agreement_detail", pk=agreement.pk)
+        else:
+            add_rule_errors(
+                form,
+                services.agreement_validate,
+                expert=expert,
+                fields=_draft_fields(form.cleaned_data),
+            )
     else:
         today = timezone.localdate()
         form = AgreementForm(
@@ -105,14 +113,22 @@ def agreement_update(request, pk: int):
                 services.agreement_update(
                     agreement=agreement,
                     fields=_draft_fields(form.cleaned_data),
-                    expected_version=form.cleaned_data["version"],
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error)
                 agreement = _get_agreement(pk)  # the page shows what is stored, not the attempt
             else:
                 messages.success(request, _("The agreement was saved."))
                 return redirect("agreements:agreement_detail", pk=agreement.pk)
+        else:
+            add_rule_errors(
+                form,
+                services.agreement_validate,
+                expert=agreement.expert,
+                fields=_draft_fields(form.cleaned_data),
+                agreement=agreement,
+            )
     else:
         form = AgreementForm(instance=agreement)
     return render(
@@ -137,10 +153,10 @@ def agreement_sign(request, pk: int):
                 services.agreement_sign(
                     agreement=agreement,
                     signed_on=form.cleaned_data["signed_on"],
-                    expected_version=form.cleaned_data["version"],
+                    expected_version=form.expected_version,
                 )
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error)
                 agreement = _get_agreement(pk)
             else:
                 messages.success(
@@ -169,9 +185,9 @@ def agreement_end(request, pk: int):
         form = AgreementEndForm(request.POST)
         if form.is_valid():
             try:
-                _close(agreement, form.cleaned_data)
+                _close(agreement, form)
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error)
                 agreement = _get_agreement(pk)
             else:
                 messages.success(
@@ -202,9 +218,9 @@ def agreement_pdf(request, pk: int):
     return agreement_pdf_response(_get_agreement(pk))
 
 
-def _close(agreement: Agreement, cleaned_data: dict) -> None:
-    last_day, version = cleaned_data["valid_until"], cleaned_data["version"]
-    if cleaned_data["outcome"] == AgreementStatus.TERMINATED:
+def _close(agreement: Agreement, form: AgreementEndForm) -> None:
+    last_day, version = form.cleaned_data["valid_until"], form.expected_version
+    if form.cleaned_data["outcome"] == AgreementStatus.TERMINATED:
         services.agreement_terminate(
             agreement=agreement, terminated_on=last_day, expected_version=version
         )
@@ -217,7 +233,8 @@ def _get_agreement(pk: int) -> Agreement:
 
 
 def _draft_fields(cleaned_data: dict) -> dict:
-    return {name: cleaned_data[name] for name in services.DRAFT_FIELDS}
+    """The draft's fields the form could read (all of them once it is valid)."""
+    return {name: cleaned_data[name] for name in services.DRAFT_FIELDS if name in cleaned_data}
 
 
 def _default_duties() -> str:

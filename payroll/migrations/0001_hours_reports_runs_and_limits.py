@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agreements', '0004_unique_number_messages'),
-        ('registry', '0007_assignment_type_payroll_class'),
+        ('registry', '0008_assignment_type_payroll_class'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

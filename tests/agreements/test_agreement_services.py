@@ -42,18 +42,34 @@ def test_update_refuses_fields_a_draft_form_does_not_edit(draft):
 def test_create_names_the_field_at_fault(expert, division):
     with pytest.raises(ValidationError) as error:
         agreement_create(
-            number="TS-X",
             expert=expert,
-            division=division,
-            valid_from=datetime.date(2025, 2, 1),
-            valid_until=datetime.date(2025, 1, 31),
-            hourly_fee=Decimal("-5"),
+            fields={
+                "number": "TS-X",
+                "division": division,
+                "valid_from": datetime.date(2025, 2, 1),
+                "valid_until": datetime.date(2025, 1, 31),
+                "hourly_fee": Decimal("-5"),
+            },
         )
     assert error.value.message_dict == {
         "valid_until": ["The last day of validity cannot be before the first day, 1.2.2025."],
         "hourly_fee": ["Hourly fee (€) cannot be negative."],
     }
     assert not Agreement.objects.exists()
+
+
+def test_create_makes_a_draft_and_refuses_fields_a_draft_form_does_not_set(expert, division):
+    fields = {"number": "TS-Y", "division": division, "valid_from": datetime.date(2025, 2, 1)}
+    with pytest.raises(ValueError, match="status"):
+        agreement_create(expert=expert, fields=fields | {"status": AgreementStatus.ACTIVE})
+    assert not Agreement.objects.exists()
+
+    agreement = agreement_create(expert=expert, fields=fields)
+    assert (agreement.expert, agreement.status, agreement.version) == (
+        expert,
+        AgreementStatus.DRAFT,
+        1,
+    )
 
 
 def test_sign_without_a_date_names_the_signing_date(draft):

@@ -6,8 +6,10 @@ missing browser can never pass for green.
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -19,6 +21,9 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+# Every UserFactory user's password.
+PASSWORD = "salasana-testiin-123"
 
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are
 # still plain synchronous code, so Django's async guard does not apply here.
@@ -83,3 +88,22 @@ def page(browser, live_server):
 def page_en(browser, live_server):
     """A browser asking for English, for tests that read English labels."""
     yield from _browse(browser, live_server, "en-US")
+
+
+@pytest.fixture
+def log_in():
+    """Log a browser in through the login form, as a person does: ``log_in(page, username)``.
+
+    The fields are found by their ids, so the page may be in any language; it returns once the
+    form has let the user in (a refused login times out on the login page).
+    """
+
+    def _log_in(page, username: str, password: str = PASSWORD) -> None:
+        login_path = reverse("login")
+        page.goto(login_path)
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(password)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: urlsplit(url).path != login_path)
+
+    return _log_in

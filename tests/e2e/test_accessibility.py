@@ -16,7 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "salasana-testiin-123"
 
 # (role, path): extend as pages are added; every role's main pages belong here.
 PAGES = [
@@ -45,26 +44,21 @@ PAGES = [
 ]
 
 
-def log_in(page, role, user=None):
-    user = user or UserFactory(username=f"{role}-user", groups=[role])
-    page.goto("/kirjaudu/")
-    page.get_by_label("Käyttäjätunnus").fill(user.username)
-    page.get_by_label("Salasana").fill(PASSWORD)
-    page.get_by_role("button", name="Kirjaudu sisään").click()
-    page.wait_for_url("**/")
+def user_with(role) -> str:
+    return UserFactory(username=f"{role}-user", groups=[role]).username
 
 
 @pytest.mark.parametrize(("role", "path"), PAGES, ids=[f"{r}:{p}" for r, p in PAGES])
-def test_page_has_no_serious_accessibility_findings(page, role, path):
+def test_page_has_no_serious_accessibility_findings(page, log_in, role, path):
     if role:
-        log_in(page, role)
+        log_in(page, user_with(role))
     response = page.goto(path)
     assert response.status == 200
     assert serious_violations(page) == []
 
 
-def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page):
-    log_in(page, Role.COORDINATOR)
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, log_in):
+    log_in(page, user_with(Role.COORDINATOR))
     page.goto("/")
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
@@ -91,8 +85,8 @@ def alice_at_work():
     )
 
 
-def test_expert_pages_have_no_serious_accessibility_findings(page, alice_at_work):
-    log_in(page, Role.EXPERT, user=alice_at_work.user)
+def test_expert_pages_have_no_serious_accessibility_findings(page, log_in, alice_at_work):
+    log_in(page, alice_at_work.user.username)
     for path in (
         "/oma/",
         f"/oma/tehtavat/{alice_at_work.assignment.pk}/",
@@ -105,8 +99,10 @@ def test_expert_pages_have_no_serious_accessibility_findings(page, alice_at_work
         assert serious_violations(page) == [], path
 
 
-def test_coordinator_object_pages_have_no_serious_accessibility_findings(page, alice_at_work):
-    log_in(page, Role.COORDINATOR)
+def test_coordinator_object_pages_have_no_serious_accessibility_findings(
+    page, log_in, alice_at_work
+):
+    log_in(page, user_with(Role.COORDINATOR))
     for path in (
         f"/kokemustoimijat/{alice_at_work.expert.pk}/",
         f"/kokemustoimijat/{alice_at_work.expert.pk}/loki/",
@@ -122,9 +118,9 @@ def test_coordinator_object_pages_have_no_serious_accessibility_findings(page, a
         assert serious_violations(page) == [], path
 
 
-def test_every_keyboard_stop_shows_a_focus_ring(page):
+def test_every_keyboard_stop_shows_a_focus_ring(page, log_in):
     """Bootstrap's own focus rules (menu links, fields, buttons) must not hide ours."""
-    log_in(page, Role.COORDINATOR)
+    log_in(page, user_with(Role.COORDINATOR))
     page.goto("/kokemustoimijat/uusi/")
     assert page.evaluate("[...document.styleSheets].every(sheet => sheet.cssRules.length)")
     seen = set()
@@ -145,9 +141,9 @@ def test_every_keyboard_stop_shows_a_focus_ring(page):
 @pytest.mark.parametrize(
     "path", ["/sopimukset/", "/tehtavat/", "/kokemustoimijat/", "/tyonohjaus/"]
 )
-def test_lists_fit_a_phone_screen(page, path, alice_at_work):
+def test_lists_fit_a_phone_screen(page, log_in, path, alice_at_work):
     """A wide table scrolls in its own box; nothing in it may widen the page (390 px)."""
     page.set_viewport_size({"width": 390, "height": 800})
-    log_in(page, Role.COORDINATOR)
+    log_in(page, user_with(Role.COORDINATOR))
     assert page.goto(path).status == 200
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -4,33 +4,20 @@ every page on the way passes axe-core."""
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from pypdf import PdfReader
 
 from agreements.models import Agreement, AgreementStatus
-from kokemus.access import Role
 from tests.e2e.axe import serious_violations
-from tests.factories import ExpertFactory, ServiceAreaFactory, UserFactory
+from tests.factories import ExpertFactory, ServiceAreaFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in_as_coordinator(page):
-    # A transactional test before this one may have flushed the role groups of the migrations.
-    Group.objects.get_or_create(name=Role.COORDINATOR)
-    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
-    page.goto("/kirjaudu/")
-    page.get_by_label("Username").fill("koordinaattori")
-    page.get_by_label("Password").fill("salasana-testiin-123")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
-
-
-def test_coordinator_drafts_signs_and_prints_an_agreement(page_en):
+def test_coordinator_drafts_signs_and_prints_an_agreement(page_en, log_in, coordinator):
     page = page_en
     expert = ExpertFactory(first_name="Aino", last_name="Virtanen")
     ServiceAreaFactory(code="family_e2e", name="Perhepalvelut")
-    _log_in_as_coordinator(page)
+    log_in(page, coordinator.username)
 
     page.goto(f"/sopimukset/uusi/{expert.pk}/")
     assert serious_violations(page) == []

@@ -3,16 +3,14 @@ Enter in the search box does not submit the form."""
 
 import pytest
 
-from kokemus.access import Role
 from supervision.models import GroupMembership
-from tests.factories import ExpertFactory, SupervisionGroupFactory, UserFactory
+from tests.factories import ExpertFactory, SupervisionGroupFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_coordinator_finds_a_member_among_many_by_name(page_en):
+def test_coordinator_finds_a_member_among_many_by_name(page_en, log_in, coordinator):
     page = page_en
-    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
     group = SupervisionGroupFactory(name="Iso ryhmä")
     for number in range(20):
         ExpertFactory(first_name=f"Etu{number}", last_name="Joukko")
@@ -21,11 +19,7 @@ def test_coordinator_finds_a_member_among_many_by_name(page_en):
     wanted = ExpertFactory(first_name="Vilja", last_name="Virtanen")
     ExpertFactory(first_name="Ilmari", last_name="Äijälä")
 
-    page.goto("/kirjaudu/")
-    page.locator("#id_username").fill("koordinaattori")
-    page.locator("#id_password").fill("salasana-testiin-123")
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    log_in(page, coordinator.username)
     page.goto(f"/tyonohjaus/{group.pk}/muokkaa/")
 
     experts = page.locator("#div_id_experts .form-check")

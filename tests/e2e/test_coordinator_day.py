@@ -5,27 +5,24 @@ supervision session, and see all of it on the start page."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from agreements.models import Agreement, AgreementStatus, Assignment, AssignmentStatus
-from kokemus.access import Role
 from registry.models import AssignmentType, Expert, ServiceArea
 from tests.factories import (
     AgreementFactory,
     ExpertFactory,
     GroupMembershipFactory,
-    UserFactory,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_coordinator_registers_signs_books_supervises_and_sees_the_dashboard(page_en):
+def test_coordinator_registers_signs_books_supervises_and_sees_the_dashboard(
+    page_en, log_in, coordinator
+):
     page = page_en
     today = timezone.localdate()
-    Group.objects.get_or_create(name=Role.COORDINATOR)
-    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
     ben = AgreementFactory(
         expert=ExpertFactory(first_name="Ben", last_name="Berg"),
         signed_on=today - datetime.timedelta(days=400),
@@ -35,11 +32,7 @@ def test_coordinator_registers_signs_books_supervises_and_sees_the_dashboard(pag
     membership = GroupMembershipFactory(expert=ben, group__name="Yhteinen työnohjaus")
     group = membership.group
 
-    page.goto("/kirjaudu/")
-    page.get_by_label("Username").fill("koordinaattori")
-    page.get_by_label("Password").fill("salasana-testiin-123")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    log_in(page, coordinator.username)
 
     # Register an expert.
     page.get_by_role("link", name="Experts", exact=True).click()
@@ -95,7 +88,8 @@ def test_coordinator_registers_signs_books_supervises_and_sees_the_dashboard(pag
     assert page.locator("#attendance-rate").inner_text() == "100 %"
 
     # The start page: this month's figures, and Ilona, who worked without supervision.
-    page.get_by_role("link", name="Start", exact=True).click()
+    menu = page.get_by_role("navigation", name="Main menu")
+    menu.get_by_role("link", name="Start", exact=True).click()
     assert page.locator("#figure-assignments").inner_text() == "1"
     assert page.locator("#figure-hours").inner_text() == "3.50"
     assert page.locator("#figure-new-agreements").inner_text() == "1"

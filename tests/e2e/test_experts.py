@@ -1,31 +1,18 @@
 """A coordinator registers an expert, finds them by search and opens their page."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from kokemus.access import Role
 from registry.models import Expert
 from tests.e2e.axe import serious_violations
-from tests.factories import ExpertFactory, UserFactory
+from tests.factories import ExpertFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in_as_coordinator(page):
-    # A transactional test before this one may have flushed the role groups of the migrations.
-    Group.objects.get_or_create(name=Role.COORDINATOR)
-    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
-    page.goto("/kirjaudu/")
-    page.get_by_label("Username").fill("koordinaattori")
-    page.get_by_label("Password").fill("salasana-testiin-123")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
-
-
-def test_coordinator_registers_finds_and_opens_an_expert(page_en):
+def test_coordinator_registers_finds_and_opens_an_expert(page_en, log_in, coordinator):
     page = page_en
     ExpertFactory(first_name="Toinen", last_name="Henkilö")
-    _log_in_as_coordinator(page)
+    log_in(page, coordinator.username)
 
     page.get_by_role("link", name="Experts", exact=True).click()
     page.get_by_role("link", name="Register an expert").click()

@@ -4,21 +4,10 @@ import pytest
 
 from agreements.models import Assignment
 from interchange import formats
-from kokemus.access import Role
 from registry.models import Expert
-from tests.factories import UserFactory
 from tests.interchange.conftest import ASSIGNMENTS, files
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in_as_coordinator(page):
-    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
-    page.goto("/kirjaudu/")
-    page.get_by_label("Username").fill("koordinaattori")
-    page.get_by_label("Password").fill("salasana-testiin-123")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def _upload(page, tmp_path, pairs):
@@ -31,9 +20,9 @@ def _upload(page, tmp_path, pairs):
     page.locator("#import-counts").wait_for()
 
 
-def test_coordinator_uploads_sees_the_preview_and_confirms(page_en, tmp_path):
+def test_coordinator_uploads_sees_the_preview_and_confirms(page_en, log_in, coordinator, tmp_path):
     page = page_en
-    _log_in_as_coordinator(page)
+    log_in(page, coordinator.username)
     page.get_by_role("link", name="Import").click()
     page.wait_for_url("**/tuonti/")
 
@@ -47,9 +36,9 @@ def test_coordinator_uploads_sees_the_preview_and_confirms(page_en, tmp_path):
     assert Assignment.objects.count() == 2
 
 
-def test_coordinator_sees_each_error_and_cannot_confirm(page_en, tmp_path):
+def test_coordinator_sees_each_error_and_cannot_confirm(page_en, log_in, coordinator, tmp_path):
     page = page_en
-    _log_in_as_coordinator(page)
+    log_in(page, coordinator.username)
     page.goto("/tuonti/")
     bad = [row[:] for row in ASSIGNMENTS]
     bad[1][4] = "0"

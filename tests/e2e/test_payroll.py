@@ -24,7 +24,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "salasana-testiin-123"
 PHONE = {"width": 375, "height": 740}
 
 
@@ -46,14 +45,6 @@ def phone(browser, live_server):
     assert not violations, violations
 
 
-def _log_in(page, username):
-    page.goto("/kirjaudu/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
-
-
 def _agreement(expert, hourly, per_km="0.00"):
     today = timezone.localdate()
     return AgreementFactory(
@@ -66,7 +57,7 @@ def _agreement(expert, hourly, per_km="0.00"):
     )
 
 
-def test_expert_reports_on_a_phone_coordinator_approves_runs_and_exports(phone, page_en):
+def test_expert_reports_on_a_phone_coordinator_approves_runs_and_exports(phone, page_en, log_in):
     today = timezone.localdate()
     for role in Role:
         Group.objects.get_or_create(name=role)
@@ -82,7 +73,7 @@ def test_expert_reports_on_a_phone_coordinator_approves_runs_and_exports(phone, 
     services.line_submit(participation=ben_on_it, hours=Decimal("1.5"))  # Ben has no login
 
     # Aino reports on her phone: 2.5 h and 42 km.
-    _log_in(phone, "aino")
+    log_in(phone, "aino")
     phone.goto("/oma/")
     phone.locator("#to-report").get_by_role("link", name="Kokemuspuheenvuoro").click()
     phone.get_by_label("Hours worked").fill("2.5")
@@ -97,7 +88,7 @@ def test_expert_reports_on_a_phone_coordinator_approves_runs_and_exports(phone, 
 
     # The coordinator approves both lines at once, runs the month and exports it.
     page = page_en
-    _log_in(page, "koordinaattori")
+    log_in(page, "koordinaattori")
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Payroll").click()
     page.locator("#select-all").check()
     assert page.locator("input[name=lines]:checked").count() == 2

@@ -6,37 +6,25 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 
 from agreements.models import AssignmentStatus
-from kokemus.access import Role
 from payroll.services import lines_approve
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
     ExpertFactory,
     ParticipationFactory,
-    UserFactory,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Kokemus-salasana-77"
 
 
-def _log_in(page, username: str, password: str):
-    page.goto("/kirjaudu/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
-
-
-def test_invited_expert_sets_password_reports_hours_and_downloads_fee_statement(page_en):
+def test_invited_expert_sets_password_reports_hours_and_downloads_fee_statement(
+    page_en, log_in, coordinator
+):
     page = page_en
-    # A transactional test before this one may have flushed the role groups of the migrations.
-    Group.objects.get_or_create(name=Role.COORDINATOR)
-    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
     expert = ExpertFactory(first_name="Iida", last_name="Kutsuttu", email="iida@example.fi")
     agreement = AgreementFactory(expert=expert, number="TS-IIDA", hourly_fee=Decimal("20.00"))
     participation = ParticipationFactory(
@@ -44,7 +32,7 @@ def test_invited_expert_sets_password_reports_hours_and_downloads_fee_statement(
         assignment=AssignmentFactory(title="Asiakasraati", date=datetime.date(2025, 3, 10)),
     )
 
-    _log_in(page, "koordinaattori", "salasana-testiin-123")
+    log_in(page, coordinator.username)
     page.goto(f"/oma/kutsu/{expert.pk}/")
     page.get_by_role("button", name="Send the invitation").click()
     page.get_by_text("Iida Kutsuttu can now log in as iida@example.fi").wait_for()
@@ -59,7 +47,7 @@ def test_invited_expert_sets_password_reports_hours_and_downloads_fee_statement(
     page.get_by_role("button", name="Set password").click()
     page.get_by_role("heading", name="Password set").wait_for()
 
-    _log_in(page, "iida@example.fi", PASSWORD)
+    log_in(page, "iida@example.fi", PASSWORD)
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My page").click()
     page.get_by_role("link", name="Asiakasraati").first.click()
     page.get_by_label("Hours worked").fill("2.5")

@@ -5,19 +5,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
-from kokemus.access import Role
 from registry.models import AssignmentType, ServiceArea
-from tests.factories import AssignmentFactory, ParticipationFactory, UserFactory
+from tests.factories import AssignmentFactory, ParticipationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_evaluation_member_opens_report_switches_year_and_downloads_csv(page_en):
+def test_evaluation_member_opens_report_switches_year_and_downloads_csv(
+    page_en, log_in, evaluation_member
+):
     page = page_en
-    Group.objects.get_or_create(name=Role.EVALUATION)
-    UserFactory(username="arvioija", groups=[Role.EVALUATION])
     ParticipationFactory(
         assignment=AssignmentFactory(
             date=datetime.date(2025, 3, 10),
@@ -27,11 +25,7 @@ def test_evaluation_member_opens_report_switches_year_and_downloads_csv(page_en)
         )
     )
 
-    page.goto("/kirjaudu/")
-    page.get_by_label("Username").fill("arvioija")
-    page.get_by_label("Password").fill("salasana-testiin-123")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    log_in(page, evaluation_member.username)
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
     page.wait_for_url("**/raportit/")
     this_year = datetime.date.today().year

@@ -4,11 +4,9 @@ week, record a supervision session with attendance, and see it all on the start 
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from agreements.models import Assignment, AssignmentStatus
-from kokemus.access import Role
 from registry.models import AssignmentType, ServiceArea
 from supervision.models import Attendance
 from tests.factories import (
@@ -18,11 +16,9 @@ from tests.factories import (
     GroupMembershipFactory,
     ParticipationFactory,
     SupervisionGroupFactory,
-    UserFactory,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "salasana-testiin-123"
 
 
 def signed_agreement(first_name: str, last_name: str, today: datetime.date):
@@ -34,10 +30,10 @@ def signed_agreement(first_name: str, last_name: str, today: datetime.date):
     )
 
 
-def test_coordinator_books_assignment_records_supervision_and_sees_the_dashboard(page):
+def test_coordinator_books_assignment_records_supervision_and_sees_the_dashboard(
+    page, log_in, coordinator
+):
     today = timezone.localdate()
-    Group.objects.get_or_create(name=Role.COORDINATOR)
-    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
     anna = signed_agreement("Anna", "Aaltonen", today).expert
     ben = signed_agreement("Ben", "Berg", today).expert
     # Someone who worked last week but has no supervision: the start page names them.
@@ -51,11 +47,7 @@ def test_coordinator_books_assignment_records_supervision_and_sees_the_dashboard
     training = AssignmentType.objects.get(code="training")
     area = ServiceArea.objects.filter(parent__isnull=True).first()
 
-    page.goto("/kirjaudu/")
-    page.locator("#id_username").fill("koordinaattori")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    log_in(page, coordinator.username)
 
     # Book an assignment for two experts, one with own hours.
     page.locator("a[href='/tehtavat/']").first.click()
@@ -124,16 +116,10 @@ def test_coordinator_books_assignment_records_supervision_and_sees_the_dashboard
     assert "Anna Aaltonen" not in unsupervised
 
 
-def test_add_an_expert_gives_a_fourth_row_and_books_four_experts(page):
+def test_add_an_expert_gives_a_fourth_row_and_books_four_experts(page, log_in, coordinator):
     today = timezone.localdate()
-    Group.objects.get_or_create(name=Role.COORDINATOR)
-    UserFactory(username="koordinaattori", groups=[Role.COORDINATOR])
     experts = [signed_agreement(name, "Raati", today).expert for name in "ABCD"]
-    page.goto("/kirjaudu/")
-    page.locator("#id_username").fill("koordinaattori")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    log_in(page, coordinator.username)
 
     page.goto("/tehtavat/uusi/")
     page.locator("#id_title").fill("Asiakasraati")

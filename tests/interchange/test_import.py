@@ -507,6 +507,17 @@ def test_a_changed_row_updates_its_record_and_its_experts(valid_files):
     assert list(lecture.participations.values_list("expert__external_id", flat=True)) == ["E2"]
 
 
+def test_a_changed_expert_row_moves_the_version_on(valid_files):
+    import_data(valid_files, dry_run=False)
+
+    result = import_data(files(experts=with_cell(EXPERTS, 0, 5, "Kannus")), dry_run=False)
+
+    assert result.counts["experts.csv"].update == 1
+    versions = dict(Expert.objects.values_list("external_id", "version"))
+    assert versions == {"E1": 2, "E2": 1}  # an edit form opened before the import is refused
+    assert Expert.objects.get(external_id="E1").municipality == "Kannus"
+
+
 def test_participation_keeps_its_own_hours_when_its_expert_stays(valid_files):
     import_data(valid_files, dry_run=False)
     Participation.objects.filter(expert__external_id="E1", assignment__external_id="X1").update(

@@ -61,12 +61,14 @@ def _assignment(*, date: datetime.date, hours: str) -> Assignment:
 def test_agreement_ending_before_it_starts_with_a_negative_fee(imported, finnish):
     form = _form_errors(
         lambda: agreement_create(
-            number="TS-9",
             expert=imported["E1"],
-            division=ServiceArea.objects.get(code="mental_health"),
-            valid_from=datetime.date(2025, 1, 1),
-            valid_until=datetime.date(2024, 12, 31),
-            hourly_fee=Decimal("-1"),
+            fields={
+                "number": "TS-9",
+                "division": ServiceArea.objects.get(code="mental_health"),
+                "valid_from": datetime.date(2025, 1, 1),
+                "valid_until": datetime.date(2024, 12, 31),
+                "hourly_fee": Decimal("-1"),
+            },
         )
     )
     file = _import_errors(

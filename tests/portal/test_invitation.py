@@ -35,6 +35,7 @@ def test_invitation_creates_login_and_sends_set_password_link(login, coordinator
     assert response.status_code == 302
     assert response["Location"] == "/kokemustoimijat/"
     expert.refresh_from_db()
+    assert expert.version == 2  # a form opened before the invitation cannot detach the login
     user = expert.user
     assert user.username == "iida@example.fi"
     assert user.email == "iida@example.fi"

@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from agreements.models import AssignmentStatus
 from registry.models import ExperienceConsent, ExpertExperience
+from registry.services import expert_update
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
@@ -47,8 +49,8 @@ def test_my_page_lists_own_assignments_in_fixed_queries(
     ParticipationFactory(assignment=AssignmentFactory(title="Jonkun muun tehtävä"))
     client = login(expert_alice)
     # session, user, groups (role), expert, upcoming, past count, past page, calendar token,
-    # earnings limit (none), assignments to report
-    with django_assert_max_num_queries(10):
+    # offers waiting for an answer, earnings limit (none), assignments to report
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("portal:my_page"), headers=EN)
     assert response.status_code == 200
     page = response.content.decode()
@@ -65,6 +67,31 @@ def test_my_page_shows_contact_professional_name_and_phone(login, expert_alice, 
     assert "Paula Puhelin" in page
     assert 'href="tel:040 123 4567"' in page
     assert "Kokkola" in page
+
+
+@pytest.mark.time_machine(datetime.datetime(2025, 3, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki")))
+def test_todays_done_assignment_is_no_longer_upcoming(login, expert_alice, alice_agreement):
+    today = datetime.date(2025, 3, 10)
+    for title, day, status in [
+        ("Aamun luento", today, AssignmentStatus.DONE),
+        ("Illan raati", today, AssignmentStatus.PLANNED),
+        ("Peruttu huominen", today + datetime.timedelta(days=1), AssignmentStatus.CANCELLED),
+        ("Eilinen", today - datetime.timedelta(days=1), AssignmentStatus.DONE),
+    ]:
+        ParticipationFactory(
+            agreement=alice_agreement,
+            assignment=AssignmentFactory(title=title, date=day, status=status),
+        )
+    response = login(expert_alice).get(reverse("portal:my_page"), headers=EN)
+    assert [p.assignment.title for p in response.context["upcoming"]] == ["Illan raati"]
+    assert [p.assignment.title for p in response.context["past"]] == [
+        "Peruttu huominen",
+        "Aamun luento",
+        "Eilinen",
+    ]
+    page = response.content.decode()
+    assert page.index("Illan raati") < page.index("Done and past assignments")
+    assert page.index("Done and past assignments") < page.index("Aamun luento")
 
 
 def test_assignment_detail_shows_co_workers_by_first_name_only(
@@ -225,6 +252,7 @@ def test_contact_details_edit_only_the_allowed_fields(login, expert_alice):
             "municipality": "Kannus",
             "availability": "Arki-illat",
             "last_name": "Muutettu",
+            "version": 1,
         },
         headers=EN,
         follow=True,
@@ -238,6 +266,28 @@ def test_contact_details_edit_only_the_allowed_fields(login, expert_alice):
         "Arki-illat",
     )
     assert expert.last_name != "Muutettu"
+    assert expert.version == 2  # a coordinator's form opened before this save is refused
+
+
+def test_contact_details_opened_before_a_coordinators_save_are_refused(login, expert_alice):
+    expert = expert_alice.expert
+    client = login(expert_alice)
+    url = reverse("portal:contact_details")
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    expert_update(expert=expert, fields={"phone": "06 828 0000"})  # the coordinator's save
+
+    response = client.post(
+        url,
+        {"email": expert.email, "phone": "040 1", "municipality": "", "version": 1},
+        headers=EN,
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this while you were editing it" in page
+    assert 'value="040 1"' in page  # what the expert typed stays on the form
+    expert.refresh_from_db()
+    assert (expert.phone, expert.version) == ("06 828 0000", 2)
 
 
 def test_expert_sees_own_experience_areas_and_withdraws_consent(login, expert_alice):
@@ -275,20 +325,28 @@ def test_report_with_zero_hours_gets_the_service_message(login, expert_alice, al
     assert alice_participation.assignment.status == AssignmentStatus.PLANNED
 
 
-def test_report_accepts_a_finnish_decimal_comma(login, expert_alice, alice_participation):
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("separator", [",", "."])
+def test_report_takes_a_decimal_comma_or_point_in_every_language(
+    login, expert_alice, alice_participation, language, separator
+):
     response = login(expert_alice).post(
         _report_url(alice_participation),
-        {"hours": "1,5", "kilometres": "7,5", "other_costs": "3,20",
-         "other_costs_description": "Bussi"},
-        follow=True,
-    )  # fmt: skip
+        {
+            "hours": f"1{separator}5",
+            "kilometres": f"7{separator}5",
+            "other_costs": f"3{separator}20",
+            "other_costs_description": "Bussi",
+        },
+        headers={"accept-language": language},
+    )
+    assert response.status_code == 302
     line = alice_participation.report_lines.get()
     assert (line.hours, line.kilometres, line.other_costs) == (
         Decimal("1.50"),
         Decimal("7.5"),
         Decimal("3.20"),
     )
-    assert response.status_code == 200
 
 
 def test_assignment_detail_in_fixed_queries(

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from agreements.models import AgreementStatus
+from agreements.selectors import experts_for_list
 from registry.filters import ExpertFilter
-from registry.selectors import experts_for_list
 from registry.services import consent_withdraw
 from tests.factories import (
     AgreementFactory,

@@ -93,7 +93,6 @@ def test_division_of_a_service_is_its_parent():
     service = ServiceAreaFactory(parent=division)
     assert service.division == division
     assert division.division == division
-    assert division.is_division and not service.is_division
 
 
 def test_only_one_valid_consent_per_expert():

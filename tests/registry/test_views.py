@@ -184,6 +184,7 @@ def _form_data(**changes) -> dict:
         "email": "uusi@example.fi",
         "phone": "",
         "municipality": "Kokkola",
+        "languages": ["fi"],
         "kind": "expert",
         "status": "active",
         "external_id": "",
@@ -234,7 +235,7 @@ def test_edit_saves_and_is_recorded_with_the_actor(login, coordinator):
     form_page = _page(client.get(url, headers=EN))
     assert f'value="{expert.last_name}"' in form_page
     data = _form_data(
-        first_name=expert.first_name, last_name=expert.last_name, municipality="Kannus"
+        first_name=expert.first_name, last_name=expert.last_name, municipality="Kannus", version=1
     )
     response = client.post(url, data, headers=EN, follow=True)
     assert "were saved" in response.content.decode()
@@ -433,3 +434,36 @@ def test_edit_from_an_old_version_is_refused_and_keeps_the_other_save(login, coo
     assert 'value="Oulu"' in page  # the typed value stays on the form
     expert.refresh_from_db()
     assert (expert.municipality, expert.version) == ("Kannus", 2)
+
+
+def test_coordinators_stale_form_does_not_undo_the_experts_own_contact_details(
+    client, coordinator, expert_alice
+):
+    """The lost update of issue 14: the coordinator opens the expert's form, the expert saves
+    new contact details on their own page, then the coordinator's older form is refused."""
+    expert = expert_alice.expert
+    url = reverse("registry:expert_update", args=[expert.pk])
+    client.force_login(coordinator)
+    opened = client.get(url).context["form"]
+    coordinators_form = {
+        name: "" if value is None else value
+        for name, value in ((field.name, field.value()) for field in opened)
+    }
+
+    client.force_login(expert_alice)
+    experts_form = client.get(reverse("portal:contact_details")).context["form"]
+    own = {field.name: field.value() or "" for field in experts_form}
+    own |= {"phone": "040 765 4321", "email": "alice.uusi@example.fi"}
+    assert client.post(reverse("portal:contact_details"), own).status_code == 302
+
+    client.force_login(coordinator)
+    page = _page(client.post(url, coordinators_form | {"availability": "Aamupäivät"}, headers=EN))
+
+    assert "Someone else saved this while you were editing it" in page
+    assert "Aamupäivät</textarea>" in page  # what the coordinator typed stays on the form
+    expert.refresh_from_db()
+    assert (expert.phone, expert.email, expert.availability) == (
+        "040 765 4321",
+        "alice.uusi@example.fi",
+        "",
+    )

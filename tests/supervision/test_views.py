@@ -4,12 +4,14 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import AssignmentStatus
 from supervision.models import Attendance, GroupKind, GroupMembership, SupervisionSession
 from supervision.selectors import experts_without_supervision
+from supervision.services import membership_add
 from tests.factories import (
     AssignmentFactory,
     AttendanceFactory,
@@ -62,7 +64,13 @@ def test_removing_a_member_who_attended_keeps_the_history(coordinator_client):
     never_came = GroupMembershipFactory(group=group)
     response = coordinator_client.post(
         reverse("supervision:group_update", args=[group.pk]),
-        {"name": group.name, "kind": group.kind, "supervisor_name": "S", "is_active": "on"},
+        {
+            "name": group.name,
+            "kind": group.kind,
+            "supervisor_name": "S",
+            "is_active": "on",
+            "version": group.version,
+        },
     )
     assert response.status_code == 302
     attendance.membership.refresh_from_db()
@@ -92,6 +100,51 @@ def test_group_form_requires_the_supervisor(coordinator_client):
     )
     assert response.status_code == 200
     assert '<a href="#id_supervisor_name">' in response.content.decode()
+
+
+STALE = "Someone else saved this while you were editing it, so your changes were not saved."
+
+
+def _group_data(group, **changes) -> dict:
+    return {
+        "name": group.name,
+        "kind": group.kind,
+        "supervisor_name": group.supervisor_name,
+        "is_active": "on",
+    } | changes
+
+
+def test_second_of_two_group_edits_is_refused_and_keeps_the_first_ones_members(
+    coordinator_client,
+):
+    """Two coordinators open the group at version 1: the first takes a new member in, the
+    second (still showing the old list) renames the group and would have dropped them."""
+    group = SupervisionGroupFactory(name="Torstairyhmä")
+    member = GroupMembershipFactory(group=group)
+    newcomer = ExpertFactory()
+    url = reverse("supervision:group_update", args=[group.pk])
+    opened = coordinator_client.get(url).context["form"]["version"].value()
+    assert opened == 1
+
+    first = _group_data(group, experts=[member.expert_id, newcomer.pk], version=opened)
+    assert coordinator_client.post(url, first).status_code == 302
+    second = _group_data(group, name="Perjantairyhmä", experts=[member.expert_id], version=opened)
+    response = coordinator_client.post(url, second, **EN)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE in page
+    assert 'value="Perjantairyhmä"' in page  # what the second coordinator typed
+    assert ">Torstairyhmä</a>" in page  # the breadcrumb names the group as stored
+    group.refresh_from_db()
+    assert (group.name, group.version) == ("Torstairyhmä", 2)
+    current = group.memberships.filter(left_on__isnull=True)
+    assert set(current.values_list("expert_id", flat=True)) == {member.expert_id, newcomer.pk}
+
+
+def test_a_new_group_needs_no_version(coordinator_client):
+    response = coordinator_client.get(reverse("supervision:group_create"))
+    assert response.context["form"].fields["version"].disabled
 
 
 @pytest.mark.parametrize("size", [2, 30])
@@ -162,11 +215,41 @@ def test_session_edit_changes_attendance(coordinator_client):
     session = attendance.session
     response = coordinator_client.post(
         reverse("supervision:session_update", args=[session.pk]),
-        {"date": "2025-03-12", "duration_minutes": "60", "present": []},
+        {"date": "2025-03-12", "duration_minutes": "60", "present": [], "version": 1},
     )
     assert response.status_code == 302
     attendance.refresh_from_db()
     assert attendance.present is False
+    session.refresh_from_db()
+    assert session.version == 2
+
+
+def test_second_of_two_session_edits_is_refused_and_keeps_the_first_ones_attendance(
+    coordinator_client,
+):
+    attendance = AttendanceFactory(present=True)
+    session = attendance.session
+    url = reverse("supervision:session_update", args=[session.pk])
+    assert coordinator_client.get(url).context["form"]["version"].value() == 1
+
+    first = {"date": "2025-03-12", "duration_minutes": "90", "present": [], "version": 1}
+    assert coordinator_client.post(url, first).status_code == 302
+    second = {
+        "date": "2025-03-12",
+        "duration_minutes": "90",
+        "facilitator": "Alustaja Aino",
+        "present": [attendance.membership_id],
+        "version": 1,
+    }
+    response = coordinator_client.post(url, second, **EN)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert STALE in page
+    assert 'value="Alustaja Aino"' in page
+    attendance.refresh_from_db()
+    session.refresh_from_db()
+    assert (attendance.present, session.facilitator, session.version) == (False, "", 2)
 
 
 def test_session_form_refuses_zero_duration_and_keeps_input(coordinator_client):
@@ -180,6 +263,21 @@ def test_session_form_refuses_zero_duration_and_keeps_input(coordinator_client):
     assert "The duration must be between 1 minute and 24 hours." in page
     assert 'value="Alustaja Aino"' in page
     assert not SupervisionSession.objects.exists()
+
+
+def test_a_zero_duration_is_said_once_at_its_field(coordinator_client):
+    group = SupervisionGroupFactory()
+    response = coordinator_client.post(
+        reverse("supervision:session_create", args=[group.pk]),
+        {"date": "2025-05-20", "duration_minutes": "0"},
+        **EN,
+    )
+    message = "The duration must be between 1 minute and 24 hours."
+    assert response.context["form"].errors == {"duration_minutes": [message]}
+    page = response.content.decode()
+    assert page.count(message) == 2  # in the summary, linked to the field, and at the field
+    assert '<a href="#id_duration_minutes">' in page
+    assert re.search(r'<input type="number" name="duration_minutes"[^>]*aria-invalid="true"', page)
 
 
 def test_group_page_shows_the_attendance_rate(coordinator_client, django_assert_max_num_queries):
@@ -261,7 +359,8 @@ def test_coverage_page_lists_the_expert_with_dates(
     attended_on(expert, days_ago(120))  # before the window
     covered = worked_on(days_ago(27))
     attended_on(covered, days_ago(20))
-    with django_assert_max_num_queries(4):  # session, user, groups, the list (no COUNT)
+    # session, user, groups, the list (no COUNT), its experts' groups now, the groups to offer
+    with django_assert_max_num_queries(6):
         response = coordinator_client.get(reverse("supervision:coverage"))
     rows = list(response.context["page_obj"])
     assert rows == [expert]
@@ -288,3 +387,75 @@ def test_coverage_counts_only_the_windows_work_and_names_the_latest_dates():
     assert row == expert
     assert (row.assignments_in_window, row.last_assignment_on) == (2, TODAY)
     assert row.last_supervision_on == WINDOW_START - datetime.timedelta(days=2)
+
+
+# --- adding an expert without supervision to a group, from the coverage page -----------------
+
+
+@pytest.fixture
+def unsupervised():
+    """An expert who worked last week and attended no supervision."""
+    return worked_on(timezone.localdate() - datetime.timedelta(days=7))
+
+
+def add_to_group(client, expert, group, **extra):
+    data = {"expert": expert.pk, "group": group.pk} | extra
+    return client.post(reverse("supervision:coverage_add_member"), data, **EN)
+
+
+def test_coverage_adds_an_expert_to_a_group_and_lists_it(coordinator_client, unsupervised):
+    group = SupervisionGroupFactory(name="Vertaisryhmä Kokkola")
+    response = add_to_group(coordinator_client, unsupervised, group, page="1")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("supervision:coverage") + "?page=1"
+    membership = GroupMembership.objects.get(group=group, expert=unsupervised)
+    assert (membership.joined_on, membership.left_on) == (timezone.localdate(), None)
+    page = coordinator_client.get(response["Location"], **EN).content.decode()
+    assert f"{unsupervised.full_name} is now a member of Vertaisryhmä Kokkola." in page
+    row = re.search(rf"{unsupervised.full_name}</a></th>.*?</tr>", page, re.S)[0]
+    assert ">Vertaisryhmä Kokkola</a>" in row  # still unsupervised, now with a group
+
+
+def test_coverage_offers_only_active_groups(coordinator_client, unsupervised):
+    SupervisionGroupFactory(name="Päättynyt ryhmä", is_active=False)
+    SupervisionGroupFactory(name="Toimiva ryhmä")
+    page = coordinator_client.get(reverse("supervision:coverage"), **EN).content.decode()
+    assert ">Toimiva ryhmä</option>" in page
+    assert "Päättynyt ryhmä" not in page
+
+
+def test_adding_an_expert_to_an_ended_group_is_refused(coordinator_client, unsupervised):
+    group = SupervisionGroupFactory(is_active=False)
+    response = add_to_group(coordinator_client, unsupervised, group)
+    page = coordinator_client.get(response["Location"], **EN).content.decode()
+    assert "Choose a group for the expert." in page
+    assert not GroupMembership.objects.exists()
+
+
+def test_adding_a_current_member_again_says_so(coordinator_client, unsupervised):
+    group = SupervisionGroupFactory(name="Yhteinen työnohjaus")
+    GroupMembershipFactory(group=group, expert=unsupervised)
+    response = add_to_group(coordinator_client, unsupervised, group)
+    page = coordinator_client.get(response["Location"], **EN).content.decode()
+    assert f"{unsupervised.full_name} is already a member of Yhteinen työnohjaus." in page
+    assert GroupMembership.objects.count() == 1
+
+
+def test_an_expert_who_left_the_group_comes_back(coordinator_client, unsupervised):
+    group = SupervisionGroupFactory()
+    left = GroupMembershipFactory(
+        group=group,
+        expert=unsupervised,
+        joined_on=datetime.date(2024, 1, 1),
+        left_on=datetime.date(2024, 6, 30),
+    )
+    add_to_group(coordinator_client, unsupervised, group)
+    left.refresh_from_db()
+    assert (left.joined_on, left.left_on) == (datetime.date(2024, 1, 1), None)
+    assert GroupMembership.objects.count() == 1
+
+
+def test_the_service_refuses_an_ended_group():
+    group = SupervisionGroupFactory(name="Kevään ryhmä", is_active=False)
+    with pytest.raises(ValidationError, match="The group Kevään ryhmä has ended"):
+        membership_add(group=group, expert=ExpertFactory(), today=TODAY)
