@@ -9,21 +9,19 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from kokemus.widgets import DecimalInput
+from kokemus.forms import DateInput, DecimalField
 from payroll.models import EarningsLimit
 
 RECEIPT_TYPES = "image/jpeg,image/png,application/pdf"
 
 
 def _decimal(label, *, max_digits: int, decimal_places: int, help_text="", required=True):
-    return forms.DecimalField(
+    return DecimalField(  # a comma or a point in every language
         label=label,
         max_digits=max_digits,
         decimal_places=decimal_places,
         min_value=Decimal(0),
-        localize=True,
         required=required,
-        widget=DecimalInput,
         help_text=help_text,
     )
 
@@ -150,9 +148,5 @@ class EarningsLimitForm(forms.ModelForm):
     class Meta:
         model = EarningsLimit
         fields = ["basis", "basis_note", "monthly_limit", "yearly_limit", "consent_given_on"]
-        widgets = {
-            "monthly_limit": DecimalInput,
-            "yearly_limit": DecimalInput,
-            "consent_given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        localized_fields = ["monthly_limit", "yearly_limit"]
+        field_classes = {"monthly_limit": DecimalField, "yearly_limit": DecimalField}
+        widgets = {"consent_given_on": DateInput}

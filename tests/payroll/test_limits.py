@@ -229,7 +229,7 @@ def test_a_limit_must_make_sense(eero, coordinator, monthly, yearly, message):
 
 
 def test_the_subject_access_export_holds_the_limit_and_erasure_removes_it(eero, coordinator):
-    from registry.privacy import expert_anonymise, expert_data_export
+    from kokemus.privacy import expert_anonymise, expert_data_export
 
     _limit(eero, coordinator, monthly="900.00")
     _reported(eero, "2")

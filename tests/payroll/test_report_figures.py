@@ -1,12 +1,11 @@
 """The monthly report's fees over approved lines, with travel and other costs as figures of
-their own (payroll.selectors.approved_figures_by_month, wired into reporting)."""
+their own (payroll.selectors.approved_lines_of, a part of reporting.selectors' statement)."""
 
 from decimal import Decimal
 
 import pytest
 
 from payroll import services
-from payroll.selectors import approved_figures_by_month
 from registry.models import ServiceArea
 from reporting.exports import as_json
 from reporting.selectors import monthly_figures
@@ -14,6 +13,11 @@ from tests.factories import AssignmentFactory, ParticipationFactory
 from tests.payroll.conftest import TODAY, D
 
 pytestmark = pytest.mark.django_db
+
+
+def approved_figures_by_month(year, division=None) -> dict:
+    """The report's months by number."""
+    return {figures.month: figures for figures in monthly_figures(year, division).months}
 
 
 def _approved(agreement, day, hours, area_code="mh_outpatient", **fields):
@@ -72,9 +76,9 @@ def test_a_correction_nets_out_in_the_month_of_the_work(people, coordinator):
     assert approved_figures_by_month(2025)[3].fees == Decimal("61.00")  # 2 × 25.50 + 10.00
 
 
-def test_the_figures_take_one_query(people, django_assert_num_queries):
+def test_the_lines_add_no_query_to_the_report(people, django_assert_num_queries):
     _approved(people.aino_agreement, D(2025, 3, 10), "2.50")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(4):  # types, service areas, assignments, the figures
         approved_figures_by_month(2025)
 
 

@@ -131,13 +131,14 @@ def report_data(db):
 
 
 def approve_every_report():
-    """Payroll: every expert on a counted assignment reports the hours above and a coordinator
-    approves them, so the fees (over approved hours reports) are those of every participation."""
-    from agreements.models import COUNTED_STATUSES, Participation
+    """Payroll: every expert on a done assignment reports the hours above and a coordinator
+    approves them, so the fees (over approved hours reports) are those of every done
+    participation; planned work stays unreported (no fee yet)."""
+    from agreements.models import AssignmentStatus, Participation
     from payroll.services import line_submit, lines_approve
 
     lines = [
         line_submit(participation=p, hours=p.worked_hours, today=D(2100, 1, 1))
-        for p in Participation.objects.filter(assignment__status__in=COUNTED_STATUSES)
+        for p in Participation.objects.filter(assignment__status=AssignmentStatus.DONE)
     ]
     lines_approve(line_ids=[line.pk for line in lines], by=None)
