@@ -258,7 +258,9 @@ def erase_receipts(expert: Expert) -> None:
     transaction.on_commit(delete_files)
 
 
-def erase_from_outbox(*, traces: Traces, user, assignments: list[int], requests: list[int]) -> None:
+def erase_from_outbox(
+    *, traces: Traces, user, assignments: list[int], requests: list[int], lines: list[int]
+) -> None:
     """Messages to them go; messages to others keep their text with their anonymous name.
 
     A message to them says nothing the work records do not, and a pending one must not reach
@@ -272,11 +274,12 @@ def erase_from_outbox(*, traces: Traces, user, assignments: list[int], requests:
     Message.objects.filter(to_them).delete()
     about_them = _mentioning(("subject", "text", "html"), traces.searched())
     # Their co-workers and requesters who booked them know them by first name: the messages
-    # of their assignments and requests.
+    # of their assignments and requests; the coordinators' news of their hours reports too.
     on_their_work = re.compile(
-        rf"^[a-z_]+:(assignment-({_any_of(assignments)})|request-({_any_of(requests)})):"
+        rf"^[a-z_]+:(assignment-({_any_of(assignments)})|request-({_any_of(requests)})"
+        rf"|line-({_any_of(lines)})):"
     )
-    if assignments or requests:
+    if assignments or requests or lines:
         about_them |= Q(event__regex=on_their_work.pattern)
     fields = ("subject", "text", "html")
     messages = []

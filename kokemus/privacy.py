@@ -187,7 +187,11 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
     erasure.erase_own_words(expert)
     erasure.erase_receipts(expert)
     erasure.erase_from_outbox(
-        traces=traces, user=user, assignments=kept[Assignment], requests=kept[Request]
+        traces=traces,
+        user=user,
+        assignments=kept[Assignment],
+        requests=kept[Request],
+        lines=kept[ReportLine],
     )
     # Stored text names her anonymously in the organisation's language, whoever erases.
     with translation.override(settings.LANGUAGE_CODE):
