@@ -3,8 +3,8 @@
 An expert who logged in (once with a wrong password), changed their own contact details, was
 edited in the Django admin, got e-mail, was named in e-mail to others, facilitated a session,
 reported hours with a receipt, had an earnings limit and had a calendar feed is anonymised.
-Afterwards no text column of any table holds their name, e-mail, phone or import key; none of their sessions, links or feeds works; and the
-monthly report is exactly as it was.
+Afterwards no text column of any table holds their name, e-mail, phone or import key; none of
+their sessions, links or feeds works; and the monthly report is exactly as it was.
 """
 
 import datetime
