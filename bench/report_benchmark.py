@@ -96,8 +96,9 @@ TRUNCATE agreements_participation, agreements_assignment, agreements_agreement,
          supervision_supervisiongroup, registry_expert RESTART IDENTITY CASCADE;
 
 INSERT INTO registry_expert (id, first_name, last_name, email, phone, municipality, kind, trained,
-    training_organisation, availability, status, created_at, updated_at, version)
-SELECT i, 'Etu' || i, 'Suku' || i, '', '', '', 'expert', false, '', '', 'active', now(), now(), 1
+    training_organisation, availability, status, created_at, updated_at, version, languages)
+SELECT i, 'Etu' || i, 'Suku' || i, '', '', '', 'expert', false, '', '', 'active', now(), now(), 1,
+       'fi'
 FROM generate_series(1, %(experts)s) AS i;
 
 -- one signed agreement per expert (id = expert id), signed evenly over the period; hourly fees
@@ -127,18 +128,18 @@ FROM generate_series(1, %(assignments)s) AS i,
               FROM generate_series(0, i %% 3) AS j) AS chosen;
 
 INSERT INTO supervision_supervisiongroup (id, name, kind, division_id, supervisor_name,
-    supervisor_peer_experience, is_active)
+    supervisor_peer_experience, is_active, version)
 SELECT g, 'Ryhmä ' || g, 'joint', (%(divisions)s::int[])[1 + g %% %(n_divisions)s], 'Ohjaaja', '',
-       true
+       true, 1
 FROM generate_series(1, 20) AS g;
 
 INSERT INTO supervision_groupmembership (group_id, expert_id)
 SELECT g, 1 + (g * 10 + m) %% %(experts)s FROM generate_series(1, 20) g, generate_series(0, 9) m;
 
 INSERT INTO supervision_supervisionsession (id, group_id, date, duration_minutes, facilitator,
-    location, notes)
+    location, notes, version)
 SELECT s, 1 + s %% 20, %(start)s::date + (s::bigint * %(days)s / (%(sessions)s + 1))::int, 90,
-       '', '', ''
+       '', '', '', 1
 FROM generate_series(1, %(sessions)s) AS s;
 
 INSERT INTO supervision_attendance (session_id, membership_id, present)

@@ -191,6 +191,13 @@ ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # Experts with no agreement and no assignment for this many years are anonymised
 # (manage.py apply_retention); see docs/privacy.md.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+# The monthly report hides from the evaluation group a figure about persons that rests on fewer
+# than this many distinct experts (SPEC "Small counts"; reporting/disclosure.py). Below 3, two
+# experts in a cell would each read the other's figure, so 3 is the least it may be.
+_small_count = env.str("SMALL_COUNT_THRESHOLD", default="3").strip()
+if not _small_count.isdecimal() or int(_small_count) < 3:
+    raise ImproperlyConfigured("SMALL_COUNT_THRESHOLD must be a whole number of 3 or more.")
+SMALL_COUNT_THRESHOLD = int(_small_count)
 
 # --- payroll: hours reports, receipts, travel (payroll app; docs/payroll.md) ---
 # Receipts of the experts' costs are personal data: kept here, outside the static files and any

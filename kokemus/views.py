@@ -14,11 +14,6 @@ from supervision.selectors import experts_without_supervision
 DASHBOARD_ROWS = 10
 
 
-# SPEC "Small counts": hours that rest on fewer experts than this are not shown to the
-# evaluation group. The report's own suppression setting should replace this constant.
-SMALL_COUNT = 3
-
-
 @role_required(Role.COORDINATOR, Role.EVALUATION, Role.EXPERT)
 def home(request):
     """The start page: what each role can do here, the coordinator's day at a glance and the
@@ -46,9 +41,10 @@ def evaluation_figures() -> dict:
     for name, (first, after) in periods.items():
         period = agreement_selectors.period_figures(first=first, after=after)
         experts = agreement_selectors.experts_in_period(first=first, after=after)
-        period["hours_shown"] = experts == 0 or experts >= SMALL_COUNT
+        # SPEC "Small counts", by the report's threshold (reporting/disclosure.py)
+        period["hours_shown"] = experts == 0 or experts >= settings.SMALL_COUNT_THRESHOLD
         figures[name] = period
-    figures["small_count"] = SMALL_COUNT
+    figures["small_count"] = settings.SMALL_COUNT_THRESHOLD
     return figures
 
 

@@ -4,17 +4,23 @@ page, export and the ``monthly_report`` command.
 Every figure keeps one name from the database to the table: the database computes it under
 that name (``SUM(worked) AS hours``), the same-named field of the month's ``Figures`` takes it,
 and reporting/tables.py gives the field its row and label. What a figure counts is an ORM
-queryset here (``counted_participations``; fees as agreements.fees defines them, over the
-experts' approved hours report lines where they reported, payroll.selectors). Four
+queryset here (``counted_participations``; fees as agreements.fees defines them). Four
 queries, whatever the amount of data (docs/performance.md "Monthly report"):
 
 1. assignment types and 2. service areas: codes, names and divisions of the ids below;
 3. counted assignments per (month, type, service area): the by-type, by-service-area,
    by-division and type × division tables are sums of these groups;
 4. every other figure, a row per month and the year's row (``_FIGURES_BY_MONTH``): new
-   agreements; participations, hours, fees, travel, other costs and active experts;
-   supervision sessions,
-   attendances and the experts who attended.
+   agreements; participations, hours, fees, travel, other costs, active experts and the
+   experts paid (and those paid travel or other costs); supervision sessions, attendances and
+   the experts who attended.
+
+Fees are the experts' approved hours report lines (payroll.selectors.approved_lines_of) where
+they reported, and done work nobody reported at its recorded hours; travel and other costs come
+from the approved lines only.
+
+The distinct experts are also what each person-related figure rests on: reporting/disclosure.py
+hides, from the evaluation group, a figure that rests on too few of them (SPEC "Small counts").
 
 All dates in the figures are ``DateField`` values (calendar days in Europe/Helsinki), so a month
 is the same on SQLite and PostgreSQL. Hours are rounded to cents (half up) in Python, because
@@ -39,25 +45,47 @@ from supervision.models import Attendance, SupervisionSession
 MONTHS = range(1, 13)
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """A figure withheld from the evaluation group (SPEC "Small counts"), in place of its value.
+
+    ``few``: the figure rests on fewer than ``threshold`` distinct experts. Otherwise it is
+    hidden only so that a total does not give such a figure away (reporting/disclosure.py).
+    """
+
+    threshold: int
+    few: bool = True
+
+    def __str__(self) -> str:
+        return f"< {self.threshold}" if self.few else ".."
+
+
 @dataclass
 class Figures:
-    """The figures of one month, or of the whole year (``month`` None)."""
+    """The figures of one month, or of the whole year (``month`` None). In the evaluation
+    group's copy (reporting.disclosure.shown_to) a figure that would single out a person is
+    ``Hidden``."""
 
     month: int | None
     new_agreements: int = 0
     assignments: int = 0
     participations: int = 0
-    hours: Decimal = Decimal("0.00")
-    fees: Decimal = Decimal("0.00")
-    travel: Decimal = Decimal("0.00")  # approved hours reports' travel compensation
-    other_costs: Decimal = Decimal("0.00")  # approved hours reports' other costs
-    active_experts: int = 0
+    hours: Decimal | Hidden = Decimal("0.00")
+    fees: Decimal | Hidden = Decimal("0.00")
+    travel: Decimal | Hidden = Decimal("0.00")  # approved hours reports' travel compensation
+    other_costs: Decimal | Hidden = Decimal("0.00")  # approved hours reports' other costs
+    active_experts: int | Hidden = 0
+    # distinct experts with a fee in ``fees``: what the fees rest on; not a row of any table
+    paid_experts: int | Hidden = 0
+    # and those paid travel, or other costs: what those figures rest on
+    travelling_experts: int | Hidden = 0
+    experts_with_costs: int | Hidden = 0
     by_type: dict[str, int] = field(default_factory=dict)
     by_service_area: dict[str, int] = field(default_factory=dict)
     by_division: dict[str, int] = field(default_factory=dict)
     supervision_sessions: int = 0
-    supervision_attendances: int = 0
-    supervision_experts: int = 0
+    supervision_attendances: int | Hidden = 0
+    supervision_experts: int | Hidden = 0
 
 
 @dataclass
@@ -192,8 +220,8 @@ def _rows_by_month(year, division) -> dict[str, QuerySet]:
         "participations (month, expert, worked, fee)": participations.values_list(
             "month", "expert", "worked", "fee"
         ),
-        "lines (month, fee, travel, other)": lines.values_list(
-            "month", "fee_cents", "travel_cents", "other_cents"
+        "lines (month, expert, fee, travel, other)": lines.values_list(
+            "month", "participation__expert", "fee_cents", "travel_cents", "other_cents"
         ),
         "sessions (month)": _sessions(year, division)
         .annotate(month=_month("date"))
@@ -206,23 +234,37 @@ def _rows_by_month(year, division) -> dict[str, QuerySet]:
 # year's row (month NULL) with the figures that are not the sum of the months: the distinct
 # experts (an expert active in two months counts once). One statement, so each table's rows are
 # read once (participations and attendances feed two figures each) in one round trip. The
-# year's distinct experts are counted as COUNT(*) of SELECT DISTINCT, which PostgreSQL hashes,
-# where COUNT(DISTINCT) would sort all the year's participations again (docs/performance.md).
+# year's distinct experts are counted by a hash (GROUP BY, SELECT DISTINCT), where
+# COUNT(DISTINCT) would sort all the year's participations again (docs/performance.md); the
+# year's paid experts come from one GROUP BY expert over ``paid``: the unreported done work and
+# the approved hours report lines together, so an expert counts once whichever paid them. A paid
+# expert has a fee above zero (net of a reversal): an hourly fee and a fee per assignment may
+# both be 0, and an expert whose fee adds nothing is not what the fees figure rests on.
 _FIGURES_BY_MONTH = """
 WITH months (month) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)),
-{rows}
-SELECT month, new_agreements, participations, hours,
-       COALESCE(unreported_fees, 0) + COALESCE(reported_fees, 0) AS fees, travel, other_costs,
-       active_experts, supervision_sessions, supervision_attendances, supervision_experts
+{rows},
+paid (month, expert, fee, travel, other) AS (
+    SELECT month, expert, fee, 0, 0 FROM participations
+    UNION ALL
+    SELECT month, expert, fee, travel, other FROM lines
+)
+SELECT month, new_agreements, participations, hours, fees, travel, other_costs, active_experts,
+       paid_experts, travelling_experts, experts_with_costs,
+       supervision_sessions, supervision_attendances, supervision_experts
 FROM months
 LEFT JOIN (SELECT month, COUNT(*) AS new_agreements FROM agreements GROUP BY month) a
     USING (month)
 LEFT JOIN (SELECT month, COUNT(*) AS participations, SUM(worked) AS hours,
-                  SUM(fee) AS unreported_fees, COUNT(DISTINCT expert) AS active_experts
+                  COUNT(DISTINCT expert) AS active_experts
            FROM participations GROUP BY month) p USING (month)
-LEFT JOIN (SELECT month, SUM(fee) AS reported_fees, SUM(travel) AS travel,
-                  SUM(other) AS other_costs
-           FROM lines GROUP BY month) l USING (month)
+LEFT JOIN (SELECT month, SUM(fee) AS fees, SUM(travel) AS travel, SUM(other) AS other_costs,
+                  SUM(CASE WHEN fee > 0 THEN 1 ELSE 0 END) AS paid_experts,
+                  SUM(CASE WHEN travel > 0 THEN 1 ELSE 0 END) AS travelling_experts,
+                  SUM(CASE WHEN other > 0 THEN 1 ELSE 0 END) AS experts_with_costs
+           FROM (SELECT month, expert, SUM(fee) AS fee, SUM(travel) AS travel,
+                        SUM(other) AS other
+                 FROM paid GROUP BY month, expert) m
+           GROUP BY month) f USING (month)
 LEFT JOIN (SELECT month, COUNT(*) AS supervision_sessions FROM sessions GROUP BY month) s
     USING (month)
 LEFT JOIN (SELECT month, COUNT(*) AS supervision_attendances,
@@ -231,8 +273,13 @@ LEFT JOIN (SELECT month, COUNT(*) AS supervision_attendances,
 UNION ALL
 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM participations) e),
-       NULL, NULL,
-       (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM attendances WHERE expert IS NOT NULL) e)
+       y.paid_experts, y.travelling_experts, y.experts_with_costs, NULL, NULL,
+       (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM attendances WHERE expert IS NOT NULL) v)
+FROM (SELECT SUM(CASE WHEN fee > 0 THEN 1 ELSE 0 END) AS paid_experts,
+             SUM(CASE WHEN travel > 0 THEN 1 ELSE 0 END) AS travelling_experts,
+             SUM(CASE WHEN other > 0 THEN 1 ELSE 0 END) AS experts_with_costs
+      FROM (SELECT expert, SUM(fee) AS fee, SUM(travel) AS travel, SUM(other) AS other
+            FROM paid GROUP BY expert) x) y
 """
 
 
@@ -367,6 +414,9 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
         figures.travel = euros(row["travel"])
         figures.other_costs = euros(row["other_costs"])
         figures.active_experts = row["active_experts"] or 0
+        figures.paid_experts = row["paid_experts"] or 0
+        figures.travelling_experts = row["travelling_experts"] or 0
+        figures.experts_with_costs = row["experts_with_costs"] or 0
         figures.supervision_sessions = row["supervision_sessions"] or 0
         figures.supervision_attendances = row["supervision_attendances"] or 0
         figures.supervision_experts = row["supervision_experts"] or 0
@@ -374,6 +424,9 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     ordered = [months[number] for number in MONTHS]
     totals = _year_totals(ordered)
     totals.active_experts = year_row["active_experts"]
+    totals.paid_experts = year_row["paid_experts"] or 0  # a SUM over no experts is NULL
+    totals.travelling_experts = year_row["travelling_experts"] or 0
+    totals.experts_with_costs = year_row["experts_with_costs"] or 0
     totals.supervision_experts = year_row["supervision_experts"]
     types, areas, division_labels = _labels(division, totals, reference)
     return MonthlyFigures(

@@ -1,7 +1,9 @@
 """The figures as tables: the one shape that the page, CSV, XLSX and PDF all print.
 
 Monthly tables have a row per figure (or per type, area, division) and a column per month,
-January to December, then the year's total. Zero months are shown, never skipped.
+January to December, then the year's total. Zero months are shown, never skipped. In the
+evaluation group's figures a cell may be ``Hidden`` (reporting/disclosure.py); a table with such
+cells says why under it.
 """
 
 from dataclasses import dataclass, field
@@ -10,15 +12,16 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from orders.selectors import request_figures
-from reporting.selectors import Figures, Label, MonthlyFigures
+from reporting.selectors import Figures, Hidden, Label, MonthlyFigures
 
 Number = int | Decimal
+Cell = Number | Hidden | str  # str: a text where a figure has no value (NO_BOOKINGS)
 
 
 @dataclass
 class Row:
     label: str
-    values: list[Number]
+    values: list[Cell]
 
 
 @dataclass
@@ -159,9 +162,33 @@ def supervision_table(figures: MonthlyFigures) -> Table:
     )
 
 
+def hidden_notes(table: Table) -> list[str]:
+    """Why some cells of ``table`` are hidden: one line per kind of marker it has."""
+    hidden = [
+        cell
+        for row in [*table.rows, *([table.footer] if table.footer else [])]
+        for cell in row.values
+        if isinstance(cell, Hidden)
+    ]
+    notes = []
+    if any(cell.few for cell in hidden):
+        threshold = next(cell.threshold for cell in hidden if cell.few)
+        notes.append(
+            _(
+                "< %(threshold)s = the figure rests on fewer than %(threshold)s experts and is "
+                "hidden, so that no one can be singled out. Coordinators see every figure."
+            )
+            % {"threshold": threshold}
+        )
+    if any(not cell.few for cell in hidden):
+        notes.append(_(".. = hidden too, so that the total does not give a hidden figure away."))
+    return notes
+
+
 def report_tables(figures: MonthlyFigures) -> list[Table]:
-    """Every table of the report, in the order the page and the exports show them."""
-    return [
+    """Every table of the report, in the order the page and the exports show them, each with
+    a line on its hidden cells where it has any."""
+    tables = [
         monthly_table(figures),
         by_type_table(figures),
         by_division_table(figures),
@@ -170,6 +197,9 @@ def report_tables(figures: MonthlyFigures) -> list[Table]:
         supervision_table(figures),
         *request_tables(figures),  # orders (issue 18): see the block below
     ]
+    for table in tables:
+        table.notes += hidden_notes(table)
+    return tables
 
 
 # --- orders (issue 18): the demand for experts, from orders.selectors.request_figures --------

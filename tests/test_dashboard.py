@@ -169,6 +169,17 @@ def test_the_evaluation_group_does_not_see_hours_that_rest_on_too_few_experts(
     assert "fewer than 3 experts worked in this period" in page
 
 
+@pytest.mark.time_machine(MID_MARCH)
+def test_the_key_figures_follow_the_reports_small_count_setting(
+    client, evaluation_member, year_of_work, settings
+):
+    settings.SMALL_COUNT_THRESHOLD = 5  # the year's 4 experts are now too few as well
+    client.force_login(evaluation_member)
+    page = client.get(reverse("home"), **EN).content.decode()
+    assert "not shown" in figure(page, "year-hours")
+    assert "fewer than 5 experts worked in this period" in page
+
+
 def test_the_coordinator_gets_the_dashboard_not_the_key_figures(client, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("home"))

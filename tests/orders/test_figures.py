@@ -145,7 +145,7 @@ def test_the_report_page_and_its_csv_show_the_demand_and_no_names(client, evalua
 
     for slug in ("requests", "requests_by_service_area", "requests_by_type"):
         assert f'id="table-{slug}"' in page
-    assert 'class="report-stub">Median days from request to booking</th>' in page
+    assert '<th scope="row" class="report-stub">Median days from request to booking</th>' in page
     assert "Päihdepalvelut" in page
     text = csv.content.decode("utf-8-sig")
     assert "Requests received;1;0;4;0;3;0;0;0;0;0;0;0;8" in text

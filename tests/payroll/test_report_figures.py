@@ -7,8 +7,9 @@ import pytest
 
 from payroll import services
 from registry.models import ServiceArea
+from reporting.disclosure import without_small_counts
 from reporting.exports import as_json
-from reporting.selectors import monthly_figures
+from reporting.selectors import Hidden, monthly_figures
 from tests.factories import AssignmentFactory, ParticipationFactory
 from tests.payroll.conftest import TODAY, D
 
@@ -106,3 +107,19 @@ def test_done_work_nobody_reported_is_paid_by_its_participation(people, coordina
     assert approved_figures_by_month(2025)[1].fees == Decimal("0.00")  # waiting for approval
     services.lines_approve(line_ids=[line.pk], by=coordinator)
     assert approved_figures_by_month(2025)[1].fees == Decimal("86.50")  # 3 × 25.50 + 10.00
+
+
+def test_travel_and_other_costs_of_one_expert_are_hidden_from_the_evaluation_group(people):
+    """Small counts: travel and other costs rest on the experts paid them, not on everyone."""
+    _approved(
+        people.aino_agreement, D(2025, 3, 10), "2.50", kilometres=Decimal("42"),
+        other_costs=Decimal("4.20"), other_costs_description="Bussi",
+    )  # fmt: skip
+    figures = monthly_figures(2025)
+    march = figures.months[2]
+    assert (march.paid_experts, march.travelling_experts, march.experts_with_costs) == (1, 1, 1)
+
+    shown = without_small_counts(figures, threshold=3).months[2]
+
+    assert isinstance(shown.travel, Hidden)
+    assert isinstance(shown.other_costs, Hidden)

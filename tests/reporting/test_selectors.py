@@ -57,6 +57,25 @@ def test_year_totals_count_distinct_experts_once(report_data):
     assert totals.active_experts == 3  # not 3 + 1 + 0 + 2
 
 
+def test_paid_experts_have_a_fee_of_done_work_in_the_month_and_once_over_the_year(report_data):
+    figures = monthly_figures(2025)
+    # done: 1.1. (Aino, Bertta, Cecilia) and 31.12. (Aino, Bertta); the rest is planned
+    assert [m.paid_experts for m in figures.months] == [3] + [0] * 10 + [2]
+    assert [m.active_experts for m in figures.months] == [3, 1] + [0] * 9 + [2]
+    assert figures.totals.paid_experts == 3
+
+
+def test_an_expert_whose_done_work_earns_nothing_is_active_but_not_paid():
+    free = AgreementFactory(hourly_fee=Decimal("0.00"), assignment_fee=Decimal("0.00"))
+    paid = AgreementFactory(hourly_fee=Decimal("20.00"), assignment_fee=Decimal("0.00"))
+    _paid_work(datetime.date(2031, 5, 4), "2.00", AssignmentStatus.DONE, (free, None), (paid, None))
+    figures = monthly_figures(2031)
+    may = month(figures, 5)
+    assert (may.active_experts, may.paid_experts, may.fees) == (2, 1, Decimal("40.00"))
+    assert (figures.totals.active_experts, figures.totals.paid_experts) == (2, 1)
+    assert monthly_figures(2032).totals.paid_experts == 0  # no experts: 0, not None
+
+
 def test_by_type_by_area_and_by_division_of_a_division_itself_and_a_service(report_data):
     figures = monthly_figures(2025)
     january = month(figures, 1)
