@@ -25,6 +25,7 @@ def pytest_sessionstart(session):
     that plain ``pytest`` works after bin/setup (tests/preparation.py)."""
     preparation.prepare()
 
+
 # The clock and the random draws (issue 14): no test may depend on the day it runs or on a
 # lucky Faker draw. KOKEMUS_TEST_TODAY moves the whole session to another day, as
 # `2028-02-29` (noon in Helsinki) or a moment such as `2027-10-31T03:30+02:00`, and the clock
