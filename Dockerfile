@@ -19,10 +19,10 @@ RUN pip install .
 COPY . .
 RUN DEBUG=true python manage.py compilemessages --verbosity 0 \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin kokemus \
-    && mkdir -p /app/staticfiles && chown kokemus /app/staticfiles
+    && mkdir -p /app/staticfiles /app/private && chown kokemus /app/staticfiles /app/private
 
 USER kokemus
-ENV HOST=0.0.0.0 PORT=8000 STATIC_ROOT=/app/staticfiles
+ENV HOST=0.0.0.0 PORT=8000 STATIC_ROOT=/app/staticfiles PRIVATE_MEDIA_ROOT=/app/private
 EXPOSE 8000
 # Asks /healthz with a Host that ALLOWED_HOSTS accepts (its first entry).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s \

@@ -138,28 +138,6 @@ def is_past(assignment: Assignment) -> bool:
     return (assignment.end_date or assignment.date) < timezone.localdate()
 
 
-def work_reported(*, assignment: Assignment, expert: Expert, hours) -> None:
-    """An expert marked their assignment done and reported hours: the coordinators hear."""
-    record(
-        [
-            Notice(
-                event=f"work_reported:assignment-{assignment.pk}:expert-{expert.pk}"
-                f":v{assignment.version}",
-                kind=Kind.WORK_REPORTED,
-                to=to,
-                template="work_reported",
-                context={
-                    "assignment": assignment,
-                    "expert": expert,
-                    "hours": hours,
-                    "url": reverse("assignments:assignment_detail", args=[assignment.pk]),
-                },
-            )
-            for to in coordinator_recipients()
-        ]
-    )
-
-
 def expert_withdrew(*, assignment: Assignment, expert: Expert, reason: str) -> None:
     """The coordinators hear who withdrew and why; the expert's calendar drops the event."""
     others = assignment.participations.exists()

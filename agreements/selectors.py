@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.fees import euros, fee_cents, worked_hours
 from agreements.models import (
     COUNTED_STATUSES,
     COVERING_STATUSES,
@@ -32,7 +31,6 @@ from agreements.models import (
 )
 from agreements.rules import covering_agreement
 from kokemus.lists import next_month
-from kokemus.money import cents
 from registry.models import Expert
 
 
@@ -265,113 +263,6 @@ def experts_in_period(*, first: datetime.date, after: datetime.date) -> int:
         .values("expert")
         .distinct()
         .count()
-    )
-
-
-# --- Fees: what an expert is paid ---------------------------------------------------------
-
-
-def done_participations_with_fees() -> QuerySet[Participation]:
-    """Participations in done assignments, with ``worked`` (hours) and ``fee_cents``, the fee
-    as agreements.fees defines it."""
-    return Participation.objects.filter(assignment__status=AssignmentStatus.DONE).annotate(
-        worked=worked_hours(), fee_cents=fee_cents()
-    )
-
-
-def fees_of_month(first: datetime.date) -> dict:
-    """Every expert's done assignments in the month that begins on ``first``, per agreement,
-    for the payroll run: one aggregate query whatever the number of experts."""
-    after = next_month(first)
-    participations = done_participations_with_fees().filter(
-        assignment__date__gte=first, assignment__date__lt=after
-    )
-    rows = list(
-        participations.values(
-            "expert_id",
-            "expert__first_name",
-            "expert__last_name",
-            "expert__anonymised_at",
-            "agreement__number",
-            "agreement__hourly_fee",
-            "agreement__assignment_fee",
-        )
-        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
-        .order_by("expert__last_name", "expert__first_name", "expert_id", "agreement__number")
-    )
-    experts = {}
-    for row in rows:
-        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
-        if row["expert_id"] not in experts:  # the name as Expert.full_name gives it
-            experts[row["expert_id"]] = Expert(
-                pk=row["expert_id"],
-                first_name=row["expert__first_name"],
-                last_name=row["expert__last_name"],
-                anonymised_at=row["expert__anonymised_at"],
-            )
-        row["name"] = experts[row["expert_id"]].full_name
-    totals = {  # of the rounded rows, so that the columns add up as printed
-        "experts": len(experts),
-        "assignments": sum(row["assignments"] for row in rows),
-        "hours": sum((row["hours"] for row in rows), Decimal("0.00")),
-        "fees": sum((row["fees"] for row in rows), Decimal("0.00")),
-    }
-    return {"month": first, "rows": rows, "totals": totals, "experts": list(experts.values())}
-
-
-def _done_participations_of_expert(expert: Expert, year: int) -> QuerySet[Participation]:
-    return done_participations_with_fees().filter(expert=expert, assignment__date__year=year)
-
-
-def fees_of_expert(expert: Expert, year: int) -> dict:
-    """The expert's done assignments of ``year``, one line each under its month, with each
-    month's and the year's totals: the fee statement.
-
-    Hours and fees as agreements.fees defines them, per participation in whole cents; the
-    totals add up the lines as printed (exact: cents are integers). One query.
-    """
-    participations = (
-        _done_participations_of_expert(expert, year)
-        .select_related("assignment__type", "agreement")
-        .order_by("assignment__date", "assignment__start_time", "assignment_id", "pk")
-    )
-    months = {}
-    for participation in participations:
-        participation.fee = euros(participation.fee_cents)
-        participation.worked = cents(participation.worked)
-        first = participation.assignment.date.replace(day=1)
-        month = months.setdefault(first, {"month_start": first, "lines": []})
-        month["lines"].append(participation)
-    for month in months.values():
-        month["totals"] = _fee_totals(month["lines"])
-    lines = [line for month in months.values() for line in month["lines"]]
-    agreements = {line.agreement_id: line.agreement for line in lines}
-    return {
-        "year": year,
-        "months": list(months.values()),
-        "totals": _fee_totals(lines),
-        "agreements": sorted(agreements.values(), key=lambda agreement: agreement.number),
-    }
-
-
-def _fee_totals(lines: list[Participation]) -> dict:
-    return {
-        "assignments": len(lines),
-        "hours": sum((line.worked for line in lines), Decimal("0.00")),
-        "fees": sum((line.fee for line in lines), Decimal("0.00")),
-    }
-
-
-def fee_years_of_expert(expert: Expert) -> list[int]:
-    """Years in which the expert has done assignments, newest first."""
-    return sorted(
-        {
-            d.year
-            for d in Assignment.objects.filter(
-                participations__expert=expert, status=AssignmentStatus.DONE
-            ).dates("date", "year")
-        },
-        reverse=True,
     )
 
 

@@ -224,12 +224,36 @@ def assignment_save(
     )
     if assignment.pk is None:
         assignment.created_by = by
+    else:
+        _keep_reported_experts(assignment, experts)
     before = notices.snapshot(assignment)
     claim_version(assignment, expected_version)
     assignment.save()
     _set_participations(assignment, covering, own_hours)
     notices.assignment_saved(assignment=assignment, before=before)
     return assignment
+
+
+def _keep_reported_experts(assignment: Assignment, experts: list[Expert]) -> None:
+    """An expert who has reported hours on the assignment stays on it: their report is on its
+    way to payroll (the payroll app's lines, read here by their relation name so that this
+    floor imports nothing above it), so it is returned or reversed, never dropped with them."""
+    reported = (
+        assignment.participations.exclude(expert__in=experts)
+        .filter(report_lines__isnull=False)
+        .select_related("expert")
+    )
+    names = sorted({participation.expert.full_name for participation in reported})
+    if names:
+        raise ValidationError(
+            {
+                "experts": [
+                    _("%(expert)s has reported hours on this assignment and stays on it.")
+                    % {"expert": name}
+                    for name in names
+                ]
+            }
+        )
 
 
 def _set_participations(
@@ -257,6 +281,23 @@ def is_in_future(assignment: Assignment, today: datetime.date | None = None) -> 
     return assignment.date > (today or timezone.localdate())
 
 
+def _refuse_cancelling_reported(assignment: Assignment) -> None:
+    """Reports waiting for approval or approved (the payroll app's current lines, read by their
+    relation name: this floor imports nothing above it) must be returned first."""
+    pending = assignment.participations.filter(
+        report_lines__sign=1,
+        report_lines__superseded=False,
+        report_lines__status__in=["submitted", "approved"],  # payroll.models.LineStatus
+    )
+    if pending.exists():
+        raise ValidationError(
+            _(
+                "Experts have reported hours on this assignment: return their reports before "
+                "cancelling it."
+            )
+        )
+
+
 @transaction.atomic
 def assignment_set_status(
     *,
@@ -275,6 +316,8 @@ def assignment_set_status(
         )
     if status == AssignmentStatus.DONE and is_in_future(assignment, today):
         raise ValidationError(_("An assignment in the future cannot be marked done yet."))
+    if status == AssignmentStatus.CANCELLED:
+        _refuse_cancelling_reported(assignment)
     claim_version(assignment, expected_version)
     old_status, assignment.status = assignment.status, status
     assignment.save(update_fields=["status", "updated_at"])

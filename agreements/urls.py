@@ -2,12 +2,10 @@
 
 from django.urls import path
 
-from agreements.views import agreements, assignments, fees
+from agreements.views import agreements, assignments
 
 agreement_patterns = [
     path("", agreements.agreement_list, name="agreement_list"),
-    path("palkkiot/", fees.monthly_fees, name="monthly_fees"),
-    path("palkkiot.csv", fees.monthly_fees_csv, name="monthly_fees_csv"),
     path("uusi/", agreements.agreement_start, name="agreement_start"),
     path("uusi/<id:expert_pk>/", agreements.agreement_create, name="agreement_create"),
     path("<id:pk>/", agreements.agreement_detail, name="agreement_detail"),

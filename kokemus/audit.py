@@ -38,6 +38,17 @@ def record_view(instance) -> None:
 def record_views(instances) -> None:
     """Record, in one query, that the current user saw each of these objects in a list or an
     export: the entries record_view would write one by one."""
+    _record_bulk(instances, LogEntry.Action.ACCESS, None)
+
+
+def record_changes(instances, changes: dict[str, list]) -> None:
+    """Record, in one query, the same change to each of these objects, made by a bulk update
+    (which sends no signals): ``changes`` maps a field to its [old, new] values, as auditlog
+    writes them."""
+    _record_bulk(instances, LogEntry.Action.UPDATE, changes)
+
+
+def _record_bulk(instances, action, changes) -> None:
     entries = []
     for instance in instances:
         entry = LogEntry(
@@ -45,7 +56,8 @@ def record_views(instances) -> None:
             object_pk=str(instance.pk),
             object_id=instance.pk,
             object_repr=str(instance),
-            action=LogEntry.Action.ACCESS,
+            action=action,
+            changes=changes,
             cid=get_cid(),
         )
         # The request's actor and address, which auditlog's middleware fills in on pre_save;

@@ -23,12 +23,14 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone, translation
 
 from agreements.models import Agreement, Assignment
 from notifications.models import Message
 from orders.models import Offer
+from payroll.models import ReportLine
 from registry.models import Expert
 from supervision.models import SupervisionGroup, SupervisionSession
 
@@ -41,6 +43,8 @@ FREE_TEXT = {
     Assignment: ("title", "description", "location"),
     SupervisionGroup: ("name", "supervisor_name", "supervisor_peer_experience"),
     SupervisionSession: ("facilitator", "location", "notes"),
+    # an hours report's route and costs justify what was paid: kept, without their name
+    ReportLine: ("route", "other_costs_description", "return_comment"),
 }
 # The expert's fields that erasure empties: their values go from the trail too.
 ERASED_FIELDS = (
@@ -54,8 +58,11 @@ ERASED_FIELDS = (
     "external_id",
     "user",
 )
-# Objects whose very description is health data (an experience area): named by kind and number.
-HEALTH_DATA = ("experienceconsent", "expertexperience")
+# Their own words on an hours report: emptied, and masked in the trail of the report's lines.
+OWN_WORDS_OF_LINES = ("comment",)
+# Objects whose very description is health data (an experience area; an earnings limit, which
+# tells of a pension or benefit): named by kind and number, their changes emptied.
+HEALTH_DATA = ("experienceconsent", "expertexperience", "earningslimit")
 
 ModelObjects = dict[type[Model], list[int]]
 
@@ -227,12 +234,33 @@ def erase_from_free_text(traces: Traces) -> ModelObjects:
 
 
 def erase_own_words(expert: Expert) -> None:
-    """What they wrote themselves: the reasons they gave for declining offers (which may say
-    anything, their health too). The offers stay, as the record of who was asked."""
+    """What they wrote themselves: the reasons they gave for declining offers and the comments
+    on their hours reports (which may say anything, their health too). The offers and the
+    reports' figures stay, as the record of who was asked and what was paid."""
     Offer.objects.filter(expert=expert).exclude(reason="").update(reason="")
+    ReportLine.objects.filter(participation__expert=expert).exclude(comment="").update(
+        comment="", version=F("version") + 1
+    )
 
 
-def erase_from_outbox(*, traces: Traces, user, assignments: list[int], requests: list[int]) -> None:
+def erase_receipts(expert: Expert) -> None:
+    """The receipts of their hours reports: files on disk that may show their name and cannot
+    be redacted. The lines keep their amounts (what was paid); the files go once the erasure
+    is committed, so that a failed erasure loses nothing."""
+    lines = ReportLine.objects.filter(participation__expert=expert).exclude(receipt="")
+    files = [(line.receipt.storage, line.receipt.name) for line in lines]
+    lines.update(receipt="", version=F("version") + 1)
+
+    def delete_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+
+
+def erase_from_outbox(
+    *, traces: Traces, user, assignments: list[int], requests: list[int], lines: list[int]
+) -> None:
     """Messages to them go; messages to others keep their text with their anonymous name.
 
     A message to them says nothing the work records do not, and a pending one must not reach
@@ -246,11 +274,12 @@ def erase_from_outbox(*, traces: Traces, user, assignments: list[int], requests:
     Message.objects.filter(to_them).delete()
     about_them = _mentioning(("subject", "text", "html"), traces.searched())
     # Their co-workers and requesters who booked them know them by first name: the messages
-    # of their assignments and requests.
+    # of their assignments and requests; the coordinators' news of their hours reports too.
     on_their_work = re.compile(
-        rf"^[a-z_]+:(assignment-({_any_of(assignments)})|request-({_any_of(requests)})):"
+        rf"^[a-z_]+:(assignment-({_any_of(assignments)})|request-({_any_of(requests)})"
+        rf"|line-({_any_of(lines)})):"
     )
-    if assignments or requests:
+    if assignments or requests or lines:
         about_them |= Q(event__regex=on_their_work.pattern)
     fields = ("subject", "text", "html")
     messages = []
@@ -339,6 +368,11 @@ def erase_from_audit_trail(*, trail: Q, traces: Traces, user, mentioned: ModelOb
         if model == "expert":
             changes = {
                 field: _masked(values) if field in ERASED_FIELDS else values
+                for field, values in changes.items()
+            }
+        elif model == "reportline" and entry.pk in own:
+            changes = {
+                field: _masked(values) if field in OWN_WORDS_OF_LINES else values
                 for field, values in changes.items()
             }
         replace = functools.partial(traces.redact, first_name=entry.pk in own)

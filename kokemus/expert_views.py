@@ -24,6 +24,7 @@ from kokemus.lists import order_by_param, paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
 from kokemus.privacy import expert_anonymise, expert_data_export
 from kokemus.privacy import expert_trail as audit_trail_of
+from payroll import selectors as payroll_selectors
 from registry import selectors as registry_selectors
 from registry.filters import ExpertFilter
 from registry.models import Expert
@@ -91,9 +92,9 @@ def expert_fees(request, pk: int):
     year = year_param(request)
     context = {
         "expert": expert,
-        "fees": agreement_selectors.fees_of_expert(expert, year),
+        "fees": payroll_selectors.fees_of_expert(expert, year),
         "year": year,
-        "years": agreement_selectors.fee_years_of_expert(expert),
+        "years": payroll_selectors.fee_years_of_expert(expert),
     }
     return render(request, "experts/expert_fees.html", context)
 

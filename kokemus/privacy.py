@@ -25,6 +25,8 @@ from kokemus import erasure
 from kokemus.audit import record_view
 from kokemus.concurrency import claim_version
 from orders.models import Offer, Request
+from payroll.models import EarningsLimit, ReportLine
+from payroll.selectors import lines_for_expert
 from portal.models import CalendarToken
 from portal.services import calendar_token_revoke
 from registry.models import ExperienceConsent, Expert, ExpertExperience
@@ -100,6 +102,25 @@ def expert_data_export(*, expert: Expert, by) -> dict:
             }
             for p in participations_of_expert(expert).order_by("assignment__date", "pk")
         ],
+        "hours_reports": [
+            {
+                "assignment": line.participation.assignment.title,
+                "date": _date(line.participation.assignment.date),
+                "status": line.status,
+                "reversal": line.sign < 0,
+                "hours": str(line.hours),
+                "kilometres": str(line.kilometres),
+                "route": line.route,
+                "other_costs": str(line.other_costs),
+                "other_costs_description": line.other_costs_description,
+                "receipt": bool(line.receipt),
+                "comment": line.comment,
+                "return_comment": line.return_comment,
+                "payroll_run": line.run and str(line.run),
+            }
+            for line in lines_for_expert(expert).order_by("participation__assignment__date", "pk")
+        ],
+        "earnings_limit": _earnings_limit(expert),
         "supervision": [
             {
                 "group": attendance.session.group.name,
@@ -120,6 +141,17 @@ def expert_data_export(*, expert: Expert, by) -> dict:
     }
 
 
+def _earnings_limit(expert: Expert) -> dict | None:
+    limit = EarningsLimit.objects.filter(expert=expert).first()
+    return limit and {
+        "basis": limit.basis,
+        "basis_note": limit.basis_note,
+        "monthly_limit": limit.monthly_limit and str(limit.monthly_limit),
+        "yearly_limit": limit.yearly_limit and str(limit.yearly_limit),
+        "consent_given_on": _date(limit.consent_given_on),
+    }
+
+
 def _date(value: datetime.date | None) -> str | None:
     return value and value.isoformat()
 
@@ -128,11 +160,12 @@ def _date(value: datetime.date | None) -> str | None:
 def expert_anonymise(*, expert: Expert, by) -> Expert:
     """Erase the person but keep the work: every monthly figure stays exactly as it was.
 
-    Removes name, contact details, experience areas with their consents and the login, and
-    every trace of them elsewhere: sessions, lockout records, the calendar feed, e-mail to
-    and about them, the admin's and the audit trail's logs, free text that names them
-    (kokemus.erasure; docs/privacy.md lists each store). Agreements, assignments,
-    participations and attendance stay, tied to a nameless record.
+    Removes name, contact details, experience areas with their consents, an earnings limit and
+    the login, and every trace of them elsewhere: sessions, lockout records, the calendar feed,
+    e-mail to and about them, the admin's and the audit trail's logs, free text that names them,
+    their own comments and receipts on their hours reports (kokemus.erasure; docs/privacy.md
+    lists each store). Agreements, assignments, participations, hours reports' figures and
+    attendance stay, tied to a nameless record.
     """
     claim_version(expert, None)  # locks the row; an edit form opened before the erasure is refused
     expert.refresh_from_db()  # the login and details as they are now, not as the caller read them
@@ -142,6 +175,7 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
     kept, deleted = _objects_of(expert, user)
     with set_actor(by):
         expert.consents.all().delete()  # their experience areas go with them
+        EarningsLimit.objects.filter(expert=expert).delete()  # tells of a pension or benefit
         for field in ("first_name", "last_name", "email", "phone", "municipality"):
             setattr(expert, field, "")
         expert.availability = expert.training_organisation = ""
@@ -151,8 +185,13 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
         expert.save()
     calendar_token_revoke(expert=expert)
     erasure.erase_own_words(expert)
+    erasure.erase_receipts(expert)
     erasure.erase_from_outbox(
-        traces=traces, user=user, assignments=kept[Assignment], requests=kept[Request]
+        traces=traces,
+        user=user,
+        assignments=kept[Assignment],
+        requests=kept[Request],
+        lines=kept[ReportLine],
     )
     # Stored text names her anonymously in the organisation's language, whoever erases.
     with translation.override(settings.LANGUAGE_CODE):
@@ -185,6 +224,9 @@ def _objects_of(expert: Expert, user) -> tuple[erasure.ModelObjects, erasure.Mod
             Attendance.objects.filter(membership__expert=expert).values_list("pk", flat=True)
         ),
         Offer: list(Offer.objects.filter(expert=expert).values_list("pk", flat=True)),
+        ReportLine: list(
+            ReportLine.objects.filter(participation__expert=expert).values_list("pk", flat=True)
+        ),
         # requests they were offered or booked on: the requester heard their first name
         Request: list(
             Request.objects.filter(
@@ -201,6 +243,9 @@ def _objects_of(expert: Expert, user) -> tuple[erasure.ModelObjects, erasure.Mod
         ),
         CalendarToken: list(
             CalendarToken.objects.filter(expert=expert).values_list("pk", flat=True)
+        ),
+        EarningsLimit: list(
+            EarningsLimit.objects.filter(expert=expert).values_list("pk", flat=True)
         ),
         User: [user.pk] if user is not None else [],
     }
@@ -245,6 +290,10 @@ def expert_trail_condition(expert: Expert) -> Q:
         ExpertExperience: ExpertExperience.objects.filter(expert=expert).values_list(
             "pk", flat=True
         ),
+        ReportLine: ReportLine.objects.filter(participation__expert=expert).values_list(
+            "pk", flat=True
+        ),
+        EarningsLimit: EarningsLimit.objects.filter(expert=expert).values_list("pk", flat=True),
     }
     condition = Q()
     for model, pks in related.items():

@@ -6,6 +6,7 @@ ALLOWED_HOSTS and DATABASE_URL, and every secure default below is on.
 """
 
 import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "portal",
     "interchange",
     "notifications",
+    "payroll",
     "orders",
     "django_tasks",
     "django_tasks_db",
@@ -204,6 +206,33 @@ if not _small_count.isdecimal() or int(_small_count) < 3:
     raise ImproperlyConfigured("SMALL_COUNT_THRESHOLD must be a whole number of 3 or more.")
 SMALL_COUNT_THRESHOLD = int(_small_count)
 
+# --- payroll: hours reports, receipts, travel (payroll app; docs/payroll.md) ---
+# Receipts of the experts' costs are personal data: kept here, outside the static files and any
+# folder a web server serves, and sent only through a view that checks who asks.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=10 * 1024 * 1024)
+
+
+def _kilometre_allowances(name: str, default: str) -> dict[int, Decimal]:
+    """YEAR=€/km pairs, e.g. "2025=0.52,2026=0.55": the Tax Administration's tax-free
+    kilometre allowance for a car, by the year its decision is for."""
+    try:
+        pairs = (item.split("=") for item in env.str(name, default=default).split(",") if item)
+        allowances = {int(year): Decimal(rate) for year, rate in pairs}
+    except (ValueError, InvalidOperation) as error:
+        raise ImproperlyConfigured(f"{name} must be YEAR=RATE pairs, e.g. 2026=0.55.") from error
+    if not allowances or any(rate < 0 for rate in allowances.values()):
+        raise ImproperlyConfigured(f"{name} must name at least one year with a rate of 0 or more.")
+    return allowances
+
+
+# The cap on the €/km rate paid for travel: the Tax Administration's decisions on tax-free
+# travel allowances (Verohallinnon päätös verovapaista matkakustannusten korvauksista vuonna …),
+# car: 2024 0.57, 2025 0.52, 2026 0.55 €/km. A year not listed takes the latest earlier one.
+TAX_FREE_KILOMETRE_ALLOWANCES = _kilometre_allowances(
+    "TAX_FREE_KILOMETRE_ALLOWANCES", "2024=0.57,2025=0.52,2026=0.55"
+)
+# --- end payroll ---
 # The public request form (orders): posts allowed per client address in an hour (every post
 # counts, refused or not), the largest post in bytes, and how many days after the requested
 # date the requester's private status link keeps working.

@@ -67,6 +67,7 @@ urlpatterns = [
     path("oma/", include("portal.urls")),
     path("tuonti/", include("interchange.urls")),
     path("ilmoitukset/", include("notifications.urls")),
+    path("palkkiot/", include("payroll.urls")),
     # Requests (orders): the public form and status page, the queue, the expert's offers.
     path("tilaa/", include((request_patterns, "ordering"))),
     path("tilaukset/", include((order_patterns, "orders"))),

@@ -29,6 +29,9 @@ class Kind(models.TextChoices):
     OFFER = "offer", _("an offer of an assignment")
     OFFER_CLOSED = "offer_closed", _("an offered request was filled or closed")
     OFFERS_UNANSWERED = "offers_unanswered", _("a request's offers are answered or expired")
+    # hours reports (payroll)
+    LINE_RETURNED = "line_returned", _("an hours report was returned for correction")
+    LINE_APPROVED = "line_approved", _("an hours report was approved")
 
 
 # Messages nobody may turn off: they are how work reaches an expert.
@@ -44,6 +47,8 @@ ALWAYS_SENT = frozenset(
         Kind.OFFER,
         Kind.OFFER_CLOSED,
         Kind.OFFERS_UNANSWERED,
+        # an hours report returned: the expert must correct it to be paid
+        Kind.LINE_RETURNED,
     }
 )
 # The longest reminder lead time a user can choose (days).

@@ -1,16 +1,14 @@
-"""The hook for experts' earnings limits (ansaintaraja), which the payroll work records.
-
-Until a limit can be recorded, ``earnings_headroom`` answers that nobody has one, and the
-suggestion list flags nobody. The payroll change replaces its body: it must read the limits
-and the earnings of the limit's period in a fixed number of queries (not one per expert), for
-the experts of the queryset it is given.
-"""
+"""Experts' earnings limits (ansaintaraja) for the suggestion list: payroll records them and
+counts what each expert has earned against them (payroll.selectors.positions_of: paid,
+reported and booked work, by the month of the work)."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from payroll.models import EarningsLimit
+from payroll.selectors import PeriodPosition, positions_of
 from registry.models import Expert
 
 
@@ -32,8 +30,19 @@ class Headroom:
 
 def earnings_headroom(*, experts: QuerySet[Expert], day: datetime.date) -> dict[int, Headroom]:
     """For each of ``experts`` with a recorded limit: the limit and their earnings in the
-    limit's period that contains ``day``, by expert id. Experts without a limit are left out.
+    limit's period that contains ``day``, by expert id; of a monthly and a yearly limit, the
+    one with less left. Experts without a limit are left out. Three queries, however many
+    experts."""
+    positions = positions_of(EarningsLimit.objects.filter(expert__in=experts), day)
+    return {
+        expert_id: _headroom(min(position.periods, key=lambda period: period.limit - period.used))
+        for expert_id, position in positions.items()
+    }
 
-    HOOK: no limit can be recorded yet, so this returns no one (and runs no query).
-    """
-    return {}
+
+def _headroom(period: PeriodPosition) -> Headroom:
+    return Headroom(limit_cents=_cents(period.limit), earned_cents=_cents(period.used))
+
+
+def _cents(euros) -> int:
+    return int(euros * 100)

@@ -2,17 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionedForm
-from kokemus.forms import DecimalField
 from registry.models import Expert
-
-
-class ReportDoneForm(forms.Form):
-    hours = DecimalField(
-        label=_("Hours actually worked"),
-        max_digits=5,
-        decimal_places=2,
-        help_text=_("Your own working hours on this assignment."),
-    )
 
 
 class WithdrawForm(forms.Form):

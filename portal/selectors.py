@@ -1,8 +1,8 @@
 """What only the expert's own pages read: the expert behind the login, and the people they
 work with, who are read as first names only.
 
-The expert's consents and work (assignments, agreements, fees, supervision) are read through
-the ``*_of_expert`` selectors of registry, agreements and supervision, which the coordinator's
+The expert's consents and work (assignments, agreements, supervision; fees in payroll) are
+read through the ``*_of_expert`` selectors of those apps, which the coordinator's
 page about the expert and the GDPR export share. Each starts from the expert, so a view that
 fetches through them (``get_object_or_404(agreements_of_expert(expert), pk=pk)``) answers
 another expert's id with 404 by construction.

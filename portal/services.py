@@ -1,8 +1,9 @@
-"""Writes of the expert's self-service: reporting hours, invitations and calendar tokens."""
+"""Writes of the expert's self-service: withdrawing, invitations and calendar tokens.
+
+Reporting hours is payroll.services.line_submit (the expert's own hours report line)."""
 
 import datetime
 import secrets
-from decimal import Decimal
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group, User
@@ -13,37 +14,10 @@ from django.utils.translation import gettext as _
 
 from agreements import notices
 from agreements.models import AssignmentStatus, Participation
-from agreements.rules import hours_error, working_days
-from agreements.services import assignment_set_status, is_in_future
 from kokemus.access import Role
 from kokemus.concurrency import claim_version
 from portal.models import CalendarToken
 from registry.models import Expert
-
-
-@transaction.atomic
-def participation_report_done(
-    *, participation: Participation, hours: Decimal, today: datetime.date | None = None
-) -> Participation:
-    """The expert marks their assignment done and reports the hours they actually worked."""
-    assignment = participation.assignment
-    today = today or timezone.localdate()
-    if assignment.status != AssignmentStatus.PLANNED:
-        raise ValidationError(
-            _("Only a planned assignment can be marked done; this one is %(status)s.")
-            % {"status": assignment.get_status_display()}
-        )
-    if is_in_future(assignment, today):
-        raise ValidationError(_("An assignment in the future cannot be marked done yet."))
-    error = hours_error(hours, working_days(assignment.date, assignment.end_date))
-    if error:
-        raise ValidationError({"hours": error})
-    participation.hours = hours
-    participation.full_clean()
-    participation.save(update_fields=["hours"])
-    assignment_set_status(assignment=assignment, status=AssignmentStatus.DONE, today=today)
-    notices.work_reported(assignment=assignment, expert=participation.expert, hours=hours)
-    return participation
 
 
 @transaction.atomic

@@ -26,9 +26,12 @@ from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
 from orders.selectors import open_offers_for_expert
+from payroll import selectors as payroll_selectors
+from payroll import services as payroll_services
+from payroll.forms import ReportLineForm
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
-from portal.forms import CONTACT_FIELDS, ContactDetailsForm, ReportDoneForm, WithdrawForm
+from portal.forms import CONTACT_FIELDS, ContactDetailsForm, WithdrawForm
 from portal.models import CalendarToken
 from registry import selectors as registry_selectors
 from registry.models import Expert
@@ -62,6 +65,8 @@ def my_page(request):
             "today": today,
             "feed_url": feed_url,
             "offers": open_offers_for_expert(expert, timezone.now()),  # orders: the Offers section
+            "earnings": payroll_selectors.earnings_position(expert, today),
+            "to_report": payroll_selectors.unreported_for_expert(expert, today),
         },
     )
 
@@ -72,13 +77,18 @@ def assignment_detail(request, pk: int):
     participation = get_object_or_404(
         agreement_selectors.participations_of_expert(expert), assignment_id=pk
     )
-    form = ReportDoneForm(initial={"hours": participation.hours or participation.assignment.hours})
-    return _assignment_page(request, participation, form)
+    line = payroll_selectors.current_line_of(participation)
+    form = ReportLineForm(
+        initial=ReportLineForm.initial_from(line, participation),
+        has_receipt=bool(line and line.receipt),
+    )
+    return _assignment_page(request, participation, form, line=line)
 
 
-def _assignment_page(request, participation, form, withdraw_form=None):
+def _assignment_page(request, participation, form, withdraw_form=None, *, line=None):
     assignment = participation.assignment
     planned = assignment.status == AssignmentStatus.PLANNED
+    reportable = assignment.status != AssignmentStatus.CANCELLED and not is_in_future(assignment)
     return render(
         request,
         "portal/assignment_detail.html",
@@ -86,8 +96,9 @@ def _assignment_page(request, participation, form, withdraw_form=None):
             "participation": participation,
             "assignment": assignment,
             "co_workers": selectors.co_worker_first_names(participation),
+            "line": line,
             "form": form,
-            "can_report": planned and not is_in_future(assignment),
+            "can_report": reportable and (line is None or line.is_editable_by_expert),
             "can_withdraw": planned and assignment.date >= timezone.localdate(),
             "withdraw_form": withdraw_form or WithdrawForm(),
         },
@@ -96,30 +107,31 @@ def _assignment_page(request, participation, form, withdraw_form=None):
 
 @role_required(Role.EXPERT)
 @require_POST
-def assignment_report_done(request, pk: int):
-    """Marks the expert's assignment done; refused input re-displays with the typed hours."""
+def assignment_report(request, pk: int):
+    """The expert reports (or corrects) their own hours, kilometres and costs; refused input
+    re-displays with what was typed and the message on its field."""
     expert = selectors.expert_for_user(request.user)
     participation = get_object_or_404(
         agreement_selectors.participations_of_expert(expert), assignment_id=pk
     )
-    form = ReportDoneForm(request.POST)
+    line = payroll_selectors.current_line_of(participation)
+    form = ReportLineForm(request.POST, request.FILES, has_receipt=bool(line and line.receipt))
     if not form.is_valid():
-        return _assignment_page(request, participation, form)
+        return _assignment_page(request, participation, form, line=line)
     try:
-        services.participation_report_done(
-            participation=participation, hours=form.cleaned_data["hours"]
+        payroll_services.line_submit(
+            participation=participation, by=request.user, **form.service_kwargs()
         )
     except ValidationError as error:
-        participation.refresh_from_db()  # the refused hours are not the recorded ones
-        if "hours" in getattr(error, "error_dict", {}):
+        if hasattr(error, "error_dict"):
             add_service_error(form, error)
-            return _assignment_page(request, participation, form)
-        # Not about the hours (the assignment is no longer planned): the page has no form then.
+            return _assignment_page(request, participation, form, line=line)
+        # Not about a field (the assignment was cancelled meanwhile, or the line approved).
         messages.error(request, _error_text(error))
     else:
         messages.success(
             request,
-            _("Marked done with %(hours)s hours. Thank you!")
+            _("Your report of %(hours)s hours was sent to the coordinator. Thank you!")
             % {"hours": number_format(form.cleaned_data["hours"])},
         )
     return redirect("portal:assignment_detail", pk=pk)
@@ -135,7 +147,7 @@ def assignment_withdraw(request, pk: int):
     )
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        return _assignment_page(request, participation, ReportDoneForm(), form)
+        return _assignment_page(request, participation, ReportLineForm(), form)
     try:
         services.participation_withdraw(
             participation=participation, reason=form.cleaned_data["reason"]
@@ -221,11 +233,16 @@ def consent_withdraw_view(request, pk: int):
 def fees(request):
     expert = selectors.expert_for_user(request.user)
     year = year_param(request)
-    years = agreement_selectors.fee_years_of_expert(expert)
+    years = payroll_selectors.fee_years_of_expert(expert)
     return render(
         request,
         "portal/fees.html",
-        {"fees": agreement_selectors.fees_of_expert(expert, year), "year": year, "years": years},
+        {
+            "fees": payroll_selectors.fees_of_expert(expert, year),
+            "year": year,
+            "years": years,
+            "runs": payroll_selectors.runs_paying(expert),
+        },
     )
 
 
@@ -237,7 +254,7 @@ def fee_statement_pdf(request):
         "portal/fee_statement_pdf.html",
         {
             "expert": expert,
-            "fees": agreement_selectors.fees_of_expert(expert, year),
+            "fees": payroll_selectors.fees_of_expert(expert, year),
             "today": timezone.localdate(),
         },
     )

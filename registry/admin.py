@@ -40,9 +40,11 @@ class ServiceAreaAdmin(admin.ModelAdmin):
 
 @admin.register(AssignmentType)
 class AssignmentTypeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_sv", "name_en", "sort_order", "is_active"]
-    list_editable = ["sort_order", "is_active"]
-    list_filter = ["is_active"]
+    list_display = [
+        "code", "name", "name_sv", "name_en", "payroll_class", "sort_order", "is_active"
+    ]  # fmt: skip
+    list_editable = ["payroll_class", "sort_order", "is_active"]
+    list_filter = ["is_active", "payroll_class"]
     search_fields = ["code", "name", "name_sv", "name_en"]
 
 

@@ -65,10 +65,28 @@ class ServiceArea(TranslatedName, models.Model):
             )
 
 
+class PayrollClass(models.TextChoices):
+    """How a fee is paid, by the Tax Administration's view of the work: lecture and meeting
+    fees are wage (palkka); other commissions are compensation for work (työkorvaus)."""
+
+    WAGE = "wage", _("wage")
+    COMPENSATION = "compensation", _("compensation for work")
+
+
 class AssignmentType(TranslatedName, models.Model):
     code = models.CharField(_("code"), max_length=50, unique=True, validators=[code_validator])
     name, name_sv, name_en = name_fields()
     is_active = models.BooleanField(_("in use"), default=True)
+    payroll_class = models.CharField(
+        _("paid as"),
+        max_length=12,
+        choices=PayrollClass.choices,
+        default=PayrollClass.COMPENSATION,
+        help_text=_(
+            "Wage for lectures and meeting fees (the Tax Administration's view), otherwise "
+            "compensation for work. The payroll run classifies each line by this."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
 
     class Meta:

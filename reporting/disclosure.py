@@ -25,8 +25,12 @@ from reporting.tables import Cell, Number
 RESTS_ON = {
     "hours": ("active_experts", True),  # every participation has hours above zero
     "fees": ("paid_experts", True),  # experts with a fee above zero, of done work
+    "travel": ("travelling_experts", True),  # experts paid travel (approved hours reports)
+    "other_costs": ("experts_with_costs", True),  # experts paid other costs
     "active_experts": ("active_experts", False),
     "paid_experts": ("paid_experts", False),  # in no table, but a count of persons all the same
+    "travelling_experts": ("travelling_experts", False),
+    "experts_with_costs": ("experts_with_costs", False),
     "supervision_attendances": ("supervision_experts", True),  # professionals' too
     "supervision_experts": ("supervision_experts", False),
 }

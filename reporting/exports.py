@@ -66,6 +66,8 @@ def _json_figures(figures: Figures) -> dict:
         "participations": figures.participations,
         "hours": _decimal(figures.hours),
         "fees": _decimal(figures.fees),
+        "travel": _decimal(figures.travel),
+        "other_costs": _decimal(figures.other_costs),
         "active_experts": figures.active_experts,
         "by_type": _nonzero(figures.by_type),
         "by_service_area": _nonzero(figures.by_service_area),

@@ -11,8 +11,13 @@ queries, whatever the amount of data (docs/performance.md "Monthly report"):
 3. counted assignments per (month, type, service area): the by-type, by-service-area,
    by-division and type × division tables are sums of these groups;
 4. every other figure, a row per month and the year's row (``_FIGURES_BY_MONTH``): new
-   agreements; participations, hours, fees, active experts and the experts paid; supervision
-   sessions, attendances and the experts who attended.
+   agreements; participations, hours, fees, travel, other costs, active experts and the
+   experts paid (and those paid travel or other costs); supervision sessions, attendances and
+   the experts who attended.
+
+Fees are the experts' approved hours report lines (payroll.selectors.approved_lines_of) where
+they reported, and done work nobody reported at its recorded hours; travel and other costs come
+from the approved lines only.
 
 The distinct experts are also what each person-related figure rests on: reporting/disclosure.py
 hides, from the evaluation group, a figure that rests on too few of them (SPEC "Small counts").
@@ -27,12 +32,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Q, QuerySet
+from django.db.models import BigIntegerField, Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, ExtractMonth
 
 from agreements.fees import euros, paid_fee_cents, worked_hours
 from agreements.models import COUNTED_STATUSES, Agreement, Assignment, Participation
 from kokemus.money import cents
+from payroll.selectors import approved_lines_of, reported
 from registry.models import AssignmentType, ServiceArea
 from supervision.models import Attendance, SupervisionSession
 
@@ -66,9 +72,14 @@ class Figures:
     participations: int = 0
     hours: Decimal | Hidden = Decimal("0.00")
     fees: Decimal | Hidden = Decimal("0.00")
+    travel: Decimal | Hidden = Decimal("0.00")  # approved hours reports' travel compensation
+    other_costs: Decimal | Hidden = Decimal("0.00")  # approved hours reports' other costs
     active_experts: int | Hidden = 0
     # distinct experts with a fee in ``fees``: what the fees rest on; not a row of any table
     paid_experts: int | Hidden = 0
+    # and those paid travel, or other costs: what those figures rest on
+    travelling_experts: int | Hidden = 0
+    experts_with_costs: int | Hidden = 0
     by_type: dict[str, int] = field(default_factory=dict)
     by_service_area: dict[str, int] = field(default_factory=dict)
     by_division: dict[str, int] = field(default_factory=dict)
@@ -181,11 +192,25 @@ def _assignment_groups(year, division) -> QuerySet:
     )
 
 
+def _unreported_fee_cents() -> Case:
+    """A participation's fee when nobody reported it (history from the spreadsheets, work from
+    before hours reports): paid by the participation if done. Once an hours report exists, only
+    its approved lines pay (``lines`` below), so the participation adds 0."""
+    return Case(
+        When(reported(), then=Value(0)),
+        default=paid_fee_cents(),
+        output_field=BigIntegerField(),
+    )
+
+
 def _rows_by_month(year, division) -> dict[str, QuerySet]:
     """The rows that the figures of the monthly and supervision tables count, each with its
     month, by the name and columns the statement below gives them."""
     participations = counted_participations(year, division).annotate(
-        month=_month("assignment__date"), worked=worked_hours(), fee=paid_fee_cents()
+        month=_month("assignment__date"), worked=worked_hours(), fee=_unreported_fee_cents()
+    )
+    lines = approved_lines_of(counted_participations(year, division)).annotate(
+        month=_month("participation__assignment__date")
     )
     attendances = _present_attendances(year, division).annotate(month=_month("session__date"))
     return {
@@ -194,6 +219,9 @@ def _rows_by_month(year, division) -> dict[str, QuerySet]:
         .values_list("month"),
         "participations (month, expert, worked, fee)": participations.values_list(
             "month", "expert", "worked", "fee"
+        ),
+        "lines (month, expert, fee, travel, other)": lines.values_list(
+            "month", "participation__expert", "fee_cents", "travel_cents", "other_cents"
         ),
         "sessions (month)": _sessions(year, division)
         .annotate(month=_month("date"))
@@ -208,32 +236,50 @@ def _rows_by_month(year, division) -> dict[str, QuerySet]:
 # read once (participations and attendances feed two figures each) in one round trip. The
 # year's distinct experts are counted by a hash (GROUP BY, SELECT DISTINCT), where
 # COUNT(DISTINCT) would sort all the year's participations again (docs/performance.md); the
-# year's experts and paid experts come from the same GROUP BY expert. A paid expert has a fee
-# above zero: an hourly fee and a fee per assignment may both be 0, and an expert whose fee
-# adds nothing is not what the fees figure rests on.
+# year's paid experts come from one GROUP BY expert over ``paid``: the unreported done work and
+# the approved hours report lines together, so an expert counts once whichever paid them. A paid
+# expert has a fee above zero (net of a reversal): an hourly fee and a fee per assignment may
+# both be 0, and an expert whose fee adds nothing is not what the fees figure rests on.
 _FIGURES_BY_MONTH = """
 WITH months (month) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)),
-{rows}
-SELECT month, new_agreements, participations, hours, fees, active_experts, paid_experts,
+{rows},
+paid (month, expert, fee, travel, other) AS (
+    SELECT month, expert, fee, 0, 0 FROM participations
+    UNION ALL
+    SELECT month, expert, fee, travel, other FROM lines
+)
+SELECT month, new_agreements, participations, hours, fees, travel, other_costs, active_experts,
+       paid_experts, travelling_experts, experts_with_costs,
        supervision_sessions, supervision_attendances, supervision_experts
 FROM months
 LEFT JOIN (SELECT month, COUNT(*) AS new_agreements FROM agreements GROUP BY month) a
     USING (month)
-LEFT JOIN (SELECT month, COUNT(*) AS participations, SUM(worked) AS hours, SUM(fee) AS fees,
-                  COUNT(DISTINCT expert) AS active_experts,
-                  COUNT(DISTINCT CASE WHEN fee > 0 THEN expert END) AS paid_experts
+LEFT JOIN (SELECT month, COUNT(*) AS participations, SUM(worked) AS hours,
+                  COUNT(DISTINCT expert) AS active_experts
            FROM participations GROUP BY month) p USING (month)
+LEFT JOIN (SELECT month, SUM(fee) AS fees, SUM(travel) AS travel, SUM(other) AS other_costs,
+                  SUM(CASE WHEN fee > 0 THEN 1 ELSE 0 END) AS paid_experts,
+                  SUM(CASE WHEN travel > 0 THEN 1 ELSE 0 END) AS travelling_experts,
+                  SUM(CASE WHEN other > 0 THEN 1 ELSE 0 END) AS experts_with_costs
+           FROM (SELECT month, expert, SUM(fee) AS fee, SUM(travel) AS travel,
+                        SUM(other) AS other
+                 FROM paid GROUP BY month, expert) m
+           GROUP BY month) f USING (month)
 LEFT JOIN (SELECT month, COUNT(*) AS supervision_sessions FROM sessions GROUP BY month) s
     USING (month)
 LEFT JOIN (SELECT month, COUNT(*) AS supervision_attendances,
                   COUNT(DISTINCT expert) AS supervision_experts
            FROM attendances GROUP BY month) v USING (month)
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, e.active_experts, e.paid_experts, NULL, NULL,
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM participations) e),
+       y.paid_experts, y.travelling_experts, y.experts_with_costs, NULL, NULL,
        (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM attendances WHERE expert IS NOT NULL) v)
-FROM (SELECT COUNT(*) AS active_experts, SUM(paid) AS paid_experts
-      FROM (SELECT expert, MAX(CASE WHEN fee > 0 THEN 1 ELSE 0 END) AS paid
-            FROM participations GROUP BY expert) x) e
+FROM (SELECT SUM(CASE WHEN fee > 0 THEN 1 ELSE 0 END) AS paid_experts,
+             SUM(CASE WHEN travel > 0 THEN 1 ELSE 0 END) AS travelling_experts,
+             SUM(CASE WHEN other > 0 THEN 1 ELSE 0 END) AS experts_with_costs
+      FROM (SELECT expert, SUM(fee) AS fee, SUM(travel) AS travel, SUM(other) AS other
+            FROM paid GROUP BY expert) x) y
 """
 
 
@@ -336,6 +382,8 @@ def _year_totals(months: list[Figures]) -> Figures:
         totals.participations += figures.participations
         totals.hours += figures.hours
         totals.fees += figures.fees
+        totals.travel += figures.travel
+        totals.other_costs += figures.other_costs
         totals.supervision_sessions += figures.supervision_sessions
         totals.supervision_attendances += figures.supervision_attendances
         for name in ("by_type", "by_service_area", "by_division"):
@@ -361,9 +409,14 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
         figures.new_agreements = row["new_agreements"] or 0
         figures.participations = row["participations"] or 0
         figures.hours = cents(row["hours"])  # the expert's own where recorded, else the task's
-        figures.fees = euros(row["fees"])  # agreements.fees: done work only, in cents
+        # agreements.fees in cents: approved hours reports, and done work nobody reported
+        figures.fees = euros(row["fees"])
+        figures.travel = euros(row["travel"])
+        figures.other_costs = euros(row["other_costs"])
         figures.active_experts = row["active_experts"] or 0
         figures.paid_experts = row["paid_experts"] or 0
+        figures.travelling_experts = row["travelling_experts"] or 0
+        figures.experts_with_costs = row["experts_with_costs"] or 0
         figures.supervision_sessions = row["supervision_sessions"] or 0
         figures.supervision_attendances = row["supervision_attendances"] or 0
         figures.supervision_experts = row["supervision_experts"] or 0
@@ -372,6 +425,8 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     totals = _year_totals(ordered)
     totals.active_experts = year_row["active_experts"]
     totals.paid_experts = year_row["paid_experts"] or 0  # a SUM over no experts is NULL
+    totals.travelling_experts = year_row["travelling_experts"] or 0
+    totals.experts_with_costs = year_row["experts_with_costs"] or 0
     totals.supervision_experts = year_row["supervision_experts"]
     types, areas, division_labels = _labels(division, totals, reference)
     return MonthlyFigures(

@@ -67,6 +67,8 @@ def monthly_table(figures: MonthlyFigures) -> Table:
             _figure_row(figures, _("Participations"), "participations"),
             _figure_row(figures, _("Hours"), "hours"),
             _figure_row(figures, _("Fees of done assignments (€)"), "fees"),
+            _figure_row(figures, _("Travel compensation (€)"), "travel"),
+            _figure_row(figures, _("Other costs (€)"), "other_costs"),
             _figure_row(figures, _("Active experts"), "active_experts"),
         ],
         notes=[
@@ -75,10 +77,12 @@ def monthly_table(figures: MonthlyFigures) -> Table:
                 "each expert on an assignment. Hours are summed over participations."
             ),
             _(
-                "Fees of done assignments: for each participation, the hours × the hourly fee "
-                "of the agreement that covers the assignment, plus its fee per assignment, "
-                "rounded to the cent. Planned assignments have no fee yet. Travel compensation "
-                "is not included."
+                "Fees of done assignments: the experts' approved hours reports, each the "
+                "reported hours × the hourly fee of the agreement that covers the assignment, "
+                "plus its fee per assignment, rounded to the cent; done work nobody reported "
+                "counts at its recorded hours. Planned assignments have no fee yet. Travel "
+                "compensation and other costs are figures of their own, from the approved "
+                "hours reports."
             ),
             _("Active experts in the total column are counted once over the whole year."),
         ],

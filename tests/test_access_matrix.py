@@ -14,15 +14,18 @@ A URL pattern that is not in the table fails ``test_every_url_pattern_is_in_the_
 """
 
 import datetime
+from decimal import Decimal
 from operator import attrgetter
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from agreements.models import AgreementStatus
 from kokemus.access import has_role
+from payroll import services as payroll_services
 from portal.services import calendar_token_regenerate
 from tests.factories import (
     AgreementFactory,
@@ -85,8 +88,6 @@ MATRIX: dict[str, Row] = {
     "agreements:agreement_create":   Row("login 403 403 403 200 200", "get", expert_pk="alice.pk"),
     "agreements:agreement_detail":   Row("login 403 403 403 200 200", "get", pk="agreement.pk"),
     "agreements:agreement_end":      Row("login 403 403 403 200 200", "get", pk="agreement.pk"),
-    "agreements:monthly_fees":       Row("login 403 403 403 200 200", "get"),
-    "agreements:monthly_fees_csv":   Row("login 403 403 403 200 200", "get"),
     "agreements:agreement_start":    Row("login 403 403 403 200 200", "get"),
     "agreements:agreement_list":     Row("login 403 403 403 200 200", "get"),
     "agreements:agreement_pdf":      Row("login 403 403 403 200 200", "get", pk="agreement.pk"),
@@ -95,7 +96,7 @@ MATRIX: dict[str, Row] = {
     # --- end agreements (coord-c) ---
     "portal:my_page":                Row("login 200 200 403 403 403", "get"),
     "portal:assignment_detail":      Row("login 200 404 403 403 403", "get", pk="assignment.pk"),
-    "portal:assignment_report_done": Row("login 200 404 403 403 403", "post", pk="assignment.pk"),
+    "portal:assignment_report":      Row("login 200 404 403 403 403", "post", pk="assignment.pk"),
     "portal:assignment_withdraw":    Row("login 302 404 403 403 403", "post", pk="assignment.pk"),
     "portal:agreement_list":         Row("login 200 200 403 403 403", "get"),
     "portal:agreement_pdf":          Row("login 200 404 403 403 403", "get", pk="agreement.pk"),
@@ -146,6 +147,27 @@ MATRIX: dict[str, Row] = {
     "reporting:export":              Row("login 403 403 200 200 200", "get", file_format="report_format"),  # noqa: E501
     "reporting:report":              Row("login 403 403 200 200 200", "get"),
     # --- end reporting ---
+    # --- payroll: hours reports, payroll runs, earnings limits (coordinators; receipts and
+    # statements also for their own expert) ---
+    "payroll:approval_list":         Row("login 403 403 403 200 200", "get"),
+    "payroll:lines_approve":         Row("login 403 403 403 302 302", "post"),
+    "payroll:line_detail":           Row("login 403 403 403 200 200", "get", pk="line.pk"),
+    "payroll:line_return":           Row("login 403 403 403 200 200", "post", pk="line.pk"),
+    "payroll:line_correct":          Row("login 403 403 403 200 200", "post", pk="line.pk"),
+    "payroll:line_receipt":          Row("login 200 404 403 200 200", "get", pk="line.pk"),
+    "payroll:report_for":            Row("login 403 403 403 200 200", "get", participation_pk="participation.pk"),  # noqa: E501
+    "payroll:run_list":              Row("login 403 403 403 200 200", "get"),
+    "payroll:run_create":            Row("login 403 403 403 302 302", "post"),
+    "payroll:run_detail":            Row("login 403 403 403 200 200", "get", pk="run.pk"),
+    "payroll:run_export":            Row("login 403 403 403 302 302", "post", pk="run.pk"),
+    "payroll:run_discard":           Row("login 403 403 403 302 302", "post", pk="run.pk"),
+    "payroll:run_file":              Row("login 403 403 403 200 200", "get", pk="run.pk", file_format="report_format"),  # noqa: E501
+    "payroll:run_statement":         Row("login 403 403 403 200 200", "get", pk="run.pk", expert_pk="alice.pk"),  # noqa: E501
+    "payroll:my_statement":          Row("login 200 404 403 403 403", "get", pk="run.pk"),
+    "payroll:limit_list":            Row("login 403 403 403 200 200", "get"),
+    "payroll:limit_edit":            Row("login 403 403 403 200 200", "get", expert_pk="alice.pk"),
+    "payroll:limit_delete":          Row("login 403 403 403 302 302", "post", expert_pk="alice.pk"),
+    # --- end payroll ---
     # --- orders: the public form and status link, the coordinators' queue, the expert's offers ---
     "ordering:form":                 Row("200   200 200 200 200 200", "get"),
     "ordering:thanks":               Row("200   200 200 200 200 200", "get"),
@@ -181,7 +203,7 @@ def _url_names(resolver: URLResolver, namespace: str = ""):
 
 
 @pytest.fixture
-def world(expert_alice, expert_bob):
+def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
     """Objects owned by Alice; Bob is a stranger to them."""
     alice = expert_alice.expert
     agreement = AgreementFactory(expert=alice)
@@ -189,6 +211,8 @@ def world(expert_alice, expert_bob):
     participation = ParticipationFactory(
         agreement=agreement, assignment=AssignmentFactory(date=datetime.date(2025, 3, 10))
     )
+    settings.PRIVATE_MEDIA_ROOT = tmp_path  # payroll: Alice's paid line with a receipt
+    line, run = _paid_line(participation, coordinator)
     membership = GroupMembershipFactory(expert=alice)
     offer = OfferFactory(expert=alice, deadline=FAR_FUTURE)
     return SimpleNamespace(
@@ -201,12 +225,32 @@ def world(expert_alice, expert_bob):
         consent=ExpertExperienceFactory(consent__expert=alice).consent,
         token=calendar_token_regenerate(expert=alice),
         guest=ExpertFactory(email="kutsuttava@example.fi"),
+        line=line,
+        run=run,
+        participation=participation,
         order=offer.request,  # orders: a request offered to Alice, with its status link
         offer=offer,
         order_link=StatusLinkFactory(request=offer.request, expires_at=FAR_FUTURE),
         x="MQ",  # an invalid password-reset link: the page says so
         report_format="csv",
     )
+
+
+def _paid_line(participation, coordinator):
+    """Alice's report of her assignment, with a receipt, approved and paid in March's run."""
+    line = payroll_services.line_submit(
+        participation=participation,
+        hours=Decimal(2),
+        other_costs=Decimal("3.00"),
+        other_costs_description="Bussi",
+        receipt=SimpleUploadedFile("kuitti.pdf", b"%PDF-1.4 kuitti"),
+        today=datetime.date(2025, 4, 1),
+    )
+    payroll_services.lines_approve(line_ids=[line.pk], by=coordinator)
+    run = payroll_services.run_create(
+        month=datetime.date(2025, 3, 1), by=coordinator, today=datetime.date(2025, 4, 1)
+    )
+    return line, payroll_services.run_export(run=run, by=coordinator)
 
 
 def _url(name: str, world) -> str:

@@ -103,8 +103,9 @@ def test_dashboard_runs_a_constant_number_of_queries(
         AgreementFactory(status=AgreementStatus.DRAFT, signed_on=None)
     client.force_login(coordinator)
     # session, user, groups; figures: assignments with their hours, new agreements;
-    # upcoming + their experts, expiring, drafts, experts without supervision
-    with django_assert_max_num_queries(10):
+    # upcoming + their experts, expiring, drafts, experts without supervision; hours reports
+    # waiting, earnings limits (and, when there are some, their lines and participations)
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("home"))
     assert len(response.context["dashboard"]["drafts"]) == min(size, 10)
 

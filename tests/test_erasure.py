@@ -1,18 +1,20 @@
 """Erasure reaches every store (docs/privacy.md "What erasure removes").
 
 An expert who logged in (once with a wrong password), changed their own contact details, was
-edited in the Django admin, got e-mail, was named in e-mail to others, facilitated a session
-and had a calendar feed is anonymised. Afterwards no text column of any table holds their
-name, e-mail, phone or import key; none of their sessions, links or feeds works; and the
-monthly report is exactly as it was.
+edited in the Django admin, got e-mail, was named in e-mail to others, facilitated a session,
+reported hours with a receipt, had an earnings limit and had a calendar feed is anonymised.
+Afterwards no text column of any table holds their name, e-mail, phone or import key; none of
+their sessions, links or feeds works; and the monthly report is exactly as it was.
 """
 
 import datetime
 import html
 import io
 import json
+import os
 import re
 import zoneinfo
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -23,6 +25,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import CharField, JSONField, Q, TextField
 from django.test import Client
@@ -36,6 +39,8 @@ from kokemus.privacy import expert_anonymise
 from notifications.models import Message
 from orders import notices as order_notices
 from orders.models import OfferStatus, RequestStatus
+from payroll import services as payroll_services
+from payroll.models import LimitBasis, ReportLine
 from portal.services import calendar_token_regenerate
 from supervision.models import SupervisionSession
 from tests.factories import (
@@ -60,6 +65,13 @@ KEY = "KT-7731"  # the import key (external_id)
 TRACES = (FIRST, LAST, EMAIL, PHONE, KEY)
 PASSWORD = "salasana-testiin-123"  # UserFactory's
 TODAY = datetime.datetime(2025, 3, 1, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki"))
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)  # a receipt's photo, by its first bytes
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Receipts go to a folder of the test's own."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture(autouse=True)
@@ -170,7 +182,7 @@ def her_history(ilmatar, coordinator, admin_user, client):
     done = ilmatar.participations.get(assignment__title="Helmikuun luento").assignment
     # e-mail to her, to her co-worker (naming her) and to the coordinators (naming her)
     notices.assignment_saved(assignment=planned, before=None)
-    notices.work_reported(assignment=done, expert=ilmatar, hours=done.hours)
+    # (her hours report below e-mails the coordinators, naming her: payroll.notices)
     order_notices.request_booked(order=planned.request, now=TODAY)  # "Coming: Ilmatar, Pekka"
     # she logs in and keeps her contact details up to date (the trail names her as the actor)
     assert post_login(client, EMAIL, PASSWORD).status_code == 302
@@ -199,6 +211,32 @@ def her_history(ilmatar, coordinator, admin_user, client):
     ):
         data = _change_form_data(admin.get(url))
         assert admin.post(url, data | change).status_code == 302
+    # her hours report (payroll): her own comment, a route and costs naming her, a receipt on
+    # disk; the coordinator returns it naming her; and her
+    # earnings limit with its basis
+    line = payroll_services.line_submit(
+        participation=ilmatar.participations.get(assignment=done),
+        hours=done.hours,
+        kilometres=Decimal("12.0"),
+        route=f"Kotoa ({FIRST} {LAST}) luennolle",
+        other_costs=Decimal("3.20"),
+        other_costs_description=f"Bussilippu, {FIRST} {LAST}",
+        receipt=SimpleUploadedFile("kuitti.png", PNG, content_type="image/png"),
+        comment=f"Olin väsynyt, soita {PHONE}",
+        today=TODAY.date(),
+    )
+    payroll_services.line_return(
+        line=line, comment=f"{FIRST} {LAST}: kuitti puuttuu", by=coordinator
+    )
+    payroll_services.earnings_limit_save(
+        expert=ilmatar,
+        monthly_limit=Decimal("500.00"),
+        yearly_limit=None,
+        basis=LimitBasis.DISABILITY_PENSION,
+        basis_note=f"{FIRST} {LAST}: työkyvyttömyyseläke",
+        consent_given_on=TODAY.date(),
+        by=coordinator,
+    )
     # her calendar feed and a password-reset link she asked for
     token = calendar_token_regenerate(expert=ilmatar).token
     assert Client().post(reverse("password_reset"), {"email": EMAIL}).status_code == 302
@@ -212,7 +250,7 @@ def her_history(ilmatar, coordinator, admin_user, client):
 
 
 def test_erasure_leaves_no_trace_in_any_table_and_keeps_the_report(
-    ilmatar, her_history, coordinator
+    ilmatar, her_history, coordinator, django_capture_on_commit_callbacks
 ):
     before = columns_holding(TRACES)
     # Every store the issue names holds her before the erasure (else this test proves nothing).
@@ -228,16 +266,25 @@ def test_erasure_leaves_no_trace_in_any_table_and_keeps_the_report(
         "notifications.Message.text",
         "supervision.SupervisionSession.facilitator",
         "orders.Offer.reason",
+        "payroll.ReportLine.comment",
+        "payroll.ReportLine.route",
+        "payroll.ReportLine.other_costs_description",
+        "payroll.ReportLine.return_comment",
+        "payroll.EarningsLimit.basis_note",
         "auth.User.username",
         "registry.Expert.external_id",
     } <= before.keys(), before
     report = monthly_report()
     assert json.loads(report)["totals"]["assignments"] == 2
+    receipts = [line.receipt.path for line in ReportLine.objects.exclude(receipt="")]
+    assert receipts and all(os.path.exists(path) for path in receipts)
 
-    expert_anonymise(expert=ilmatar, by=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        expert_anonymise(expert=ilmatar, by=coordinator)
 
     assert columns_holding(TRACES) == {}
     assert monthly_report() == report
+    assert not any(os.path.exists(path) for path in receipts)  # a photo cannot be redacted
 
 
 def test_erasure_ends_her_sessions_feed_and_links(ilmatar, her_history, coordinator):
@@ -266,7 +313,7 @@ def test_erasure_renames_her_in_messages_to_others_and_deletes_those_to_her(
     assert not Message.objects.filter(to=EMAIL).exists()
     # in each recipient's language (Finnish unless they chose another)
     work_reported = Message.objects.get(kind="work_reported", to=coordinator.email)
-    assert f"Anonymisoitu kokemustoimija {ilmatar.pk} merkitsi tehtävän" in work_reported.text
+    assert f"Anonymisoitu kokemustoimija {ilmatar.pk} raportoi" in work_reported.text
     co_worker = Message.objects.get(kind="booked")
     assert f"Mukana myös: Anonymisoitu kokemustoimija {ilmatar.pk}" in co_worker.text
     requester = Message.objects.get(kind="request_booked")

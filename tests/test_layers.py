@@ -22,6 +22,7 @@ FLOORS = {
     "portal": 3,
     "interchange": 3,
     "orders": 3,
+    "payroll": 3,  # hours reports and runs: on agreements; the report and the portal read it
 }
 ROOF = (
     "kokemus.urls",

@@ -20,6 +20,7 @@ from agreements.forms.assignments import (
 )
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from agreements.selectors import TimeWindow
+from agreements.signals import assignment_saved
 from kokemus.access import Role, role_required
 from kokemus.forms import add_rule_errors, add_service_error
 from kokemus.lists import order_by_param, paginate_ids
@@ -96,7 +97,10 @@ def assignment_detail(request, pk: int):
     return render(
         request,
         "agreements/assignment_detail.html",
-        {"assignment": assignment, "transitions": _transitions(assignment)},
+        {
+            "assignment": assignment,
+            "transitions": _transitions(assignment),
+        },
     )
 
 
@@ -179,6 +183,10 @@ def _edit(request, assignment: Assignment, *, initial_experts, initial=None, sou
             if saved:
                 messages.success(request, _("The assignment was saved."))
                 _warn_of_experts_without_email(request, saved)
+                # apps built on this one warn (payroll: earnings limits), never block
+                for _receiver, warnings in assignment_saved.send(Assignment, assignment=saved):
+                    for warning in warnings:
+                        messages.warning(request, warning)
                 return redirect("assignments:assignment_detail", pk=saved.pk)
         else:
             _add_rule_errors(form, formset)

@@ -25,7 +25,9 @@ PAGES = [
     (Role.COORDINATOR, "/kirjaudu/kaksivaiheinen/"),
     (Role.COORDINATOR, "/sopimukset/"),
     (Role.COORDINATOR, "/sopimukset/uusi/"),
-    (Role.COORDINATOR, "/sopimukset/palkkiot/"),
+    (Role.COORDINATOR, "/palkkiot/"),  # payroll: hours reports, runs, earnings limits
+    (Role.COORDINATOR, "/palkkiot/ajot/"),
+    (Role.COORDINATOR, "/palkkiot/ansaintarajat/"),
     (Role.COORDINATOR, "/kokemustoimijat/"),  # coord-a: expert list
     (Role.COORDINATOR, "/kokemustoimijat/uusi/"),  # coord-a: expert form
     (Role.COORDINATOR, "/tuonti/"),

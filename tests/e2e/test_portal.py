@@ -1,4 +1,5 @@
-"""An expert's first day: invited by a coordinator, sets a password, reports hours, gets fees."""
+"""An expert's first day: invited by a coordinator, sets a password, reports hours, gets fees
+once the report is approved."""
 
 import datetime
 import re
@@ -8,6 +9,7 @@ import pytest
 from django.core import mail
 
 from agreements.models import AssignmentStatus
+from payroll.services import lines_approve
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
@@ -47,13 +49,15 @@ def test_invited_expert_sets_password_reports_hours_and_downloads_fee_statement(
 
     log_in(page, "iida@example.fi", PASSWORD)
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My page").click()
-    page.get_by_role("link", name="Asiakasraati").click()
-    page.get_by_label("Hours actually worked").fill("2.5")
-    page.get_by_role("button", name="Mark done").click()
-    page.get_by_text("Marked done with 2.5 hours. Thank you!").wait_for()
-    participation.refresh_from_db()
-    assert participation.hours == Decimal("2.50")
-    assert participation.assignment.status == AssignmentStatus.DONE
+    page.get_by_role("link", name="Asiakasraati").first.click()
+    page.get_by_label("Hours worked").fill("2.5")
+    page.get_by_role("button", name="Send my report").click()
+    page.get_by_text("Your report of 2.5 hours was sent to the coordinator. Thank you!").wait_for()
+    line = participation.report_lines.get()
+    assert line.hours == Decimal("2.50")
+    participation.assignment.refresh_from_db()
+    assert participation.assignment.status == AssignmentStatus.DONE  # she was alone on it
+    lines_approve(line_ids=[line.pk], by=None)  # the coordinator approves: now it is paid
 
     page.get_by_role("link", name="My fees").first.click()
     page.get_by_label("Year").fill("2025")

@@ -225,7 +225,7 @@ def test_coordinators_hear_when_an_expert_reports_work_or_withdraws(smtp, client
     coming = _book([aino], date=datetime.date(2025, 3, 20))
     client.force_login(aino.user)
 
-    client.post(reverse("portal:assignment_report_done", args=[done.pk]), {"hours": "2,5"})
+    client.post(reverse("portal:assignment_report", args=[done.pk]), {"hours": "2,5"})
     client.post(
         reverse("portal:assignment_withdraw", args=[coming.pk]), {"reason": "Olen matkoilla"}
     )

@@ -12,11 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import AgreementStatus
-from orders import matching
-from orders.earnings import Headroom
 from orders.matching import Slot, suggestions
 from orders.models import Mode
-from registry.models import ExpertStatus
+from payroll.models import EarningsLimit, LimitBasis
+from registry.models import Expert, ExpertStatus
 from registry.services import consent_withdraw
 from tests.factories import AgreementFactory, AssignmentFactory, ExpertFactory, ParticipationFactory
 from tests.orders.conftest import matching_expert
@@ -134,15 +133,21 @@ def test_fewer_assignments_this_month_come_first_then_the_longest_wait(order, me
     assert found[3].reasons[-2] == "2 assignments in May 2025"
 
 
-def test_a_reached_earnings_limit_is_flagged_and_listed_last(order, mental_health, monkeypatch):
+def _limit(expert, monthly: str) -> EarningsLimit:
+    return EarningsLimit.objects.create(
+        expert=expert,
+        monthly_limit=Decimal(monthly),
+        basis=LimitBasis.DISABILITY_PENSION,
+        consent_given_on=datetime.date(2025, 1, 1),
+    )
+
+
+def test_a_reached_earnings_limit_is_flagged_and_listed_last(order, mental_health):
     anna = matching_expert("Anna", mental_health)
     bea = matching_expert("Bea", mental_health)
     # The request pays 2 h × 25 € = 50 €: Anna has 49.99 € left of her limit, Bea 50.01 €.
-    headroom = {
-        anna.pk: Headroom(limit_cents=100_000, earned_cents=95_001),
-        bea.pk: Headroom(limit_cents=100_000, earned_cents=94_999),
-    }
-    monkeypatch.setattr(matching, "earnings_headroom", lambda **kwargs: headroom)
+    _limit(anna, "49.99")
+    _limit(bea, "50.01")
 
     found = suggestions(order)
 
@@ -186,13 +191,16 @@ def _many_experts(count: int, area) -> None:
 
 
 @pytest.mark.parametrize("count", [10, 100])
-def test_suggestions_cost_three_queries_however_many_experts(order, mental_health, count):
+def test_suggestions_cost_six_queries_however_many_experts(order, mental_health, count):
     _many_experts(count, mental_health)
     _book(order_expert := matching_expert("Busy", mental_health), order.date, None)
+    _limit(Expert.objects.get(first_name="Expert0"), "500.00")
 
     with CaptureQueriesContext(connection) as queries:
         found = suggestions(order)
 
     assert len(found) == count
     assert order_expert not in [s.expert for s in found]
-    assert len(queries) == 3  # candidates with counts, their bookings, their agreements
+    # candidates with counts, their bookings, their agreements; earnings limits, the limited
+    # experts' hours report lines and their unreported work (payroll.selectors.positions_of)
+    assert len(queries) == 6

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 
 from agreements.models import AssignmentStatus
 from notifications.models import Kind, Message
-from orders import matching, services
-from orders.earnings import Headroom
+from orders import services
 from orders.models import Offer, OfferKind, OfferStatus, Request, RequestStatus, StatusLink
 from orders.notices import plan_unanswered_offers
+from payroll.models import EarningsLimit, LimitBasis
 from registry.models import Professional
 from tests.factories import ExpertFactory, ProfessionalFactory, ServiceAreaFactory
 from tests.orders.conftest import NOW, matching_expert
@@ -273,16 +273,15 @@ def test_an_expert_booked_elsewhere_meanwhile_can_still_be_offered_again_after_d
 # --- Open call ----------------------------------------------------------------------------
 
 
-def test_an_open_call_reaches_every_match_not_yet_asked_and_not_at_the_limit(
-    order, anna, bea, monkeypatch
-):
+def test_an_open_call_reaches_every_match_not_yet_asked_and_not_at_the_limit(order, anna, bea):
     cilla = matching_expert("Cilla")
     matching_expert("Eeva", municipality="Kannus")  # out of reach: not a match
     services.offers_make(order=order, experts=[anna], deadline=DEADLINE)
-    monkeypatch.setattr(
-        matching,
-        "earnings_headroom",
-        lambda **kwargs: {cilla.pk: Headroom(limit_cents=1000, earned_cents=1000)},
+    EarningsLimit.objects.create(  # 10 € left: the request's fee would pass it
+        expert=cilla,
+        monthly_limit=Decimal("10.00"),
+        basis=LimitBasis.OTHER_BENEFIT,
+        consent_given_on=datetime.date(2025, 1, 1),
     )
 
     offers = services.open_call_publish(order=order, deadline=DEADLINE)

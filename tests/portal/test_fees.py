@@ -11,7 +11,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agreements.models import AssignmentStatus
-from agreements.selectors import fees_of_expert
+from payroll.selectors import fees_of_expert
+from payroll.services import line_submit, lines_approve
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +21,18 @@ D = datetime.date
 
 
 def _on(agreement, day, hours, status=AssignmentStatus.DONE, own_hours=None):
-    return ParticipationFactory(
+    """A participation; a done one is reported with its hours and approved (payroll)."""
+    participation = ParticipationFactory(
         agreement=agreement,
         hours=own_hours,
         assignment=AssignmentFactory(date=day, hours=Decimal(hours), status=status),
     )
+    if status == AssignmentStatus.DONE:
+        line = line_submit(
+            participation=participation, hours=participation.worked_hours, today=D(2026, 1, 1)
+        )
+        lines_approve(line_ids=[line.pk], by=None)
+    return participation
 
 
 @pytest.fixture
@@ -78,7 +86,7 @@ def _lines(month: dict) -> list[tuple]:
 def test_fee_statement_lists_each_assignment_under_its_month_hand_counted(
     alice_year, django_assert_num_queries
 ):
-    with django_assert_num_queries(1):  # the done participations with their fees
+    with django_assert_num_queries(1):  # participations with their approved lines' fees
         fees = fees_of_expert(alice_year, 2025)
     march, august = fees["months"]
     assert march["month_start"] == D(2025, 3, 1)
@@ -115,7 +123,7 @@ def test_fees_page_shows_the_year(login, expert_alice, alice_year):
     assert "TS-MAALIS" in page
     assert "TS-BOB" not in page
     assert "200.00" in page
-    assert 'href="?year=2024"' in page  # a year with done assignments
+    assert 'href="?year=2024"' in page  # a year with approved hours reports
 
 
 def test_fees_page_ignores_a_bad_year(login, expert_alice, alice_year):
@@ -142,8 +150,8 @@ def test_fee_statement_pdf_has_the_totals(login, expert_alice, alice_year):
 
 def test_fees_page_in_fixed_queries(login, expert_alice, alice_year, django_assert_num_queries):
     client = login(expert_alice)
-    # session, user, groups, expert, years with done work, the lines
-    with django_assert_num_queries(6):
+    # session, user, groups, expert, years with paid work, the lines, payroll statements
+    with django_assert_num_queries(7):
         assert client.get(reverse("portal:fees") + "?year=2025").status_code == 200
 
 
@@ -156,9 +164,9 @@ def test_a_coordinator_reads_an_experts_fees_hand_counted(
         page = client.get(url, {"year": "2025"}, headers=EN).content.decode()
     total = re.search(r"<tfoot>.*?</tfoot>", page, re.S)[0]
     cells = re.findall(r'<td class="num text-end">(.*?)</td>', total)
-    assert cells == ["7.00", "200.00"]  # 50 + 60 + 45 + 45 €, done assignments only
+    assert cells == ["7.00", "200.00"]  # 50 + 60 + 45 + 45 €, approved reports only
     assert "The year 2025 in total: 4 assignments" in total
-    assert f"of the done assignments of {alice_year.full_name} in 2025" in page
+    assert f"of the approved hours reports of {alice_year.full_name} in 2025" in page
     assert "TS-BOB" not in page  # another expert's assignment
     trail = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=coordinator)
     assert trail.filter(object_id=str(alice_year.pk)).exists()  # a view of personal data

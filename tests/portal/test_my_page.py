@@ -49,12 +49,12 @@ def test_my_page_lists_own_assignments_in_fixed_queries(
     ParticipationFactory(assignment=AssignmentFactory(title="Jonkun muun tehtävä"))
     client = login(expert_alice)
     # session, user, groups (role), expert, upcoming, past count, past page, calendar token,
-    # offers waiting for an answer
-    with django_assert_max_num_queries(9):
+    # offers waiting for an answer, earnings limit (none), assignments to report
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("portal:my_page"), headers=EN)
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count("Tehtävä ") == count
+    assert page.count("Tehtävä ") == count  # in 2025: too old for the list of work to report
     assert "Jonkun muun tehtävä" not in page
 
 
@@ -91,7 +91,8 @@ def test_todays_done_assignment_is_no_longer_upcoming(login, expert_alice, alice
     ]
     page = response.content.decode()
     assert page.index("Illan raati") < page.index("Done and past assignments")
-    assert page.index("Done and past assignments") < page.index("Aamun luento")
+    past = page[page.index("Done and past assignments") :]  # (To report lists it above too)
+    assert "Aamun luento" in past
 
 
 def test_assignment_detail_shows_co_workers_by_first_name_only(
@@ -118,68 +119,83 @@ def test_assignment_detail_of_another_expert_is_404(login, expert_bob, alice_par
     assert response.status_code == 404
 
 
-def test_report_done_through_the_form(login, expert_alice, alice_participation):
-    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
-    response = login(expert_alice).post(url, {"hours": "2.5"}, headers=EN, follow=True)
-    alice_participation.refresh_from_db()
-    assert alice_participation.hours == Decimal("2.50")
-    assert alice_participation.assignment.status == AssignmentStatus.DONE
-    assert "Marked done with 2.5 hours. Thank you!" in response.content.decode()
+def _report_url(participation) -> str:
+    return reverse("portal:assignment_report", args=[participation.assignment_id])
 
 
-def test_report_done_refused_keeps_the_typed_hours_with_the_message_on_the_field(
+def test_report_through_the_form(login, expert_alice, alice_participation):
+    response = login(expert_alice).post(
+        _report_url(alice_participation),
+        {"hours": "2.5", "kilometres": "12"},
+        headers=EN,
+        follow=True,
+    )
+    line = alice_participation.report_lines.get()
+    assert (line.hours, line.kilometres, line.status) == (
+        Decimal("2.50"),
+        Decimal("12.0"),
+        "submitted",
+    )
+    alice_participation.assignment.refresh_from_db()
+    assert alice_participation.assignment.status == AssignmentStatus.DONE  # she was alone on it
+    page = response.content.decode()
+    assert "Your report of 2.5 hours was sent to the coordinator. Thank you!" in page
+    assert "Waiting for approval" in page
+
+
+def test_report_refused_keeps_the_typed_hours_with_the_message_on_the_field(
     login, expert_alice, alice_participation
 ):
-    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
-    response = login(expert_alice).post(url, {"hours": "30"}, headers=EN)
+    response = login(expert_alice).post(
+        _report_url(alice_participation), {"hours": "30"}, headers=EN
+    )
     assert response.status_code == 200  # the page again, not a redirect that forgets the input
-    alice_participation.refresh_from_db()
-    assert alice_participation.hours is None
+    assert not alice_participation.report_lines.exists()
     page = response.content.decode()
     assert re.search(r'<input type="text" name="hours" value="30"[^>]*aria-invalid="true"', page)
     assert "One day has at most 24 hours." in page
 
 
-def test_report_done_refuses_a_word_for_hours_on_the_field(
-    login, expert_alice, alice_participation
-):
-    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
-    response = login(expert_alice).post(url, {"hours": "kaksi"}, headers=EN)
+def test_report_refuses_a_word_for_hours_on_the_field(login, expert_alice, alice_participation):
+    response = login(expert_alice).post(
+        _report_url(alice_participation), {"hours": "kaksi"}, headers=EN
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert 'value="kaksi"' in page
     assert "Enter a number." in page
 
 
-def test_report_done_on_a_cancelled_assignment_says_why(login, expert_alice, alice_participation):
+def test_report_on_a_cancelled_assignment_says_why(login, expert_alice, alice_participation):
     """From a page left open while the coordinator cancelled the assignment."""
     assignment = alice_participation.assignment
     assignment.status = AssignmentStatus.CANCELLED
     assignment.save()
-    url = reverse("portal:assignment_report_done", args=[assignment.pk])
-    response = login(expert_alice).post(url, {"hours": "2"}, headers=EN, follow=True)
-    assert "Only a planned assignment can be marked done" in response.content.decode()
-    alice_participation.refresh_from_db()
-    assert alice_participation.hours is None
+    response = login(expert_alice).post(
+        _report_url(alice_participation), {"hours": "2"}, headers=EN, follow=True
+    )
+    assert "A cancelled assignment cannot be reported." in response.content.decode()
+    assert not alice_participation.report_lines.exists()
 
 
-def test_a_done_assignment_offers_no_mark_done(login, expert_alice, alice_participation):
+def test_a_cancelled_assignment_offers_no_report(login, expert_alice, alice_participation):
     assignment = alice_participation.assignment
-    assignment.status = AssignmentStatus.DONE
+    assignment.status = AssignmentStatus.CANCELLED
     assignment.save()
     url = reverse("portal:assignment_detail", args=[assignment.pk])
     page = login(expert_alice).get(url, headers=EN).content.decode()
-    assert "Mark done" not in page
-    assert "A planned assignment can be marked done from its day on." in page
+    assert "Send my report" not in page
+    assert "A cancelled assignment is not reported." in page
 
 
-def test_report_done_for_another_expert_is_404_and_changes_nothing(
+def test_report_for_another_expert_is_404_and_changes_nothing(
     login, expert_bob, alice_participation
 ):
-    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
-    assert login(expert_bob).post(url, {"hours": "2"}).status_code == 404
-    alice_participation.refresh_from_db()
-    assert alice_participation.hours is None
+    assert (
+        login(expert_bob).post(_report_url(alice_participation), {"hours": "2"}).status_code == 404
+    )
+    assert not alice_participation.report_lines.exists()
+    alice_participation.assignment.refresh_from_db()
     assert alice_participation.assignment.status == AssignmentStatus.PLANNED
 
 
@@ -301,28 +317,37 @@ def test_coordinator_without_expert_role_gets_403(login, coordinator):
     assert login(coordinator).get(reverse("portal:my_page")).status_code == 403
 
 
-def test_report_done_with_zero_hours_gets_the_service_message(
-    login, expert_alice, alice_participation
-):
-    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
-    response = login(expert_alice).post(url, {"hours": "0"}, headers=EN, follow=True)
+def test_report_with_zero_hours_gets_the_service_message(login, expert_alice, alice_participation):
+    response = login(expert_alice).post(
+        _report_url(alice_participation), {"hours": "0"}, headers=EN
+    )
     assert "Hours must be more than zero." in response.content.decode()
-    alice_participation.refresh_from_db()
+    alice_participation.assignment.refresh_from_db()
     assert alice_participation.assignment.status == AssignmentStatus.PLANNED
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
-@pytest.mark.parametrize("hours", ["1,5", "1.5"])
-def test_report_done_takes_a_decimal_comma_or_point_in_every_language(
-    login, expert_alice, alice_participation, language, hours
+@pytest.mark.parametrize("separator", [",", "."])
+def test_report_takes_a_decimal_comma_or_point_in_every_language(
+    login, expert_alice, alice_participation, language, separator
 ):
-    url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
     response = login(expert_alice).post(
-        url, {"hours": hours}, headers={"accept-language": language}
+        _report_url(alice_participation),
+        {
+            "hours": f"1{separator}5",
+            "kilometres": f"7{separator}5",
+            "other_costs": f"3{separator}20",
+            "other_costs_description": "Bussi",
+        },
+        headers={"accept-language": language},
     )
     assert response.status_code == 302
-    alice_participation.refresh_from_db()
-    assert alice_participation.hours == Decimal("1.50")
+    line = alice_participation.report_lines.get()
+    assert (line.hours, line.kilometres, line.other_costs) == (
+        Decimal("1.50"),
+        Decimal("7.5"),
+        Decimal("3.20"),
+    )
 
 
 def test_assignment_detail_in_fixed_queries(
@@ -330,8 +355,9 @@ def test_assignment_detail_in_fixed_queries(
 ):
     client = login(expert_alice)
     url = reverse("portal:assignment_detail", args=[alice_participation.assignment_id])
-    # session, user, groups, expert, participation with assignment and agreement, co-workers
-    with django_assert_max_num_queries(6):
+    # session, user, groups, expert, participation with assignment and agreement, co-workers,
+    # the expert's own report line
+    with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
 
 

@@ -126,4 +126,19 @@ def report_data(db):
         session=SupervisionSessionFactory(group=other_group, date=D(2024, 12, 31)),
         membership=cecilia_other,
     )
+    approve_every_report()
     return SimpleNamespace(experts=[aino, bertta, cecilia], names=NAMES)
+
+
+def approve_every_report():
+    """Payroll: every expert on a done assignment reports the hours above and a coordinator
+    approves them, so the fees (over approved hours reports) are those of every done
+    participation; planned work stays unreported (no fee yet)."""
+    from agreements.models import AssignmentStatus, Participation
+    from payroll.services import line_submit, lines_approve
+
+    lines = [
+        line_submit(participation=p, hours=p.worked_hours, today=D(2100, 1, 1))
+        for p in Participation.objects.filter(assignment__status=AssignmentStatus.DONE)
+    ]
+    lines_approve(line_ids=[line.pk for line in lines], by=None)

@@ -1,6 +1,6 @@
-"""One fee, one name: the report, the payroll page ("fees by month") and the expert's fee
-statement give the same fee for the same work (agreements.fees) and label it alike, in every
-language and every file."""
+"""One fee, one name: the report, the month's payroll run and the expert's fee statement give
+the same fee for the same work (agreements.fees) and the report and the statement label it
+alike, in every language and every file."""
 
 import csv
 import datetime
@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from agreements.models import AssignmentStatus
+from payroll import selectors as payroll_selectors
+from payroll import services as payroll_services
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +26,13 @@ LABELS = {
     "sv": "Arvoden för utförda uppdrag (€)",
     "en": "Fees of done assignments (€)",
 }
-MARCH = {"year": 2025, "month": 3}
 
 
 @pytest.fixture
 def alices_march(expert_alice):
     """12.34 €/h and 35 € per assignment. Done: 1.25 h → 15.425 € → 15.43 + 35 = 50.43; the
-    expert's own 0.75 h of 3 → 9.255 € → 9.26 + 35 = 44.26. Planned: 2 h, no fee yet."""
+    expert's own 0.75 h of 3 → 9.255 € → 9.26 + 35 = 44.26, each reported and approved (payroll).
+    Planned: 2 h, no fee yet."""
     agreement = AgreementFactory(
         expert=expert_alice.expert,
         valid_from=datetime.date(2025, 1, 1),
@@ -42,13 +44,20 @@ def alices_march(expert_alice):
         (11, "3.00", "0.75", AssignmentStatus.DONE),
         (12, "2.00", None, AssignmentStatus.PLANNED),
     ]:
-        ParticipationFactory(
+        participation = ParticipationFactory(
             agreement=agreement,
             hours=Decimal(own) if own else None,
             assignment=AssignmentFactory(
                 date=datetime.date(2025, 3, day), hours=Decimal(hours), status=status
             ),
         )
+        if status == AssignmentStatus.DONE:
+            line = payroll_services.line_submit(
+                participation=participation,
+                hours=participation.worked_hours,
+                today=datetime.date(2025, 4, 1),
+            )
+            payroll_services.lines_approve(line_ids=[line.pk], by=None)
     return expert_alice
 
 
@@ -62,14 +71,17 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
-def test_report_payroll_page_and_fee_statement_give_the_same_fee(client, coordinator, alices_march):
+def test_report_payroll_run_and_fee_statement_give_the_same_fee(client, coordinator, alices_march):
     out = io.StringIO()
     call_command("monthly_report", "--year", "2025", stdout=out)
     assert json.loads(out.getvalue())["months"][2]["fees"] == "94.69"
 
-    client.force_login(coordinator)
-    payroll = client.get(reverse("agreements:monthly_fees_csv"), MARCH).content
-    assert _csv_rows(payroll)[-1][-1] == "94,69"  # the totals row
+    run = payroll_services.run_create(
+        month=datetime.date(2025, 3, 1), by=coordinator, today=datetime.date(2025, 4, 1)
+    )
+    assert payroll_selectors.summarise(payroll_selectors.run_lines(run)).totals.fees == Decimal(
+        "94.69"
+    )
 
     client.force_login(alices_march)
     statement = client.get(reverse("portal:fee_statement_pdf"), {"year": 2025}).content
@@ -94,10 +106,6 @@ def test_the_fee_has_one_label_in_every_page_and_file(
     workbook = load_workbook(io.BytesIO(get("reporting:export", {"year": 2025}, "xlsx")))
     assert label in [cell.value for cell in workbook.worksheets[0]["A"]]
     assert label in _text(get("reporting:export", {"year": 2025}, "pdf"))
-
-    client.force_login(coordinator)
-    assert f">{label}</th>" in get("agreements:monthly_fees", MARCH).decode()
-    assert _csv_rows(get("agreements:monthly_fees_csv", MARCH))[0][-1] == label
 
     client.force_login(alices_march)
     assert f">{label}</th>" in get("portal:fees", {"year": 2025}).decode()
