@@ -6,7 +6,7 @@ Earnings limits are health-adjacent data: coordinators only, and never in any re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from agreements.models import Participation
 from kokemus.access import Role, is_coordinator, role_required
 from kokemus.audit import record_view, record_views
+from kokemus.converters import as_id
 from kokemus.lists import month_param, paginate
 from payroll import exports, selectors, services
 from payroll.filters import LineFilter
@@ -42,7 +43,7 @@ def _back(request, default: str, **kwargs):
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # not redirect(): "0000-01" would be a view name
     return redirect(default, **kwargs)
 
 
@@ -65,7 +66,8 @@ def approval_list(request):
 @require_POST
 def lines_approve(request):
     ids = request.POST.getlist("lines")
-    form = LineSelectionForm(request.POST, line_ids=[int(pk) for pk in ids if pk.isdigit()])
+    line_ids = [as_id(pk) for pk in ids]  # None for what no row's id can be
+    form = LineSelectionForm(request.POST, line_ids=[pk for pk in line_ids if pk is not None])
     if not form.is_valid():
         messages.error(request, _("Tick at least one line."))
         return _back(request, "payroll:approval_list")
