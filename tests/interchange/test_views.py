@@ -451,3 +451,38 @@ def test_a_file_in_finnish_words_imports_through_the_browser(client, coordinator
         "X1": "done",
         "X2": "planned",
     }
+
+
+@pytest.mark.usefixtures("tasks_at_once")
+def test_the_job_page_and_its_status_read_a_fixed_number_of_rows(
+    client, coordinator, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    job = _upload(client, files())
+    with django_assert_max_num_queries(4):  # session, user, groups, the job
+        _page(client, job)
+    with django_assert_max_num_queries(4):  # session, user, groups, the job
+        client.get(reverse("interchange:job_status", args=[job.pk]))
+
+
+@pytest.mark.usefixtures("tasks_at_once")
+def test_the_undo_page_reads_the_same_number_of_rows_for_few_and_many(
+    client, coordinator, django_assert_max_num_queries
+):
+    """The checks go by model and relation in chunks of ids, never row by row."""
+    client.force_login(coordinator)
+    rows = [
+        [f"X{n}", "client_support", "mh_outpatient", "10.3.2025", "1", "done", "E1|E2", "T"]
+        for n in range(120)
+    ]
+    for assignments in (ASSIGNMENTS, rows):
+        ImportRun.objects.all().delete()
+        Assignment.objects.all().delete()
+        _confirm(client, _upload(client, files(assignments=assignments)))
+        run = ImportRun.objects.get()
+        # 17: session, user, groups, the run, later undone runs, the versions of experts,
+        # agreements and assignments, the participations of new assignments, one query per
+        # relation to the rows the undo would remove (with one lookup's room to spare)
+        with django_assert_max_num_queries(18):
+            response = client.get(reverse("interchange:run_undo", args=[run.pk]))
+        assert b'id="undo-import"' in response.content
