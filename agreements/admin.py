@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from agreements.models import Agreement, Assignment, Participation
 from agreements.services import assignment_validate
 from kokemus.concurrency import VersionedModelAdmin
+from kokemus.forms import DECIMAL_FORMFIELDS
 
 
 @admin.register(Agreement)
@@ -24,6 +25,7 @@ class AgreementAdmin(VersionedModelAdmin):
     search_fields = ["number", "expert__first_name", "expert__last_name", "expert__external_id"]
     autocomplete_fields = ["expert", "division"]
     date_hierarchy = "valid_from"
+    formfield_overrides = DECIMAL_FORMFIELDS
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -58,6 +60,7 @@ class ParticipationInline(admin.TabularInline):
     fields = ["expert", "hours", "agreement"]
     readonly_fields = ["agreement"]
     autocomplete_fields = ["expert"]
+    formfield_overrides = DECIMAL_FORMFIELDS
 
 
 @admin.register(Assignment)
@@ -69,6 +72,7 @@ class AssignmentAdmin(VersionedModelAdmin):
     autocomplete_fields = ["type", "service_area", "contact"]
     date_hierarchy = "date"
     inlines = [ParticipationInline]
+    formfield_overrides = DECIMAL_FORMFIELDS
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -83,6 +87,7 @@ class ParticipationAdmin(admin.ModelAdmin):
     search_fields = ["expert__first_name", "expert__last_name", "assignment__title"]
     readonly_fields = ["assignment", "expert", "agreement"]
     date_hierarchy = "assignment__date"
+    formfield_overrides = DECIMAL_FORMFIELDS
 
     def has_add_permission(self, request):
         return False  # participants are added on their assignment

@@ -31,7 +31,7 @@ def fees_csv(fees: dict) -> bytes:
             _("Fee per assignment (€)"),
             _("Assignments"),
             _("Hours"),
-            _("Fees (€)"),
+            _("Fees of done assignments (€)"),
         ]
     )
     for row in fees["rows"]:

@@ -3,11 +3,11 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.constraints import ConstraintErrorsOnFields
 from registry.models import AssignmentType, Expert, Professional, ServiceArea
 
 MAX_HOURS_A_DAY = Decimal(24)
@@ -140,15 +140,7 @@ ASSIGNMENT_TRANSITIONS = {
 }
 
 
-# The field each of Assignment's check constraints is about.
-CONSTRAINT_FIELDS = {
-    "assignment_end_date_not_before_date": "end_date",
-    "assignment_hours_positive": "hours",
-    "assignment_hours_at_most_24_a_day": "hours",
-}
-
-
-class Assignment(models.Model):
+class Assignment(ConstraintErrorsOnFields, models.Model):
     """One task (tehtävä) done by one or more experts for one service area."""
 
     external_id = models.CharField(
@@ -211,6 +203,13 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # The field each check constraint is about (kokemus.constraints).
+    constraint_fields = {
+        "assignment_end_date_not_before_date": "end_date",
+        "assignment_hours_positive": "hours",
+        "assignment_hours_at_most_24_a_day": "hours",
+    }
+
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
@@ -246,19 +245,6 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date:%d.%m.%Y})"
-
-    def validate_constraints(self, exclude=None):
-        """Django's check, with each rule's message on the field it is about, so that forms
-        (and the admin) show it next to that field rather than only above the form."""
-        errors = {}
-        for constraint in self._meta.constraints:
-            try:
-                constraint.validate(Assignment, self, exclude=exclude)
-            except ValidationError as error:
-                field = CONSTRAINT_FIELDS.get(constraint.name, NON_FIELD_ERRORS)
-                errors.setdefault(field, []).append(error)
-        if errors:
-            raise ValidationError(errors)
 
 
 class Participation(models.Model):

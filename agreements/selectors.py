@@ -13,10 +13,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextChoices,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agreements.fees import euros, fee_cents, worked_hours
 from agreements.models import (
@@ -88,6 +90,27 @@ def assignments_for_list() -> QuerySet[Assignment]:
     )
 
 
+class TimeWindow(TextChoices):
+    """Which part of the calendar the coordinator's assignment list shows (?when=)."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    PAST = "past", _("Past")
+    ALL = "all", _("All")
+
+
+def assignments_in_window(
+    queryset: QuerySet[Assignment], *, window: TimeWindow, today: datetime.date
+) -> QuerySet[Assignment]:
+    """Upcoming: from today on, including one that began earlier and still runs (end_date);
+    past: the rest."""
+    still_on = Q(date__gte=today) | Q(end_date__gte=today)
+    if window == TimeWindow.UPCOMING:
+        return queryset.filter(still_on)
+    if window == TimeWindow.PAST:
+        return queryset.exclude(still_on)
+    return queryset
+
+
 def assignment_for_page(pk: int) -> Assignment:
     """One assignment with its experts and their covering agreements (404 if none)."""
     queryset = Assignment.objects.select_related(
@@ -143,14 +166,20 @@ def agreements_waiting_for_signature() -> QuerySet[Agreement]:
 
 
 def month_figures(*, year: int, month: int) -> dict:
-    """This month's headline figures for the start page, two aggregate queries.
+    """This month's headline figures for the start page, two aggregate queries."""
+    first = datetime.date(year, month, 1)
+    return period_figures(first=first, after=next_month(first))
+
+
+def period_figures(*, first: datetime.date, after: datetime.date) -> dict:
+    """Headline figures of the days from ``first`` up to ``after`` (not included), two
+    aggregate queries.
 
     The monthly follow-up report (reporting) builds the full table; these follow its
-    definitions: counted assignments are not cancelled and dated in the month, hours are summed
-    over participations (an expert's own hours where recorded), new agreements by signed date.
+    definitions: counted assignments are not cancelled and dated in the period, hours are
+    summed over participations (an expert's own hours where recorded), new agreements by
+    signed date.
     """
-    first = datetime.date(year, month, 1)
-    after = next_month(first)
     counted = Assignment.objects.filter(
         date__gte=first, date__lt=after, status__in=COUNTED_STATUSES
     )
@@ -188,18 +217,28 @@ def participations_of_expert(expert: Expert) -> QuerySet[Participation]:
     )
 
 
+def upcoming_work(today: datetime.date) -> Q:
+    """Participations in work still to do: planned, from today on (or begun and still
+    running). Today's assignment that is already done, or a cancelled one, is not upcoming."""
+    return Q(
+        Q(assignment__date__gte=today) | Q(assignment__end_date__gte=today),
+        assignment__status=AssignmentStatus.PLANNED,
+    )
+
+
 def upcoming_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
     return (
         participations_of_expert(expert)
-        .filter(assignment__date__gte=today)
+        .filter(upcoming_work(today))
         .order_by("assignment__date", "assignment__start_time", "pk")
     )
 
 
 def past_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
+    """Done, cancelled and past work: everything that is not upcoming, newest first."""
     return (
         participations_of_expert(expert)
-        .filter(assignment__date__lt=today)
+        .exclude(upcoming_work(today))
         .order_by("-assignment__date", "-pk")
     )
 
@@ -212,6 +251,21 @@ def assignments_of_expert(expert: Expert) -> QuerySet[Assignment]:
 
 def agreements_of_expert(expert: Expert) -> QuerySet[Agreement]:
     return expert.agreements.select_related("division").order_by("-valid_from", "-pk")
+
+
+def experts_in_period(*, first: datetime.date, after: datetime.date) -> int:
+    """How many distinct experts worked on the period's counted assignments (one query): a
+    figure that rests on fewer of them may single a person out (SPEC "Small counts")."""
+    return (
+        Participation.objects.filter(
+            assignment__date__gte=first,
+            assignment__date__lt=after,
+            assignment__status__in=COUNTED_STATUSES,
+        )
+        .values("expert")
+        .distinct()
+        .count()
+    )
 
 
 # --- Fees: what an expert is paid ---------------------------------------------------------
@@ -270,31 +324,42 @@ def _done_participations_of_expert(expert: Expert, year: int) -> QuerySet[Partic
 
 
 def fees_of_expert(expert: Expert, year: int) -> dict:
-    """The expert's done assignments of ``year`` per month and agreement, with the totals.
+    """The expert's done assignments of ``year``, one line each under its month, with each
+    month's and the year's totals: the fee statement.
 
-    Hours and fees as agreements.fees defines them. Two aggregate queries.
+    Hours and fees as agreements.fees defines them, per participation in whole cents; the
+    totals add up the lines as printed (exact: cents are integers). One query.
     """
-    rows = list(
+    participations = (
         _done_participations_of_expert(expert, year)
-        .annotate(month=ExtractMonth("assignment__date"))
-        .values(
-            "month",
-            "agreement_id",
-            "agreement__number",
-            "agreement__hourly_fee",
-            "agreement__assignment_fee",
-        )
-        .annotate(assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents"))
-        .order_by("month", "agreement__number")
+        .select_related("assignment__type", "agreement")
+        .order_by("assignment__date", "assignment__start_time", "assignment_id", "pk")
     )
-    for row in rows:
-        row["month_start"] = datetime.date(year, row["month"], 1)
-        row["hours"], row["fees"] = cents(row["hours"]), euros(row["fees"])
-    totals = _done_participations_of_expert(expert, year).aggregate(
-        assignments=Count("pk"), hours=Sum("worked"), fees=Sum("fee_cents")
-    )
-    totals["hours"], totals["fees"] = cents(totals["hours"]), euros(totals["fees"])
-    return {"year": year, "rows": rows, "totals": totals}
+    months = {}
+    for participation in participations:
+        participation.fee = euros(participation.fee_cents)
+        participation.worked = cents(participation.worked)
+        first = participation.assignment.date.replace(day=1)
+        month = months.setdefault(first, {"month_start": first, "lines": []})
+        month["lines"].append(participation)
+    for month in months.values():
+        month["totals"] = _fee_totals(month["lines"])
+    lines = [line for month in months.values() for line in month["lines"]]
+    agreements = {line.agreement_id: line.agreement for line in lines}
+    return {
+        "year": year,
+        "months": list(months.values()),
+        "totals": _fee_totals(lines),
+        "agreements": sorted(agreements.values(), key=lambda agreement: agreement.number),
+    }
+
+
+def _fee_totals(lines: list[Participation]) -> dict:
+    return {
+        "assignments": len(lines),
+        "hours": sum((line.worked for line in lines), Decimal("0.00")),
+        "fees": sum((line.fee for line in lines), Decimal("0.00")),
+    }
 
 
 def fee_years_of_expert(expert: Expert) -> list[int]:

@@ -1,6 +1,8 @@
 """Every write about agreements and assignments: one function per business action."""
 
+import copy
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -48,11 +50,28 @@ def _check_agreement_transition(agreement: Agreement, new_status: str) -> None:
 DRAFT_FIELDS = ("number", "division", "valid_from", "valid_until", *FEE_FIELDS, "duties", "notes")
 
 
-def _clean(agreement: Agreement) -> None:
-    errors = agreement_terms_errors(agreement)  # first: these name the field and the date
+def _clean(agreement: Agreement, *, unread: Iterable[str] = ()) -> None:
+    """Every refusal at once: the terms' messages (they name the field and the date) and the
+    model's (a number in use, a required field); ``unread`` fields are not judged."""
+    errors = agreement_terms_errors(agreement)
+    try:
+        # A field with a terms error is not judged again: its constraint would say it twice.
+        agreement.full_clean(exclude=[*unread, *errors])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages)
     if errors:
         raise ValidationError(errors)
-    agreement.full_clean()
+
+
+def agreement_validate(*, expert: Expert, fields: dict, agreement: Agreement | None = None) -> None:
+    """Raise what agreement_create (or, given ``agreement``, agreement_update) would refuse in
+    these DRAFT_FIELDS, without saving. A field left out is not judged: a form with field
+    errors asks about the ones it could read, so that every error shows at once."""
+    candidate = copy.copy(agreement) if agreement else Agreement(expert=expert)
+    for name in DRAFT_FIELDS:
+        setattr(candidate, name, fields.get(name))
+    _clean(candidate, unread=[name for name in DRAFT_FIELDS if name not in fields])
 
 
 @transaction.atomic
@@ -143,25 +162,38 @@ def _close_agreement(
 
 def assignment_validate(
     *,
-    date: datetime.date,
+    date: datetime.date | None,
     end_date: datetime.date | None,
-    hours: Decimal,
-    experts: list[Expert],
+    hours: Decimal | None,
+    experts: list[Expert] | None,
+    own_hours: dict[int, Decimal | None] | None = None,
 ) -> dict[int, Agreement]:
-    """Check the SPEC's rules for an assignment; return each expert's covering agreement.
+    """Check the SPEC's rules for an assignment, all at once; return each expert's covering
+    agreement.
 
     The form and the admin call this; the import calls the same rules (agreements.rules) with
-    the agreements it has loaded, so all three give the same messages.
+    the agreements it has loaded, so all three give the same messages. A value given as None
+    could not be read (a form's field error): the rules that need it are not judged.
     """
     errors = {}
-    if hours is not None and (error := hours_error(hours, working_days(date, end_date))):
+    days = working_days(date, end_date) if date is not None else None
+    if hours is not None and days is not None and (error := hours_error(hours, days)):
         errors["hours"] = error
-    if not experts:
-        errors["experts"] = _("Choose at least one expert.")
-    covering = covering_agreements_by_expert(expert_ids=[e.pk for e in experts], day=date)
-    uncovered = [uncovered_error(e.full_name, date) for e in experts if e.pk not in covering]
-    if uncovered:
-        errors["experts"] = uncovered
+    expert_errors = []
+    if experts == []:
+        expert_errors.append(_("Choose at least one expert."))
+    covering = {}
+    if date is not None and experts:
+        covering = covering_agreements_by_expert(expert_ids=[e.pk for e in experts], day=date)
+        expert_errors += [
+            uncovered_error(e.full_name, date) for e in experts if e.pk not in covering
+        ]
+    if own_hours and days is not None:
+        expert_errors += own_hours_errors(
+            [(e.full_name, own_hours.get(e.pk)) for e in experts or []], days
+        )
+    if expert_errors:
+        errors["experts"] = expert_errors
     if errors:
         raise ValidationError(errors)
     return covering
@@ -188,9 +220,8 @@ def assignment_save(
         end_date=assignment.end_date,
         hours=assignment.hours,
         experts=experts,
+        own_hours=own_hours,
     )
-    if own_hours is not None:
-        _validate_own_hours(assignment, experts, own_hours)
     if assignment.pk is None:
         assignment.created_by = by
     before = notices.snapshot(assignment)
@@ -199,15 +230,6 @@ def assignment_save(
     _set_participations(assignment, covering, own_hours)
     notices.assignment_saved(assignment=assignment, before=before)
     return assignment
-
-
-def _validate_own_hours(
-    assignment: Assignment, experts: list[Expert], own_hours: dict[int, Decimal | None]
-) -> None:
-    days = working_days(assignment.date, assignment.end_date)
-    errors = own_hours_errors([(e.full_name, own_hours.get(e.pk)) for e in experts], days)
-    if errors:
-        raise ValidationError({"experts": errors})
 
 
 def _set_participations(

@@ -7,8 +7,10 @@ Creates a scratch database (``kokemus_bench_reports`` on the server of DATABASE_
 it, and for each size fills it with that many assignments in bulk SQL (generate_series), dated
 evenly over ``--years`` years ending with ``--year``, in the order they were entered (ids grow
 with dates). It then checks that ``monthly_figures(year)`` gives the same figures as a
-hand-written SQL statement (SAME_FIGURES_SQL), times the report against it and against the
-narrower FIVE_FIGURES_SQL, and prints the times, the ratios and the report's query count.
+hand-written SQL statement (SAME_FIGURES_SQL), times the report against it, and prints the
+times, the ratio and the report's query count. ``--compare FILE`` times another version of
+reporting/selectors.py in the same turns (e.g. main's, from ``git show``), for a before and
+after measured under the same load.
 """
 
 import argparse
@@ -30,7 +32,8 @@ BENCH_DB = "kokemus_bench_reports"  # the default scratch database (--database)
 # The baseline: the report's figures written by hand in one SQL statement, as one would without
 # Kokemus: each table grouped by month with ROLLUP (a NULL month is the year), the assignments
 # counted per (month, type, area) and then summed by GROUPING SETS over their type, service area
-# and division codes, distinct people with COUNT(DISTINCT), fees rounded to cents per month.
+# and division codes, distinct people with COUNT(DISTINCT), a fee for each participation of a
+# done assignment (hours × hourly fee rounded to cents, plus the fee per assignment).
 # Rows: (kind, grouping, month, type, area, division, count, hours, fees, distinct experts).
 # The benchmark checks that it gives every figure the report gives.
 SAME_FIGURES_SQL = """
@@ -48,7 +51,8 @@ WITH g AS (
 ), p AS (
     SELECT EXTRACT(MONTH FROM a.date)::int AS month, p.expert_id,
            COALESCE(p.hours, a.hours) AS hours,
-           COALESCE(p.hours, a.hours) * COALESCE(ag.hourly_fee, 0) AS fee
+           CASE WHEN a.status = 'done' THEN ROUND(COALESCE(p.hours, a.hours)
+               * COALESCE(ag.hourly_fee, 0), 2) + COALESCE(ag.assignment_fee, 0) ELSE 0 END AS fee
     FROM agreements_assignment a
     JOIN agreements_participation p ON p.assignment_id = a.id
     LEFT JOIN agreements_agreement ag ON ag.id = p.agreement_id
@@ -66,7 +70,7 @@ FROM a
 GROUP BY GROUPING SETS ((month), (), (month, type), (type), (month, area), (area),
                         (month, division), (division), (type, division))
 UNION ALL
-SELECT 'participations', 0, month, NULL, NULL, NULL, COUNT(*), SUM(hours), ROUND(SUM(fee), 2),
+SELECT 'participations', 0, month, NULL, NULL, NULL, COUNT(*), SUM(hours), SUM(fee),
        COUNT(DISTINCT expert_id)
 FROM p GROUP BY ROLLUP (month)
 UNION ALL
@@ -86,39 +90,25 @@ SELECT 'attendances', 0, month, NULL, NULL, NULL, COUNT(*), NULL, NULL, COUNT(DI
 FROM v GROUP BY ROLLUP (month)
 """
 
-# A narrower reference, kept from the first version of this benchmark: one GROUP BY month over
-# assignments ⋈ participations ⋈ agreements, giving five of the report's figure kinds
-# (assignments, participations, hours, fees, distinct experts per month) and none of the others.
-FIVE_FIGURES_SQL = """
-SELECT EXTRACT(MONTH FROM a.date) AS month,
-       COUNT(DISTINCT a.id), COUNT(p.id),
-       SUM(COALESCE(p.hours, a.hours)) FILTER (WHERE p.id IS NOT NULL),
-       SUM(COALESCE(p.hours, a.hours) * COALESCE(ag.hourly_fee, 0)),
-       COUNT(DISTINCT p.expert_id)
-FROM agreements_assignment a
-LEFT JOIN agreements_participation p ON p.assignment_id = a.id
-LEFT JOIN agreements_agreement ag ON ag.id = p.agreement_id
-WHERE a.date >= %(start)s AND a.date < %(end)s AND a.status <> 'cancelled'
-GROUP BY 1 ORDER BY 1
-"""
-
 FILL_SQL = """
 TRUNCATE agreements_participation, agreements_assignment, agreements_agreement,
          supervision_attendance, supervision_supervisionsession, supervision_groupmembership,
          supervision_supervisiongroup, registry_expert RESTART IDENTITY CASCADE;
 
 INSERT INTO registry_expert (id, first_name, last_name, email, phone, municipality, kind, trained,
-    training_organisation, availability, status, created_at, updated_at, version)
-SELECT i, 'Etu' || i, 'Suku' || i, '', '', '', 'expert', false, '', '', 'active', now(), now(), 1
+    training_organisation, availability, status, created_at, updated_at, version, languages)
+SELECT i, 'Etu' || i, 'Suku' || i, '', '', '', 'expert', false, '', '', 'active', now(), now(), 1,
+       'fi'
 FROM generate_series(1, %(experts)s) AS i;
 
--- one signed agreement per expert (id = expert id), signed evenly over the period
+-- one signed agreement per expert (id = expert id), signed evenly over the period; hourly fees
+-- in odd cents (a fee's half cent rounds per participation) and a fee per assignment on every 4th
 INSERT INTO agreements_agreement (id, number, expert_id, division_id, status, signed_on,
     valid_from, hourly_fee, assignment_fee, travel_compensation, duties, notes, version,
     created_at, updated_at)
 SELECT i, 'B-' || i, i, (%(divisions)s::int[])[1 + i %% %(n_divisions)s], 'active',
-       %(start)s::date + (i * 7919) %% %(days)s, %(start)s::date, 20 + i %% 3 * 5, 0, 0, '', '', 1,
-       now(), now()
+       %(start)s::date + (i * 7919) %% %(days)s, %(start)s::date, 20.15 + i %% 3 * 5,
+       CASE WHEN i %% 4 = 0 THEN 12.50 ELSE 0 END, 0, '', '', 1, now(), now()
 FROM generate_series(1, %(experts)s) AS i;
 
 INSERT INTO agreements_assignment (id, title, type_id, service_area_id, date, hours, location,
@@ -138,18 +128,18 @@ FROM generate_series(1, %(assignments)s) AS i,
               FROM generate_series(0, i %% 3) AS j) AS chosen;
 
 INSERT INTO supervision_supervisiongroup (id, name, kind, division_id, supervisor_name,
-    supervisor_peer_experience, is_active)
+    supervisor_peer_experience, is_active, version)
 SELECT g, 'Ryhmä ' || g, 'joint', (%(divisions)s::int[])[1 + g %% %(n_divisions)s], 'Ohjaaja', '',
-       true
+       true, 1
 FROM generate_series(1, 20) AS g;
 
 INSERT INTO supervision_groupmembership (group_id, expert_id)
 SELECT g, 1 + (g * 10 + m) %% %(experts)s FROM generate_series(1, 20) g, generate_series(0, 9) m;
 
 INSERT INTO supervision_supervisionsession (id, group_id, date, duration_minutes, facilitator,
-    location, notes)
+    location, notes, version)
 SELECT s, 1 + s %% 20, %(start)s::date + (s::bigint * %(days)s / (%(sessions)s + 1))::int, 90,
-       '', '', ''
+       '', '', '', 1
 FROM generate_series(1, %(sessions)s) AS s;
 
 INSERT INTO supervision_attendance (session_id, membership_id, present)
@@ -285,6 +275,12 @@ def main() -> None:
         "--reuse", action="store_true", help="time the data already in the scratch database"
     )
     parser.add_argument("--database", default=BENCH_DB, help="name of the scratch database")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another version of reporting/selectors.py to time in the same turns "
+        "(its figures are not checked: a version may define a figure otherwise)",
+    )
     args = parser.parse_args()
 
     admin_url = os.environ.get("DATABASE_URL", "")
@@ -303,52 +299,66 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reporting.selectors import _figure_rows, monthly_figures
+    from reporting.selectors import monthly_figures
 
     call_command("migrate", verbosity=0)
     first_year = args.year - args.years + 1
+    compared = _load_selectors(args.compare) if args.compare else None
     print(f"PostgreSQL {connection.pg_version // 10000}, data over {first_year}–{args.year}, "
           f"report year {args.year}, best (median) of {args.repeat}, "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
-    print(f"{'assignments':>12} {'in year':>9} {'report ms':>17} {'its statement':>17} "
-          f"{'same-figures SQL':>17} {'ratio':>6} {'five-figure SQL':>17} {'ratio':>6} "
-          f"{'queries':>8}")  # fmt: skip
+    print(f"{'assignments':>12} {'in year':>9} {'report ms':>17} {'same-figures SQL':>17} "
+          f"{'ratio':>6} {'queries':>8}"
+          + (f" {'compared ms':>17} {'ratio':>6} {'queries':>8}" if compared else ""))  # fmt: skip
     if args.reuse:
         from agreements.models import Assignment
 
         args.sizes = [Assignment.objects.count()]
     year_range = {"start": f"{args.year}-01-01", "end": f"{args.year + 1}-01-01"}
 
-    def raw(statement):
-        def run():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, year_range)
-                return cursor.fetchall()
-
-        return run
+    def same_figures_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(SAME_FIGURES_SQL, year_range)
+            return cursor.fetchall()
 
     def report():
         return monthly_figures(args.year)
 
-    def its_statement():  # the report's one statement of figures, without the rest
-        return _figure_rows(args.year, None)
+    def compared_report():
+        return compared.monthly_figures(args.year)
 
     for size in args.sizes:
         if not args.reuse:
             fill(connection, bench_url, assignments=size, first_year=first_year, year=args.year)
         with CaptureQueriesContext(connection) as queries:
             figures = report()
-        _check_figures(figures, raw(SAME_FIGURES_SQL)(), args.year)
-        report_time, statement_time, same_time, five_time = timed_in_turn(
-            [report, its_statement, raw(SAME_FIGURES_SQL), raw(FIVE_FIGURES_SQL)], args.repeat
-        )
-        print(f"{size:>12,} {figures.totals.assignments:>9,} {_ms(*report_time)} "
-              f"{_ms(*statement_time)} "
-              f"{_ms(*same_time)} {report_time[0] / same_time[0]:>6.2f} "
-              f"{_ms(*five_time)} {report_time[0] / five_time[0]:>6.2f} "
-              f"{len(queries):>8}")  # fmt: skip
+        _check_figures(figures, same_figures_sql(), args.year)
+        functions = [report, same_figures_sql]
+        if compared:
+            with CaptureQueriesContext(connection) as compared_queries:
+                compared_report()
+            functions.append(compared_report)
+        times = timed_in_turn(functions, args.repeat)
+        report_time, same_time = times[0], times[1]
+        line = (f"{size:>12,} {figures.totals.assignments:>9,} {_ms(*report_time)} "
+                f"{_ms(*same_time)} {report_time[0] / same_time[0]:>6.2f} "
+                f"{len(queries):>8}")  # fmt: skip
+        if compared:
+            line += (f" {_ms(*times[2])} {times[2][0] / same_time[0]:>6.2f} "
+                     f"{len(compared_queries):>8}")  # fmt: skip
+        print(line)
         sys.stdout.flush()
     connection.close()
+
+
+def _load_selectors(path: Path):
+    """Another version of reporting/selectors.py as a module of its own."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("compared_selectors", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":

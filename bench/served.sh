@@ -45,6 +45,7 @@ export DEBUG=false
 SECRET_KEY="served-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1 DATABASE_URL=$pg_server/$database
+export ORGANISATION_NAME="Kokemus load test"
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 export SECURE_HSTS_SECONDS=0 STATIC_ROOT=$PWD/$out/static
 export HOST=127.0.0.1 PORT=$port WEB_CONCURRENCY=$workers GUNICORN_THREADS=$threads LOG_LEVEL=WARNING

@@ -2,7 +2,9 @@
 
 UTF-8 with a BOM and semicolons, as Finnish Excel opens them; dates as YYYY-MM-DD and
 decimals with a point, so that any program reads them the same way. Rows come in creation
-order, so that an export of an imported database repeats the imported files.
+order, so that an export of an imported database repeats the imported files. Text that Excel
+would run as a formula gets a leading apostrophe, which the import takes away again
+(kokemus.spreadsheets).
 """
 
 import csv
@@ -14,6 +16,7 @@ from agreements.models import Agreement, Assignment, Participation
 from interchange import formats
 from interchange.formats import ID_SEPARATOR, FileSpec
 from interchange.keys import export_key
+from kokemus.spreadsheets import as_text
 from registry.models import AssignmentType, Expert, ServiceArea
 
 DELIMITER = ";"
@@ -25,6 +28,8 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return as_text(value)  # typed by a person: "=HYPERLINK(…)" stays text
     return str(value)  # dates are ISO, decimals keep their places
 
 

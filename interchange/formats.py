@@ -2,6 +2,9 @@
 
 A parser takes a cell as a reader gives it (text from CSV; text, number, date or boolean from
 XLSX) and returns the value or raises ``CellError`` with a message a coordinator understands.
+Text cells lose their surrounding spaces and one leading apostrophe, the mark the export puts
+before text that Excel would take for a formula (kokemus.spreadsheets).
+
 A message may name the cell as ``%(value)s``: ``Column.read`` puts in the cell as it was given,
 so that the coordinator sees which value is wrong ("31.2.2024 is not a date").
 """
@@ -16,12 +19,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import ProhibitNullCharactersValidator, validate_email
 from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementStatus, AssignmentStatus
+from kokemus.spreadsheets import from_text
 from registry.models import ExpertKind, code_validator
 
 ID_SEPARATOR = "|"
@@ -59,9 +63,18 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
+def cell_text(value: Any) -> str:
+    """The cell as text: trimmed, without the export's text mark, never with a NUL character
+    (which no database column holds: PostgreSQL refuses the whole statement)."""
+    value = value.strip() if value.__class__ is str else as_text(value)  # CSV: always str
+    if "\x00" in value:
+        raise CellError(str(ProhibitNullCharactersValidator.message))
+    return from_text(value)
+
+
 def text(max_length: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        value = value.strip() if value.__class__ is str else as_text(value)  # CSV: always str
+        value = cell_text(value)
         if len(value) > max_length:
             raise CellError(
                 _(
@@ -99,7 +112,7 @@ def email(value: Any) -> str:
 
 def date(value: Any) -> datetime.date | None:
     if value.__class__ is str:
-        return _date_from_text(value.strip())
+        return _date_from_text(cell_text(value))
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -128,7 +141,7 @@ def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
     too_large = Decimal(10) ** (max_digits - places)
 
     @functools.lru_cache(maxsize=4096)  # amounts repeat; errors are not cached
-    def from_text(value: str) -> Decimal | None:
+    def number_from_text(value: str) -> Decimal | None:
         value = value.translate(THOUSANDS_SPACES).replace(",", ".")
         if not value:
             return None
@@ -151,13 +164,11 @@ def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
         return rounded
 
     def parse(value: Any) -> Decimal | None:
-        if value.__class__ is str:
-            return from_text(value.strip())
         if isinstance(value, bool):
             raise CellError(_("%(value)s is not a number: write, for example, 2,5."))
         if isinstance(value, int | float | Decimal):
             return checked(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
-        return from_text(as_text(value))
+        return number_from_text(cell_text(value))
 
     return parse
 
@@ -165,7 +176,7 @@ def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
 def boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    word = as_text(value).lower()
+    word = cell_text(value).lower()
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -210,7 +221,7 @@ def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
     allowed = frozenset(choices.values)
 
     def parse(value: Any) -> str:
-        value = (value.strip() if value.__class__ is str else as_text(value)).lower()
+        value = cell_text(value).lower()
         if value and value not in allowed:
             code = choice_words(choices).get(folded(value))
             if code is None:
@@ -225,7 +236,7 @@ def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
 
 
 def id_list(value: Any) -> list[str]:
-    value = value.strip() if value.__class__ is str else as_text(value)
+    value = cell_text(value)
     if ID_SEPARATOR not in value:
         return [value] if value else []
     ids = [part.strip() for part in value.split(ID_SEPARATOR) if part.strip()]
@@ -243,7 +254,7 @@ _HOURS = decimal(5, 2)
 def hours_list(value: Any) -> list[Decimal | None]:
     """``expert_hours``: entries parallel to ``expert_external_ids``; an empty entry means
     the assignment's hours. The services check the count and range against the row."""
-    value = value.strip() if value.__class__ is str else as_text(value)
+    value = cell_text(value)
     if not value:
         return []
     return [_own_hours(part) for part in value.split(ID_SEPARATOR)]

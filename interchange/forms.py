@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from interchange.importer import SameName
-from interchange.limits import MAX_FILE_BYTES, too_large_message
+from interchange.limits import max_file_bytes, too_large_message
 
 MAX_FILES = 10
 
@@ -39,7 +39,7 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Give at most %(count)s files at a time.") % {"count": MAX_FILES}
             )
-        if sum(file.size for file in files) > MAX_FILE_BYTES:
+        if sum(file.size for file in files) > max_file_bytes():
             raise forms.ValidationError(too_large_message())
         workbooks = [file for file in files if file.name.lower().endswith(".xlsx")]
         if workbooks and len(files) > 1:

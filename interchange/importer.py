@@ -51,7 +51,7 @@ from agreements.rules import (
 )
 from interchange import formats, keys
 from interchange.formats import CellError, FileSpec
-from interchange.limits import MAX_FILE_BYTES, Budget, LimitError, too_large_message
+from interchange.limits import Budget, LimitError, max_file_bytes, too_large_message
 from interchange.readers import ReadError, Table, Workbook, is_blank, read_csv
 from registry.models import AssignmentType, Expert, ExpertKind, ServiceArea
 
@@ -573,7 +573,7 @@ class Importer:
             total += stream.seek(0, io.SEEK_END)
             stream.seek(0)
             opened.append((name, lower, stream))
-        if total > MAX_FILE_BYTES:
+        if total > max_file_bytes():
             self._file_error("", too_large_message())
             return
         for name, lower, stream in opened:  # sheets are named, no row is read

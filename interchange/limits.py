@@ -8,11 +8,10 @@ their experts and agreements are 115,000 rows) and low enough that the worker's 
 under 300 MB (docs/performance.md, "Import limits").
 """
 
+from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-# Every file of one import together, as given (the upload form and the command both check it).
-MAX_FILE_BYTES = 50 * 1024 * 1024
 # Data rows of one import, every file together; blank rows are not counted here.
 MAX_ROWS = 150_000
 # Cells read, blank ones included: a sheet that Excel has formatted far to the right or far
@@ -80,7 +79,14 @@ class Budget:
                 )
 
 
+def max_file_bytes() -> int:
+    """Every file of one import together, as given: the setting IMPORT_MAX_MEGABYTES, which
+    nginx's and gunicorn's limits follow (docs/deployment.md, "Request limits"). The upload
+    form and the engine (the command's way in) both check it."""
+    return settings.IMPORT_MAX_MEGABYTES * 1024 * 1024
+
+
 def too_large_message() -> str:
     return _("The files are too large: at most %(megabytes)s MB together.") % {
-        "megabytes": megabytes(MAX_FILE_BYTES)
+        "megabytes": settings.IMPORT_MAX_MEGABYTES
     }

@@ -11,12 +11,13 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    COORDINATOR = "coordinator"
-    EVALUATION = "evaluation"
-    EXPERT = "expert"
+    COORDINATOR = "coordinator", _("Coordinator")
+    EVALUATION = "evaluation", _("Evaluation group")
+    EXPERT = "expert", _("Expert by experience")
 
 
 def user_roles(user) -> frozenset[str]:

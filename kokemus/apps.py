@@ -7,4 +7,11 @@ class KokemusConfig(AppConfig):
     verbose_name = _("Kokemus")
 
     def ready(self):
-        from kokemus import sessions, two_factor  # noqa: F401 (connect login receivers)
+        from django.urls import register_converter
+
+        from kokemus import checks, sessions, two_factor  # noqa: F401 (receivers, checks)
+        from kokemus.admin_names import rename_third_party
+        from kokemus.converters import IdConverter
+
+        rename_third_party()
+        register_converter(IdConverter, "id")  # before any urls.py is read

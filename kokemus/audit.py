@@ -59,7 +59,10 @@ def changed_fields(entry: LogEntry) -> list[str]:
     """The fields an entry changed, by their labels in the user's language."""
     model = entry.content_type.model_class()
     labels = []
-    for name in entry.changes_dict:
+    # In the model's field order: auditlog records them in a set's order, which moves when a
+    # field is added to the model.
+    order = {field.name: n for n, field in enumerate(model._meta.fields)} if model else {}
+    for name in sorted(entry.changes_dict, key=lambda name: order.get(name, len(order))):
         if name in BOOKKEEPING_FIELDS:
             continue
         try:

@@ -3,8 +3,11 @@
 WEB_CONCURRENCY  worker processes (default: 2 × CPUs + 1)
 GUNICORN_THREADS threads per worker (default 4, the gthread worker; 1: the sync worker)
 HOST, PORT       where to listen (default 0.0.0.0:8000); GUNICORN_BIND overrides both
-GUNICORN_TIMEOUT seconds a request may take before its worker is restarted (default 60:
-                 a year's PDF report takes a few seconds)
+GUNICORN_TIMEOUT seconds before a silent worker is restarted (default 120). With threads the
+                 worker is not silent while one of them serves a long request, so this
+                 catches a hung worker; with the sync worker (GUNICORN_THREADS=1) it ends a
+                 request, and the longest, an import of IMPORT_MAX_MEGABYTES, takes about a
+                 minute. nginx's proxy_read_timeout is above it (docs/deployment.md).
 GUNICORN_MAX_REQUESTS  restart a worker after this many requests (default 1000, 0 = never),
                  so memory that PDF rendering leaves behind is given back
 FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-* headers are trusted (gunicorn reads it itself)
@@ -34,7 +37,7 @@ workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
 # make every other request queue behind it: that wait was most of the load test's p95
 # (docs/performance.md). Each thread keeps its own database connection (CONN_MAX_AGE).
 threads = _int("GUNICORN_THREADS", 4)
-timeout = _int("GUNICORN_TIMEOUT", 60)
+timeout = _int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = 30
 keepalive = 5  # behind nginx or a balancer that reuses connections
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
@@ -59,7 +62,10 @@ logconfig_dict = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "kokemus.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {
+            "class": "kokemus.logging.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
     },
     "handlers": {
         "console": {

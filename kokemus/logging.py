@@ -1,13 +1,15 @@
 """Structured logging: one JSON object per line on stdout, for journald, Docker or a collector.
 
 Django's records and gunicorn's (its error log and its access log, one line per request) go
-through ``JsonFormatter``; settings.LOGGING and kokemus/gunicorn_config.py both use it.
+through ``JsonFormatter`` (or ``TextFormatter``); settings.LOGGING and kokemus/gunicorn_config.py
+both use them. Both mask the bearer tokens that URLs carry (``mask_tokens``).
 """
 
 import contextlib
 import datetime
 import json
 import logging
+import re
 
 # gunicorn's access-log atoms (record.args) -> our field names
 ACCESS_FIELDS = {
@@ -21,6 +23,25 @@ ACCESS_FIELDS = {
     "a": "user_agent",
     "{x-forwarded-for}i": "forwarded_for",
 }
+# URL paths that carry a bearer token, which whoever reads a log could use: the calendar feed's
+# (portal/urls.py, /oma/kalenteri/<token>.ics), the password-reset link's (kokemus/urls.py,
+# /salasana/uusi/<uidb64>/<token>/; Django's next step, .../set-password/, holds none) and a
+# requester's status page (orders/urls.py, /tilaa/tila/<token>/).
+# tests/test_log_masking.py checks them against the URLs the project reverses.
+_SEGMENT = r"[^/?#\s\"\\]+"
+TOKENS_IN_PATHS = re.compile(
+    rf"(?P<calendar>/kalenteri/){_SEGMENT}(?=\.ics)"
+    rf"|(?P<reset>/salasana/uusi/{_SEGMENT}/)(?!set-password/){_SEGMENT}"
+    rf"|(?P<status>/tilaa/tila/){_SEGMENT}"
+)
+MASK = "***"
+
+
+def mask_tokens(text: str) -> str:
+    """``text`` (a log line) with every bearer token in a URL path replaced by ***."""
+    return TOKENS_IN_PATHS.sub(lambda match: match[match.lastgroup] + MASK, text)
+
+
 # Attributes every LogRecord has; anything else was passed in ``extra``.
 _STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -44,7 +65,14 @@ class JsonFormatter(logging.Formatter):
             entry.update(_extra_fields(record))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return mask_tokens(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+class TextFormatter(logging.Formatter):
+    """Plain lines for reading by eye (LOG_FORMAT=text), tokens masked as in JSON."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_tokens(super().format(record))
 
 
 def _access_fields(atoms: dict) -> dict:

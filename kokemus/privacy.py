@@ -12,17 +12,24 @@ import datetime
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from agreements.models import Agreement, Participation
+from agreements.models import Agreement, Assignment, Participation
 from agreements.selectors import agreements_of_expert, participations_of_expert
+from kokemus import erasure
 from kokemus.audit import record_view
 from kokemus.concurrency import claim_version
+from orders.models import Offer, Request
+from portal.models import CalendarToken
+from portal.services import calendar_token_revoke
 from registry.models import ExperienceConsent, Expert, ExpertExperience
 from registry.selectors import consents_of_expert
+from supervision.models import Attendance, GroupMembership
 from supervision.selectors import attendances_of_expert
 
 
@@ -40,6 +47,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
             "email": expert.email,
             "phone": expert.phone,
             "municipality": expert.municipality,
+            "languages": expert.language_codes,
             "kind": expert.kind,
             "trained": expert.trained,
             "training_organisation": expert.training_organisation,
@@ -120,11 +128,18 @@ def _date(value: datetime.date | None) -> str | None:
 def expert_anonymise(*, expert: Expert, by) -> Expert:
     """Erase the person but keep the work: every monthly figure stays exactly as it was.
 
-    Removes name, contact details, experience areas with their consents, and the login;
-    agreements, assignments, participations and attendance stay, tied to a nameless record.
+    Removes name, contact details, experience areas with their consents and the login, and
+    every trace of them elsewhere: sessions, lockout records, the calendar feed, e-mail to
+    and about them, the admin's and the audit trail's logs, free text that names them
+    (kokemus.erasure; docs/privacy.md lists each store). Agreements, assignments,
+    participations and attendance stay, tied to a nameless record.
     """
+    claim_version(expert, None)  # locks the row; an edit form opened before the erasure is refused
+    expert.refresh_from_db()  # the login and details as they are now, not as the caller read them
     user = expert.user
+    traces = erasure.Traces.of(expert, user)
     trail = expert_trail_condition(expert)  # read before the consents go
+    kept, deleted = _objects_of(expert, user)
     with set_actor(by):
         expert.consents.all().delete()  # their experience areas go with them
         for field in ("first_name", "last_name", "email", "phone", "municipality"):
@@ -133,21 +148,63 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
         expert.external_id = None
         expert.user = None
         expert.anonymised_at = timezone.now()
-        claim_version(expert, None)  # an edit form opened before the erasure is refused
         expert.save()
+    calendar_token_revoke(expert=expert)
+    erasure.erase_own_words(expert)
+    erasure.erase_from_outbox(
+        traces=traces, user=user, assignments=kept[Assignment], requests=kept[Request]
+    )
+    # Stored text names her anonymously in the organisation's language, whoever erases.
+    with translation.override(settings.LANGUAGE_CODE):
+        mentioned = erasure.erase_from_free_text(traces)
+        erasure.erase_from_admin_log(traces=traces, kept=kept, deleted=deleted)
+        erasure.erase_from_audit_trail(trail=trail, traces=traces, user=user, mentioned=mentioned)
+    erasure.erase_login_records(traces.contacts)
     if user is not None:
-        user.delete()
-    _scrub_trail(trail)
+        erasure.end_sessions(user)
+        user.delete()  # password-reset and invitation links name this login: they stop working
     return expert
 
 
-def _scrub_trail(condition: Q) -> None:
-    """The trail keeps who did what and when, but no longer whom or which health data."""
-    for entry in LogEntry.objects.filter(condition).select_related("content_type"):
-        entry.object_repr = f"{entry.content_type.model} #{entry.object_pk}"
-        if entry.content_type.model in ("experienceconsent", "expertexperience"):
-            entry.changes = {}
-        entry.save(update_fields=["object_repr", "changes"])
+def _objects_of(expert: Expert, user) -> tuple[erasure.ModelObjects, erasure.ModelObjects]:
+    """The rows that are about the expert: those the erasure keeps (nameless) and those it
+    deletes, read before anything changes."""
+    kept = {
+        Expert: [expert.pk],
+        Agreement: list(Agreement.objects.filter(expert=expert).values_list("pk", flat=True)),
+        Participation: list(
+            Participation.objects.filter(expert=expert).values_list("pk", flat=True)
+        ),
+        Assignment: list(
+            Participation.objects.filter(expert=expert).values_list("assignment_id", flat=True)
+        ),
+        GroupMembership: list(
+            GroupMembership.objects.filter(expert=expert).values_list("pk", flat=True)
+        ),
+        Attendance: list(
+            Attendance.objects.filter(membership__expert=expert).values_list("pk", flat=True)
+        ),
+        Offer: list(Offer.objects.filter(expert=expert).values_list("pk", flat=True)),
+        # requests they were offered or booked on: the requester heard their first name
+        Request: list(
+            Request.objects.filter(
+                Q(offers__expert=expert) | Q(assignment__participations__expert=expert)
+            )
+            .distinct()
+            .values_list("pk", flat=True)
+        ),
+    }
+    deleted = {
+        ExperienceConsent: list(expert.consents.values_list("pk", flat=True)),
+        ExpertExperience: list(
+            ExpertExperience.objects.filter(expert=expert).values_list("pk", flat=True)
+        ),
+        CalendarToken: list(
+            CalendarToken.objects.filter(expert=expert).values_list("pk", flat=True)
+        ),
+        User: [user.pk] if user is not None else [],
+    }
+    return kept, deleted
 
 
 def experts_past_retention(*, years: int, today: datetime.date | None = None) -> QuerySet[Expert]:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "portal",
     "interchange",
     "notifications",
+    "orders",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kokemus.middleware.RefuseNulCharactersMiddleware",  # before anything queries with them
+    "kokemus.middleware.PrivateNoStoreMiddleware",  # static files above, everything else below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kokemus.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -137,6 +140,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)  # proxies in front of us
+AXES_CLIENT_IP_CALLABLE = "kokemus.client_address.client_address"  # reads the count above
+AXES_USERNAME_CALLABLE = "kokemus.accounts.axes_username"  # cut to what axes can store
 
 # Sessions end after 30 idle minutes (requests renew them); staff sessions also end when the
 # browser closes (kokemus.sessions).
@@ -147,6 +152,9 @@ TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Kokemus")
 
 AUDITLOG_MASK_CALLABLE = "kokemus.audit.mask_completely"
+# A restore (loaddata) brings the audit trail back as it was: it writes no entries of its own,
+# which would also collide with the restored entries' ids on PostgreSQL.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -179,11 +187,29 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Kokemus")
+# The largest import (files together), about 450,000 assignments; such an import takes about a
+# minute. nginx's client_max_body_size and proxy_read_timeout and GUNICORN_TIMEOUT are set to
+# let it through (docs/deployment.md "Request limits").
+IMPORT_MAX_MEGABYTES = env.int("IMPORT_MAX_MEGABYTES", default=50)
 # Where the accessibility statement sends feedback (Act on the Provision of Digital Services).
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 # Experts with no agreement and no assignment for this many years are anonymised
 # (manage.py apply_retention); see docs/privacy.md.
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+# The monthly report hides from the evaluation group a figure about persons that rests on fewer
+# than this many distinct experts (SPEC "Small counts"; reporting/disclosure.py). Below 3, two
+# experts in a cell would each read the other's figure, so 3 is the least it may be.
+_small_count = env.str("SMALL_COUNT_THRESHOLD", default="3").strip()
+if not _small_count.isdecimal() or int(_small_count) < 3:
+    raise ImproperlyConfigured("SMALL_COUNT_THRESHOLD must be a whole number of 3 or more.")
+SMALL_COUNT_THRESHOLD = int(_small_count)
+
+# The public request form (orders): posts allowed per client address in an hour (every post
+# counts, refused or not), the largest post in bytes, and how many days after the requested
+# date the requester's private status link keeps working.
+REQUEST_FORM_POSTS_PER_HOUR = env.int("REQUEST_FORM_POSTS_PER_HOUR", default=10)
+REQUEST_FORM_MAX_BYTES = env.int("REQUEST_FORM_MAX_BYTES", default=20_000)
+REQUEST_LINK_DAYS = env.int("REQUEST_LINK_DAYS", default=30)
 
 # E-mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, smtps://… for
 # implicit TLS); without it, development prints messages to the console.
@@ -260,7 +286,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "kokemus.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {
+            "class": "kokemus.logging.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
     },
     "handlers": {
         "console": {

@@ -5,7 +5,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from agreements.urls import agreement_patterns, assignment_patterns
-from kokemus import expert_views, health, two_factor, views
+from kokemus import accounts, expert_views, health, two_factor, views
+from orders.urls import coordinator_patterns as order_patterns
+from orders.urls import expert_patterns as offer_patterns
+from orders.urls import public_patterns as request_patterns
 from registry.urls import register_patterns
 
 # The coordinator's expert pages, in one namespace: those that edit the register (registry) and
@@ -13,12 +16,12 @@ from registry.urls import register_patterns
 # and so live above them (kokemus.expert_views).
 expert_patterns = [
     path("", expert_views.expert_list, name="expert_list"),
-    path("<int:pk>/", expert_views.expert_detail, name="expert_detail"),
-    path("<int:pk>/loki/", expert_views.expert_trail, name="expert_trail"),
-    path("<int:pk>/palkkiot/", expert_views.expert_fees, name="expert_fees"),
-    path("<int:pk>/tiedot.json", expert_views.expert_data_json, name="expert_data_json"),
-    path("<int:pk>/tiedot.pdf", expert_views.expert_data_pdf, name="expert_data_pdf"),
-    path("<int:pk>/anonymisoi/", expert_views.expert_anonymise_view, name="expert_anonymise"),
+    path("<id:pk>/", expert_views.expert_detail, name="expert_detail"),
+    path("<id:pk>/loki/", expert_views.expert_trail, name="expert_trail"),
+    path("<id:pk>/palkkiot/", expert_views.expert_fees, name="expert_fees"),
+    path("<id:pk>/tiedot.json", expert_views.expert_data_json, name="expert_data_json"),
+    path("<id:pk>/tiedot.pdf", expert_views.expert_data_pdf, name="expert_data_pdf"),
+    path("<id:pk>/anonymisoi/", expert_views.expert_anonymise_view, name="expert_anonymise"),
     *register_patterns,
 ]
 
@@ -33,7 +36,7 @@ urlpatterns = [
     path("kirjaudu/kaksivaiheinen/", two_factor.setup, name="two_factor_setup"),
     path("kirjaudu/vahvista/", two_factor.verify, name="two_factor_verify"),
     # Password reset, also used by the expert's invitation (portal.services.expert_invite).
-    path("salasana/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("salasana/", accounts.LimitedPasswordResetView.as_view(), name="password_reset"),
     path(
         "salasana/lahetetty/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -64,6 +67,10 @@ urlpatterns = [
     path("oma/", include("portal.urls")),
     path("tuonti/", include("interchange.urls")),
     path("ilmoitukset/", include("notifications.urls")),
+    # Requests (orders): the public form and status page, the queue, the expert's offers.
+    path("tilaa/", include((request_patterns, "ordering"))),
+    path("tilaukset/", include((order_patterns, "orders"))),
+    path("oma/tarjoukset/", include((offer_patterns, "offers"))),
     path("admin/", admin.site.urls),
     # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),

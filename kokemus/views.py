@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
-from kokemus.access import Role, is_coordinator, role_required
+from kokemus.access import Role, has_role, is_coordinator, role_required
+from kokemus.lists import next_month
 from supervision.selectors import experts_without_supervision
 
 # How many rows each start-page list shows; the full lists are on their own pages.
@@ -14,9 +15,36 @@ DASHBOARD_ROWS = 10
 
 @role_required(Role.COORDINATOR, Role.EVALUATION, Role.EXPERT)
 def home(request):
-    """The start page: what each role can do here, and the coordinator's day at a glance."""
-    context = {"dashboard": coordinator_dashboard() if is_coordinator(request.user) else None}
+    """The start page: what each role can do here, the coordinator's day at a glance and the
+    evaluation group's key figures."""
+    coordinator = is_coordinator(request.user)
+    context = {
+        "dashboard": coordinator_dashboard() if coordinator else None,
+        "key_figures": evaluation_figures()
+        if not coordinator and has_role(request.user, Role.EVALUATION)
+        else None,
+    }
     return render(request, "home.html", context)
+
+
+def evaluation_figures() -> dict:
+    """This month's and this year's figures as the monthly follow-up counts them: aggregates
+    only, no person in them; six queries."""
+    today = timezone.localdate()
+    month_start, year_start = today.replace(day=1), today.replace(month=1, day=1)
+    periods = {
+        "month": (month_start, next_month(month_start)),
+        "year": (year_start, year_start.replace(year=today.year + 1)),
+    }
+    figures = {"today": today}
+    for name, (first, after) in periods.items():
+        period = agreement_selectors.period_figures(first=first, after=after)
+        experts = agreement_selectors.experts_in_period(first=first, after=after)
+        # SPEC "Small counts", by the report's threshold (reporting/disclosure.py)
+        period["hours_shown"] = experts == 0 or experts >= settings.SMALL_COUNT_THRESHOLD
+        figures[name] = period
+    figures["small_count"] = settings.SMALL_COUNT_THRESHOLD
+    return figures
 
 
 def coordinator_dashboard() -> dict:

@@ -28,10 +28,8 @@ class FixedChoices(BaseChoiceIterator):
 
 
 class DecimalInput(forms.TextInput):
-    """The text field of a decimal with ``localize``, with the phone's decimal keypad.
-
-    A field with ``localize`` takes "1,5" in Finnish; without it Django rendered a number
-    field, and some browsers dropped the comma and sent 15.
+    """The text field of a decimal (kokemus.forms.DecimalField), with the phone's decimal
+    keypad: a number field let some browsers drop the comma of "1,5" and send 15.
     """
 
     def __init__(self, attrs=None):

@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import REMINDER_HORIZON_DAYS, Kind
 
 EXPERT_OPTIONAL = [Kind.REMINDER, Kind.SUPERVISION]
-COORDINATOR_OPTIONAL = [Kind.WORK_REPORTED, Kind.WITHDREW, Kind.AGREEMENT_ENDING]
+COORDINATOR_OPTIONAL = [
+    Kind.WORK_REPORTED,
+    Kind.WITHDREW,
+    Kind.AGREEMENT_ENDING,
+    Kind.NEW_REQUEST,
+]
 
 
 class PreferenceForm(forms.Form):

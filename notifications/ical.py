@@ -36,8 +36,11 @@ def event_component(item: FeedEvent, stamp: datetime.datetime) -> Event:
     else:
         tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         start = datetime.datetime.combine(item.day, item.start_time, tzinfo=tz)
+        # Added in UTC: aware arithmetic in one zone moves the wall clock, so a night across a
+        # change of summer time would last an hour more or less than its hours.
+        end = (start.astimezone(datetime.UTC) + item.duration).astimezone(tz)
         event.add("dtstart", start)
-        event.add("dtend", start + item.duration)
+        event.add("dtend", end)
     if item.location:
         event.add("location", item.location)
     if item.description:

@@ -21,10 +21,31 @@ class Kind(models.TextChoices):
     WITHDREW = "withdrew", _("an expert declined or withdrew")
     AGREEMENT_ENDING = "agreement_ending", _("an agreement ends within 30 days")
     DIGEST = "digest", _("weekly digest")
+    # requests (orders): the requester, the experts offered one, the coordinators
+    NEW_REQUEST = "new_request", _("a new request arrived")
+    REQUEST_RECEIVED = "request_received", _("receipt of a request")
+    REQUEST_BOOKED = "request_booked", _("a request was booked")
+    REQUEST_DECLINED = "request_declined", _("a request was declined")
+    OFFER = "offer", _("an offer of an assignment")
+    OFFER_CLOSED = "offer_closed", _("an offered request was filled or closed")
+    OFFERS_UNANSWERED = "offers_unanswered", _("a request's offers are answered or expired")
 
 
 # Messages nobody may turn off: they are how work reaches an expert.
-ALWAYS_SENT = frozenset({Kind.BOOKED, Kind.CHANGED, Kind.CANCELLED})
+ALWAYS_SENT = frozenset(
+    {
+        Kind.BOOKED,
+        Kind.CHANGED,
+        Kind.CANCELLED,
+        # requests: how a requester hears of theirs, how work is offered to an expert
+        Kind.REQUEST_RECEIVED,
+        Kind.REQUEST_BOOKED,
+        Kind.REQUEST_DECLINED,
+        Kind.OFFER,
+        Kind.OFFER_CLOSED,
+        Kind.OFFERS_UNANSWERED,
+    }
+)
 # The longest reminder lead time a user can choose (days).
 REMINDER_HORIZON_DAYS = 30
 

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from kokemus.access import Role
@@ -90,6 +91,11 @@ class Notice:
     ics_method: str = ""
 
 
+def render_text(name: str, context: dict) -> str:
+    """A plain-text template without HTML escaping: "O'Brien & co" stays as it is."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render(notice: Notice) -> Message:
     context = {
         **notice.context,
@@ -99,9 +105,9 @@ def render(notice: Notice) -> Message:
     }
     with translation.override(notice.to.language):
         subject = " ".join(
-            render_to_string(f"notifications/{notice.template}_subject.txt", context).split()
+            render_text(f"notifications/{notice.template}_subject.txt", context).split()
         )
-        text = render_to_string(f"notifications/{notice.template}.txt", context).strip() + "\n"
+        text = render_text(f"notifications/{notice.template}.txt", context).strip() + "\n"
         html = render_to_string(
             "notifications/message.html", {**context, "subject": subject, "text": text}
         )

@@ -2,17 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionedForm
-from kokemus.widgets import DecimalInput
+from kokemus.forms import DecimalField
 from registry.models import Expert
 
 
 class ReportDoneForm(forms.Form):
-    hours = forms.DecimalField(
+    hours = DecimalField(
         label=_("Hours actually worked"),
         max_digits=5,
         decimal_places=2,
-        localize=True,
-        widget=DecimalInput,
         help_text=_("Your own working hours on this assignment."),
     )
 

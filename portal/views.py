@@ -7,7 +7,7 @@ so another expert's id answers 404 by construction.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from kokemus.access import Role, role_required
 from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
+from orders.selectors import open_offers_for_expert
 from portal import selectors, services
 from portal.calendar import expert_calendar, feed_etag, feed_events
 from portal.forms import CONTACT_FIELDS, ContactDetailsForm, ReportDoneForm, WithdrawForm
@@ -60,6 +61,7 @@ def my_page(request):
             "past": past,
             "today": today,
             "feed_url": feed_url,
+            "offers": open_offers_for_expert(expert, timezone.now()),  # orders: the Offers section
         },
     )
 
@@ -295,7 +297,7 @@ def _redirect_next(request):
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # not redirect(): "0000-01" would be a view name
     return redirect("home")
 
 

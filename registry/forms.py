@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionedForm
-from kokemus.forms import DateInput
+from kokemus.forms import DateInput, ModelMultipleIdsField
 from kokemus.translated_names import name_to_order_by
-from registry.models import ExperienceArea, Expert
+from registry.models import ExperienceArea, Expert, Language
 from registry.services import EXPERT_FIELDS
 
 
@@ -18,12 +18,34 @@ class ServiceAreaChoiceField(forms.ModelChoiceField):
         return f"{obj.parent} › {obj}" if obj.parent_id else str(obj)
 
 
+class LanguagesField(forms.MultipleChoiceField):
+    """Expert.languages as check boxes: shows the stored "fi,sv" ticked, cleans to it again."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_length", None)  # the model field's: the choices keep it short
+        kwargs.pop("empty_value", None)
+        super().__init__(choices=Language.choices, **kwargs)
+
+    def prepare_value(self, value):
+        return value.split(",") if isinstance(value, str) else value
+
+    def to_python(self, value):
+        return super().to_python(self.prepare_value(value))
+
+    def clean(self, value) -> str:
+        chosen = super().clean(value)
+        return ",".join(code for code in Language.values if code in chosen)
+
+
 class ExpertForm(VersionedForm, forms.ModelForm):
     """Create or edit an expert's register data (the login is made by the invitation)."""
 
     class Meta:
         model = Expert
         fields = EXPERT_FIELDS
+        field_classes = {"languages": LanguagesField}
         widgets = {
             "training_completed_on": DateInput(),
             "availability": forms.Textarea(attrs={"rows": 3}),
@@ -44,7 +66,7 @@ class ExpertForm(VersionedForm, forms.ModelForm):
         return cleaned
 
 
-class AreasField(forms.ModelMultipleChoiceField):
+class AreasField(ModelMultipleIdsField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):

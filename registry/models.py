@@ -87,6 +87,33 @@ class ExpertKind(models.TextChoices):
     OTHER = "other", _("other lived-experience actor")
 
 
+class Language(models.TextChoices):
+    """The languages an assignment can be done in (and a request asks for)."""
+
+    FINNISH = "fi", _("Finnish")
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("another language")
+
+
+languages_validator = RegexValidator(
+    r"^(fi|sv|en|other)(,(fi|sv|en|other))*$",
+    _("Choose the languages from the list."),
+)
+
+
+def speaks(language: str, prefix: str = "") -> Q:
+    """Experts whose ``languages`` (codes joined by commas, e.g. "fi,sv") include ``language``:
+    the whole code between commas, so that no code matches inside another."""
+    field = f"{prefix}languages"
+    return (
+        Q(**{field: language})
+        | Q(**{f"{field}__startswith": f"{language},"})
+        | Q(**{f"{field}__endswith": f",{language}"})
+        | Q(**{f"{field}__contains": f",{language},"})
+    )
+
+
 class ExpertStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     INACTIVE = "inactive", _("inactive")
@@ -117,6 +144,14 @@ class Expert(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    # Codes of Language joined by commas ("fi,sv"): a few fixed choices, matched with speaks().
+    languages = models.CharField(
+        _("languages"),
+        max_length=30,
+        default=Language.FINNISH,
+        validators=[languages_validator],
+        help_text=_("The languages the expert can work in."),
+    )
     kind = models.CharField(
         _("kind"), max_length=10, choices=ExpertKind.choices, default=ExpertKind.EXPERT
     )
@@ -154,6 +189,13 @@ class Expert(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    def get_languages_display(self) -> str:
+        return ", ".join(str(Language(code).label) for code in self.language_codes)
 
     @property
     def full_name(self) -> str:

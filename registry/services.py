@@ -24,6 +24,7 @@ EXPERT_FIELDS = (
     "email",
     "phone",
     "municipality",
+    "languages",
     "kind",
     "trained",
     "training_organisation",

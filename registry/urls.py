@@ -7,10 +7,10 @@ from registry import views
 
 register_patterns = [
     path("uusi/", views.expert_create, name="expert_create"),
-    path("<int:pk>/muokkaa/", views.expert_update, name="expert_update"),
-    path("<int:pk>/suostumus/", views.expert_consent, name="expert_consent"),
+    path("<id:pk>/muokkaa/", views.expert_update, name="expert_update"),
+    path("<id:pk>/suostumus/", views.expert_consent, name="expert_consent"),
     path(
-        "<int:pk>/suostumus/peru/",
+        "<id:pk>/suostumus/peru/",
         views.expert_consent_withdraw,
         name="expert_consent_withdraw",
     ),

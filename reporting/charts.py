@@ -2,6 +2,7 @@
 
 Each chart is an image with a title and a description (``role="img"``), prints its numbers
 beside the bars (no colour-only meaning) and stands next to the table with the same figures.
+A hidden figure (reporting/disclosure.py) gets no bar: its marker stands where the value would.
 """
 
 from dataclasses import dataclass
@@ -10,8 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reporting.selectors import MonthlyFigures
-from reporting.tables import Number
+from reporting.selectors import Hidden, MonthlyFigures
+from reporting.tables import Cell
 
 BAR = "#1f5f99"  # 7:1 against white; the value is always printed beside the bar too
 TEXT = "#1a1a1a"
@@ -49,29 +50,45 @@ def _n(number: float) -> str:
     return f"{number:.1f}"
 
 
-def _describe(labels: list[str], values: list[Number]) -> str:
-    return "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
+def _describe(labels: list[str], values: list[Cell]) -> str:
+    text = "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
+    if any(isinstance(value, Hidden) for value in values):
+        text += ". " + _("Hidden figures have no bar.")
+    return text
 
 
-def column_chart(slug: str, title: str, labels: list[str], values: list[Number]) -> Chart:
+def _peak(values: list[Cell]) -> float:
+    return float(max([*(v for v in values if not isinstance(v, Hidden)), 1]))
+
+
+def _bar(x, y, width, height, value: Cell) -> SafeString:
+    """A bar, or nothing where the figure is hidden: its marker beside it says why."""
+    if isinstance(value, Hidden):
+        return SafeString("")
+    return format_html(
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>', x, y, width, height, BAR
+    )
+
+
+def column_chart(slug: str, title: str, labels: list[str], values: list[Cell]) -> Chart:
     """Vertical bars (the year's trend), one per label, with the value above each bar."""
     width, height, left, bottom, top = 640, 260, 16, 36, 24
     step = (width - 2 * left) / max(len(labels), 1)
-    peak = max([*values, 1])
+    peak = _peak(values)
     plot = height - bottom - top
     bars = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        bar_height = plot * float(value) / float(peak)
+        bar_height = 0 if isinstance(value, Hidden) else plot * float(value) / peak
         x = left + i * step + step * 0.15
         y = height - bottom - bar_height
         middle = _n(x + step * 0.35)
         bars.append(
-            (_n(x), _n(y), _n(step * 0.7), _n(bar_height), middle, _n(y - 6), value)
+            (_bar(_n(x), _n(y), _n(step * 0.7), _n(bar_height), value), middle, _n(y - 6), value)
             + (middle, _n(height - bottom + 16), label)
         )
     body = format_html_join(
         "",
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="' + BAR + '"/>'
+        "{}"
         '<text x="{}" y="{}" text-anchor="middle" fill="' + TEXT + '">{}</text>'
         '<text x="{}" y="{}" text-anchor="middle" fill="' + TEXT + '">{}</text>',
         bars,
@@ -87,26 +104,26 @@ def column_chart(slug: str, title: str, labels: list[str], values: list[Number])
     return Chart(slug, title, _describe(labels, values), svg)
 
 
-def bar_chart(slug: str, title: str, labels: list[str], values: list[Number]) -> Chart:
+def bar_chart(slug: str, title: str, labels: list[str], values: list[Cell]) -> Chart:
     """Horizontal bars (a distribution), label on the left and the value after each bar."""
     row, label_width, width, value_room = 24, 230, 640, 48
     height = max(len(labels), 1) * row + 8
-    peak = max([*values, 1])
+    peak = _peak(values)
     room = width - label_width - value_room
     bars = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 4 + i * row
-        bar_width = room * float(value) / float(peak)
+        bar_width = 0 if isinstance(value, Hidden) else room * float(value) / peak
         short = label if len(label) <= 32 else label[:31] + "…"
         bars.append(
             (label_width - 6, y + 16, short)
-            + (label_width, y + 4, _n(bar_width), row - 8)
+            + (_bar(label_width, y + 4, _n(bar_width), row - 8, value),)
             + (_n(label_width + bar_width + 6), y + 16, value)
         )
     body = format_html_join(
         "",
         '<text x="{}" y="{}" text-anchor="end" fill="' + TEXT + '">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="' + BAR + '"/>'
+        "{}"
         '<text x="{}" y="{}" fill="' + TEXT + '">{}</text>',
         bars,
     )

@@ -1,7 +1,9 @@
 """The report as JSON (SPEC machine interface), CSV, XLSX and PDF, from the same figures.
 
 The files hold values, never formulas, and nothing that identifies a person: the figures are
-counts and sums, and the labels are assignment types and service areas.
+counts and sums, and the labels are assignment types and service areas. The evaluation group's
+files are drawn from figures without small counts (reporting/disclosure.py): a hidden figure is
+its marker ("< 3") in every format, and each table's notes say why.
 """
 
 import csv
@@ -21,8 +23,8 @@ from openpyxl.utils import get_column_letter
 from kokemus.pdf import render_pdf
 from kokemus.spreadsheets import as_text
 from reporting.charts import report_charts
-from reporting.selectors import Figures, MonthlyFigures
-from reporting.tables import Number, Table, report_tables
+from reporting.selectors import Figures, Hidden, MonthlyFigures
+from reporting.tables import Cell, Table, report_tables
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -91,8 +93,9 @@ def as_json(figures: MonthlyFigures) -> dict:
 # CSV ----------------------------------------------------------------------------------------
 
 
-def _csv_value(value: Number) -> str:
-    """Finnish Excel reads a decimal comma; integers stay as they are."""
+def _csv_value(value: Cell) -> str:
+    """Finnish Excel reads a decimal comma; integers and a hidden figure's marker stay as
+    they are."""
     return _decimal(value).replace(".", ",") if isinstance(value, Decimal) else str(value)
 
 
@@ -119,6 +122,8 @@ def as_csv(figures: MonthlyFigures) -> bytes:
         writer.writerow([table.stub, *(as_text(str(column)) for column in table.columns)])
         for row in _rows_with_footer(table):
             writer.writerow([as_text(str(row.label)), *(_csv_value(v) for v in row.values)])
+        for note in table.notes:
+            writer.writerow([as_text(note)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -138,7 +143,15 @@ SHEET_NAMES = {
     "by_division": gettext_lazy("By division"),
     "type_by_division": gettext_lazy("Type × division"),
     "supervision": gettext_lazy("Supervision"),
+    # orders (issue 18)
+    "requests": gettext_lazy("Requests"),
+    "requests_by_service_area": gettext_lazy("Requests by service area"),
+    "requests_by_type": gettext_lazy("Requests by type"),
 }
+
+
+def _xlsx_value(value: Cell) -> int | Decimal | str:
+    return str(value) if isinstance(value, Hidden) else value
 
 
 def _sheet(workbook: Workbook, table: Table) -> None:
@@ -149,14 +162,16 @@ def _sheet(workbook: Workbook, table: Table) -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for row in table.rows:
-        sheet.append([row.label, *row.values])
+        sheet.append([row.label, *map(_xlsx_value, row.values)])
     if table.footer:
-        sheet.append([table.footer.label, *table.footer.values])
+        sheet.append([table.footer.label, *map(_xlsx_value, table.footer.values)])
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
     for row in sheet.iter_rows(min_row=2, min_col=2):
         for cell in row:
             cell.number_format = "0.00" if isinstance(cell.value, Decimal) else "0"
+            if isinstance(cell.value, str):  # a hidden figure's marker, where numbers stand
+                cell.alignment = Alignment(horizontal="right")
     for cell in sheet["A"]:
         cell.font = BOLD
     for cell in (*sheet[1], *sheet["A"]):  # names, which an admin may begin with "="

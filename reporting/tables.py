@@ -1,7 +1,9 @@
 """The figures as tables: the one shape that the page, CSV, XLSX and PDF all print.
 
 Monthly tables have a row per figure (or per type, area, division) and a column per month,
-January to December, then the year's total. Zero months are shown, never skipped.
+January to December, then the year's total. Zero months are shown, never skipped. In the
+evaluation group's figures a cell may be ``Hidden`` (reporting/disclosure.py); a table with such
+cells says why under it.
 """
 
 from dataclasses import dataclass, field
@@ -9,15 +11,17 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from reporting.selectors import Figures, Label, MonthlyFigures
+from orders.selectors import request_figures
+from reporting.selectors import Figures, Hidden, Label, MonthlyFigures
 
 Number = int | Decimal
+Cell = Number | Hidden | str  # str: a text where a figure has no value (NO_BOOKINGS)
 
 
 @dataclass
 class Row:
     label: str
-    values: list[Number]
+    values: list[Cell]
 
 
 @dataclass
@@ -62,13 +66,19 @@ def monthly_table(figures: MonthlyFigures) -> Table:
             _figure_row(figures, _("Assignments"), "assignments"),
             _figure_row(figures, _("Participations"), "participations"),
             _figure_row(figures, _("Hours"), "hours"),
-            _figure_row(figures, _("Fees (€)"), "fees"),
+            _figure_row(figures, _("Fees of done assignments (€)"), "fees"),
             _figure_row(figures, _("Active experts"), "active_experts"),
         ],
         notes=[
             _(
                 "Assignments dated in the month that are not cancelled. Participations count "
-                "each expert on an assignment. Hours and fees are summed over participations."
+                "each expert on an assignment. Hours are summed over participations."
+            ),
+            _(
+                "Fees of done assignments: for each participation, the hours × the hourly fee "
+                "of the agreement that covers the assignment, plus its fee per assignment, "
+                "rounded to the cent. Planned assignments have no fee yet. Travel compensation "
+                "is not included."
             ),
             _("Active experts in the total column are counted once over the whole year."),
         ],
@@ -148,13 +158,98 @@ def supervision_table(figures: MonthlyFigures) -> Table:
     )
 
 
+def hidden_notes(table: Table) -> list[str]:
+    """Why some cells of ``table`` are hidden: one line per kind of marker it has."""
+    hidden = [
+        cell
+        for row in [*table.rows, *([table.footer] if table.footer else [])]
+        for cell in row.values
+        if isinstance(cell, Hidden)
+    ]
+    notes = []
+    if any(cell.few for cell in hidden):
+        threshold = next(cell.threshold for cell in hidden if cell.few)
+        notes.append(
+            _(
+                "< %(threshold)s = the figure rests on fewer than %(threshold)s experts and is "
+                "hidden, so that no one can be singled out. Coordinators see every figure."
+            )
+            % {"threshold": threshold}
+        )
+    if any(not cell.few for cell in hidden):
+        notes.append(_(".. = hidden too, so that the total does not give a hidden figure away."))
+    return notes
+
+
 def report_tables(figures: MonthlyFigures) -> list[Table]:
-    """Every table of the report, in the order the page and the exports show them."""
-    return [
+    """Every table of the report, in the order the page and the exports show them, each with
+    a line on its hidden cells where it has any."""
+    tables = [
         monthly_table(figures),
         by_type_table(figures),
         by_division_table(figures),
         by_service_area_table(figures),
         type_by_division_table(figures),
         supervision_table(figures),
+        *request_tables(figures),  # orders (issue 18): see the block below
     ]
+    for table in tables:
+        table.notes += hidden_notes(table)
+    return tables
+
+
+# --- orders (issue 18): the demand for experts, from orders.selectors.request_figures --------
+# Kept apart so that it merges with the report's rewrite: the requests received each month,
+# booked, declined or left unfilled, and the median days to booking; then by service area and
+# by type (those two only when the year has requests). Counts only, no names.
+
+NO_BOOKINGS = "–"  # a month without bookings has no median
+
+
+def request_tables(figures: MonthlyFigures) -> list[Table]:
+    demand = request_figures(figures.year, figures.division)
+
+    def row(label: str, key: str) -> Row:
+        values = [month[key] for month in demand["months"]] + [demand["totals"][key]]
+        return Row(label, [NO_BOOKINGS if value is None else value for value in values])
+
+    tables = [
+        Table(
+            slug="requests",
+            title=_("Requests per month"),
+            stub=_("Figure"),
+            columns=month_columns(figures.year),
+            rows=[
+                row(_("Requests received"), "received"),
+                row(_("Booked"), "booked"),
+                row(_("Declined or unfilled"), "unfilled"),
+                row(_("Median days from request to booking"), "median_days"),
+            ],
+            notes=[
+                _(
+                    "Requests by the month they were received. Unfilled: still without experts "
+                    "after the requested date. Withdrawn requests count as received only."
+                )
+            ],
+        )
+    ]
+    columns = [_("Received"), _("Booked"), _("Declined or unfilled")]
+    for slug, title, stub, key in (
+        (
+            "requests_by_service_area",
+            _("Requests by service area"),
+            _("Service area"),
+            "by_service_area",
+        ),
+        ("requests_by_type", _("Requests by type"), _("Type"), "by_type"),
+    ):
+        rows = [
+            Row(counts["name"], [counts["received"], counts["booked"], counts["unfilled"]])
+            for counts in sorted(demand[key].values(), key=lambda counts: counts["name"])
+        ]
+        if rows:
+            tables.append(Table(slug, title, stub, columns, rows, footer=_column_sums(rows)))
+    return tables
+
+
+# --- end orders ---

@@ -1,5 +1,6 @@
 """The monthly follow-up report and its exports: figures only, for the evaluation group and the
-coordinators. Nothing here names a person or links to a personal page."""
+coordinators. Nothing here names a person or links to a personal page, and the evaluation group
+gets its figures without small counts (reporting/disclosure.py), on the page and in the files."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,7 +11,8 @@ from kokemus.access import Role, role_required
 from kokemus.lists import year_param
 from registry.models import ServiceArea
 from reporting import exports
-from reporting.selectors import monthly_figures
+from reporting.disclosure import shown_to
+from reporting.selectors import MonthlyFigures, monthly_figures
 
 DOWNLOADS = ("csv", "xlsx", "pdf")
 
@@ -28,10 +30,15 @@ def _query(year: int, division: ServiceArea | None) -> str:
     return urlencode(params)
 
 
+def _figures(request, year: int, division: ServiceArea | None) -> MonthlyFigures:
+    """The figures as the user may see them: the page and every file take them from here."""
+    return shown_to(request.user, monthly_figures(year, division))
+
+
 @role_required(Role.EVALUATION, Role.COORDINATOR)
 def report(request):
     year, division = year_param(request), _division(request)
-    figures = monthly_figures(year, division)
+    figures = _figures(request, year, division)
     context = exports.report_context(figures) | {
         "division_choices": figures.all_divisions,
         "selected_division": division,
@@ -49,7 +56,7 @@ def report(request):
 def export(request, file_format: str):
     if file_format not in DOWNLOADS:
         raise Http404
-    figures = monthly_figures(year_param(request), _division(request))
+    figures = _figures(request, year_param(request), _division(request))
     response = HttpResponse(
         exports.render(figures, file_format), content_type=exports.CONTENT_TYPES[file_format]
     )

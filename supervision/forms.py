@@ -4,13 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionedForm
-from kokemus.forms import DateInput, TimeInput
+from kokemus.forms import DateInput, ModelMultipleIdsField, TimeInput
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert, Professional
 from supervision.models import SupervisionGroup, SupervisionSession, SupervisionTopic
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(ModelMultipleIdsField):
     def label_from_instance(self, obj):
         return obj.full_name if isinstance(obj, Expert) else str(obj)
 
@@ -58,7 +58,7 @@ class GroupForm(VersionedForm, forms.ModelForm):
                 self.initial.setdefault(f"{field}s", [m[0] for m in people.values_list(field)])
 
 
-class MemberAttendanceField(forms.ModelMultipleChoiceField):
+class MemberAttendanceField(ModelMultipleIdsField):
     def label_from_instance(self, obj):
         if obj.expert_id:
             return obj.expert.full_name
@@ -111,3 +111,16 @@ class SessionForm(VersionedForm, forms.ModelForm):
 
     def member_ids(self) -> list[int]:
         return list(self.fields["present"].queryset.values_list("pk", flat=True))
+
+
+class AddMemberForm(forms.Form):
+    """The coverage page's row form: an expert without supervision into a group."""
+
+    expert = forms.ModelChoiceField(
+        queryset=Expert.objects.filter(anonymised_at__isnull=True), widget=forms.HiddenInput
+    )
+    group = forms.ModelChoiceField(
+        label=_("Supervision group"),
+        queryset=SupervisionGroup.objects.filter(is_active=True),
+        empty_label=_("Choose a group"),
+    )

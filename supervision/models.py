@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kokemus.constraints import ConstraintErrorsOnFields
 from kokemus.translated_names import TranslatedName, name_fields
 from registry.models import Expert, Professional, ServiceArea, code_validator
 
@@ -123,7 +124,7 @@ class SupervisionTopic(TranslatedName, models.Model):
         return self.translated_name
 
 
-class SupervisionSession(models.Model):
+class SupervisionSession(ConstraintErrorsOnFields, models.Model):
     group = models.ForeignKey(
         SupervisionGroup,
         verbose_name=_("group"),
@@ -139,6 +140,9 @@ class SupervisionSession(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     # Optimistic lock (kokemus.concurrency): every save of the session or its attendance.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    # The field each check constraint is about (kokemus.constraints).
+    constraint_fields = {"session_duration_within_a_day": "duration_minutes"}
 
     class Meta:
         verbose_name = _("supervision session")

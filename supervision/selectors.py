@@ -2,7 +2,18 @@
 
 import datetime
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 
 from agreements.models import COUNTED_STATUSES
@@ -124,6 +135,18 @@ def experts_without_supervision(
             last_supervision_on=Subquery(last_attended),
         )
         .order_by("last_name", "first_name", "pk")
+    )
+
+
+def with_current_groups(experts: list[Expert]) -> None:
+    """Give each expert ``current_memberships``: the groups they are a member of now, with
+    the groups, in one query for the whole list."""
+    current = GroupMembership.objects.filter(left_on__isnull=True).select_related("group")
+    prefetch_related_objects(
+        experts,
+        Prefetch(
+            "memberships", queryset=current.order_by("group__name"), to_attr="current_memberships"
+        ),
     )
 
 

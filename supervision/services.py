@@ -3,7 +3,9 @@
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kokemus.concurrency import claim_version
 from registry.models import Expert, Professional
@@ -56,6 +58,32 @@ def _set_members(group: SupervisionGroup, field: str, wanted: set[int], today) -
         GroupMembership(group=group, **{f"{field}_id": person_id})
         for person_id in wanted - set(existing)
     )
+
+
+@transaction.atomic
+def membership_add(
+    *, group: SupervisionGroup, expert: Expert, today: datetime.date
+) -> GroupMembership:
+    """Add an expert to a group from today; one who left it earlier comes back."""
+    if not group.is_active:
+        raise ValidationError(
+            _("The group %(group)s has ended: choose an active group.") % {"group": group.name}
+        )
+    membership = (
+        GroupMembership.objects.select_for_update().filter(group=group, expert=expert).first()
+    )
+    if membership is None:
+        membership = GroupMembership(group=group, expert=expert, joined_on=today)
+    elif membership.left_on is None:
+        raise ValidationError(
+            _("%(name)s is already a member of %(group)s.")
+            % {"name": expert.full_name, "group": group.name}
+        )
+    else:
+        membership.left_on = None  # came back
+    membership.full_clean()
+    membership.save()
+    return membership
 
 
 @transaction.atomic

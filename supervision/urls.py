@@ -10,8 +10,9 @@ urlpatterns = [
     path("", views.group_list, name="group_list"),
     path("uusi/", views.group_create, name="group_create"),
     path("kattavuus/", views.coverage, name="coverage"),
-    path("<int:pk>/", views.group_detail, name="group_detail"),
-    path("<int:pk>/muokkaa/", views.group_update, name="group_update"),
-    path("<int:group_pk>/istunto/", views.session_create, name="session_create"),
-    path("istunto/<int:pk>/", views.session_update, name="session_update"),
+    path("kattavuus/lisaa/", views.coverage_add_member, name="coverage_add_member"),
+    path("<id:pk>/", views.group_detail, name="group_detail"),
+    path("<id:pk>/muokkaa/", views.group_update, name="group_update"),
+    path("<id:group_pk>/istunto/", views.session_create, name="session_create"),
+    path("istunto/<id:pk>/", views.session_update, name="session_update"),
 ]

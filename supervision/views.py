@@ -3,15 +3,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kokemus.access import Role, role_required
 from kokemus.forms import add_service_error
 from kokemus.lists import order_by_param, paginate
 from supervision import selectors, services
 from supervision.filters import GroupFilter
-from supervision.forms import GroupForm, SessionForm
+from supervision.forms import AddMemberForm, GroupForm, SessionForm
 from supervision.models import SupervisionGroup, SupervisionSession
 
 SORTABLE = {
@@ -122,14 +124,46 @@ def coverage(request):
     today = timezone.localdate()
     start, end = selectors.coverage_window(today=today)
     experts = selectors.experts_without_supervision(today=today)
+    # a list (at most one row per expert) spares a COUNT that repeats the aggregate
+    page = paginate(request, list(experts))
+    selectors.with_current_groups(page.object_list)
     return render(
         request,
         "supervision/coverage.html",
         {
-            # a list (at most one row per expert) spares a COUNT that repeats the aggregate
-            "page_obj": paginate(request, list(experts)),
+            "page_obj": page,
             "start": start,
             "end": end,
             "days": selectors.COVERAGE_DAYS,
+            "groups": AddMemberForm().fields["group"].queryset,
         },
     )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def coverage_add_member(request):
+    """Offer an expert without supervision a place: add them to a group from the coverage
+    page, and come back to it."""
+    form = AddMemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a group for the expert."))
+    else:
+        expert, group = form.cleaned_data["expert"], form.cleaned_data["group"]
+        try:
+            services.membership_add(group=group, expert=expert, today=timezone.localdate())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a member of %(group)s.")
+                % {"name": expert.full_name, "group": group.name},
+            )
+    return redirect(reverse("supervision:coverage") + _page_query(request))
+
+
+def _page_query(request) -> str:
+    """Back to the page of the list the form was on."""
+    page = request.POST.get("page", "")
+    return f"?page={page}" if page.isdigit() else ""

@@ -1,10 +1,17 @@
 """Role fixtures that every test module reuses (STYLE.md): one user per role."""
 
+import datetime
 import importlib
+import os
+import shutil
+import tempfile
+import zoneinfo
 
+import factory.random
 import pytest
+import time_machine
 from django.apps import apps
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kokemus.access import Role
 from tests import preparation
@@ -17,6 +24,45 @@ def pytest_sessionstart(session):
     """Compiled translations and collected static files, made here where missing or stale, so
     that plain ``pytest`` works after bin/setup (tests/preparation.py)."""
     preparation.prepare()
+
+
+# The clock and the random draws (issue 14): no test may depend on the day it runs or on a
+# lucky Faker draw. KOKEMUS_TEST_TODAY moves the whole session to another day, as
+# `2028-02-29` (noon in Helsinki) or a moment such as `2027-10-31T03:30+02:00`, and the clock
+# ticks on from there; .ci/run runs the suite so at the awkward dates. KOKEMUS_TEST_SEED
+# varies Faker's draws, which are seeded per test so they never depend on the tests before.
+TEST_TODAY = os.environ.get("KOKEMUS_TEST_TODAY", "")
+TEST_SEED = os.environ.get("KOKEMUS_TEST_SEED", "14")
+
+
+def _test_moment(value: str) -> datetime.datetime:
+    """The moment in Helsinki (time-machine then keeps the process's zone Helsinki too)."""
+    helsinki = zoneinfo.ZoneInfo("Europe/Helsinki")
+    moment = datetime.datetime.fromisoformat(value)
+    if len(value) == len("2028-02-29"):
+        moment = moment.replace(hour=12)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=helsinki)
+    return moment.astimezone(helsinki)
+
+
+def pytest_configure(config):
+    # Before collection: some test modules compute their dates on import.
+    if TEST_TODAY:
+        time_machine.travel(_test_moment(TEST_TODAY), tick=True).start()
+        # Temporary files of its own: on a clock moved ahead, the sweep of stale uploads
+        # (interchange.uploads) would take a test run's fresh files beside it for old ones.
+        tempfile.tempdir = private = tempfile.mkdtemp(prefix="kokemus-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(private, ignore_errors=True))
+
+
+def pytest_report_header(config):
+    return f"kokemus: now {timezone.localtime():%Y-%m-%d %H:%M %Z}, KOKEMUS_TEST_SEED={TEST_SEED}"
+
+
+@pytest.fixture(autouse=True)
+def seeded_faker(request):
+    factory.random.reseed_random(f"{TEST_SEED} {request.node.nodeid}")
 
 
 @pytest.fixture(autouse=True)

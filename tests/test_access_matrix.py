@@ -34,6 +34,7 @@ from tests.factories import (
     GroupMembershipFactory,
     ParticipationFactory,
 )
+from tests.orders.factories import OfferFactory, StatusLinkFactory
 
 ROLES = (
     "anonymous",
@@ -45,6 +46,7 @@ ROLES = (
 )
 # URL namespaces not walked: Django's admin checks is_staff itself (tests/test_admin.py).
 SKIPPED_NAMESPACES = {"admin"}
+FAR_FUTURE = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)  # orders: offers still open
 # Views behind the login that have no @role_required on purpose, with the reason.
 WITHOUT_ROLES = {"logout": "Django's LogoutView: any logged-in user may log out"}
 
@@ -117,6 +119,7 @@ MATRIX: dict[str, Row] = {
     "assignments:assignment_status": Row("login 403 403 403 302 302", "post", pk="assignment.pk"),
     "assignments:assignment_update": Row("login 403 403 403 200 200", "get", pk="assignment.pk"),
     "supervision:coverage":          Row("login 403 403 403 200 200", "get"),
+    "supervision:coverage_add_member": Row("login 403 403 403 302 302", "post"),
     "supervision:group_create":      Row("login 403 403 403 200 200", "get"),
     "supervision:group_detail":      Row("login 403 403 403 200 200", "get", pk="group.pk"),
     "supervision:group_list":        Row("login 403 403 403 200 200", "get"),
@@ -150,6 +153,22 @@ MATRIX: dict[str, Row] = {
     "reporting:export":              Row("login 403 403 200 200 200", "get", file_format="report_format"),  # noqa: E501
     "reporting:report":              Row("login 403 403 200 200 200", "get"),
     # --- end reporting ---
+    # --- orders: the public form and status link, the coordinators' queue, the expert's offers ---
+    "ordering:form":                 Row("200   200 200 200 200 200", "get"),
+    "ordering:thanks":               Row("200   200 200 200 200 200", "get"),
+    "ordering:status":               Row("200   200 200 200 200 200", "get", token="order_link.token"),  # noqa: E501
+    "orders:request_list":           Row("login 403 403 403 200 200", "get"),
+    "orders:request_detail":         Row("login 403 403 403 200 200", "get", pk="order.pk"),
+    "orders:offer_create":           Row("login 403 403 403 200 200", "post", pk="order.pk"),  # form errors  # noqa: E501
+    "orders:open_call":              Row("login 403 403 403 200 200", "post", pk="order.pk"),  # form errors  # noqa: E501
+    "orders:volunteers_book":        Row("login 403 403 403 302 302", "post", pk="order.pk"),
+    "orders:request_decline":        Row("login 403 403 403 302 302", "post", pk="order.pk"),
+    "orders:request_withdraw":       Row("login 403 403 403 302 302", "post", pk="order.pk"),
+    "orders:link_revoke":            Row("login 403 403 403 302 302", "post", pk="order.pk"),
+    "orders:link_renew":             Row("login 403 403 403 302 302", "post", pk="order.pk"),
+    "offers:offer_detail":           Row("login 200 404 403 403 403", "get", pk="offer.pk"),
+    "offers:offer_answer":           Row("login 200 404 403 403 403", "post", pk="offer.pk"),  # no answer  # noqa: E501
+    # --- end orders ---
     # --- deploy: the load balancer's health check ---
     "healthz":                       Row("200   200 200 200 200 200", "get"),
     # --- end deploy ---
@@ -178,6 +197,7 @@ def world(expert_alice, expert_bob, coordinator):
         agreement=agreement, assignment=AssignmentFactory(date=datetime.date(2025, 3, 10))
     )
     membership = GroupMembershipFactory(expert=alice)
+    offer = OfferFactory(expert=alice, deadline=FAR_FUTURE)
     return SimpleNamespace(
         group=membership.group,  # coord-b
         session=AttendanceFactory(membership=membership, session__group=membership.group).session,
@@ -188,6 +208,9 @@ def world(expert_alice, expert_bob, coordinator):
         consent=ExpertExperienceFactory(consent__expert=alice).consent,
         token=calendar_token_regenerate(expert=alice),
         guest=ExpertFactory(email="kutsuttava@example.fi"),
+        order=offer.request,  # orders: a request offered to Alice, with its status link
+        offer=offer,
+        order_link=StatusLinkFactory(request=offer.request, expires_at=FAR_FUTURE),
         x="MQ",  # an invalid password-reset link: the page says so
         report_format="csv",
         import_job=ImportJob.objects.create(created_by=coordinator, files=["experts.csv"]),

@@ -1,7 +1,9 @@
 """The coordinator's start page: this month's figures and the lists to act on."""
 
 import datetime
+import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -105,3 +107,80 @@ def test_dashboard_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert len(response.context["dashboard"]["drafts"]) == min(size, 10)
+
+
+# --- the evaluation group's start page --------------------------------------------------------
+
+MID_MARCH = datetime.datetime(2025, 3, 15, 12, tzinfo=ZoneInfo("Europe/Helsinki"))
+
+
+@pytest.fixture
+def year_of_work():
+    """2025 as of mid-March: March's work by one expert, January's by three more; agreements
+    signed in March and in January; a cancelled assignment and last year's work not counted."""
+    march_expert = ExpertFactory(first_name="Maaret", last_name="Maaliskuu")
+    ParticipationFactory(
+        assignment=AssignmentFactory(date=datetime.date(2025, 3, 20), hours=Decimal("2")),
+        expert=march_expert,
+    )  # planned, later this month: counted
+    january = AssignmentFactory(date=datetime.date(2025, 1, 8), hours=Decimal("1.5"))
+    for _ in range(3):
+        ParticipationFactory(assignment=january)
+    cancelled = AssignmentFactory(date=datetime.date(2025, 3, 3), status=AssignmentStatus.CANCELLED)
+    ParticipationFactory(assignment=cancelled)
+    ParticipationFactory(assignment=AssignmentFactory(date=datetime.date(2024, 12, 30)))
+    AgreementFactory(signed_on=datetime.date(2025, 3, 1))
+    AgreementFactory(signed_on=datetime.date(2025, 1, 31))
+    return march_expert
+
+
+def figure(page: str, element_id: str) -> str:
+    return re.search(rf'id="{element_id}">(.*?)</dd>', page).group(1)
+
+
+@pytest.mark.time_machine(MID_MARCH)
+def test_the_evaluation_group_sees_this_months_and_this_years_key_figures(
+    client, evaluation_member, year_of_work, django_assert_max_num_queries
+):
+    client.force_login(evaluation_member)
+    # session, user, groups; per period: assignments with their hours, new agreements, experts
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("home"), **EN)
+    page = response.content.decode()
+    assert figure(page, "month-new-agreements") == "1"
+    assert figure(page, "month-assignments") == "1"
+    assert figure(page, "year-new-agreements") == "2"
+    assert figure(page, "year-assignments") == "2"
+    assert figure(page, "year-hours") == "6.50"  # 4 experts: 3 × 1.5 h + 2 h
+    assert 'href="/raportit/">Monthly follow-up 2025</a>' in page
+    assert year_of_work.last_name not in page and year_of_work.first_name not in page
+
+
+@pytest.mark.time_machine(MID_MARCH)
+def test_the_evaluation_group_does_not_see_hours_that_rest_on_too_few_experts(
+    client, evaluation_member, year_of_work
+):
+    client.force_login(evaluation_member)
+    page = client.get(reverse("home"), **EN).content.decode()
+    # March's hours are one expert's: shown, they would be that person's hours
+    assert "2.00" not in figure(page, "month-hours")
+    assert "not shown" in figure(page, "month-hours")
+    assert "fewer than 3 experts worked in this period" in page
+
+
+@pytest.mark.time_machine(MID_MARCH)
+def test_the_key_figures_follow_the_reports_small_count_setting(
+    client, evaluation_member, year_of_work, settings
+):
+    settings.SMALL_COUNT_THRESHOLD = 5  # the year's 4 experts are now too few as well
+    client.force_login(evaluation_member)
+    page = client.get(reverse("home"), **EN).content.decode()
+    assert "not shown" in figure(page, "year-hours")
+    assert "fewer than 5 experts worked in this period" in page
+
+
+def test_the_coordinator_gets_the_dashboard_not_the_key_figures(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("home"))
+    assert response.context["key_figures"] is None
+    assert response.context["dashboard"] is not None

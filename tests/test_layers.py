@@ -15,17 +15,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {
     "registry": 0,
+    "notifications": 1,  # the e-mail outbox: agreements and supervision record into it
     "agreements": 1,
     "supervision": 2,
     "reporting": 3,
     "portal": 3,
     "interchange": 3,
+    "orders": 3,
 }
 ROOF = (
     "kokemus.urls",
     "kokemus.views",
     "kokemus.expert_views",
     "kokemus.privacy",
+    "kokemus.erasure",
     "kokemus.management",
 )
 

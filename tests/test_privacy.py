@@ -76,8 +76,8 @@ def test_anonymisation_leaves_no_name_in_the_audit_trail(aino, coordinator):
 def test_retention_finds_only_experts_idle_for_the_period():
     today = datetime.date(2031, 6, 1)
     idle = ExpertFactory()
-    Expert.objects.filter(pk=idle.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=3000)
+    Expert.objects.filter(pk=idle.pk).update(  # registered long before 1.6.2026, the cutoff
+        created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     )
     recent_work = ParticipationFactory(assignment__date=datetime.date(2027, 1, 1)).expert
     open_agreement = AgreementFactory(valid_until=None).expert

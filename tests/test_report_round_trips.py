@@ -99,7 +99,7 @@ def _everything_a_coordinator_can_open_about(expert, client) -> str:
         reverse("registry:expert_detail", args=[expert.pk]),
         reverse("registry:expert_trail", args=[expert.pk]),
         reverse("registry:expert_data_json", args=[expert.pk]),
-        reverse("assignments:assignment_list"),
+        reverse("assignments:assignment_list") + "?when=all",
         reverse("assignments:assignment_detail", args=[participation.assignment_id]),
         reverse("agreements:agreement_list"),
         reverse("agreements:agreement_detail", args=[agreement.pk]),

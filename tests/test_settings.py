@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.checks import run_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -14,6 +15,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-9f8e7d",
     "ALLOWED_HOSTS": "kokemus.example.fi",
     "DATABASE_URL": "sqlite:////tmp/kokemus-check.sqlite3",
+    "ORGANISATION_NAME": "Keski-Pohjanmaan hyvinvointialue",
 }
 
 
@@ -44,6 +46,32 @@ def test_check_deploy_is_clean_with_a_production_environment():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["", "Kokemus"])
+def test_check_deploy_refuses_production_without_the_organisations_name(name):
+    result = manage(
+        "check", "--deploy", "--fail-level", "ERROR", env=PRODUCTION | {"ORGANISATION_NAME": name}
+    )
+    assert result.returncode == 1
+    assert "(kokemus.E001) ORGANISATION_NAME is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("debug", "name", "errors"),
+    [(False, "Kokemus", ["kokemus.E001"]), (False, "Soite", []), (True, "Kokemus", [])],
+)
+def test_the_organisation_name_check_speaks_only_for_production(settings, debug, name, errors):
+    settings.DEBUG, settings.ORGANISATION_NAME = debug, name
+    found = [e.id for e in run_checks(include_deployment_checks=True) if e.id.startswith("kok")]
+    assert found == errors
+    assert not [e for e in run_checks() if e.id == "kokemus.E001"]  # only with --deploy
+
+
+def test_bin_serve_checks_the_settings_before_it_migrates():
+    serve = (ROOT / "bin" / "serve").read_text()
+    check = serve.index("manage.py check --deploy --fail-level ERROR")
+    assert check < serve.index("manage.py migrate")
 
 
 @pytest.mark.parametrize("server", ["kokemus.wsgi", "kokemus.asgi"])

@@ -24,8 +24,11 @@ class ServiceAreaFilter(django_filters.ModelChoiceFilter):
     field_class = ServiceAreaChoiceField
 
 
+# Years 0000 and 9999 are refused too: there is no year 0, and December 9999 has no next month
+# to end the range with (as kokemus.lists.month_param).
 month_validator = RegexValidator(
-    r"^\d{4}-(0[1-9]|1[0-2])$", _("Give the month as YYYY-MM, for example 2025-03.")
+    r"^(?!0000|9999)\d{4}-(0[1-9]|1[0-2])$",
+    _("Give the month as YYYY-MM, for example 2025-03."),
 )
 
 

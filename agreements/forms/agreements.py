@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.forms.assignments import expert_row_choices
 from agreements.models import Agreement, AgreementStatus
+from agreements.rules import FEE_FIELDS
 from agreements.selectors import expert_choices
 from agreements.services import DRAFT_FIELDS
 from kokemus.concurrency import VersionedForm
-from kokemus.forms import DateInput
-from kokemus.widgets import DecimalInput, LongSelect
+from kokemus.forms import DateInput, DecimalField
+from kokemus.widgets import LongSelect
 from registry.models import Expert, ServiceArea
 
 
@@ -40,11 +41,8 @@ class AgreementForm(VersionedForm, forms.ModelForm):
             "valid_until": DateInput(),
             "duties": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "hourly_fee": DecimalInput,
-            "assignment_fee": DecimalInput,
-            "travel_compensation": DecimalInput,
         }
-        localized_fields = ("hourly_fee", "assignment_fee", "travel_compensation")
+        field_classes = dict.fromkeys(FEE_FIELDS, DecimalField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Assignment, AssignmentStatus
 from kokemus.concurrency import VersionedForm
-from kokemus.forms import DateInput, TimeInput
-from kokemus.widgets import DecimalInput, FixedChoices, LongSelect
+from kokemus.forms import DateInput, DecimalField, TimeInput
+from kokemus.widgets import FixedChoices, LongSelect
 from registry.forms import ServiceAreaChoiceField
 from registry.selectors import service_areas_by_division
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
 EXTRA_EXPERT_ROWS = 3
+MAX_EXPERT_ROWS = 200  # experts on one assignment: far more than an event needs
 
 
 class AssignmentForm(VersionedForm, forms.ModelForm):
@@ -40,15 +41,13 @@ class AssignmentForm(VersionedForm, forms.ModelForm):
             "end_date": DateInput(),
             "start_time": TimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "hours": DecimalInput,
             # Options written in Python: every professional, and the few types and areas
             # (~0.1 ms an option through Django's option templates)
             "contact": LongSelect,
             "type": LongSelect,
             "service_area": LongSelect,
         }
-        field_classes = {"service_area": ServiceAreaChoiceField}
-        localized_fields = ("hours",)
+        field_classes = {"service_area": ServiceAreaChoiceField, "hours": DecimalField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,13 +77,11 @@ class ParticipantForm(forms.Form):
     expert = forms.TypedChoiceField(
         label=_("Expert"), coerce=int, required=False, widget=LongSelect
     )
-    hours = forms.DecimalField(
+    hours = DecimalField(
         label=_("Own hours"),
         required=False,
         max_digits=5,
         decimal_places=2,
-        localize=True,
-        widget=DecimalInput,
         help_text=_("Only if they differ from the assignment's hours."),
     )
 
@@ -118,7 +115,13 @@ class BaseParticipantFormSet(forms.BaseFormSet):
 
 
 ParticipantFormSet = forms.formset_factory(
-    ParticipantForm, formset=BaseParticipantFormSet, extra=EXTRA_EXPERT_ROWS
+    ParticipantForm,
+    formset=BaseParticipantFormSet,
+    extra=EXTRA_EXPERT_ROWS,
+    # A posted TOTAL_FORMS of 10**20 would otherwise build and show Django's cap of 2000 rows.
+    max_num=MAX_EXPERT_ROWS,
+    absolute_max=MAX_EXPERT_ROWS,
+    validate_max=True,
 )
 
 

@@ -23,7 +23,7 @@ from agreements.forms.agreements import (
 from agreements.models import Agreement, AgreementStatus
 from agreements.pdf import agreement_pdf_response
 from kokemus.access import Role, role_required
-from kokemus.forms import add_service_error
+from kokemus.forms import add_rule_errors, add_service_error
 from kokemus.lists import order_by_param, paginate
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert
@@ -77,6 +77,13 @@ def agreement_create(request, expert_pk: int):
                     _("The draft agreement %(number)s was saved.") % {"number": agreement.number},
                 )
                 return redirect("agreements:agreement_detail", pk=agreement.pk)
+        else:
+            add_rule_errors(
+                form,
+                services.agreement_validate,
+                expert=expert,
+                fields=_draft_fields(form.cleaned_data),
+            )
     else:
         today = timezone.localdate()
         form = AgreementForm(
@@ -114,6 +121,14 @@ def agreement_update(request, pk: int):
             else:
                 messages.success(request, _("The agreement was saved."))
                 return redirect("agreements:agreement_detail", pk=agreement.pk)
+        else:
+            add_rule_errors(
+                form,
+                services.agreement_validate,
+                expert=agreement.expert,
+                fields=_draft_fields(form.cleaned_data),
+                agreement=agreement,
+            )
     else:
         form = AgreementForm(instance=agreement)
     return render(
@@ -218,7 +233,8 @@ def _get_agreement(pk: int) -> Agreement:
 
 
 def _draft_fields(cleaned_data: dict) -> dict:
-    return {name: cleaned_data[name] for name in services.DRAFT_FIELDS}
+    """The draft's fields the form could read (all of them once it is valid)."""
+    return {name: cleaned_data[name] for name in services.DRAFT_FIELDS if name in cleaned_data}
 
 
 def _default_duties() -> str:

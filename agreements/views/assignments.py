@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,9 @@ from agreements.forms.assignments import (
     expert_row_choices,
 )
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
+from agreements.selectors import TimeWindow
 from kokemus.access import Role, role_required
-from kokemus.forms import add_service_error
+from kokemus.forms import add_rule_errors, add_service_error
 from kokemus.lists import order_by_param, paginate_ids
 from kokemus.translated_names import name_to_order_by
 from registry.models import Expert
@@ -46,17 +48,46 @@ COPIED_FIELDS = [
 ]
 
 
+# Upcoming work soonest first, so the list opens on today; past work newest first.
+DEFAULT_SORT = {
+    TimeWindow.UPCOMING: "date",
+    TimeWindow.PAST: "-date",
+    TimeWindow.ALL: "-date",
+}
+
+
 @role_required(Role.COORDINATOR)
 def assignment_list(request):
     # Filter and sort the bare assignments; only the page's 25 rows get the list's joins.
     filterset = AssignmentFilter(request.GET, queryset=Assignment.objects.all())
-    assignments, sort = order_by_param(request, filterset.qs, allowed=SORTABLE, default="-date")
+    window = _time_window(request)
+    assignments = selectors.assignments_in_window(
+        filterset.qs, window=window, today=timezone.localdate()
+    )
+    assignments, sort = order_by_param(
+        request, assignments, allowed=SORTABLE, default=DEFAULT_SORT[window]
+    )
     page = paginate_ids(request, assignments, rows=selectors.assignments_for_list())
     return render(
         request,
         "agreements/assignment_list.html",
-        {"filter": filterset, "page_obj": page, "sort": sort},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "sort": sort,
+            "window": window,
+            "windows": TimeWindow,
+        },
     )
+
+
+def _time_window(request) -> TimeWindow:
+    """?when= names the window; without it the list opens on upcoming work, or on the whole of
+    a chosen month (a month is a time window of its own)."""
+    try:
+        return TimeWindow(request.GET.get("when"))
+    except ValueError:
+        return TimeWindow.ALL if request.GET.get("month") else TimeWindow.UPCOMING
 
 
 @role_required(Role.COORDINATOR)
@@ -143,12 +174,14 @@ def _edit(request, assignment: Assignment, *, initial_experts, initial=None, sou
     if request.method == "POST":
         form = AssignmentForm(request.POST, instance=assignment)
         formset = ParticipantFormSet(request.POST, **formset_kwargs)
-        if form.is_valid() and formset.is_valid():
+        if all([form.is_valid(), formset.is_valid()]):  # both judged, every error at once
             saved = _save(request, form, formset)
             if saved:
                 messages.success(request, _("The assignment was saved."))
                 _warn_of_experts_without_email(request, saved)
                 return redirect("assignments:assignment_detail", pk=saved.pk)
+        else:
+            _add_rule_errors(form, formset)
     else:
         form = AssignmentForm(instance=assignment, initial=initial)
         formset = ParticipantFormSet(initial=initial_experts, **formset_kwargs)
@@ -159,10 +192,37 @@ def _edit(request, assignment: Assignment, *, initial_experts, initial=None, sou
     )
 
 
-def _save(request, form: AssignmentForm, formset) -> Assignment | None:
+def _add_rule_errors(form: AssignmentForm, formset) -> None:
+    """The service's rules on what the form and the expert rows could read: an expert without
+    an agreement is said together with a missing title, not after it is fixed."""
+    data, unread = form.cleaned_data, form.errors.keys()
     own_hours = formset.own_hours()
+    experts = _experts(own_hours)
+    if not experts and any("expert" in row.errors for row in formset):
+        experts = None  # the rows name experts, whom the rows' own messages are about
+    add_rule_errors(
+        form,
+        services.assignment_validate,
+        formsets={"experts": formset},
+        date=data.get("date"),
+        end_date=data.get("end_date"),
+        # the hours of a span whose end could not be read cannot be judged either
+        hours=None if "end_date" in unread else data.get("hours"),
+        experts=experts,
+        own_hours=None if "end_date" in unread else own_hours,
+    )
+
+
+def _experts(own_hours: dict[int, object]) -> list[Expert]:
+    """The experts of the rows, in the rows' order."""
     experts = list(Expert.objects.filter(pk__in=own_hours))
     experts.sort(key=lambda expert: list(own_hours).index(expert.pk))
+    return experts
+
+
+def _save(request, form: AssignmentForm, formset) -> Assignment | None:
+    own_hours = formset.own_hours()
+    experts = _experts(own_hours)
     try:
         return services.assignment_save(
             assignment=form.instance,

@@ -88,6 +88,24 @@ def test_create_saves_a_draft_for_the_expert_in_the_url(login, coordinator, expe
     assert agreement.signed_on is None
 
 
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_fees_take_a_decimal_comma_or_point_in_every_language(
+    login, coordinator, expert, division, language
+):
+    url = reverse("agreements:agreement_create", args=[expert.pk])
+    data = form_data(
+        division, hourly_fee="25,50", assignment_fee="10.5", travel_compensation="0,25"
+    )
+    response = login(coordinator).post(url, data, headers={"accept-language": language})
+    assert response.status_code == 302
+    agreement = Agreement.objects.get()
+    assert (agreement.hourly_fee, agreement.assignment_fee, agreement.travel_compensation) == (
+        Decimal("25.50"),
+        Decimal("10.50"),
+        Decimal("0.25"),
+    )
+
+
 def test_create_refuses_validity_ending_before_it_starts_and_keeps_the_input(
     login, coordinator, expert, division
 ):
@@ -127,6 +145,50 @@ def test_create_refuses_a_number_in_use(login, coordinator, expert, division, ac
     response = login(coordinator).post(url, form_data(division, number=active.number), headers=EN)
     assert errors_of(response) == {"number": ["Another agreement already has this number."]}
     assert Agreement.objects.count() == 1
+
+
+def test_create_shows_a_reused_number_together_with_the_field_errors(
+    login, coordinator, expert, division, active
+):
+    """Every error at once: not the field errors first and the number's on the next try."""
+    url = reverse("agreements:agreement_create", args=[expert.pk])
+    data = form_data(division, number=active.number, hourly_fee="abc", valid_from="")
+    response = login(coordinator).post(url, data, headers=EN)
+    assert errors_of(response) == {
+        "number": ["Another agreement already has this number."],
+        "hourly_fee": ["Enter a number."],
+        "valid_from": ["This field is required."],
+    }
+    assert Agreement.objects.count() == 1
+
+
+def test_create_shows_every_rule_it_breaks_at_once(login, coordinator, expert, division, active):
+    url = reverse("agreements:agreement_create", args=[expert.pk])
+    data = form_data(
+        division,
+        number=active.number,
+        valid_from="2025-06-01",
+        valid_until="2025-05-31",
+        travel_compensation="-1",
+    )
+    response = login(coordinator).post(url, data, headers=EN)
+    assert errors_of(response) == {
+        "number": ["Another agreement already has this number."],
+        "valid_until": ["The last day of validity cannot be before the first day, 1.6.2025."],
+        "travel_compensation": ["Travel compensation (€/km) cannot be negative."],
+    }
+
+
+def test_edit_shows_a_reused_number_together_with_the_field_errors(
+    login, coordinator, draft, active, division
+):
+    url = reverse("agreements:agreement_update", args=[draft.pk])
+    data = form_data(division, number=active.number, valid_until="31.13.2025", version=1)
+    response = login(coordinator).post(url, data, headers=EN)
+    assert errors_of(response) == {
+        "number": ["Another agreement already has this number."],
+        "valid_until": ["Enter a valid date."],
+    }
 
 
 def test_create_refuses_a_service_as_the_contracting_division(login, coordinator, expert, division):
@@ -355,6 +417,32 @@ def test_pdf_holds_the_parties_fees_clauses_and_signature_lines(
         "Signatures",
     ):
         assert expected in text
+
+
+def pdf_pages(response) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_pdf_keeps_the_signatures_on_the_page_of_an_agreement_that_fits(
+    login, coordinator, active, language
+):
+    # a few lines of duties: the agreement and its signatures fit on one A4
+    active.duties = "\n".join(["Luennot, asiakasraadit ja kehittämistyö sovitusti."] * 6)
+    active.save()
+    url = reverse("agreements:agreement_pdf", args=[active.pk])
+    pages = pdf_pages(login(coordinator).get(url, headers={"accept-language": language}))
+    assert len(pages) == 1
+
+
+def test_pdf_never_leaves_the_signatures_alone_on_a_page(login, coordinator, active):
+    active.duties = "\n".join(["Luennot, asiakasraadit ja kehittämistyö sovitusti."] * 16)
+    active.save()
+    url = reverse("agreements:agreement_pdf", args=[active.pk])
+    pages = pdf_pages(login(coordinator).get(url, headers=EN))
+    assert len(pages) == 2
+    assert "Signatures" in pages[1]
+    assert "Confidentiality" in pages[1]  # the last clause goes over with them
 
 
 def test_pdf_follows_the_active_language(login, coordinator, active):

@@ -3,6 +3,7 @@
 import datetime
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -24,6 +25,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 EN = {"headers": {"accept-language": "en"}}
 MARCH_10 = datetime.date(2025, 3, 10)
+ALL = {"when": "all"}  # the list opens on upcoming work; these tests read past work too
 
 
 def form_data(*, experts=(), hours="2", date="2025-03-10", version="", **fields) -> dict:
@@ -89,6 +91,20 @@ def test_hours_take_a_finnish_decimal_comma_in_a_text_field(coordinator_client):
     assert re.search(
         r'<input type="text" name="hours" value="1,50" inputmode="decimal"', page.content.decode()
     )
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_hours_take_a_decimal_comma_or_point_in_every_language(coordinator_client, language):
+    """Finnish staff use the English and Swedish pages too, and type "1,5" there."""
+    agreement = AgreementFactory()
+    data = form_data(experts=[(agreement.expert, "0.75")], hours="1,5")
+    response = coordinator_client.post(
+        reverse("assignments:assignment_create"), data, headers={"accept-language": language}
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert assignment.hours == Decimal("1.50")
+    assert assignment.participations.get().hours == Decimal("0.75")
 
 
 def test_service_areas_are_offered_under_their_division(coordinator_client):
@@ -164,6 +180,47 @@ def test_create_refuses_own_hours_over_a_day_naming_the_expert(coordinator_clien
         response.content.decode()
     )
     assert not Assignment.objects.exists()
+
+
+def test_create_shows_an_uncovered_expert_together_with_the_field_errors(coordinator_client):
+    """Every error at once: not the field errors first and the agreement's on the next try."""
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(uncovered, "")], title="", hours="kaksi")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.context["form"].errors == {
+        "title": ["This field is required."],
+        "hours": ["Enter a number."],
+    }
+    assert response.context["formset"].non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025."
+    ]
+    assert not Assignment.objects.exists()
+
+
+def test_create_shows_an_uncovered_expert_together_with_a_bad_expert_row(coordinator_client):
+    covered = AgreementFactory(expert__first_name="Olli", expert__last_name="Oja").expert
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(covered, "30"), (uncovered, ""), (covered, "")], hours="2")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    formset = response.context["formset"]
+    assert formset.non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025.",
+        "Olli Oja: own hours must be more than zero and at most 24.",
+    ]
+    assert formset.errors[2] == {"expert": ["The expert is already on this assignment."]}
+
+
+def test_hours_out_of_range_are_said_once_with_the_other_errors(coordinator_client):
+    uncovered = ExpertFactory(first_name="Eeva", last_name="Koskinen")
+    data = form_data(experts=[(uncovered, "")], hours="0", title="")
+    response = coordinator_client.post(reverse("assignments:assignment_create"), data, **EN)
+    assert response.context["form"].errors == {
+        "title": ["This field is required."],
+        "hours": ["Hours must be more than zero."],
+    }
+    assert response.context["formset"].non_form_errors() == [
+        "Eeva Koskinen has no signed agreement that covers 10.3.2025."
+    ]
 
 
 def test_create_refuses_the_same_expert_twice(coordinator_client):
@@ -347,6 +404,78 @@ def test_list_filters_by_month(coordinator_client):
     assert titles(coordinator_client.get(url, {"month": "2025-04"})) == {"huhtikuu"}
 
 
+HELSINKI_NOON_MARCH_10 = datetime.datetime(2025, 3, 10, 12, tzinfo=ZoneInfo("Europe/Helsinki"))
+
+
+@pytest.fixture
+def around_march_10():
+    """Work around the frozen today, 10 March 2025: before it, on it, after it."""
+    made = {
+        "last year": datetime.date(2024, 3, 10),
+        "yesterday": datetime.date(2025, 3, 9),
+        "today, done": MARCH_10,
+        "tomorrow": datetime.date(2025, 3, 11),
+        "next month": datetime.date(2025, 4, 1),
+    }
+    for title, day in made.items():
+        status = AssignmentStatus.DONE if "done" in title else AssignmentStatus.PLANNED
+        AssignmentFactory(title=title, date=day, status=status)
+    # a course that began last week and runs on
+    AssignmentFactory(title="running", date=datetime.date(2025, 3, 3), end_date=MARCH_10)
+
+
+def ordered_titles(response) -> list[str]:
+    return [assignment.title for assignment in response.context["page_obj"]]
+
+
+@pytest.mark.time_machine(HELSINKI_NOON_MARCH_10)
+def test_list_opens_on_today_with_upcoming_work_soonest_first(coordinator_client, around_march_10):
+    response = coordinator_client.get(reverse("assignments:assignment_list"), **EN)
+    assert ordered_titles(response) == ["running", "today, done", "tomorrow", "next month"]
+    page = response.content.decode()
+    assert '<a class="nav-link active" aria-current="page" id="when-upcoming"' in page
+    assert 'id="when-past" href="?when=past"' in page  # past work one click away
+
+
+@pytest.mark.time_machine(HELSINKI_NOON_MARCH_10)
+def test_list_shows_past_work_newest_first_and_all_of_it_on_request(
+    coordinator_client, around_march_10
+):
+    url = reverse("assignments:assignment_list")
+    assert ordered_titles(coordinator_client.get(url, {"when": "past"})) == [
+        "yesterday",
+        "last year",
+    ]
+    assert ordered_titles(coordinator_client.get(url, {"when": "all"})) == [
+        "next month",
+        "tomorrow",
+        "today, done",
+        "yesterday",
+        "running",
+        "last year",
+    ]
+
+
+@pytest.mark.time_machine(HELSINKI_NOON_MARCH_10)
+def test_list_of_a_chosen_month_shows_the_whole_month_and_filters_keep_the_window(
+    coordinator_client, around_march_10
+):
+    url = reverse("assignments:assignment_list")
+    month = coordinator_client.get(url, {"month": "2025-03", "sort": "date"})
+    assert ordered_titles(month) == ["running", "yesterday", "today, done", "tomorrow"]
+    past = coordinator_client.get(url, {"when": "past", "month": "2025-03"}).content.decode()
+    assert '<input type="hidden" name="when" value="past">' in past
+
+
+@pytest.mark.time_machine(HELSINKI_NOON_MARCH_10)
+def test_an_empty_upcoming_list_links_to_past_work(coordinator_client):
+    AssignmentFactory(title="yesterday", date=datetime.date(2025, 3, 9))
+    response = coordinator_client.get(reverse("assignments:assignment_list"), **EN)
+    page = response.content.decode()
+    assert "No assignments from today on." in page
+    assert '<a href="?when=past">Show past assignments</a>' in page
+
+
 def test_list_with_a_bad_month_says_so(coordinator_client):
     response = coordinator_client.get(
         reverse("assignments:assignment_list"), {"month": "2025-13"}, **EN
@@ -362,11 +491,11 @@ def test_list_filter_by_division_includes_its_services(coordinator_client):
     AssignmentFactory(title="palvelu", service_area=service)
     AssignmentFactory(title="muu", service_area=other)
     url = reverse("assignments:assignment_list")
-    assert titles(coordinator_client.get(url, {"service_area": division.pk})) == {
+    assert titles(coordinator_client.get(url, {"service_area": division.pk} | ALL)) == {
         "toimialue",
         "palvelu",
     }
-    assert titles(coordinator_client.get(url, {"service_area": service.pk})) == {"palvelu"}
+    assert titles(coordinator_client.get(url, {"service_area": service.pk} | ALL)) == {"palvelu"}
 
 
 def test_list_filters_by_type_status_and_expert(coordinator_client):
@@ -375,9 +504,10 @@ def test_list_filters_by_type_status_and_expert(coordinator_client):
     AssignmentFactory(title="suunniteltu")
     participation = ParticipationFactory(assignment=done)
     url = reverse("assignments:assignment_list")
-    assert titles(coordinator_client.get(url, {"type": training.pk})) == {"valmis"}
-    assert titles(coordinator_client.get(url, {"status": "done"})) == {"valmis"}
-    assert titles(coordinator_client.get(url, {"expert": participation.expert_id})) == {"valmis"}
+    assert titles(coordinator_client.get(url, {"type": training.pk} | ALL)) == {"valmis"}
+    assert titles(coordinator_client.get(url, {"status": "done"} | ALL)) == {"valmis"}
+    expert = {"expert": participation.expert_id}
+    assert titles(coordinator_client.get(url, expert | ALL)) == {"valmis"}
 
 
 def test_list_expert_filter_offers_current_experts_and_keeps_the_choice(coordinator_client):
@@ -393,7 +523,9 @@ def test_list_expert_filter_offers_current_experts_and_keeps_the_choice(coordina
 def test_list_sorts_by_title(coordinator_client):
     AssignmentFactory(title="B")
     AssignmentFactory(title="A")
-    response = coordinator_client.get(reverse("assignments:assignment_list"), {"sort": "title"})
+    response = coordinator_client.get(
+        reverse("assignments:assignment_list"), {"sort": "title"} | ALL
+    )
     assert [a.title for a in response.context["page_obj"]] == ["A", "B"]
 
 
@@ -407,11 +539,11 @@ def test_list_sorts_by_type_name_across_pages(coordinator_client):
     made += [AssignmentFactory(title=f"a{n}", type=first) for n in range(10)]
     expected = [a.title for a in made[20:]] + [a.title for a in made[:20]]
     url = reverse("assignments:assignment_list")
-    page_1 = coordinator_client.get(url, {"sort": "type"}).context["page_obj"]
-    page_2 = coordinator_client.get(url, {"sort": "type", "page": 2}).context["page_obj"]
+    page_1 = coordinator_client.get(url, {"sort": "type"} | ALL).context["page_obj"]
+    page_2 = coordinator_client.get(url, {"sort": "type", "page": 2} | ALL).context["page_obj"]
     assert [a.title for a in page_1] + [a.title for a in page_2] == expected
     assert page_1.paginator.count == 30
-    descending = coordinator_client.get(url, {"sort": "-type", "page": 2}).context["page_obj"]
+    descending = coordinator_client.get(url, {"sort": "-type", "page": 2} | ALL).context["page_obj"]
     assert [a.title for a in descending] == [a.title for a in made[25:]]  # ties stay by id
 
 
@@ -426,18 +558,19 @@ def test_list_filtered_by_expert_and_sorted_by_service_area_counts_each_assignme
         ParticipationFactory(assignment=assignment, expert=expert)
         ParticipationFactory(assignment=assignment)
     response = coordinator_client.get(
-        reverse("assignments:assignment_list"), {"expert": expert.pk, "sort": "service_area"}
+        reverse("assignments:assignment_list"),
+        {"expert": expert.pk, "sort": "service_area"} | ALL,
     )
     assert [a.title for a in response.context["page_obj"]] == ["a_area", "b_area"]
     assert response.context["page_obj"].paginator.count == 2
 
 
-SORTED_PAGE_2 = {"sort": "type", "status": "planned", "page": "2"}
+SORTED_PAGE_2 = {"sort": "type", "status": "planned", "page": "2"} | ALL
 
 
 @pytest.mark.parametrize(
     ("size", "query", "rows"),
-    [(2, {}, 2), (30, {}, 25), (2, SORTED_PAGE_2, 2), (30, SORTED_PAGE_2, 5)],
+    [(2, ALL, 2), (30, ALL, 25), (2, SORTED_PAGE_2, 2), (30, SORTED_PAGE_2, 5)],
 )
 def test_list_runs_a_constant_number_of_queries(
     coordinator_client, django_assert_max_num_queries, size, query, rows

@@ -122,7 +122,7 @@ def test_every_keyboard_stop_shows_a_focus_ring(page, log_in):
     page.goto("/kokemustoimijat/uusi/")
     assert page.evaluate("[...document.styleSheets].every(sheet => sheet.cssRules.length)")
     seen = set()
-    for _ in range(20):  # the skip link, the menu, the log-out button and the form's fields
+    for _ in range(30):  # the skip link, the menu, the log-out button and the form's fields
         page.keyboard.press("Tab")
         focused = page.evaluate(
             "() => { const e = document.activeElement, s = getComputedStyle(e);"

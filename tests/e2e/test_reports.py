@@ -16,14 +16,14 @@ def test_evaluation_member_opens_report_switches_year_and_downloads_csv(
     page_en, log_in, evaluation_member
 ):
     page = page_en
-    ParticipationFactory(
-        assignment=AssignmentFactory(
-            date=datetime.date(2025, 3, 10),
-            hours=Decimal("2.50"),
-            type=AssignmentType.objects.get(code="training"),
-            service_area=ServiceArea.objects.get(code="mh_outpatient"),
-        )
+    assignment = AssignmentFactory(
+        date=datetime.date(2025, 3, 10),
+        hours=Decimal("2.50"),
+        type=AssignmentType.objects.get(code="training"),
+        service_area=ServiceArea.objects.get(code="mh_outpatient"),
     )
+    for _ in range(3):  # three experts, so that the evaluation group sees the hours
+        ParticipationFactory(assignment=assignment)
 
     log_in(page, evaluation_member.username)
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
@@ -49,4 +49,4 @@ def test_evaluation_member_opens_report_switches_year_and_downloads_csv(
     assert download.suggested_filename == "kuukausiseuranta-2025.csv"
     with open(download.path(), encoding="utf-8-sig") as file:
         text = file.read()
-    assert "\nHours;0,00;0,00;2,50;0,00;" in text  # decimal commas for Finnish Excel
+    assert "\nHours;0,00;0,00;7,50;0,00;" in text  # decimal commas for Finnish Excel

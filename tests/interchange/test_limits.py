@@ -162,13 +162,17 @@ def test_a_workbook_whose_shared_strings_are_too_large_is_refused(monkeypatch):
     assert result.errors[0].message.startswith("The workbook unpacks to more than")
 
 
-def test_files_over_the_size_limit_are_refused_before_they_are_read(monkeypatch):
-    monkeypatch.setattr("interchange.importer.MAX_FILE_BYTES", 300)
+def test_files_over_the_size_limit_are_refused_before_they_are_read(settings, monkeypatch):
+    """The command's way in: the upload form checks the same setting."""
+    settings.IMPORT_MAX_MEGABYTES = 1
+    experts = [[f"E{n}", "Aino", "Mäkelä", "", "", "", "", "", ""] for n in range(40_000)]
+    big = files(experts=experts)
 
-    result = import_data(files(), dry_run=True)
+    result = import_data(big, dry_run=True)
 
     assert _places(result) == [("", None, "")]
-    assert result.errors[0].message == "The files are too large: at most 50 MB together."
+    assert result.errors[0].message == "The files are too large: at most 1 MB together."
+    assert result.counts == {}  # nothing was read
 
 
 def test_the_command_refuses_a_device_without_reading_from_it(tmp_path, monkeypatch, capsys):

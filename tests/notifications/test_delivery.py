@@ -48,9 +48,8 @@ def _expert(first_name: str, email: str, language: str | None = None):
 
 
 def _book(experts, **fields):
-    fields = {"date": datetime.date(2025, 3, 10), **fields}
+    fields = {"date": datetime.date(2025, 3, 10), "title": "Luento opiskelijoille", **fields}
     assignment = AssignmentFactory.build(
-        title="Luento opiskelijoille",
         type=AssignmentTypeFactory(),
         service_area=ServiceAreaFactory(),
         **fields,
@@ -240,3 +239,15 @@ def test_coordinators_hear_when_an_expert_reports_work_or_withdraws(smtp, client
     assert "Olen matkoilla" in body_text(smtp.of(coordinator.email)[1])
     assert not coming.participations.exists()
     assert _calendar(smtp.of("aino@example.fi")[-1])["method"] == "CANCEL"
+
+
+def test_plain_text_is_not_html_escaped_but_the_html_part_is(smtp):
+    aino = _expert("Aino", "aino@example.fi")
+    _book([aino], title="Ryhmä <Tähti> & O'Brien")
+    deliver_due()
+
+    [message] = smtp.of("aino@example.fi")
+    assert message["Subject"].strip() == "Sinut on varattu: Ryhmä <Tähti> & O'Brien 10.3.2025"
+    assert "Ryhmä <Tähti> & O'Brien" in body_text(message)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Ryhmä &lt;Tähti&gt; &amp; O&#x27;Brien" in html

@@ -92,6 +92,27 @@ def test_feed_has_own_assignments_and_sessions_not_cancelled(
     assert event.decoded("dtend") == _at(SOON + 2 * DAY, 10, 30)
 
 
+@pytest.mark.time_machine(_at(datetime.date(2027, 3, 1), 12, 0))  # both nights ahead
+@pytest.mark.parametrize(
+    ("night", "ends_at_utc"),
+    [
+        (datetime.date(2027, 3, 27), datetime.datetime(2027, 3, 28, 4, tzinfo=datetime.UTC)),
+        (datetime.date(2027, 10, 30), datetime.datetime(2027, 10, 31, 3, tzinfo=datetime.UTC)),
+    ],
+    ids=["to summer time", "from summer time"],
+)
+def test_a_night_across_a_change_of_summer_time_lasts_its_hours(
+    client, alice_agreement, alice_token, night, ends_at_utc
+):
+    ParticipationFactory(  # 22.00 in Helsinki is 20.00 UTC in winter, 19.00 UTC in summer
+        agreement=alice_agreement,
+        assignment=AssignmentFactory(date=night, start_time=datetime.time(22), hours=Decimal(8)),
+    )
+    feed = client.get(reverse("portal:calendar_feed", args=[alice_token.token]))
+    (event,) = _events(feed).values()
+    assert event.decoded("dtend") == ends_at_utc  # 8 hours after 22.00, not 06.00 local
+
+
 def test_wrong_or_revoked_token_is_404(client, expert_alice, alice_token):
     assert client.get(reverse("portal:calendar_feed", args=["x" * 43])).status_code == 404
     old = alice_token.token

@@ -68,28 +68,42 @@ def alice_year(expert_alice):
     return expert
 
 
-def test_fees_per_month_and_agreement_hand_counted(alice_year, django_assert_num_queries):
-    with django_assert_num_queries(2):  # rows grouped by month and agreement, totals
+def _lines(month: dict) -> list[tuple]:
+    return [
+        (line.assignment.date, line.agreement.number, line.worked, line.fee)
+        for line in month["lines"]
+    ]
+
+
+def test_fee_statement_lists_each_assignment_under_its_month_hand_counted(
+    alice_year, django_assert_num_queries
+):
+    with django_assert_num_queries(1):  # the done participations with their fees
         fees = fees_of_expert(alice_year, 2025)
-    rows = [
-        (r["month"], r["agreement__number"], r["assignments"], r["hours"], r["fees"])
-        for r in fees["rows"]
+    march, august = fees["months"]
+    assert march["month_start"] == D(2025, 3, 1)
+    assert _lines(march) == [
+        (D(2025, 3, 10), "TS-KEVAT", Decimal("2.00"), Decimal("50.00")),
+        (D(2025, 3, 15), "TS-MAALIS", Decimal("1.00"), Decimal("45.00")),
+        (D(2025, 3, 20), "TS-KEVAT", Decimal("2.50"), Decimal("60.00")),  # her own hours
     ]
-    assert rows == [
-        (3, "TS-KEVAT", 2, Decimal("4.50"), Decimal("110.00")),
-        (3, "TS-MAALIS", 1, Decimal("1.00"), Decimal("45.00")),
-        (8, "TS-SYKSY", 1, Decimal("1.50"), Decimal("45.00")),
-    ]
+    assert march["totals"] == {
+        "assignments": 3,
+        "hours": Decimal("5.50"),
+        "fees": Decimal("155.00"),
+    }
+    assert _lines(august) == [(D(2025, 8, 1), "TS-SYKSY", Decimal("1.50"), Decimal("45.00"))]
     assert fees["totals"] == {
         "assignments": 4,
         "hours": Decimal("7.00"),
         "fees": Decimal("200.00"),
     }
+    assert [a.number for a in fees["agreements"]] == ["TS-KEVAT", "TS-MAALIS", "TS-SYKSY"]
 
 
 def test_fees_of_a_year_without_done_assignments_are_zero(alice_year):
     fees = fees_of_expert(alice_year, 2023)
-    assert fees["rows"] == []
+    assert fees["months"] == []
     assert fees["totals"] == {"assignments": 0, "hours": Decimal("0"), "fees": Decimal("0")}
 
 
@@ -119,14 +133,17 @@ def test_fee_statement_pdf_has_the_totals(login, expert_alice, alice_year):
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "Fee statement 2025" in text
     assert expert_alice.expert.full_name in text
-    assert "200.00" in text
+    assert "March 2025 in total: 3 assignments 5.50 155.00" in text
+    assert "20.3.2025" in text  # each assignment on a line of its own
+    assert "TS-MAALIS" in text  # the agreement number whole, not cut in two
+    assert "The year 2025 in total: 4 assignments 7.00 200.00" in text
     assert "TS-BOB" not in text
 
 
 def test_fees_page_in_fixed_queries(login, expert_alice, alice_year, django_assert_num_queries):
     client = login(expert_alice)
-    # session, user, groups, expert, years with done work, rows, totals
-    with django_assert_num_queries(7):
+    # session, user, groups, expert, years with done work, the lines
+    with django_assert_num_queries(6):
         assert client.get(reverse("portal:fees") + "?year=2025").status_code == 200
 
 
@@ -139,7 +156,8 @@ def test_a_coordinator_reads_an_experts_fees_hand_counted(
         page = client.get(url, {"year": "2025"}, headers=EN).content.decode()
     total = re.search(r"<tfoot>.*?</tfoot>", page, re.S)[0]
     cells = re.findall(r'<td class="num text-end">(.*?)</td>', total)
-    assert cells == ["4", "7.00", "200.00"]  # 50 + 60 + 45 + 45 €, done assignments only
+    assert cells == ["7.00", "200.00"]  # 50 + 60 + 45 + 45 €, done assignments only
+    assert "The year 2025 in total: 4 assignments" in total
     assert f"of the done assignments of {alice_year.full_name} in 2025" in page
     assert "TS-BOB" not in page  # another expert's assignment
     trail = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=coordinator)

@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -47,8 +48,9 @@ def test_my_page_lists_own_assignments_in_fixed_queries(
     _alice_assignments(alice_agreement, count)
     ParticipationFactory(assignment=AssignmentFactory(title="Jonkun muun tehtävä"))
     client = login(expert_alice)
-    # session, user, groups (role), expert, upcoming, past count, past page, calendar token
-    with django_assert_max_num_queries(8):
+    # session, user, groups (role), expert, upcoming, past count, past page, calendar token,
+    # offers waiting for an answer
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("portal:my_page"), headers=EN)
     assert response.status_code == 200
     page = response.content.decode()
@@ -65,6 +67,31 @@ def test_my_page_shows_contact_professional_name_and_phone(login, expert_alice, 
     assert "Paula Puhelin" in page
     assert 'href="tel:040 123 4567"' in page
     assert "Kokkola" in page
+
+
+@pytest.mark.time_machine(datetime.datetime(2025, 3, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki")))
+def test_todays_done_assignment_is_no_longer_upcoming(login, expert_alice, alice_agreement):
+    today = datetime.date(2025, 3, 10)
+    for title, day, status in [
+        ("Aamun luento", today, AssignmentStatus.DONE),
+        ("Illan raati", today, AssignmentStatus.PLANNED),
+        ("Peruttu huominen", today + datetime.timedelta(days=1), AssignmentStatus.CANCELLED),
+        ("Eilinen", today - datetime.timedelta(days=1), AssignmentStatus.DONE),
+    ]:
+        ParticipationFactory(
+            agreement=alice_agreement,
+            assignment=AssignmentFactory(title=title, date=day, status=status),
+        )
+    response = login(expert_alice).get(reverse("portal:my_page"), headers=EN)
+    assert [p.assignment.title for p in response.context["upcoming"]] == ["Illan raati"]
+    assert [p.assignment.title for p in response.context["past"]] == [
+        "Peruttu huominen",
+        "Aamun luento",
+        "Eilinen",
+    ]
+    page = response.content.decode()
+    assert page.index("Illan raati") < page.index("Done and past assignments")
+    assert page.index("Done and past assignments") < page.index("Aamun luento")
 
 
 def test_assignment_detail_shows_co_workers_by_first_name_only(
@@ -284,12 +311,18 @@ def test_report_done_with_zero_hours_gets_the_service_message(
     assert alice_participation.assignment.status == AssignmentStatus.PLANNED
 
 
-def test_report_done_accepts_a_finnish_decimal_comma(login, expert_alice, alice_participation):
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("hours", ["1,5", "1.5"])
+def test_report_done_takes_a_decimal_comma_or_point_in_every_language(
+    login, expert_alice, alice_participation, language, hours
+):
     url = reverse("portal:assignment_report_done", args=[alice_participation.assignment_id])
-    response = login(expert_alice).post(url, {"hours": "1,5"}, follow=True)
+    response = login(expert_alice).post(
+        url, {"hours": hours}, headers={"accept-language": language}
+    )
+    assert response.status_code == 302
     alice_participation.refresh_from_db()
     assert alice_participation.hours == Decimal("1.50")
-    assert response.status_code == 200
 
 
 def test_assignment_detail_in_fixed_queries(

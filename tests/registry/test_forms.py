@@ -23,7 +23,9 @@ def test_expert_form_says_at_the_trained_field_that_a_date_needs_training():
 
 
 def test_expert_form_requires_names_and_a_valid_email():
-    form = ExpertForm(data={"kind": "expert", "status": "active", "email": "ei-osoite"})
+    form = ExpertForm(
+        data={"kind": "expert", "status": "active", "email": "ei-osoite", "languages": ["fi"]}
+    )
     assert not form.is_valid()
     assert set(form.errors) == {"first_name", "last_name", "email"}
 

@@ -184,6 +184,7 @@ def _form_data(**changes) -> dict:
         "email": "uusi@example.fi",
         "phone": "",
         "municipality": "Kokkola",
+        "languages": ["fi"],
         "kind": "expert",
         "status": "active",
         "external_id": "",

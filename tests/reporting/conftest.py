@@ -1,8 +1,9 @@
 """Hand-counted data for the monthly follow-up report of 2025 (the counts are in the tests).
 
-Experts Aino, Bertta and Cecilia work under agreements of 20, 30 and 25 €/h. The assignments sit
-on the boundaries: the first and last day of a month and of the year, and the days just outside
-the year. Reference data (types, divisions, services) comes from the migrations.
+Experts Aino, Bertta and Cecilia work under agreements of 20, 30 and 25 €/h; Bertta's also pays
+10 € per assignment. The assignments sit on the boundaries: the first and last day of a month and
+of the year, and the days just outside the year. Two of them are done (1.1. and 31.12.), so only
+they have fees. Reference data (types, divisions, services) comes from the migrations.
 """
 
 import datetime
@@ -70,16 +71,18 @@ def report_data(db):
         )
 
     ag_a = agreement(aino, mental_health, D(2025, 1, 1), "20.00")
-    ag_b = agreement(bertta, family_social, D(2025, 1, 31), "30.00")
+    ag_b = agreement(
+        bertta, family_social, D(2025, 1, 31), "30.00", assignment_fee=Decimal("10.00")
+    )
     ag_c = agreement(cecilia, mental_health, D(2025, 12, 31), "25.00")
     agreement(aino, mental_health, D(2024, 12, 31), "20.00")  # signed the year before
     agreement(bertta, mental_health, D(2026, 1, 1), "20.00")  # signed the year after
     agreement(cecilia, family_social, None, "99.00", status=AgreementStatus.DRAFT)
 
-    # January: three experts on one (Cecilia's own 1.5 h), one to a division itself.
+    # January: three experts on one, done (Cecilia's own 1.5 h), one to a division itself.
     _assignment(
         D(2025, 1, 1), "client_support", "mh_outpatient", "2.00",
-        [(ag_a, None), (ag_b, None), (ag_c, "1.50")],
+        [(ag_a, None), (ag_b, None), (ag_c, "1.50")], status=AssignmentStatus.DONE,
     )  # fmt: skip
     _assignment(D(2025, 1, 31), "training", "mental_health", "3.00", [(ag_a, None)])
     _assignment(D(2025, 2, 1), "training", "family_services", "1.25", [(ag_b, None)])

@@ -5,13 +5,16 @@ from decimal import Decimal
 
 import pytest
 
+from agreements.models import AssignmentStatus
 from registry.models import ServiceArea
 from reporting.exports import as_json
 from reporting.selectors import monthly_figures
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
-FIGURE_QUERIES = 2
+# types, service areas, agreements, assignments, participations (per month and over the year),
+# sessions, attendances, supervision experts over the year
+FIGURE_QUERIES = 4
 
 
 def month(figures, number):
@@ -35,8 +38,8 @@ def test_several_experts_on_one_assignment_are_participations_hours_and_fees(rep
     # 1.1.: 3 experts × 2 h, but Cecilia's own 1.5 h; 31.1.: Aino 3 h
     assert january.participations == 4
     assert january.hours == Decimal("8.50")
-    # 2×20 + 2×30 + 1.5×25 + 3×20
-    assert january.fees == Decimal("197.50")
+    # 1.1. is done: 2×20 + (2×30 + 10 per assignment) + 1.5×25; 31.1. is planned: no fee yet
+    assert january.fees == Decimal("147.50")
     assert january.active_experts == 3
 
 
@@ -50,8 +53,27 @@ def test_year_totals_count_distinct_experts_once(report_data):
     totals = monthly_figures(2025).totals
     assert totals.participations == 7
     assert totals.hours == Decimal("17.75")
-    assert totals.fees == Decimal("435.00")
+    assert totals.fees == Decimal("357.50")  # January 147.50 + 31.12.: 4×20 + 4×30 + 10
     assert totals.active_experts == 3  # not 3 + 1 + 0 + 2
+
+
+def test_paid_experts_have_a_fee_of_done_work_in_the_month_and_once_over_the_year(report_data):
+    figures = monthly_figures(2025)
+    # done: 1.1. (Aino, Bertta, Cecilia) and 31.12. (Aino, Bertta); the rest is planned
+    assert [m.paid_experts for m in figures.months] == [3] + [0] * 10 + [2]
+    assert [m.active_experts for m in figures.months] == [3, 1] + [0] * 9 + [2]
+    assert figures.totals.paid_experts == 3
+
+
+def test_an_expert_whose_done_work_earns_nothing_is_active_but_not_paid():
+    free = AgreementFactory(hourly_fee=Decimal("0.00"), assignment_fee=Decimal("0.00"))
+    paid = AgreementFactory(hourly_fee=Decimal("20.00"), assignment_fee=Decimal("0.00"))
+    _paid_work(datetime.date(2031, 5, 4), "2.00", AssignmentStatus.DONE, (free, None), (paid, None))
+    figures = monthly_figures(2031)
+    may = month(figures, 5)
+    assert (may.active_experts, may.paid_experts, may.fees) == (2, 1, Decimal("40.00"))
+    assert (figures.totals.active_experts, figures.totals.paid_experts) == (2, 1)
+    assert monthly_figures(2032).totals.paid_experts == 0  # no experts: 0, not None
 
 
 def test_by_type_by_area_and_by_division_of_a_division_itself_and_a_service(report_data):
@@ -93,7 +115,7 @@ def test_division_filter_keeps_its_services_its_agreements_and_its_groups(report
     assert [m.assignments for m in figures.months] == [2, 0, 1] + [0] * 9
     assert figures.totals.participations == 4
     assert figures.totals.hours == Decimal("8.50")
-    assert figures.totals.fees == Decimal("197.50")
+    assert figures.totals.fees == Decimal("147.50")
     assert [m.new_agreements for m in figures.months] == [1] + [0] * 10 + [1]
     assert figures.totals.supervision_sessions == 2
     assert {label.code for label in figures.divisions} == {"mental_health"}
@@ -101,8 +123,6 @@ def test_division_filter_keeps_its_services_its_agreements_and_its_groups(report
 
 
 def test_reports_in_turn_each_get_their_own_year_and_division(report_data):
-    # The SQL text is compiled once per database and division-or-not and then reused: the
-    # dates and the division must come from each call, never from the call that compiled it.
     mental_health = ServiceArea.objects.get(code="mental_health")
     family_social = ServiceArea.objects.get(code="family_social")
     reports = {
@@ -121,10 +141,11 @@ def test_reports_in_turn_each_get_their_own_year_and_division(report_data):
         ("all", 2025): [2, 1, 1] + [0] * 8 + [1],
     }
     family = reports["family_social", 2025].totals
+    # Bertta's 1.25 h on 1.2. is planned: hours, but no fee yet
     assert (family.new_agreements, family.hours, family.fees) == (
         1,
         Decimal("1.25"),
-        Decimal("37.50"),
+        Decimal("0.00"),
     )
     assert family.by_division == {"family_social": 1}
     assert family.supervision_sessions == 0
@@ -141,17 +162,36 @@ def test_an_empty_year_has_twelve_zero_months(report_data):
     assert figures.type_by_division == {}
 
 
-def test_fees_round_half_up_to_cents_on_either_database():
-    """0.75 h × 20.10 € = 15.075 € and 0.25 h × 20.50 € = 5.125 €: the cent rounds up, as on the
-    fee statement, also where SQLite's floating-point sum is 15.07499…"""
-    for day, hours, fee in (("2031-03-02", "0.75", "20.10"), ("2031-04-02", "0.25", "20.50")):
+def _paid_work(day, hours, status, *experts):
+    """An assignment of 2031 with its experts: (agreement, own hours or None) per expert."""
+    assignment = AssignmentFactory(date=day, hours=Decimal(hours), status=status)
+    for agreement, own in experts:
         ParticipationFactory(
-            assignment=AssignmentFactory(date=datetime.date.fromisoformat(day), hours=hours),
-            agreement=AgreementFactory(hourly_fee=Decimal(fee)),
+            assignment=assignment, agreement=agreement, hours=Decimal(own) if own else None
         )
+
+
+def test_fees_are_done_work_with_the_fee_per_assignment_rounded_per_participation():
+    """agreements.fees by hand: 12.34 €/h + 35 € per assignment (A), 20.10 €/h (B)."""
+    a = AgreementFactory(hourly_fee=Decimal("12.34"), assignment_fee=Decimal("35.00"))
+    b = AgreementFactory(hourly_fee=Decimal("20.10"), assignment_fee=Decimal("0.00"))
+    done, planned, cancelled = AssignmentStatus.DONE, AssignmentStatus.PLANNED, "cancelled"
+    march, april = datetime.date(2031, 3, 2), datetime.date(2031, 4, 2)
+    _paid_work(march, "1.25", done, (a, None), (b, "0.75"))  # 15.425 + 35; 15.075
+    _paid_work(march, "1.25", done, (a, None))  # 15.425 + 35
+    _paid_work(march, "2.00", planned, (a, None), (b, None))  # counted, not paid yet
+    _paid_work(march, "3.00", cancelled, (a, None))  # never counts
+    _paid_work(april, "0.25", done, (b, None))  # 5.025
+
     figures = monthly_figures(2031)
-    assert (month(figures, 3).fees, month(figures, 4).fees) == (Decimal("15.08"), Decimal("5.13"))
-    assert figures.totals.fees == Decimal("20.21")  # the sum of the months, as the table shows
+
+    march_figures, april_figures = month(figures, 3), month(figures, 4)
+    assert (march_figures.participations, march_figures.hours) == (5, Decimal("7.25"))
+    # 50.43 + 15.08 + 50.43: each participation to the cent first (a month's sum of the
+    # unrounded amounts, 115.925, would give 115.93)
+    assert march_figures.fees == Decimal("115.94")
+    assert april_figures.fees == Decimal("5.03")  # the half cent rounds up
+    assert figures.totals.fees == Decimal("120.97")  # the sum of the months, as the table shows
 
 
 def _add_assignments(count: int) -> None:
@@ -164,8 +204,7 @@ def _add_assignments(count: int) -> None:
 @pytest.mark.parametrize("extra", [1, 30])
 def test_query_count_does_not_grow_with_the_data(report_data, extra, django_assert_num_queries):
     _add_assignments(extra)
-    # the reference data (types and service areas), then every figure in one statement
-    with django_assert_num_queries(FIGURE_QUERIES):
+    with django_assert_num_queries(FIGURE_QUERIES):  # one aggregate query per figure group
         figures = monthly_figures(2025)
     assert figures.totals.assignments == 5 + extra
 

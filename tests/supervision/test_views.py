@@ -4,12 +4,14 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import AssignmentStatus
 from supervision.models import Attendance, GroupKind, GroupMembership, SupervisionSession
 from supervision.selectors import experts_without_supervision
+from supervision.services import membership_add
 from tests.factories import (
     AssignmentFactory,
     AttendanceFactory,
@@ -263,6 +265,21 @@ def test_session_form_refuses_zero_duration_and_keeps_input(coordinator_client):
     assert not SupervisionSession.objects.exists()
 
 
+def test_a_zero_duration_is_said_once_at_its_field(coordinator_client):
+    group = SupervisionGroupFactory()
+    response = coordinator_client.post(
+        reverse("supervision:session_create", args=[group.pk]),
+        {"date": "2025-05-20", "duration_minutes": "0"},
+        **EN,
+    )
+    message = "The duration must be between 1 minute and 24 hours."
+    assert response.context["form"].errors == {"duration_minutes": [message]}
+    page = response.content.decode()
+    assert page.count(message) == 2  # in the summary, linked to the field, and at the field
+    assert '<a href="#id_duration_minutes">' in page
+    assert re.search(r'<input type="number" name="duration_minutes"[^>]*aria-invalid="true"', page)
+
+
 def test_group_page_shows_the_attendance_rate(coordinator_client, django_assert_max_num_queries):
     group = SupervisionGroupFactory()
     member, other = GroupMembershipFactory.create_batch(2, group=group)
@@ -342,7 +359,8 @@ def test_coverage_page_lists_the_expert_with_dates(
     attended_on(expert, days_ago(120))  # before the window
     covered = worked_on(days_ago(27))
     attended_on(covered, days_ago(20))
-    with django_assert_max_num_queries(4):  # session, user, groups, the list (no COUNT)
+    # session, user, groups, the list (no COUNT), its experts' groups now, the groups to offer
+    with django_assert_max_num_queries(6):
         response = coordinator_client.get(reverse("supervision:coverage"))
     rows = list(response.context["page_obj"])
     assert rows == [expert]
@@ -369,3 +387,75 @@ def test_coverage_counts_only_the_windows_work_and_names_the_latest_dates():
     assert row == expert
     assert (row.assignments_in_window, row.last_assignment_on) == (2, TODAY)
     assert row.last_supervision_on == WINDOW_START - datetime.timedelta(days=2)
+
+
+# --- adding an expert without supervision to a group, from the coverage page -----------------
+
+
+@pytest.fixture
+def unsupervised():
+    """An expert who worked last week and attended no supervision."""
+    return worked_on(timezone.localdate() - datetime.timedelta(days=7))
+
+
+def add_to_group(client, expert, group, **extra):
+    data = {"expert": expert.pk, "group": group.pk} | extra
+    return client.post(reverse("supervision:coverage_add_member"), data, **EN)
+
+
+def test_coverage_adds_an_expert_to_a_group_and_lists_it(coordinator_client, unsupervised):
+    group = SupervisionGroupFactory(name="Vertaisryhmä Kokkola")
+    response = add_to_group(coordinator_client, unsupervised, group, page="1")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("supervision:coverage") + "?page=1"
+    membership = GroupMembership.objects.get(group=group, expert=unsupervised)
+    assert (membership.joined_on, membership.left_on) == (timezone.localdate(), None)
+    page = coordinator_client.get(response["Location"], **EN).content.decode()
+    assert f"{unsupervised.full_name} is now a member of Vertaisryhmä Kokkola." in page
+    row = re.search(rf"{unsupervised.full_name}</a></th>.*?</tr>", page, re.S)[0]
+    assert ">Vertaisryhmä Kokkola</a>" in row  # still unsupervised, now with a group
+
+
+def test_coverage_offers_only_active_groups(coordinator_client, unsupervised):
+    SupervisionGroupFactory(name="Päättynyt ryhmä", is_active=False)
+    SupervisionGroupFactory(name="Toimiva ryhmä")
+    page = coordinator_client.get(reverse("supervision:coverage"), **EN).content.decode()
+    assert ">Toimiva ryhmä</option>" in page
+    assert "Päättynyt ryhmä" not in page
+
+
+def test_adding_an_expert_to_an_ended_group_is_refused(coordinator_client, unsupervised):
+    group = SupervisionGroupFactory(is_active=False)
+    response = add_to_group(coordinator_client, unsupervised, group)
+    page = coordinator_client.get(response["Location"], **EN).content.decode()
+    assert "Choose a group for the expert." in page
+    assert not GroupMembership.objects.exists()
+
+
+def test_adding_a_current_member_again_says_so(coordinator_client, unsupervised):
+    group = SupervisionGroupFactory(name="Yhteinen työnohjaus")
+    GroupMembershipFactory(group=group, expert=unsupervised)
+    response = add_to_group(coordinator_client, unsupervised, group)
+    page = coordinator_client.get(response["Location"], **EN).content.decode()
+    assert f"{unsupervised.full_name} is already a member of Yhteinen työnohjaus." in page
+    assert GroupMembership.objects.count() == 1
+
+
+def test_an_expert_who_left_the_group_comes_back(coordinator_client, unsupervised):
+    group = SupervisionGroupFactory()
+    left = GroupMembershipFactory(
+        group=group,
+        expert=unsupervised,
+        joined_on=datetime.date(2024, 1, 1),
+        left_on=datetime.date(2024, 6, 30),
+    )
+    add_to_group(coordinator_client, unsupervised, group)
+    left.refresh_from_db()
+    assert (left.joined_on, left.left_on) == (datetime.date(2024, 1, 1), None)
+    assert GroupMembership.objects.count() == 1
+
+
+def test_the_service_refuses_an_ended_group():
+    group = SupervisionGroupFactory(name="Kevään ryhmä", is_active=False)
+    with pytest.raises(ValidationError, match="The group Kevään ryhmä has ended"):
+        membership_add(group=group, expert=ExpertFactory(), today=TODAY)

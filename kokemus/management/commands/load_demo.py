@@ -1,8 +1,15 @@
-"""Fill an empty database with a realistic Finnish demo and one login per role.
+"""Fill an empty database with a believable Finnish demo and one login per role.
 
-Idempotent: when the demo experts exist it only makes sure the demo logins exist.
-Every assignment goes through the same service as the coordinator's form, so the demo obeys
-the SPEC's rules (each expert covered by a signed agreement on the assignment's date).
+The demo is a year and a half of a county's lived-experience work, laid out around today: a
+group of experienced experts whose yearly agreements are renewed through the year, a training
+cohort that signs its agreements in the spring and another in the autumn, two experts who left,
+and three newly trained waiting for signatures. The work follows the seasons (a quiet July and
+Christmas, busy autumns and springs, lectures in term time) and grows as experts join, mostly
+in each expert's own service division. Supervision groups meet in their own divisions.
+
+Idempotent: when the demo experts exist it only makes sure the demo logins exist. Every
+assignment goes through the same service as the coordinator's form, so the demo obeys the
+SPEC's rules (each expert covered by a signed agreement on the assignment's date).
 """
 
 import datetime
@@ -19,6 +26,7 @@ from django.utils import timezone
 from agreements.models import Agreement, AgreementStatus, Assignment, AssignmentStatus
 from agreements.services import assignment_save
 from kokemus.access import Role
+from notifications.models import Message
 from registry.models import (
     AssignmentType,
     ExperienceArea,
@@ -116,16 +124,74 @@ TITLES = {
     "client_panel": "Asiakasraadin kokous",
     "other": "Messupäivä",
 }
+# More titles per type, so that a list of assignments reads like a real one (none names a
+# service: an assignment's service area is drawn apart from its title).
+MORE_TITLES = {
+    "client_support": ["Tukena palveluohjauksessa", "Asiakkaan tukena verkostopalaverissa"],
+    "development": ["Asiakaspolun kehittäminen", "Palvelukuvauksen kommentointi"],
+    "communication": ["Haastattelu paikallislehteen", "Kokemuspuheenvuoro somekampanjaan"],
+    "evaluation": ["Asiakaskyselyn tulosten arviointi", "Arviointikäynti palvelussa"],
+    "training": ["Luento hoitotyön opiskelijoille", "Kokemuspuheenvuoro henkilöstökoulutuksessa"],
+    "peer_group": ["Toipujien vertaisryhmä", "Omaisten vertaisryhmä"],
+    "experience_guidance": ["Kokemusohjauksen tapaaminen", "Kokemusohjaus kotikäynnillä"],
+    "client_panel": ["Asiakasraati: selkokieliset esitteet", "Asiakasraati: palautteen käsittely"],
+    "other": ["Hyvinvointimessut", "Järjestöjen yhteinen tapahtuma"],
+}
+# Division code, professional: first name, last name, title, service area code.
 PROFESSIONALS = [
-    ("Hanna", "Kallio", "sosiaaliohjaaja"),
-    ("Olli", "Peltonen", "psykiatrinen sairaanhoitaja"),
-    ("Marja", "Hiltunen", "palveluesihenkilö"),
-    ("Petri", "Seppälä", "sosiaalityöntekijä"),
-    ("Kirsi", "Väisänen", "terveydenhoitaja"),
-    ("Jussi", "Aaltonen", "kehittämissuunnittelija"),
-    ("Tiina", "Oksanen", "lastensuojelun työntekijä"),
-    ("Harri", "Lindholm", "päihdetyöntekijä"),
+    ("Hanna", "Kallio", "sosiaaliohjaaja", "adult_social_work"),
+    ("Olli", "Peltonen", "psykiatrinen sairaanhoitaja", "mh_outpatient"),
+    ("Marja", "Hiltunen", "palveluesihenkilö", "home_care"),
+    ("Petri", "Seppälä", "sosiaalityöntekijä", "family_services"),
+    ("Kirsi", "Väisänen", "terveydenhoitaja", "primary_care"),
+    ("Jussi", "Aaltonen", "kehittämissuunnittelija", "disability"),
+    ("Tiina", "Oksanen", "lastensuojelun työntekijä", "child_welfare"),
+    ("Harri", "Lindholm", "päihdetyöntekijä", "substance_services"),
 ]
+# How busy each calendar month is, January to December: a quiet July and Christmas, busy
+# autumns and springs.
+SEASON = [0.9, 1.1, 1.25, 1.15, 1.0, 0.65, 0.3, 0.8, 1.2, 1.35, 1.25, 0.75]
+# What each kind of expert mostly does (type code: weight).
+WORK_BY_KIND = {
+    ExpertKind.EXPERT: {
+        "training": 4,
+        "development": 4,
+        "client_support": 3,
+        "client_panel": 3,
+        "evaluation": 2,
+        "communication": 1,
+        "other": 1,
+    },
+    ExpertKind.GUIDE: {"experience_guidance": 8, "client_support": 3, "training": 1},
+    ExpertKind.PEER: {"peer_group": 8, "client_support": 2, "other": 1},
+    ExpertKind.OTHER: {"client_panel": 4, "communication": 2, "other": 3},
+}
+LECTURE_TYPES = {"training"}  # in term time only
+TERM_MONTHS = {1, 2, 3, 4, 5, 9, 10, 11, 12}
+TEAM_SIZES = {"training": [1, 2], "development": [2, 3], "client_panel": [2, 3], "other": [1, 2]}
+HOURS = {
+    "client_support": ["1.5", "2"],
+    "development": ["3", "3", "4"],
+    "communication": ["1", "1.5"],
+    "evaluation": ["2", "3"],
+    "training": ["1.5", "2", "3"],
+    "peer_group": ["2"],
+    "experience_guidance": ["1", "1.5", "2"],
+    "client_panel": ["2", "2.5"],
+    "other": ["4", "6"],
+}
+ASSIGNMENTS = 480
+# Each expert's service division, in the order of FIRST_NAMES (mental health is the largest).
+EXPERT_DIVISIONS = (
+    ["mental_health"] * 5 + ["family_social"] * 2 + ["health", "elderly", "disability"]
+    + ["mental_health"] * 2  # the veterans end here (12)
+    + ["mental_health"] * 3 + ["family_social"] * 2 + ["health"] * 2 + ["disability"] * 2
+    + ["elderly"]  # the spring cohort (10)
+    + ["mental_health", "family_social", "health", "elderly", "disability"]  # autumn cohort
+    + ["mental_health", "family_social", "disability"]  # newly trained: drafts
+)  # fmt: skip
+VETERANS, SPRING_COHORT, AUTUMN_COHORT = range(0, 12), range(12, 22), range(22, 27)
+LEFT = {10: 5, 11: 3}  # veterans who terminated their agreement this many months ago
 
 
 @dataclass
@@ -153,6 +219,8 @@ class Command(BaseCommand):
                 self.stdout.write("The demo data is already there; nothing to add.")
             else:
                 Demo(today=timezone.localdate(), rng=random.Random(2026)).build()
+                # The demo's bookings are history, not news: nobody is e-mailed about them.
+                Message.objects.all().delete()
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
             self._ensure_logins()
         self.stdout.write("Demo logins (username / password):")
@@ -182,6 +250,30 @@ class Command(BaseCommand):
                 user.save()
 
 
+# Each expert's kind, in the order of FIRST_NAMES, by its letter: every cohort has several.
+KIND_LETTERS = {
+    "E": ExpertKind.EXPERT,
+    "G": ExpertKind.GUIDE,
+    "P": ExpertKind.PEER,
+    "O": ExpertKind.OTHER,
+}
+EXPERT_KINDS = [
+    KIND_LETTERS[letter]
+    for letter in "EEEGPEPEGEOP" + "EGEPEGEPEO" + "GEPEG" + "EPO"  # veterans, two cohorts, new
+]
+
+
+@dataclass
+class Plan:
+    """One assignment to make, before it is saved."""
+
+    day: datetime.date
+    team: list
+    type: AssignmentType
+    area: ServiceArea
+    status: str
+
+
 class Demo:
     """Builds the demo organisation, deterministic for a given day."""
 
@@ -189,9 +281,9 @@ class Demo:
         self.today = today
         self.rng = rng
         self.start = (today - relativedelta(months=18)).replace(day=1)
-        self.divisions = list(ServiceArea.objects.filter(parent__isnull=True))
-        self.service_areas = list(ServiceArea.objects.all())
-        self.types = list(AssignmentType.objects.all())
+        self.end = today + relativedelta(months=1)
+        self.areas = {area.code: area for area in ServiceArea.objects.select_related("parent")}
+        self.types = {kind.code: kind for kind in AssignmentType.objects.all()}
 
     def build(self):
         self.experts = self._experts()
@@ -201,12 +293,12 @@ class Demo:
         self._assignments()
         self._supervision()
 
+    # --- people ---------------------------------------------------------------------------
+
     def _experts(self) -> list[Expert]:
-        kinds = [ExpertKind.EXPERT] * 14 + [ExpertKind.GUIDE] * 7 + [ExpertKind.PEER] * 6
-        kinds += [ExpertKind.OTHER] * 3
         experts = []
         for number, (first, last, kind) in enumerate(
-            zip(FIRST_NAMES, LAST_NAMES, kinds, strict=True), start=1
+            zip(FIRST_NAMES, LAST_NAMES, EXPERT_KINDS, strict=True), start=1
         ):
             trained = kind in (ExpertKind.EXPERT, ExpertKind.GUIDE)
             experts.append(
@@ -222,15 +314,27 @@ class Demo:
                     kind=kind,
                     trained=trained,
                     training_organisation="Kokemusasiantuntijakoulutus, Soite" if trained else "",
-                    training_completed_on=self.start - relativedelta(months=number)
-                    if trained
-                    else None,
+                    training_completed_on=self._trained_on(number - 1) if trained else None,
                     availability=self.rng.choice(
                         ["Arkipäivisin", "Iltaisin ja viikonloppuisin", "Tiistait ja torstait", ""]
                     ),
                 )
             )
-        return Expert.objects.bulk_create(experts)
+        experts = Expert.objects.bulk_create(experts)
+        for expert, division in zip(experts, EXPERT_DIVISIONS, strict=True):
+            expert.division = self.areas[division]  # the demo's own: where they mostly work
+        return experts
+
+    def _trained_on(self, index: int) -> datetime.date:
+        """When the expert's training ended, or a peer worker joined with the cohort: the
+        veterans years ago, the cohorts this year."""
+        if index in VETERANS:
+            return self.start - relativedelta(months=12 + index)
+        if index in SPRING_COHORT:
+            return self.today - relativedelta(months=9)
+        if index in AUTUMN_COHORT:
+            return self.today - relativedelta(months=3)
+        return self.today - relativedelta(weeks=3)
 
     def _professionals(self) -> list[Professional]:
         return Professional.objects.bulk_create(
@@ -239,56 +343,78 @@ class Demo:
                 last_name=last,
                 title=title,
                 email=f"{first.lower()}.{last.lower()}@soite.example.fi".replace("ä", "a"),
-                service_area=self.rng.choice(self.service_areas),
+                service_area=self.areas[area],
             )
-            for first, last, title in PROFESSIONALS
+            for first, last, title, area in PROFESSIONALS
         )
 
+    # --- agreements -------------------------------------------------------------------------
+
     def _agreements(self) -> list[Agreement]:
-        """Every state: most experts have an ended and an active agreement; some are drafts."""
+        """Yearly agreements signed through the year: the veterans' renewals fall in every
+        month, each cohort signs after its training; two veterans left, three wait."""
         agreements = []
-        number = 0
-
-        def add(expert, status, valid_from, valid_until, signed=True):
-            nonlocal number
-            number += 1
-            agreements.append(
-                Agreement(
-                    number=f"TS-DEMO-{number:04}",
-                    expert=expert,
-                    division=self.rng.choice(self.divisions),
-                    status=status,
-                    signed_on=valid_from - datetime.timedelta(days=7) if signed else None,
-                    valid_from=valid_from,
-                    valid_until=valid_until,
-                    hourly_fee=self.rng.choice(
-                        [Decimal("20.00"), Decimal("25.00"), Decimal("30.00")]
-                    ),
-                    assignment_fee=Decimal("0.00"),
-                    travel_compensation=Decimal("0.25"),
-                    duties="Kokemusasiantuntijan tehtävät sovitusti.",
-                )
-            )
-
-        middle = self.today - relativedelta(months=7)
         for index, expert in enumerate(self.experts):
-            if index >= 27:  # newly trained: a draft waiting for signature
-                add(expert, AgreementStatus.DRAFT, self.today, None, signed=False)
-            elif index >= 24:  # terminated a few months ago
-                add(
-                    expert,
-                    AgreementStatus.TERMINATED,
-                    self.start,
-                    self.today - relativedelta(months=3),
+            if index in VETERANS:
+                valid_from = self.start - relativedelta(months=index)
+            elif index in SPRING_COHORT or index in AUTUMN_COHORT:
+                weeks_after_training = 2 + 2 * (index % 4)
+                valid_from = self._trained_on(index) + relativedelta(weeks=weeks_after_training)
+            else:  # newly trained: a draft waiting for signature
+                agreements.append(self._agreement(expert, self.today + relativedelta(weeks=2)))
+                continue
+            agreements += self._yearly_chain(expert, valid_from, LEFT.get(index))
+        agreements = Agreement.objects.bulk_create(agreements)
+        running = {}  # numbered as a coordinator would: TS-<year signed>-<running number>
+        for agreement in sorted(agreements, key=_signed_first):
+            year = (agreement.signed_on or self.today).year
+            running[year] = running.get(year, 0) + 1
+            agreement.number = f"TS-{year}-{running[year]:03}"
+        Agreement.objects.bulk_update(agreements, ["number"])
+        return agreements
+
+    def _yearly_chain(self, expert, valid_from, left_months_ago) -> list[Agreement]:
+        """One-year agreements, each renewed from the day after the last, up to today's."""
+        chain = []
+        left_on = self.today - relativedelta(months=left_months_ago) if left_months_ago else None
+        while True:
+            valid_until = valid_from + relativedelta(years=1) - datetime.timedelta(days=1)
+            if left_on and valid_from <= left_on <= valid_until:
+                chain.append(
+                    self._agreement(expert, valid_from, left_on, AgreementStatus.TERMINATED)
                 )
-            else:
-                add(expert, AgreementStatus.ENDED, self.start, middle)
-                until = self.today + relativedelta(days=20 if index < 3 else 240)
-                add(expert, AgreementStatus.ACTIVE, middle + datetime.timedelta(days=1), until)
-        return Agreement.objects.bulk_create(agreements)
+                return chain
+            ended = valid_until < self.today
+            status = AgreementStatus.ENDED if ended else AgreementStatus.ACTIVE
+            chain.append(self._agreement(expert, valid_from, valid_until, status))
+            if not ended:
+                return chain
+            valid_from = valid_until + datetime.timedelta(days=1)
+
+    def _agreement(self, expert, valid_from, valid_until=None, status=AgreementStatus.DRAFT):
+        signed = status != AgreementStatus.DRAFT
+        hourly_fee = {ExpertKind.EXPERT: "30.00", ExpertKind.GUIDE: "28.00"}.get(
+            expert.kind, "20.00"
+        )
+        return Agreement(
+            number=f"{DEMO_PREFIX}{expert.external_id}-{valid_from}",  # numbered when all exist
+            expert=expert,
+            division=expert.division.parent or expert.division,
+            status=status,
+            signed_on=valid_from - datetime.timedelta(days=self.rng.randint(5, 20))
+            if signed
+            else None,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            hourly_fee=Decimal(hourly_fee),
+            assignment_fee=Decimal("0.00"),
+            travel_compensation=Decimal("0.25"),
+            duties="Kokemusasiantuntijan tehtävät sovitusti: kokemuspuheenvuorot, asiakasraadit, "
+            "vertaisryhmät ja palvelujen yhteiskehittäminen.",
+        )
 
     def _consents(self):
-        areas = list(ExperienceArea.objects.all())
+        areas = list(ExperienceArea.objects.order_by("code"))
         for expert in self.experts[:20]:
             consent = ExperienceConsent.objects.create(
                 expert=expert,
@@ -298,77 +424,202 @@ class Demo:
             for area in self.rng.sample(areas, k=self.rng.randint(1, 2)):
                 ExpertExperience.objects.create(expert=expert, area=area, consent=consent)
 
+    # --- assignments ------------------------------------------------------------------------
+
     def _assignments(self):
-        end = self.today + relativedelta(months=1)
-        span = (end - self.start).days
-        contacts = self.professionals
-        for number in range(1, 501):
-            day = self.start + datetime.timedelta(days=self.rng.randrange(span))
-            covered = [a.expert for a in self.agreements if a.covers(day)]
-            if not covered:
-                continue
-            kind = self.rng.choice(self.types)
-            team = self.rng.sample(covered, k=min(len(covered), self.rng.choice([1, 1, 1, 2, 3])))
-            if day > self.today:
-                status = AssignmentStatus.PLANNED
-            else:
-                status = self.rng.choices(
-                    [AssignmentStatus.DONE, AssignmentStatus.CANCELLED, AssignmentStatus.PLANNED],
-                    weights=[85, 10, 5],
-                )[0]
+        plans = []
+        for first, count in self._assignments_per_month().items():
+            for _ in range(count):
+                plan = self._plan(first)
+                if plan:
+                    plans.append(plan)
+        plans += self._own_page_of_the_demo_expert()
+        self._use_every_type_and_area(plans)
+        contacts_by_division = {}
+        for professional in self.professionals:
+            division = professional.service_area.parent or professional.service_area
+            contacts_by_division.setdefault(division.code, []).append(professional)
+        for number, plan in enumerate(sorted(plans, key=lambda p: p.day), start=1):
+            code = plan.type.code
+            division = plan.area.parent or plan.area
+            contacts = contacts_by_division.get(division.code) or self.professionals
             assignment = Assignment(
                 external_id=f"{DEMO_PREFIX}A{number:04}",
-                title=TITLES.get(kind.code, kind.name),
-                type=kind,
-                service_area=self.rng.choice(self.service_areas),
-                date=day,
-                start_time=datetime.time(self.rng.choice([9, 10, 13, 14, 17]), 0),
-                hours=self.rng.choice([Decimal(h) for h in ("1", "1.5", "2", "3", "4", "6")]),
-                location=self.rng.choice(["Kokkola, sote-keskus", "Etäyhteys", "Kannus"]),
-                status=status,
+                title=self.rng.choice([TITLES[code], *MORE_TITLES[code]]),
+                type=plan.type,
+                service_area=plan.area,
+                date=plan.day,
+                start_time=datetime.time(self.rng.choice([9, 10, 12, 13, 14, 17]), 0),
+                hours=Decimal(self.rng.choice(HOURS[code])),
+                location=self.rng.choice(
+                    ["Kokkola, sote-keskus", "Etäyhteys", "Kannus, terveysasema", "Kaustinen"]
+                ),
+                status=plan.status,
                 contact=self.rng.choice(contacts),
             )
-            assignment_save(assignment=assignment, experts=team)
+            assignment_save(assignment=assignment, experts=plan.team)
+
+    def _assignments_per_month(self) -> dict[datetime.date, int]:
+        """ASSIGNMENTS shared out over the months by season and by the experts at work."""
+        weights = {}
+        first = self.start
+        while first < self.end:
+            last = min(first + relativedelta(months=1), self.end) - datetime.timedelta(days=1)
+            share = ((last - first).days + 1) / 30
+            working = len(self._covered(first + datetime.timedelta(days=14)))
+            weights[first] = SEASON[first.month - 1] * working * share
+            first += relativedelta(months=1)
+        total = sum(weights.values())
+        counts = {first: int(ASSIGNMENTS * weight / total) for first, weight in weights.items()}
+        remainders = sorted(weights, key=lambda f: ASSIGNMENTS * weights[f] / total - counts[f])
+        for first in remainders[len(remainders) - (ASSIGNMENTS - sum(counts.values())) :]:
+            counts[first] += 1
+        return counts
+
+    def _covered(self, day: datetime.date) -> list[Expert]:
+        return [a.expert for a in self.agreements if a.covers(day)]
+
+    def _plan(self, first: datetime.date) -> Plan | None:
+        last = min(first + relativedelta(months=1), self.end) - datetime.timedelta(days=1)
+        weekdays = [
+            first + datetime.timedelta(days=n)
+            for n in range((last - first).days + 1)
+            if (first + datetime.timedelta(days=n)).weekday() < 5
+        ]
+        day = self.rng.choice(weekdays)
+        covered = self._covered(day)
+        if not covered:
+            return None
+        lead = self.rng.choice(covered)
+        work = {
+            code: weight
+            for code, weight in WORK_BY_KIND[lead.kind].items()
+            if code not in LECTURE_TYPES or day.month in TERM_MONTHS
+        }
+        code = self.rng.choices(list(work), weights=list(work.values()))[0]
+        same_division = [e for e in covered if e is not lead and e.division == lead.division]
+        others = same_division or [e for e in covered if e is not lead]
+        size = self.rng.choice(TEAM_SIZES.get(code, [1]))
+        team = [lead, *self.rng.sample(others, k=min(len(others), size - 1))]
+        return Plan(day, team, self.types[code], self._area_for(lead), self._status(day))
+
+    def _area_for(self, expert: Expert) -> ServiceArea:
+        """Mostly the expert's own division or one of its services; now and then another."""
+        if self.rng.random() < 0.8:
+            division = expert.division.parent or expert.division
+        else:
+            division = self.rng.choice([a for a in self.areas.values() if a.parent is None])
+        choices = [a for a in self.areas.values() if division in (a, a.parent)]
+        return self.rng.choice(choices)
+
+    def _status(self, day: datetime.date) -> str:
+        if day > self.today:
+            return AssignmentStatus.PLANNED
+        recent = day > self.today - datetime.timedelta(days=7)  # not all marked done yet
+        weights = [60, 5, 35] if recent else [88, 9, 3]
+        return self.rng.choices(
+            [AssignmentStatus.DONE, AssignmentStatus.CANCELLED, AssignmentStatus.PLANNED],
+            weights=weights,
+        )[0]
+
+    def _own_page_of_the_demo_expert(self) -> list[Plan]:
+        """The expert login's own page: work done today, work next week."""
+        aino = self.experts[0]
+        area = self.areas["mh_outpatient"]
+        next_week = self.today + datetime.timedelta(days=7)
+        return [
+            Plan(self.today, [aino], self.types["client_support"], area, AssignmentStatus.DONE),
+            Plan(next_week, [aino], self.types["training"], area, AssignmentStatus.PLANNED),
+        ]
+
+    def _use_every_type_and_area(self, plans: list[Plan]):
+        """A demo shows every type and service area: one not drawn takes over a past plan."""
+        past = [plan for plan in plans if plan.day < self.today]
+        used_types = {plan.type.code for plan in plans}
+        for code in sorted(set(self.types) - used_types):
+            self.rng.choice(past).type = self.types[code]
+        used_areas = {plan.area.code for plan in plans}
+        for code in sorted(set(self.areas) - used_areas):
+            self.rng.choice(past).area = self.areas[code]
+        if not any(plan.status == AssignmentStatus.CANCELLED for plan in past):
+            self.rng.choice(past).status = AssignmentStatus.CANCELLED
+
+    # --- supervision ------------------------------------------------------------------------
 
     def _supervision(self):
-        topics = list(SupervisionTopic.objects.all())
+        """Groups in their own divisions; the second cohort has not found one yet (the
+        coordinator sees them on the coverage page)."""
+        topics = list(SupervisionTopic.objects.order_by("code"))
+        in_groups = [e for i, e in enumerate(self.experts) if i < AUTUMN_COHORT.start]
+
+        def of_division(*codes):
+            return [e for e in in_groups if (e.division.parent or e.division).code in codes]
+
+        def professionals(*last_names):
+            return [p for p in self.professionals if p.last_name in last_names]
+
+        guide = next(e for e in in_groups if e.kind == ExpertKind.GUIDE)
         plans = [
-            ("Yhteinen työnohjaus, mielenterveyspalvelut", GroupKind.JOINT, 8, 3),
-            ("Kokemustoimijoiden vertaisryhmä", GroupKind.PEER, 10, 0),
-            ("Työnohjauksellinen iltapäivä", GroupKind.INFORMAL, 8, 2),
-            ("Työparin työnohjaus: kokemusohjaus", GroupKind.PAIR, 1, 1),
-        ]
-        experts = self.experts[:24]
-        for index, (name, kind, expert_count, professional_count) in enumerate(plans):
+            ("Yhteinen työnohjaus, mielenterveys- ja päihdepalvelut", GroupKind.JOINT,
+             "mental_health", of_division("mental_health"),
+             professionals("Peltonen", "Lindholm"), 1),
+            ("Kokemustoimijoiden vertaisryhmä", GroupKind.PEER, None,
+             self.rng.sample(in_groups, k=9), [], 1),
+            ("Työnohjauksellinen iltapäivä, perhe- ja sosiaalipalvelut", GroupKind.INFORMAL,
+             "family_social", of_division("family_social"), professionals("Kallio", "Oksanen"), 2),
+            ("Työparin työnohjaus: kokemusohjaus", GroupKind.PAIR, "mental_health", [guide],
+             professionals("Peltonen"), 1),
+            ("Yhteinen työnohjaus, vammais- ja ikääntyneiden palvelut", GroupKind.JOINT,
+             "disability", of_division("disability", "elderly"),
+             professionals("Aaltonen", "Hiltunen"), 1),
+        ]  # fmt: skip
+        for index, (name, kind, division, experts, staff, every) in enumerate(plans):
             group = SupervisionGroup.objects.create(
                 name=name,
                 kind=kind,
-                division=self.divisions[index % len(self.divisions)],
-                supervisor_name="Raija Rinne",
+                division=self.areas[division] if division else None,
+                supervisor_name="Raija Rinne" if index % 2 == 0 else "Jouni Juntunen",
                 supervisor_peer_experience="Vertaistyön ohjaajana vuodesta 2015.",
                 started_on=self.start,
             )
-            members = [
-                GroupMembership.objects.create(group=group, expert=expert, joined_on=self.start)
-                for expert in self.rng.sample(experts, k=expert_count)
-            ] + [
-                GroupMembership.objects.create(group=group, professional=professional)
-                for professional in self.rng.sample(self.professionals, k=professional_count)
+            members = [self._member(group, expert) for expert in experts] + [
+                GroupMembership.objects.create(group=group, professional=p, joined_on=self.start)
+                for p in staff
             ]
-            month = self.start
-            while (day := month + datetime.timedelta(days=7 + index * 3)) <= self.today:
-                session = SupervisionSession.objects.create(
-                    group=group,
-                    date=day,
-                    start_time=datetime.time(13, 0),
-                    duration_minutes=90,
-                    facilitator="Raija Rinne"
-                    if kind != GroupKind.INFORMAL
-                    else "Vieraileva alustaja",
-                )
-                session.topics.set(self.rng.sample(topics, k=2))
-                Attendance.objects.bulk_create(
-                    Attendance(session=session, membership=m, present=self.rng.random() < 0.8)
-                    for m in members
-                )
-                month += relativedelta(months=1)
+            self._sessions(group, members, topics, offset=7 + index * 3, every=every)
+
+    def _member(self, group, expert) -> GroupMembership:
+        mine = [a for a in self.agreements if a.expert_id == expert.pk and a.signed_on]
+        joined = max(self.start, min(a.valid_from for a in mine))
+        left = [a.valid_until for a in mine if a.status == AgreementStatus.TERMINATED]
+        return GroupMembership.objects.create(
+            group=group, expert=expert, joined_on=joined, left_on=left[0] if left else None
+        )
+
+    def _sessions(self, group, members, topics, *, offset: int, every: int):
+        month = self.start
+        while (day := month + datetime.timedelta(days=offset)) <= self.today:
+            month += relativedelta(months=every)
+            if day.month == 7:  # no supervision in the summer holiday
+                continue
+            session = SupervisionSession.objects.create(
+                group=group,
+                date=day,
+                start_time=datetime.time(13, 0),
+                duration_minutes=90,
+                facilitator="Vieraileva alustaja"
+                if group.kind == GroupKind.INFORMAL
+                else group.supervisor_name,
+            )
+            session.topics.set(self.rng.sample(topics, k=2))
+            Attendance.objects.bulk_create(
+                Attendance(session=session, membership=m, present=self.rng.random() < 0.8)
+                for m in members
+                if (m.joined_on is None or m.joined_on <= day)
+                and (m.left_on is None or day <= m.left_on)
+            )
+
+
+def _signed_first(agreement: Agreement):
+    """Agreements are numbered in the order they were signed; drafts last."""
+    return (agreement.signed_on or datetime.date.max, agreement.valid_from, agreement.expert_id)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from agreements.notices import plan_agreement_endings, plan_reminders, plan_weekly_digest
 from notifications.delivery import deliver_due
+from orders.notices import plan_unanswered_offers
 from supervision.notices import plan_session_reminders
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             + plan_session_reminders(today=today)
             + plan_agreement_endings(today=today)
             + plan_weekly_digest(today=today)
+            + plan_unanswered_offers()
         )
         sent = 0 if no_send else deliver_due()
         self.stdout.write(f"recorded {recorded}, sent {sent}")

@@ -1,0 +1,85 @@
+"""Small counts (SPEC "The monthly follow-up table"): the evaluation group must not be able to
+single out a person; coordinators see every figure.
+
+A figure about persons (hours, fees, active experts, attendances, experts who attended) that
+rests on fewer than ``SMALL_COUNT_THRESHOLD`` distinct experts is ``Hidden`` in the evaluation
+group's copy of the figures, and where a row's total would give one hidden month away, a second
+month is hidden too (``suppress``; docs/report.md "Small counts" has an example). The page, its
+charts and the CSV, XLSX and PDF files are all drawn from that one copy (``shown_to``), so none
+of them can show a figure that another hides. The ``monthly_report`` command is for scripts run
+by those who hold the database, and shows every figure.
+"""
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from django.conf import settings
+
+from kokemus.access import is_coordinator
+from reporting.selectors import Hidden, MonthlyFigures
+from reporting.tables import Cell, Number
+
+# Each figure about persons: the Figures field that counts the distinct experts it rests on,
+# and whether its year total is the sum of the months (then the total minus the other months
+# would give a lone hidden month away; a distinct count over the year is not such a sum).
+RESTS_ON = {
+    "hours": ("active_experts", True),  # every participation has hours above zero
+    "fees": ("paid_experts", True),  # experts with a fee above zero, of done work
+    "active_experts": ("active_experts", False),
+    "paid_experts": ("paid_experts", False),  # in no table, but a count of persons all the same
+    "supervision_attendances": ("supervision_experts", True),  # professionals' too
+    "supervision_experts": ("supervision_experts", False),
+}
+
+
+def suppress(
+    values: Sequence[Number], experts: Sequence[int], *, threshold: int, total_is_sum: bool
+) -> list[Cell]:
+    """One row of a table, its total last: ``values[i]`` rests on ``experts[i]`` distinct
+    experts.
+
+    A value other than zero that rests on fewer than ``threshold`` experts is hidden (a zero
+    singles out no one). If the total is the sum of the other cells and stays visible, one
+    hidden cell alone would be the total minus the others: the smallest other non-zero cell is
+    hidden too (the earliest of equals), or, where every other cell is zero, the total.
+    """
+    cells: list[Cell] = [
+        Hidden(threshold) if value and count < threshold else value
+        for value, count in zip(values, experts, strict=True)
+    ]
+    *parts, total = cells
+    hidden = [cell for cell in parts if isinstance(cell, Hidden)]
+    if not total_is_sum or isinstance(total, Hidden) or len(hidden) != 1:
+        return cells
+    others = [(cell, i) for i, cell in enumerate(parts) if cell and not isinstance(cell, Hidden)]
+    cells[min(others)[1] if others else -1] = Hidden(threshold, few=False)
+    return cells
+
+
+def without_small_counts(figures: MonthlyFigures, *, threshold: int) -> MonthlyFigures:
+    """A copy of ``figures`` with each figure about persons passed through ``suppress``, a row
+    of the twelve months and the year's total per figure. Counts of assignments and
+    agreements, and the supervision sessions, are about no person and stay as they are."""
+    periods = [*figures.months, figures.totals]
+    rows = {
+        name: suppress(
+            [getattr(period, name) for period in periods],
+            [getattr(period, basis) for period in periods],
+            threshold=threshold,
+            total_is_sum=total_is_sum,
+        )
+        for name, (basis, total_is_sum) in RESTS_ON.items()
+    }
+    *months, totals = (
+        replace(period, **{name: cells[i] for name, cells in rows.items()})
+        for i, period in enumerate(periods)
+    )
+    return replace(figures, months=months, totals=totals)
+
+
+def shown_to(user, figures: MonthlyFigures) -> MonthlyFigures:
+    """The figures as ``user`` may see them: all of them for a coordinator (and an admin),
+    without small counts for anyone else (the evaluation group)."""
+    if is_coordinator(user):
+        return figures
+    return without_small_counts(figures, threshold=settings.SMALL_COUNT_THRESHOLD)
