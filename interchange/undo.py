@@ -70,6 +70,10 @@ def _fetch(model: type[Model], pks: list[int], *fields: str) -> list[tuple]:
 def blockers(run: ImportRun) -> Blockers:
     """The rows that stop the undo of ``run`` (the first MAX_BLOCKERS) and how many."""
     journal = run.journal
+    wrote = any(c.get("create") or c.get("update") for c in run.counts.values())
+    if wrote and not journal:
+        reason = _("it was made before imports kept what they wrote, so it cannot be undone")
+        return Blockers([Blocker(_("The whole import"), reason)], 1)
     problems: list[tuple[type[Model], int, str]] = []
     undone_later = _undone_later(run)
     for model in VERSIONED:

@@ -170,3 +170,19 @@ def test_the_journal_of_a_first_import_holds_keys_not_rows(django_assert_max_num
         assert not import_undo(run=run, by=None)
     assert not Participation.objects.exists()
     assert Agreement.objects.filter(valid_from=datetime.date(2025, 1, 1)).count() == 0
+
+
+def test_an_import_recorded_before_journals_cannot_be_undone():
+    run = _apply(files())
+    ImportRun.objects.filter(pk=run.pk).update(journal={})
+    run.refresh_from_db()
+
+    blockers = import_undo(run=run, by=None)
+
+    assert [(b.row, b.reason) for b in blockers.rows] == [
+        (
+            "The whole import",
+            "it was made before imports kept what they wrote, so it cannot be undone",
+        )
+    ]
+    assert Expert.objects.count() == 2
