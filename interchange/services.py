@@ -99,7 +99,7 @@ def _lock_imports() -> None:
 def import_job_create(*, files: list[tuple[str, BinaryIO]], by, language: str) -> ImportJob:
     """Keep the uploaded files (read in pieces, never whole) and ask the worker to check
     them. Jobs older than a day go at the same time."""
-    ImportJob.objects.filter(created_at__lt=timezone.now() - JOB_MAX_AGE).delete()
+    import_jobs_remove_stale()
     with transaction.atomic():
         job = ImportJob.objects.create(
             created_by=by, language=language, files=[Path(name).name for name, _f in files]
@@ -113,6 +113,12 @@ def import_job_create(*, files: list[tuple[str, BinaryIO]], by, language: str) -
                 sequence += 1
     _enqueue(job)
     return job
+
+
+def import_jobs_remove_stale() -> None:
+    """Uploads older than a day, imported or not: their files and previews hold personal data
+    that nobody needs by then. Run at each upload and by the periodic planner."""
+    ImportJob.objects.filter(created_at__lt=timezone.now() - JOB_MAX_AGE).delete()
 
 
 def import_job_map(*, job: ImportJob, mapping: Mapping) -> None:
