@@ -6,8 +6,9 @@
 
 Generates the interchange files once, then for each database runs a fresh process that
 migrates a scratch database (a temporary SQLite file; a PostgreSQL database "kokemus_bench"
-that is dropped afterwards), imports the files, imports them again (all unchanged) and prints
-the wall time and the process's peak memory (resource.getrusage). See docs/performance.md.
+that is dropped afterwards), imports the files, imports them again (all unchanged), undoes both
+and prints the wall time and the process's peak memory (resource.getrusage). See
+docs/performance.md.
 """
 
 import argparse
@@ -158,7 +159,8 @@ def run_one(folder: Path) -> None:
     from django.core.management import call_command
 
     from agreements.models import Participation
-    from interchange.services import files_from_path, import_data
+    from interchange.models import ImportRun
+    from interchange.services import files_from_path, import_data, import_undo
 
     call_command("migrate", verbosity=0)
     before = _peak_mb()
@@ -172,12 +174,19 @@ def run_one(folder: Path) -> None:
     second = time.perf_counter() - started
     assert all(c.create == c.update == 0 for c in again.counts.values())
     counts = {name: c.create for name, c in result.counts.items()}
+    participations, peak_again = Participation.objects.count(), _peak_mb()
+    started, cpu = time.perf_counter(), time.process_time()
+    for run in ImportRun.objects.order_by("-pk"):  # the re-import first, then the import
+        assert not import_undo(run=run, by=None)
+    undo, undo_cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert not Participation.objects.exists()
     print(
-        f"  rows created: {counts}, participations: {Participation.objects.count()}\n"
+        f"  rows created: {counts}, participations: {participations}\n"
         f"  first import: {first:.1f} s ({first_cpu:.1f} s CPU in this process); "
         f"re-import (all unchanged): {second:.1f} s\n"
+        f"  undo of both (every row removed): {undo:.1f} s ({undo_cpu:.1f} s CPU)\n"
         f"  peak memory: {peak_first:.0f} MB after the import ({before:.0f} MB before it), "
-        f"{_peak_mb():.0f} MB after the re-import"
+        f"{peak_again:.0f} MB after the re-import, {_peak_mb():.0f} MB after the undo"
     )
 
 

@@ -7,9 +7,12 @@ from interchange.models import ImportRun
 class ImportRunAdmin(admin.ModelAdmin):
     """The record of imports is read, never written, here: the import itself writes it."""
 
-    list_display = ("imported_at", "imported_by", "__str__")
+    list_display = ("imported_at", "imported_by", "__str__", "undone_at")
     list_select_related = ("imported_by",)
-    readonly_fields = ("imported_at", "imported_by", "files", "counts")
+    readonly_fields = ("imported_at", "imported_by", "files", "counts", "undone_at", "undone_by")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("journal")  # megabytes for a large import
 
     def has_add_permission(self, request):
         return False

@@ -4,11 +4,15 @@ A parser takes a cell as a reader gives it (text from CSV; text, number, date or
 XLSX) and returns the value or raises ``CellError`` with a message a coordinator understands.
 Text cells lose their surrounding spaces and one leading apostrophe, the mark the export puts
 before text that Excel would take for a formula (kokemus.spreadsheets).
+
+A message may name the cell as ``%(value)s``: ``Column.read`` puts in the cell as it was given,
+so that the coordinator sees which value is wrong ("31.2.2024 is not a date").
 """
 
 import datetime
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -17,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, validate_email
 from django.db.models import TextChoices
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementStatus, AssignmentStatus
@@ -34,6 +39,16 @@ THOUSANDS_SPACES = str.maketrans("", "", " \u00a0\u202f")
 
 class CellError(Exception):
     pass
+
+
+SHOWN_CHARACTERS = 40
+VALUE = "%(value)s"  # left in a message that is formatted before the cell is known
+
+
+def shown(value: Any) -> str:
+    """A cell as an error message repeats it: as given, shortened if long."""
+    text = as_text(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
 
 
 def as_text(value: Any) -> str:
@@ -62,8 +77,11 @@ def text(max_length: int) -> Callable[[Any], str]:
         value = cell_text(value)
         if len(value) > max_length:
             raise CellError(
-                _("The text is too long: at most %(max)s characters, this has %(count)s.")
-                % {"max": max_length, "count": len(value)}
+                _(
+                    "The text is too long: at most %(max)s characters, this has %(count)s "
+                    "(%(value)s)."
+                )
+                % {"max": max_length, "count": len(value), "value": VALUE}
             )
         return value
 
@@ -75,7 +93,10 @@ def code(value: Any) -> str:
     try:
         code_validator(value)
     except ValidationError as error:
-        raise CellError(" ".join(error.messages)) from error
+        raise CellError(
+            _("%(value)s is not a code: %(rule)s")
+            % {"value": VALUE, "rule": " ".join(error.messages)}
+        ) from error
     return value
 
 
@@ -85,7 +106,7 @@ def email(value: Any) -> str:
         try:
             validate_email(value)
         except ValidationError as error:
-            raise CellError(" ".join(error.messages)) from error
+            raise CellError(_("%(value)s is not a valid e-mail address.")) from error
     return value
 
 
@@ -108,11 +129,11 @@ def _date_from_text(value: str) -> datetime.date | None:
     elif match := FINNISH_DATE.match(value):
         day, month, year = match.groups()
     else:
-        raise CellError(_("Write the date as D.M.YYYY or YYYY-MM-DD."))
+        raise CellError(_("%(value)s is not a date: write D.M.YYYY or YYYY-MM-DD."))
     try:
         return datetime.date(int(year), int(month), int(day))
     except ValueError as error:
-        raise CellError(_("There is no such date.")) from error
+        raise CellError(_("%(value)s is not a date: that day does not exist.")) from error
 
 
 def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
@@ -127,21 +148,24 @@ def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
         try:
             return checked(Decimal(value))
         except InvalidOperation as error:
-            raise CellError(_("Write a number, for example 2,5.")) from error
+            raise CellError(_("%(value)s is not a number: write, for example, 2,5.")) from error
 
     def checked(number: Decimal) -> Decimal:
         if not number.is_finite():
-            raise CellError(_("Write a number, for example 2,5."))
+            raise CellError(_("%(value)s is not a number: write, for example, 2,5."))
         rounded = number.quantize(exponent)
         if rounded != number:
-            raise CellError(_("Use at most %(places)s decimal places.") % {"places": places})
+            raise CellError(
+                _("%(value)s has too many decimals: use at most %(places)s decimal places.")
+                % {"value": VALUE, "places": places}
+            )
         if abs(rounded) >= too_large:
-            raise CellError(_("The number is too large."))
+            raise CellError(_("%(value)s is too large a number."))
         return rounded
 
     def parse(value: Any) -> Decimal | None:
         if isinstance(value, bool):
-            raise CellError(_("Write a number, for example 2,5."))
+            raise CellError(_("%(value)s is not a number: write, for example, 2,5."))
         if isinstance(value, int | float | Decimal):
             return checked(Decimal(repr(value)) if isinstance(value, float) else Decimal(value))
         return number_from_text(cell_text(value))
@@ -157,7 +181,40 @@ def boolean(value: Any) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError(_("Write yes or no (kyllä or ei, 1 or 0)."))
+    raise CellError(_("%(value)s is not yes or no: write yes or no (kyllä or ei, 1 or 0)."))
+
+
+LABEL_LANGUAGES = ("fi", "sv", "en")
+
+
+def folded(word: str) -> str:
+    """Lower case without accents (ä and å are a, ö is o), as people type without them."""
+    decomposed = unicodedata.normalize("NFKD", word.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def choice_words(choices: type[TextChoices]) -> dict[str, str]:
+    """Every word a cell may use for a value, folded: its code, and its label as the pages
+    show it in Finnish, Swedish and English ("vertaistoimija"), whole or either side of a
+    comma ("voimassa" of "allekirjoitettu, voimassa"). A word that two values share means
+    neither."""
+    values_by_word: dict[str, set[str]] = {}
+    for value, label in choices.choices:
+        words = {value}
+        for language in LABEL_LANGUAGES:
+            with translation.override(language):
+                text = str(label)
+            words.add(text)
+            words.update(text.split(","))
+        for word in filter(None, map(folded, words)):
+            values_by_word.setdefault(word, set()).add(value)
+    return {word: values.pop() for word, values in values_by_word.items() if len(values) == 1}
+
+
+def allowed_values(choices: type[TextChoices]) -> str:
+    """The codes with their labels in the page's language, for messages and the template."""
+    return ", ".join(f"{value} ({label})" for value, label in choices.choices)
 
 
 def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
@@ -166,10 +223,13 @@ def choice(choices: type[TextChoices]) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         value = cell_text(value).lower()
         if value and value not in allowed:
-            raise CellError(
-                _("Unknown value %(value)s. Use one of: %(allowed)s.")
-                % {"value": value, "allowed": ", ".join(choices.values)}
-            )
+            code = choice_words(choices).get(folded(value))
+            if code is None:
+                raise CellError(
+                    _("%(value)s is not one of the values: %(allowed)s.")
+                    % {"value": VALUE, "allowed": allowed_values(choices)}
+                )
+            return code
         return value
 
     return parse
@@ -197,7 +257,14 @@ def hours_list(value: Any) -> list[Decimal | None]:
     value = cell_text(value)
     if not value:
         return []
-    return [_HOURS(part) for part in value.split(ID_SEPARATOR)]
+    return [_own_hours(part) for part in value.split(ID_SEPARATOR)]
+
+
+def _own_hours(entry: str) -> Decimal | None:
+    try:
+        return _HOURS(entry)
+    except CellError as error:  # name the entry, not the whole cell
+        raise CellError(str(error).replace(VALUE, shown(entry))) from None
 
 
 EMPTY_CLASSES = (str, list)  # with None, the values an empty cell parses to
@@ -211,7 +278,10 @@ class Column:
     default: Any = None  # an empty optional cell means this
 
     def read(self, raw: Any) -> Any:
-        value = self.parse(raw)
+        try:
+            value = self.parse(raw)
+        except CellError as error:
+            raise CellError(str(error).replace(VALUE, shown(raw))) from None
         if value is None or (value.__class__ in EMPTY_CLASSES and not value):
             if self.required:
                 raise CellError(_("A value is required."))

@@ -28,6 +28,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone, translation
 
 from agreements.models import Agreement, Assignment
+from interchange.models import ImportJob, ImportRun
 from notifications.models import Message
 from orders.models import Offer
 from payroll.models import ReportLine
@@ -176,6 +177,29 @@ def _of_objects(objects: ModelObjects) -> Q:
             content_type = ContentType.objects.get_for_model(model)
             condition |= Q(content_type=content_type, object_id__in=list(pks))
     return condition
+
+
+# --- imports: uploads waiting, the journals of applied ones ---------------------------------
+
+
+def erase_from_imports(traces: Traces) -> None:
+    """An upload on its way (interchange.ImportJob) keeps its files and its preview, which
+    may name them: every such upload goes, and its coordinator uploads again. An applied
+    import's journal keeps the values it replaced, for its undo: their own replaced values
+    become ``***`` and their traces in other text are redacted (the erasure moved their
+    version on, so no undo can put a value back)."""
+    ImportJob.objects.all().delete()
+    label = Expert._meta.label_lower
+    for pk, journal in ImportRun.objects.values_list("pk", "journal").iterator(chunk_size=20):
+        redacted = _redact_json(journal, traces.redact)
+        own = redacted.get(label, {}).get("updated", {}).get(str(traces.expert_pk))
+        if own:
+            own["before"] = {
+                name: REDACTED if name in ERASED_FIELDS and value else value
+                for name, value in own["before"].items()
+            }
+        if redacted != journal:
+            ImportRun.objects.filter(pk=pk).update(journal=redacted)
 
 
 # --- the login: sessions, lockout records --------------------------------------------------

@@ -198,6 +198,7 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
         mentioned = erasure.erase_from_free_text(traces)
         erasure.erase_from_admin_log(traces=traces, kept=kept, deleted=deleted)
         erasure.erase_from_audit_trail(trail=trail, traces=traces, user=user, mentioned=mentioned)
+    erasure.erase_from_imports(traces)
     erasure.erase_login_records(traces.contacts)
     if user is not None:
         erasure.end_sessions(user)

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from agreements.models import AgreementStatus
+from interchange.models import ImportJob, ImportRun
 from kokemus.access import has_role
 from payroll import services as payroll_services
 from portal.services import calendar_token_regenerate
@@ -141,8 +142,14 @@ MATRIX: dict[str, Row] = {
     "registry:expert_update":        Row("login 403 403 403 200 200", "get", pk="alice.pk"),
     # --- end registry ---
     # interchange: import from spreadsheets (coordinators)
-    "interchange:confirm":           Row("login 403 403 403 302 302", "post"),
     "interchange:upload":            Row("login 403 403 403 200 200", "get"),
+    "interchange:template":          Row("login 403 403 403 200 200", "get"),
+    # an upload is its uploader's own: another coordinator (the admin here) gets 404
+    "interchange:job":               Row("login 403 403 403 200 404", "get", pk="import_job.pk"),
+    "interchange:job_status":        Row("login 403 403 403 200 404", "get", pk="import_job.pk"),
+    "interchange:job_map":           Row("login 403 403 403 302 404", "post", pk="import_job.pk"),
+    "interchange:job_confirm":       Row("login 403 403 403 302 404", "post", pk="import_job.pk"),
+    "interchange:run_undo":          Row("login 403 403 403 200 200", "get", pk="import_run.pk"),
     # --- reporting: the monthly follow-up (figures only) ---
     "reporting:export":              Row("login 403 403 200 200 200", "get", file_format="report_format"),  # noqa: E501
     "reporting:report":              Row("login 403 403 200 200 200", "get"),
@@ -233,6 +240,8 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
         order_link=StatusLinkFactory(request=offer.request, expires_at=FAR_FUTURE),
         x="MQ",  # an invalid password-reset link: the page says so
         report_format="csv",
+        import_job=ImportJob.objects.create(created_by=coordinator, files=["experts.csv"]),
+        import_run=ImportRun.objects.create(files=["experts.csv"]),
     )
 
 

@@ -19,7 +19,8 @@ from interchange.forms import UploadForm
 
 DEPLOYMENT = (settings.BASE_DIR / "docs" / "deployment.md").read_text()
 README = (settings.BASE_DIR / "README.md").read_text()
-# The longest request a user makes: a large import (docs/performance.md "Import").
+# The longest request a user makes, with room: an upload of the largest import's files (the
+# import itself runs in the background worker, docs/performance.md "Import limits").
 LONGEST_REQUEST_SECONDS = 60
 
 

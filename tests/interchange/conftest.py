@@ -75,3 +75,13 @@ def files(experts=None, agreements=None, assignments=None, **options) -> list[tu
 @pytest.fixture
 def valid_files():
     return files()
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def tasks_at_once(settings):
+    """The worker's part runs within the request that enqueues it (django-tasks' immediate
+    backend), so a test reads the finished job on the next page."""
+    settings.TASKS = IMMEDIATE_TASKS

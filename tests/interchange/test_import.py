@@ -11,8 +11,9 @@ from openpyxl import Workbook
 
 from agreements.models import Agreement, Assignment, Participation
 from interchange import formats
+from interchange.importer import MAX_ERRORS, FileCounts
 from interchange.models import ImportRun
-from interchange.services import MAX_ERRORS, files_from_path, import_data
+from interchange.services import files_from_path, import_data
 from registry.models import AssignmentType, Expert, ServiceArea
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 from tests.interchange.conftest import (
@@ -152,7 +153,7 @@ BAD_INPUT = [
         "agreements.csv",
         3,
         "valid_from",
-        "no such date",
+        "31.2.2025 is not a date: that day does not exist.",
     ),
     (
         "date format",
@@ -160,7 +161,7 @@ BAD_INPUT = [
         "agreements.csv",
         2,
         "valid_from",
-        "D.M.YYYY",
+        "1/1/2025 is not a date: write D.M.YYYY or YYYY-MM-DD.",
     ),
     (
         "not a number",
@@ -168,7 +169,7 @@ BAD_INPUT = [
         "assignments.csv",
         2,
         "hours",
-        "number",
+        "kaksi is not a number",
     ),
     (
         "zero hours",
@@ -192,7 +193,7 @@ BAD_INPUT = [
         "assignments.csv",
         3,
         "hours",
-        "decimal places",
+        "1,255 has too many decimals: use at most 2 decimal places.",
     ),
     (
         "unknown kind",
@@ -208,7 +209,7 @@ BAD_INPUT = [
         "experts.csv",
         3,
         "trained",
-        "yes or no",
+        "maybe is not yes or no",
     ),
     (
         "training date, not trained",
@@ -224,7 +225,7 @@ BAD_INPUT = [
         "experts.csv",
         2,
         "email",
-        "valid",
+        "aino@ is not a valid e-mail address.",
     ),
     (
         "missing name",
@@ -240,7 +241,7 @@ BAD_INPUT = [
         "experts.csv",
         2,
         "first_name",
-        "too long",
+        "too long: at most 100 characters, this has 101 (AAAA",
     ),
     (
         "date order",
@@ -268,11 +269,11 @@ BAD_INPUT = [
     ),
     (
         "unknown status",
-        {"agreements": with_cell(AGREEMENTS, 0, 7, "signed")},
+        {"agreements": with_cell(AGREEMENTS, 0, 7, "sealed")},
         "agreements.csv",
         2,
         "status",
-        "draft, active",
+        "sealed is not one of the values: draft (draft), active (signed, active), ended",
     ),
     (
         "division is a service",
@@ -381,7 +382,7 @@ BAD_INPUT = [
         "assignments.csv",
         2,
         "expert_hours",
-        "number",
+        "kaksi is not a number",
     ),
     (
         "own hours zero",
@@ -728,3 +729,200 @@ def test_the_import_runs_the_same_number_of_queries_for_few_rows_and_many(
     with django_assert_max_num_queries(16):
         result = import_data(files(assignments=rows), dry_run=False)
     assert result.applied and Participation.objects.count() == 2 * count
+
+
+# what the preview says (issue 16) ------------------------------------------------------------
+
+
+def _changes(result, file: str) -> dict[str, list[tuple]]:
+    return {
+        row.key: [(c.column, c.old, c.new) for c in row.changes]
+        for row in result.changes.get(file, [])
+    }
+
+
+def test_each_row_to_update_lists_its_changed_columns_old_and_new(valid_files):
+    import_data(valid_files, dry_run=False)
+    experts = with_cell(with_cell(EXPERTS, 0, 5, "Kannus"), 0, 6, "guide")
+    agreements = with_cell(AGREEMENTS, 1, 6, "22,5")
+    assignments = with_cell(with_cell(ASSIGNMENTS, 0, 6, "E1"), 1, 3, "2.4.2025")
+
+    result = import_data(
+        files(experts=experts, agreements=agreements, assignments=assignments), dry_run=True
+    )
+
+    assert _changes(result, "experts.csv") == {
+        "E1": [
+            ("municipality", "Kokkola", "Kannus"),
+            ("kind", "trained expert by experience", "experience guide"),
+        ]
+    }
+    assert _changes(result, "agreements.csv") == {"A2": [("hourly_fee", "20.00", "22.50")]}
+    assert _changes(result, "assignments.csv") == {
+        "X1": [("expert_external_ids", "E1|E2", "E1")],
+        "X2": [("date", "1.4.2025", "2.4.2025")],
+    }
+    assert result.counts["assignments.csv"].update == 2
+
+
+def test_changed_references_are_shown_by_their_codes_and_keys(valid_files):
+    import_data(valid_files, dry_run=False)
+    AgreementFactory(number="A9", expert__external_id="E9", division__code="elsewhere")
+    moved = [["A9", "E1", "health", "1.1.2025", "1.1.2025", "", "10", "active"]]
+    areas = csv_bytes(formats.SERVICE_AREAS.column_names[:3], [["hospital", "Sairaala", ""]])
+
+    result = import_data(
+        [("service_areas.csv", areas), *files(experts=[], agreements=moved, assignments=[])],
+        dry_run=True,
+    )
+
+    assert _changes(result, "agreements.csv")["A9"][-2:] == [
+        ("expert_external_id", "E9", "E1"),
+        ("division_code", "elsewhere", "health"),
+    ]
+    assert _changes(result, "service_areas.csv") == {
+        "hospital": [("name", "Sairaalapalvelut", "Sairaala"), ("parent_code", "health", "")]
+    }
+
+
+def test_the_list_of_changes_stops_but_the_count_does_not(valid_files, monkeypatch):
+    monkeypatch.setattr("interchange.importer.MAX_CHANGES_SHOWN", 1)
+    import_data(valid_files, dry_run=False)
+
+    result = import_data(
+        files(experts=[[*row[:5], "Oulu", *row[6:]] for row in EXPERTS]), dry_run=True
+    )
+
+    assert result.counts["experts.csv"].update == 2
+    assert list(_changes(result, "experts.csv")) == ["E1"]
+
+
+def test_a_new_code_with_the_name_of_an_existing_one_is_named_with_its_match():
+    areas = csv_bytes(
+        formats.SERVICE_AREAS.column_names[:3],
+        [["perhe", "perhe- ja SOSIAALIPALVELUT ", ""], ["outo", "Outo", ""]],
+    )
+
+    result = import_data([("service_areas.csv", areas)], dry_run=True)
+
+    assert [(s.file, s.line, s.code, s.existing, s.mapped_to) for s in result.same_names] == [
+        ("service_areas.csv", 2, "perhe", [("family_social", "Perhe- ja sosiaalipalvelut")], "")
+    ]
+
+
+def test_a_mapped_code_is_the_existing_one_in_every_file_of_the_import():
+    areas = csv_bytes(
+        formats.SERVICE_AREAS.column_names,
+        [
+            ["perhe", "Perhe- ja sosiaalipalvelut", "", "Familjetjänster", ""],
+            ["lapset", "Lapset", "perhe", "", ""],
+        ],
+    )
+    agreements = [["A1", "E1", "perhe", "15.12.2024", "1.1.2025", "", "25", "active"]]
+    assignments = [["X1", "client_support", "perhe", "10.3.2025", "2", "done", "E1", "T"]]
+    pairs = [
+        ("service_areas.csv", areas),
+        *files(experts=EXPERTS[:1], agreements=agreements, assignments=assignments),
+    ]
+
+    result = import_data(
+        pairs, dry_run=False, mapping={"service_areas.csv": {"perhe": "family_social"}}
+    )
+
+    assert result.applied, result.errors
+    assert result.counts["service_areas.csv"] == FileCounts(create=1, update=1, unchanged=0)
+    assert _changes(result, "service_areas.csv") == {
+        "family_social": [
+            ("name_sv", "Familje- och socialtjänster", "Familjetjänster"),
+            ("name_en", "Family and social services", ""),
+        ]
+    }
+    assert [s.mapped_to for s in result.same_names] == ["family_social"]
+    assert not ServiceArea.objects.filter(code="perhe").exists()
+    assert ServiceArea.objects.get(code="lapset").parent.code == "family_social"
+    assert Agreement.objects.get().division.code == "family_social"
+    assert Assignment.objects.get().service_area.code == "family_social"
+
+
+def test_a_mapping_onto_a_code_the_file_also_has_is_refused():
+    areas = csv_bytes(
+        formats.SERVICE_AREAS.column_names[:3],
+        [["perhe", "Perhe- ja sosiaalipalvelut", ""], ["family_social", "Perhe", ""]],
+    )
+
+    result = import_data(
+        [("service_areas.csv", areas)],
+        dry_run=True,
+        mapping={"service_areas.csv": {"perhe": "family_social"}},
+    )
+
+    assert _places(result) == [("service_areas.csv", 3, "code")]
+    assert result.errors[0].message == (
+        "family_social is to be used for perhe, but the file has family_social on line 2 "
+        "too. Keep one of them."
+    )
+
+
+def test_a_mapping_onto_a_code_that_is_not_in_kokemus_is_refused():
+    types = csv_bytes(["code", "name"], [["tuki", "Tuki"]])
+
+    result = import_data(
+        [("assignment_types.csv", types)],
+        dry_run=True,
+        mapping={"assignment_types.csv": {"tuki": "nothing_such"}},
+    )
+
+    assert _places(result) == [("assignment_types.csv", 2, "code")]
+    assert "nothing_such is not in Kokemus" in result.errors[0].message
+
+
+# codes as the pages write them (issue 16) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "words", "code"),
+    [
+        (("experts", 6), ["Vertaistoimija", "KAMRATSTÖDJARE", "peer worker", "Peer"], "peer"),
+        (("experts", 6), ["kokemusohjaaja", "Erfarenhetshandledare"], "guide"),
+        (("agreements", 7), ["allekirjoitettu, voimassa", "Voimassa", "gällande"], "active"),
+        (("agreements", 7), ["päättynyt", "PAATTYNYT", "avslutat"], "ended"),
+        (("assignments", 5), ["TEHTY", "utfört", "Done"], "done"),
+        (("assignments", 5), ["Peruttu", "inställt", "peruttu "], "cancelled"),
+    ],
+)
+def test_kinds_and_statuses_are_taken_in_finnish_swedish_and_english_in_any_case(
+    column, words, code
+):
+    (file, index), rows = column, {"experts": EXPERTS, "agreements": AGREEMENTS}
+    for word in words:
+        changed = with_cell(rows.get(file, ASSIGNMENTS), 1, index, word)
+
+        result = import_data(files(**{file: changed}), dry_run=True)
+
+        assert result.ok, (word, result.errors)
+    import_data(files(**{file: changed}), dry_run=False)
+    model = {"experts": Expert, "agreements": Agreement, "assignments": Assignment}[file]
+    field = "kind" if file == "experts" else "status"
+    assert model.objects.order_by("pk").values_list(field, flat=True)[1] == code
+
+
+def test_no_word_stands_for_two_values():
+    from agreements.models import AgreementStatus, AssignmentStatus
+    from registry.models import ExpertKind
+
+    for choices in (ExpertKind, AgreementStatus, AssignmentStatus):
+        words = formats.choice_words(choices)
+        for value, label in choices.choices:
+            assert words[value] == value
+            assert words[formats.folded(str(label))] == value
+
+
+def test_a_message_repeats_the_wrong_value_in_the_language_of_the_page():
+    from django.utils import translation
+
+    with translation.override("fi"):
+        result = import_data(
+            files(agreements=with_cell(AGREEMENTS, 0, 4, "31.2.2024")), dry_run=True
+        )
+
+    assert result.errors[0].message.startswith("31.2.2024 ei ole päivämäärä")

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interchange.services import ImportResult, files_from_path, import_data
+from interchange.importer import ImportResult
+from interchange.services import files_from_path, import_data
 
 
 def format_issue(issue) -> str:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from agreements.notices import plan_agreement_endings, plan_reminders, plan_weekly_digest
+from interchange.services import import_jobs_remove_stale
 from notifications.delivery import deliver_due
 from orders.notices import plan_unanswered_offers
 from supervision.notices import plan_session_reminders
@@ -30,5 +31,6 @@ class Command(BaseCommand):
             + plan_weekly_digest(today=today)
             + plan_unanswered_offers()
         )
+        import_jobs_remove_stale()  # not e-mail, but periodic too: uploads a day old go
         sent = 0 if no_send else deliver_due()
         self.stdout.write(f"recorded {recorded}, sent {sent}")

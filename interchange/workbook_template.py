@@ -1,0 +1,187 @@
+"""The import template: an Excel workbook with a sheet for each interchange file, its columns,
+an example row and the allowed values, so that a coordinator starts from a file the import
+takes as it is.
+
+Each header cell has a note: whether the column is required, what it holds and, where there
+is a fixed set, the allowed values (the codes with their labels, or the codes of the service
+areas and assignment types recorded in Kokemus). The kind and status columns offer a drop-down
+list of the words the page's language uses, which the import accepts as the codes. The example
+rows refer to each other and to the default reference data, so the template imports as it is
+(one row of each file); the coordinator replaces them with the organisation's own.
+"""
+
+import datetime
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from agreements.models import AgreementStatus, AssignmentStatus
+from interchange import formats
+from registry.models import AssignmentType, ExpertKind, ServiceArea
+
+CHOICES = {
+    (formats.EXPERTS.name, "kind"): ExpertKind,
+    (formats.AGREEMENTS.name, "status"): AgreementStatus,
+    (formats.ASSIGNMENTS.name, "status"): AssignmentStatus,
+}
+NOTE_SIZE = (180, 320)  # points: wide enough for a list of codes
+
+
+def word_for(choices, value: str) -> str:
+    """A value as the page's language names it, in one word list entry: the label, or its
+    first part where it has a comma ("allekirjoitettu" of "allekirjoitettu, voimassa"),
+    which the import also takes (formats.choice_words)."""
+    return str(choices(value).label).split(",")[0].strip()
+
+
+def _examples() -> dict[str, dict[str, Any]]:
+    return {
+        formats.SERVICE_AREAS.name: {
+            "code": "mt_esimerkki",
+            "name": "Esimerkkipalvelu",
+            "parent_code": "mental_health",
+            "name_sv": "Exempeltjänst",
+            "name_en": "Example service",
+        },
+        formats.ASSIGNMENT_TYPES.name: {
+            "code": "esimerkki",
+            "name": "Esimerkkitehtävä",
+            "name_sv": "Exempeluppdrag",
+            "name_en": "Example assignment",
+        },
+        formats.EXPERTS.name: {
+            "external_id": "ESIM-1",
+            "first_name": "Aino",
+            "last_name": "Esimerkki",
+            "email": "aino.esimerkki@example.fi",
+            "phone": "040 123 4567",
+            "municipality": "Kokkola",
+            "kind": word_for(ExpertKind, ExpertKind.PEER),
+            "trained": _("yes"),
+            "training_completed_on": datetime.date(2024, 5, 31),
+        },
+        formats.AGREEMENTS.name: {
+            "number": "TS-ESIM-1",
+            "expert_external_id": "ESIM-1",
+            "division_code": "mental_health",
+            "signed_on": datetime.date(2024, 12, 16),
+            "valid_from": datetime.date(2025, 1, 1),
+            "valid_until": None,
+            "hourly_fee": Decimal("25.00"),
+            "status": word_for(AgreementStatus, AgreementStatus.ACTIVE),
+        },
+        formats.ASSIGNMENTS.name: {
+            "external_id": "TEHTAVA-1",
+            "type_code": "esimerkki",
+            "service_area_code": "mt_esimerkki",
+            "date": datetime.date(2025, 3, 10),
+            "hours": Decimal("2.5"),
+            "status": word_for(AssignmentStatus, AssignmentStatus.DONE),
+            "expert_external_ids": "ESIM-1",
+            "title": "Esimerkkiluento",
+            "expert_hours": None,
+        },
+    }
+
+
+def _kind_of(spec: formats.FileSpec, column: formats.Column) -> str:
+    """What a column holds, by its parser, in a sentence."""
+    parse = column.parse
+    if (spec.name, column.name) in CHOICES:
+        return _("The code or the word the pages show, in any case.")
+    if parse is formats.date:
+        return _("A date: D.M.YYYY or YYYY-MM-DD, or a date cell.")
+    if parse is formats.boolean:
+        return _("Yes or no: kyllä or ei, ja or nej, yes or no, 1 or 0.")
+    if parse is formats.email:
+        return _("An e-mail address.")
+    if parse is formats.code:
+        return _("A code: lowercase letters a–z, digits and underscores.")
+    if parse is formats.id_list:
+        return _("The experts' external_id values, separated by |.")
+    if parse is formats.hours_list:
+        return _(
+            "Each expert's own hours in the order of expert_external_ids, separated by |; "
+            "an empty entry means the assignment's hours."
+        )
+    if column.name in ("hours", "hourly_fee"):
+        return _("A number with a decimal comma or point, e.g. 2,5.")
+    return _("Text.")
+
+
+def _allowed(spec: formats.FileSpec, column: formats.Column) -> str:
+    choices = CHOICES.get((spec.name, column.name))
+    if choices is not None:
+        return _("Allowed: %(values)s.") % {"values": formats.allowed_values(choices)}
+    if column.name in ("service_area_code", "parent_code", "division_code"):
+        areas = ServiceArea.objects.order_by("code")
+        if column.name != "service_area_code":
+            areas = areas.filter(parent__isnull=True)
+        codes = ", ".join(areas.values_list("code", flat=True))
+        return _("In Kokemus now: %(codes)s.") % {"codes": codes}
+    if column.name == "type_code":
+        codes = ", ".join(AssignmentType.objects.order_by("code").values_list("code", flat=True))
+        return _("In Kokemus now: %(codes)s.") % {"codes": codes}
+    return ""
+
+
+def _note(spec: formats.FileSpec, column: formats.Column) -> Comment:
+    required = _("Required.") if column.required else _("Optional.")
+    text = " ".join(filter(None, [required, _kind_of(spec, column), _allowed(spec, column)]))
+    note = Comment(text, "Kokemus")
+    note.width, note.height = NOTE_SIZE
+    return note
+
+
+def _drop_down(spec: formats.FileSpec, column: formats.Column) -> DataValidation | None:
+    choices = CHOICES.get((spec.name, column.name))
+    if choices is not None:
+        words = [word_for(choices, value) for value in choices.values]
+    elif column.parse is formats.boolean:
+        words = [_("yes"), _("no")]
+    else:
+        return None
+    # Offered, not enforced: the codes and the other languages' words are right too.
+    return DataValidation(
+        type="list",
+        formula1='"{}"'.format(",".join(words)),
+        allow_blank=True,
+        showErrorMessage=False,
+    )
+
+
+def template_workbook() -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    examples = _examples()
+    for spec in formats.FILES:
+        sheet = workbook.create_sheet(spec.name.removesuffix(".csv"))
+        example = examples[spec.name]
+        sheet.append(spec.column_names)
+        sheet.append([example[name] for name in spec.column_names])
+        sheet.freeze_panes = "A2"
+        for number, column in enumerate(spec.columns, start=1):
+            letter = get_column_letter(number)
+            header = sheet.cell(row=1, column=number)
+            header.font = Font(bold=True)
+            header.comment = _note(spec, column)
+            sheet.column_dimensions[letter].width = max(len(column.name), 14) + 2
+            value = sheet.cell(row=2, column=number)
+            if isinstance(example[column.name], datetime.date):
+                value.number_format = "d.m.yyyy"
+            elif isinstance(example[column.name], Decimal):
+                value.number_format = "0.00"
+            validation = _drop_down(spec, column)
+            if validation is not None:
+                sheet.add_data_validation(validation)
+                validation.add(f"{letter}2:{letter}1048576")
+    data = io.BytesIO()
+    workbook.save(data)
+    return data.getvalue()
