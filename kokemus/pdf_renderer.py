@@ -52,6 +52,10 @@ class RendererError(Exception):
     """No PDF: WeasyPrint failed on the HTML, or the renderer ended or took too long."""
 
 
+class _Killed(RendererError):
+    """The renderer was killed by a signal before it answered."""
+
+
 class Renderer:
     """A renderer process, started on first use and shared by the threads of a server process.
 
@@ -95,10 +99,17 @@ class Renderer:
             self._stop()
 
     def _answer(self, request: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
-        # A renderer that ended before it read the request cannot have rendered it: once more.
-        for _attempt in range(2):
-            with contextlib.suppress(BrokenPipeError):
+        # A renderer that ended before it read the request cannot have rendered it, and one
+        # killed from outside (an operator, the OOM killer) may not yet show as ended when the
+        # request goes to it: either way, once more with a new renderer.
+        for attempt in range(2):
+            try:
                 return self._exchange(self._running(), request)
+            except BrokenPipeError:
+                continue
+            except _Killed:
+                if attempt:
+                    raise
         raise RendererError("The PDF renderer ended before it read the request.")
 
     def _running(self) -> subprocess.Popen:
@@ -136,9 +147,8 @@ class Renderer:
             raise RendererError(
                 f"The PDF renderer took longer than {self.timeout:g} s and was stopped."
             )
-        raise RendererError(
-            f"The PDF renderer ended during the render (exit status {process.returncode})."
-        )
+        ended = _Killed if process.returncode < 0 else RendererError
+        raise ended(f"The PDF renderer ended during the render (exit status {process.returncode}).")
 
     def _stop(self) -> None:
         """End of stdin: the renderer exits; wait for it, so that no zombie stays behind."""

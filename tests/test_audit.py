@@ -29,6 +29,9 @@ def test_each_app_registers_its_personal_data_for_auditing():
         "agreements.Assignment",
         "agreements.Participation",
         "interchange.ImportRun",  # interchange.apps
+        "payroll.ReportLine",  # payroll.apps
+        "payroll.PayrollRun",
+        "payroll.EarningsLimit",
     }
     masked = set(auditlog.get_model_fields(Expert)["mask_fields"])
     assert masked >= {"first_name", "last_name", "email", "phone", "municipality", "availability"}

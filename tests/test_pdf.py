@@ -154,15 +154,32 @@ runpy.run_module("kokemus.pdf_renderer", run_name="__main__")
 """
 
 
-def test_a_renderer_that_crashes_mid_render_fails_that_pdf_and_the_next_gets_a_new_one(
+# Reads the request, then dies, every time.
+DIES_IN_EVERY_RENDER = """
+import os, signal, sys
+from kokemus.pdf_renderer import read_frame
+read_frame(sys.stdin.buffer), read_frame(sys.stdin.buffer)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_renderer_killed_mid_render_is_replaced_and_the_pdf_made_by_the_new_one(
     make_renderer, tmp_path
 ):
-    command = [sys.executable, "-c", CRASHES_IN_ITS_FIRST_RENDER, str(tmp_path / "crashed")]
+    marker = tmp_path / "crashed"
+    command = [sys.executable, "-c", CRASHES_IN_ITS_FIRST_RENDER, str(marker)]
     renderer = make_renderer(command=command)
+    assert "Kokemus" in _text(renderer.html_to_pdf("<p>Kokemus</p>", STATIC_BASE_URL))
+    assert marker.exists()  # the first renderer did die on this very request
+
+
+def test_html_that_kills_every_renderer_fails_that_pdf_and_the_next_gets_a_new_one(
+    make_renderer,
+):
+    renderer = make_renderer(command=[sys.executable, "-c", DIES_IN_EVERY_RENDER])
     with pytest.raises(RendererError, match=r"ended during the render \(exit status -9\)"):
         renderer.html_to_pdf("<p>Kokemus</p>", STATIC_BASE_URL)
     assert renderer.pid is None  # reaped, not left a zombie
-    assert "Kokemus" in _text(renderer.html_to_pdf("<p>Kokemus</p>", STATIC_BASE_URL))
 
 
 @needs_proc
