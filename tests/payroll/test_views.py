@@ -1,6 +1,7 @@
 """The payroll pages: the expert reports at their assignment, the coordinator approves, returns,
 corrects, runs and reads limits. Lists in a fixed number of queries."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -279,6 +280,7 @@ def test_the_run_page_in_fixed_queries(login, coordinator, experts, django_asser
 # --- Earnings limits ----------------------------------------------------------------------
 
 
+@pytest.mark.time_machine(datetime.datetime(2026, 12, 6, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_a_coordinator_records_a_limit_and_the_expert_sees_their_progress(
     login, coordinator, expert_alice, alice_line
 ):
