@@ -4,8 +4,6 @@ the requester's private status link and the count of the public form's posts.
 In code a Request is called ``order``, so that it is never mistaken for the HTTP request.
 """
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agreements.models import Assignment
+from kokemus.private_links import PrivateLink
 from registry.models import AssignmentType, ExperienceArea, Expert, Language, ServiceArea
 
 MAX_EXPERTS_NEEDED = 10
@@ -291,32 +290,19 @@ class Offer(models.Model):
         )
 
 
-class StatusLink(models.Model):
+class StatusLink(PrivateLink):
     """The secret in the requester's private status address; it expires and can be revoked."""
 
     request = models.ForeignKey(
         Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="links"
     )
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(PrivateLink.Meta):
         verbose_name = _("status link")
         verbose_name_plural = _("status links")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return str(self.request)
-
-    def is_usable(self, now) -> bool:
-        return self.revoked_at is None and now < self.expires_at
-
-    @property
-    def last_day(self):
-        """The last day (Helsinki) on which the link works."""
-        return (timezone.localtime(self.expires_at) - datetime.timedelta(seconds=1)).date()
 
 
 class FormPost(models.Model):

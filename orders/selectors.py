@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agreements.models import Participation
+from kokemus.private_links import find_usable_link
 from kokemus.translated_names import in_active_language
 from orders.models import (
     OPEN_STATUSES,
@@ -68,16 +69,10 @@ def usable_link(order: Request, now: datetime.datetime) -> StatusLink | None:
 def link_by_token(token: str, now: datetime.datetime) -> StatusLink | None:
     """The working status link with this token and its request; None for an unknown, expired
     or revoked one alike, so the page tells a guesser nothing."""
-    if not token:
-        return None
-    link = (
-        StatusLink.objects.select_related(
-            "request__type", "request__service_area__parent", "request__assignment"
-        )
-        .filter(token=token)
-        .first()
+    queryset = StatusLink.objects.select_related(
+        "request__type", "request__service_area__parent", "request__assignment"
     )
-    return link if link is not None and link.is_usable(now) else None
+    return find_usable_link(queryset, token, now)
 
 
 def booked_first_names(order: Request) -> list[str]:

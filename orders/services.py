@@ -8,7 +8,6 @@ same moment exactly one is booked and the other hears that it is filled.
 import datetime
 import hashlib
 import hmac
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from agreements.models import Assignment, AssignmentStatus
 from agreements.rules import hours_error, uncovered_error, working_days
 from agreements.selectors import covering_agreements_by_expert
 from agreements.services import assignment_save, assignment_set_status
+from kokemus.private_links import expiry_after
 from orders import notices
 from orders.matching import suggestions
 from orders.models import (
@@ -110,16 +110,10 @@ def form_post_allowed(*, address: str, now: datetime.datetime | None = None) -> 
 # --- The requester's status link ------------------------------------------------------------
 
 
-def _link_expiry(order: Request) -> datetime.datetime:
-    """Midnight (Helsinki) after the last requested day plus REQUEST_LINK_DAYS."""
-    last = order.last_date + datetime.timedelta(days=settings.REQUEST_LINK_DAYS + 1)
-    return timezone.make_aware(datetime.datetime.combine(last, datetime.time.min))
-
-
 def _new_link(order: Request) -> StatusLink:
-    return StatusLink.objects.create(
-        request=order, token=secrets.token_urlsafe(32), expires_at=_link_expiry(order)
-    )
+    """A link that works until REQUEST_LINK_DAYS after the last requested day."""
+    expires_at = expiry_after(order.last_date, settings.REQUEST_LINK_DAYS)
+    return StatusLink.objects.create(request=order, expires_at=expires_at)
 
 
 @transaction.atomic
