@@ -22,7 +22,7 @@ from agreements.selectors import covering_agreements_by_expert
 from agreements.services import assignment_save, assignment_set_status
 from kokemus.private_links import expiry_after
 from orders import notices
-from orders.matching import suggestions
+from orders.matching import busy_expert_ids, suggestions
 from orders.models import (
     ANSWERS,
     REQUEST_TRANSITIONS,
@@ -287,6 +287,13 @@ def offer_answer(
         raise ValidationError(_("Choose one of the answers."))
     if not offer.is_answerable(now):
         raise ValidationError(_unanswerable(offer, now))
+    if answer != OfferStatus.DECLINED and _booked_elsewhere(order, [offer.expert]):
+        raise ValidationError(
+            _(
+                "You have been booked on another assignment at a time that overlaps this one "
+                "since the offer was made. Decline it, or ask the coordinator."
+            )
+        )
     offer.answered_at = now
     if answer == OfferStatus.ACCEPTED:
         _book(order, [offer], by=offer.created_by, now=now)
@@ -309,8 +316,26 @@ def volunteers_book(
         raise ValidationError({"offers": _("Choose at least one volunteer.")})
     if any(o.request_id != order.pk or o.status != OfferStatus.VOLUNTEERED for o in offers):
         raise ValidationError({"offers": _("Choose among the experts who volunteered.")})
+    busy = _booked_elsewhere(order, [offer.expert for offer in offers])
+    if busy:
+        raise ValidationError(
+            {
+                "offers": [
+                    _("%(expert)s has since been booked at a time that overlaps this request.")
+                    % {"expert": expert.full_name}
+                    for expert in busy
+                ]
+            }
+        )
     _book(order, offers, by=by, now=now)
     return order
+
+
+def _booked_elsewhere(order: Request, experts: list[Expert]) -> list[Expert]:
+    """Of ``experts``, those booked since they were asked at a time the request overlaps: an
+    offer waits days for its answer, and a double booking must not slip in meanwhile."""
+    busy = busy_expert_ids(order, Expert.objects.filter(pk__in=[e.pk for e in experts]))
+    return [expert for expert in experts if expert.pk in busy]
 
 
 def _book(order: Request, offers: list[Offer], *, by, now: datetime.datetime) -> None:

@@ -13,7 +13,12 @@ from orders.models import Offer, OfferKind, OfferStatus, Request, RequestStatus,
 from orders.notices import plan_unanswered_offers
 from payroll.models import EarningsLimit, LimitBasis
 from registry.models import Professional
-from tests.factories import ExpertFactory, ProfessionalFactory, ServiceAreaFactory
+from tests.factories import (
+    ExpertFactory,
+    ParticipationFactory,
+    ProfessionalFactory,
+    ServiceAreaFactory,
+)
 from tests.orders.conftest import NOW, matching_expert
 from tests.orders.factories import RequestFactory
 
@@ -321,6 +326,48 @@ def test_an_open_call_offer_is_volunteered_for_not_accepted(order, anna):
         services.offer_answer(offer=Offer.objects.get(), answer=OfferStatus.ACCEPTED)
 
     assert refused.value.messages == ["Choose one of the answers."]
+
+
+def _booked_meanwhile(expert) -> None:
+    """A booking of ``expert`` at 10.30 on the request's day (12.5.2025, 10–12), made after
+    the offer went out."""
+    ParticipationFactory(
+        expert=expert,
+        agreement=expert.agreements.get(),
+        assignment__date=datetime.date(2025, 5, 12),
+        assignment__start_time=datetime.time(10, 30),
+    )
+
+
+def test_an_expert_booked_meanwhile_cannot_accept_but_can_decline(order, anna):
+    services.offers_make(order=order, experts=[anna], deadline=DEADLINE)
+    _booked_meanwhile(anna)
+    offer = Offer.objects.get()
+
+    with pytest.raises(ValidationError) as refused:
+        services.offer_answer(offer=offer, answer=OfferStatus.ACCEPTED)
+
+    assert "overlaps this one" in refused.value.messages[0]
+    order.refresh_from_db()
+    assert order.assignment is None
+    services.offer_answer(offer=offer, answer=OfferStatus.DECLINED)
+    assert Offer.objects.get().status == OfferStatus.DECLINED
+
+
+def test_a_volunteer_booked_meanwhile_is_not_booked(order, anna, bea):
+    services.open_call_publish(order=order, deadline=DEADLINE)
+    for offer in Offer.objects.all():
+        services.offer_answer(offer=offer, answer=OfferStatus.VOLUNTEERED)
+    _booked_meanwhile(bea)
+
+    with pytest.raises(ValidationError) as refused:
+        services.volunteers_book(order=order, offers=list(Offer.objects.all()))
+
+    assert refused.value.message_dict["offers"] == [
+        "Bea Kokemus has since been booked at a time that overlaps this request."
+    ]
+    order.refresh_from_db()
+    assert order.assignment is None
 
 
 def test_an_open_call_with_nobody_to_reach_is_refused(order):
