@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kokemus.concurrency import VersionedForm
+from registry.forms import LanguagesField
 from registry.models import Expert
 
 
@@ -16,11 +17,12 @@ class WithdrawForm(forms.Form):
 
 
 # The expert keeps these up to date; everything else the coordinator records.
-CONTACT_FIELDS = ("email", "phone", "municipality", "availability")
+CONTACT_FIELDS = ("email", "phone", "municipality", "languages", "availability")
 
 
 class ContactDetailsForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Expert
         fields = CONTACT_FIELDS
+        field_classes = {"languages": LanguagesField}
         widgets = {"availability": forms.Textarea(attrs={"rows": 4})}

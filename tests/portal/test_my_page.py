@@ -251,6 +251,7 @@ def test_contact_details_edit_only_the_allowed_fields(login, expert_alice):
             "email": "uusi@example.fi",
             "phone": "040 1",
             "municipality": "Kannus",
+            "languages": ["sv", "fi"],
             "availability": "Arki-illat",
             "last_name": "Muutettu",
             "version": 1,
@@ -266,6 +267,7 @@ def test_contact_details_edit_only_the_allowed_fields(login, expert_alice):
         "Kannus",
         "Arki-illat",
     )
+    assert expert.languages == "fi,sv"  # the requests they are suggested for follow it
     assert expert.last_name != "Muutettu"
     assert expert.version == 2  # a coordinator's form opened before this save is refused
 
@@ -279,7 +281,13 @@ def test_contact_details_opened_before_a_coordinators_save_are_refused(login, ex
 
     response = client.post(
         url,
-        {"email": expert.email, "phone": "040 1", "municipality": "", "version": 1},
+        {
+            "email": expert.email,
+            "phone": "040 1",
+            "municipality": "",
+            "languages": ["fi"],
+            "version": 1,
+        },
         headers=EN,
     )
 
