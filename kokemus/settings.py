@@ -239,6 +239,9 @@ TAX_FREE_KILOMETRE_ALLOWANCES = _kilometre_allowances(
 REQUEST_FORM_POSTS_PER_HOUR = env.int("REQUEST_FORM_POSTS_PER_HOUR", default=10)
 REQUEST_FORM_MAX_BYTES = env.int("REQUEST_FORM_MAX_BYTES", default=20_000)
 REQUEST_LINK_DAYS = env.int("REQUEST_LINK_DAYS", default=30)
+# Closed requests keep their requester's details this long after their last day, for questions
+# and invoicing; then manage.py apply_retention --apply erases them (docs/privacy.md).
+REQUEST_RETENTION_DAYS = env.int("REQUEST_RETENTION_DAYS", default=365)
 
 # E-mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, smtps://… for
 # implicit TLS); without it, development prints messages to the console.

@@ -151,6 +151,9 @@ class Request(models.Model):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("declined or withdrawn at"), null=True, blank=True)
+    requester_erased_at = models.DateTimeField(
+        _("requester's details erased at"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

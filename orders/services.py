@@ -12,6 +12,7 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from orders import notices
 from orders.matching import busy_expert_ids, suggestions
 from orders.models import (
     ANSWERS,
+    OPEN_STATUSES,
     REQUEST_TRANSITIONS,
     FormPost,
     Mode,
@@ -469,3 +471,40 @@ def _close(order: Request, now: datetime.datetime) -> None:
     assignment = order.assignment
     if assignment is not None and assignment.status == AssignmentStatus.PLANNED:
         assignment_set_status(assignment=assignment, status=AssignmentStatus.CANCELLED)
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+# What a request says of its requester or of anyone: erased once it is past retention. The
+# request's type, service area, dates and outcome stay, for the demand figures.
+REQUESTER_FIELDS = (
+    "requester_first_name",
+    "requester_last_name",
+    "requester_title",
+    "requester_email",
+    "requester_phone",
+    "experience_wish",
+    "description",
+    "decline_message",
+)
+
+
+def requests_past_retention(*, days: int, today: datetime.date | None = None):
+    """Closed requests whose last day was more than ``days`` days ago, not yet erased."""
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=days)
+    return Request.objects.filter(
+        Q(end_date__isnull=True, date__lt=cutoff) | Q(end_date__lt=cutoff),
+        requester_erased_at__isnull=True,
+    ).exclude(status__in=OPEN_STATUSES)
+
+
+@transaction.atomic
+def requests_erase(requests, *, now: datetime.datetime | None = None) -> int:
+    """Erase the requesters' details (and what they wrote) of ``requests``; their status links
+    stop working. How many requests were erased."""
+    pks = list(requests.values_list("pk", flat=True))
+    StatusLink.objects.filter(request__in=pks).delete()
+    return Request.objects.filter(pk__in=pks).update(
+        **dict.fromkeys(REQUESTER_FIELDS, ""), requester_erased_at=now or timezone.now()
+    )

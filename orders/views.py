@@ -270,6 +270,9 @@ def link_revoke(request, pk: int):
 @require_POST
 def link_renew(request, pk: int):
     order = selectors.request_for_page(pk)
+    if order.requester_erased_at:
+        messages.error(request, _("The requester's details were erased: no link can be sent."))
+        return redirect("orders:request_detail", pk=pk)
     services.status_link_renew(order=order)
     messages.success(
         request,
