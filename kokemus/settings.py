@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "notifications",
     "payroll",
     "orders",
+    "pairs",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -239,6 +240,8 @@ TAX_FREE_KILOMETRE_ALLOWANCES = _kilometre_allowances(
 REQUEST_FORM_POSTS_PER_HOUR = env.int("REQUEST_FORM_POSTS_PER_HOUR", default=10)
 REQUEST_FORM_MAX_BYTES = env.int("REQUEST_FORM_MAX_BYTES", default=20_000)
 REQUEST_LINK_DAYS = env.int("REQUEST_LINK_DAYS", default=30)
+# Work pairs: how long the professional's private link to the pair's plan works (days).
+PAIR_LINK_DAYS = env.int("PAIR_LINK_DAYS", default=180)
 
 # E-mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, smtps://… for
 # implicit TLS); without it, development prints messages to the console.
