@@ -196,6 +196,7 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
     # Stored text names her anonymously in the organisation's language, whoever erases.
     with translation.override(settings.LANGUAGE_CODE):
         mentioned = erasure.erase_from_free_text(traces)
+        erasure.erase_from_pairs(traces=traces, expert=expert)
         erasure.erase_from_admin_log(traces=traces, kept=kept, deleted=deleted)
         erasure.erase_from_audit_trail(trail=trail, traces=traces, user=user, mentioned=mentioned)
     erasure.erase_from_imports(traces)
