@@ -104,9 +104,10 @@ def _edit_pair(request, pair: WorkPair):
 @role_required(Role.COORDINATOR)
 def plan_edit(request, pk: int):
     pair = selectors.pair_for_page(pk)
-    version_form = PlanVersionForm(request.POST or None, initial={"version": pair.version})
-    formset = PlanFormSet(request.POST or None, instance=pair, prefix="steps")
-    if request.method == "POST" and all([version_form.is_valid(), formset.is_valid()]):
+    data = request.POST if request.method == "POST" else None  # an empty post is judged too
+    version_form = PlanVersionForm(data, initial={"version": pair.version})
+    formset = PlanFormSet(data, instance=pair, prefix="steps")
+    if data is not None and all([version_form.is_valid(), formset.is_valid()]):
         try:
             services.plan_save(
                 pair=pair, formset=formset, expected_version=version_form.expected_version
@@ -116,7 +117,7 @@ def plan_edit(request, pk: int):
         else:
             messages.success(request, _("The plan was saved."))
             return redirect("pairs:pair_detail", pk=pk)
-    elif request.method == "POST" and not version_form.is_valid():
+    elif data is not None and not version_form.is_valid():  # no version: from another page
         version_form.add_error(None, stale_error())
     return render(
         request,

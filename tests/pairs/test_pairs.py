@@ -20,7 +20,7 @@ from tests.factories import (
     SupervisionGroupFactory,
     SupervisionSessionFactory,
 )
-from tests.pairs.factories import PairLinkFactory, PlanStepFactory, WorkPairFactory
+from tests.pairs.factories import PlanStepFactory, WorkPairFactory
 
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
