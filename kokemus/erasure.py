@@ -31,6 +31,7 @@ from agreements.models import Agreement, Assignment
 from interchange.models import ImportJob, ImportRun
 from notifications.models import Message
 from orders.models import Offer
+from pairs.models import PairLink, PlanStep, WorkPair
 from payroll.models import ReportLine
 from registry.models import Expert
 from supervision.models import SupervisionGroup, SupervisionSession
@@ -44,6 +45,7 @@ FREE_TEXT = {
     Assignment: ("title", "description", "location"),
     SupervisionGroup: ("name", "supervisor_name", "supervisor_peer_experience"),
     SupervisionSession: ("facilitator", "location", "notes"),
+    WorkPair: ("notes",),
     # an hours report's route and costs justify what was paid: kept, without their name
     ReportLine: ("route", "other_costs_description", "return_comment"),
 }
@@ -255,6 +257,25 @@ def erase_from_free_text(traces: Traces) -> ModelObjects:
                 model.objects.filter(pk=row.pk).update(**values, version=F("version") + 1)
                 changed[model].append(row.pk)
     return changed
+
+
+def erase_from_pairs(*, traces: Traces, expert: Expert) -> None:
+    """Their work pairs stay (who worked with whom, and how the plan went) but the professional's
+    private links to them stop: the page shows the expert's first name. A plan step's title is
+    staff's free text too: one naming them is renamed, and its pair's version moves on so that
+    a plan form opened before the erasure cannot write the name back."""
+    PairLink.objects.filter(pair__expert=expert, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    steps = []
+    for step in PlanStep.objects.filter(_mentioning(("title",), traces.searched())):
+        title = traces.redact(step.title)[: PlanStep._meta.get_field("title").max_length]
+        if title != step.title:
+            step.title = title
+            steps.append(step)
+    PlanStep.objects.bulk_update(steps, ["title"], batch_size=500)
+    pairs = {step.pair_id for step in steps}
+    WorkPair.objects.filter(pk__in=pairs).update(version=F("version") + 1)
 
 
 def erase_own_words(expert: Expert) -> None:

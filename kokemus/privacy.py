@@ -25,6 +25,7 @@ from kokemus import erasure
 from kokemus.audit import record_view
 from kokemus.concurrency import claim_version
 from orders.models import Offer, Request
+from pairs.models import WorkPair
 from payroll.models import EarningsLimit, ReportLine
 from payroll.selectors import lines_for_expert
 from portal.models import CalendarToken
@@ -129,6 +130,7 @@ def expert_data_export(*, expert: Expert, by) -> dict:
             }
             for attendance in attendances_of_expert(expert).order_by("session__date", "pk")
         ],
+        "work_pairs": [_work_pair(pair) for pair in _work_pairs_of(expert)],
         "audit_trail": [
             {
                 "when": entry.timestamp.isoformat(),
@@ -137,6 +139,35 @@ def expert_data_export(*, expert: Expert, by) -> dict:
                 "object": entry.object_repr,
             }
             for entry in expert_trail(expert)
+        ],
+    }
+
+
+def _work_pairs_of(expert: Expert) -> QuerySet:
+    return (
+        WorkPair.objects.filter(expert=expert)
+        .select_related("professional", "mentor_expert", "mentor_professional")
+        .prefetch_related("steps")
+        .order_by("started_on", "pk")
+    )
+
+
+def _work_pair(pair: WorkPair) -> dict:
+    professional = pair.professional
+    return {
+        "professional": f"{professional.first_name} {professional.last_name}",
+        "started_on": _date(pair.started_on),
+        "ended_on": _date(pair.ended_on),
+        "mentor": pair.mentor and str(pair.mentor),
+        "notes": pair.notes,
+        "steps": [
+            {
+                "step": step.title,
+                "kind": step.kind,
+                "due_on": _date(step.due_on),
+                "done_on": _date(step.done_on),
+            }
+            for step in pair.steps.all()
         ],
     }
 
@@ -196,6 +227,7 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
     # Stored text names her anonymously in the organisation's language, whoever erases.
     with translation.override(settings.LANGUAGE_CODE):
         mentioned = erasure.erase_from_free_text(traces)
+        erasure.erase_from_pairs(traces=traces, expert=expert)
         erasure.erase_from_admin_log(traces=traces, kept=kept, deleted=deleted)
         erasure.erase_from_audit_trail(trail=trail, traces=traces, user=user, mentioned=mentioned)
     erasure.erase_from_imports(traces)

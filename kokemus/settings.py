@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "notifications",
     "payroll",
     "orders",
+    "pairs",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -242,6 +243,8 @@ REQUEST_LINK_DAYS = env.int("REQUEST_LINK_DAYS", default=30)
 # Closed requests keep their requester's details this long after their last day, for questions
 # and invoicing; then manage.py apply_retention --apply erases them (docs/privacy.md).
 REQUEST_RETENTION_DAYS = env.int("REQUEST_RETENTION_DAYS", default=365)
+# Work pairs: how long the professional's private link to the pair's plan works (days).
+PAIR_LINK_DAYS = env.int("PAIR_LINK_DAYS", default=180)
 
 # E-mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, smtps://… for
 # implicit TLS); without it, development prints messages to the console.

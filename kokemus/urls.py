@@ -9,6 +9,9 @@ from kokemus import accounts, expert_views, health, two_factor, views
 from orders.urls import coordinator_patterns as order_patterns
 from orders.urls import expert_patterns as offer_patterns
 from orders.urls import public_patterns as request_patterns
+from pairs.urls import coordinator_patterns as pair_patterns
+from pairs.urls import expert_patterns as my_pair_patterns
+from pairs.urls import public_patterns as pair_link_patterns
 from registry.urls import register_patterns
 
 # The coordinator's expert pages, in one namespace: those that edit the register (registry) and
@@ -72,6 +75,10 @@ urlpatterns = [
     path("tilaa/", include((request_patterns, "ordering"))),
     path("tilaukset/", include((order_patterns, "orders"))),
     path("oma/tarjoukset/", include((offer_patterns, "offers"))),
+    # Work pairs: the coordinators' pages, the expert's own pairs, the professional's plan.
+    path("tyoparit/", include((pair_patterns, "pairs"))),
+    path("oma/tyoparit/", include((my_pair_patterns, "my_pairs"))),
+    path("tyopari/", include((pair_link_patterns, "pair_link"))),
     path("admin/", admin.site.urls),
     # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),

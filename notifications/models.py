@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     # hours reports (payroll)
     LINE_RETURNED = "line_returned", _("an hours report was returned for correction")
     LINE_APPROVED = "line_approved", _("an hours report was approved")
+    # work pairs: the professional's private link to the pair's plan
+    PAIR_LINK = "pair_link", _("the private link to a work pair's plan")
 
 
 # Messages nobody may turn off: they are how work reaches an expert.
@@ -49,6 +51,8 @@ ALWAYS_SENT = frozenset(
         Kind.OFFERS_UNANSWERED,
         # an hours report returned: the expert must correct it to be paid
         Kind.LINE_RETURNED,
+        # the professional has no account: the link is how they reach the pair's plan
+        Kind.PAIR_LINK,
     }
 )
 # The longest reminder lead time a user can choose (days).

@@ -38,6 +38,7 @@ from tests.factories import (
     ParticipationFactory,
 )
 from tests.orders.factories import OfferFactory, StatusLinkFactory
+from tests.pairs.factories import PairLinkFactory, PlanStepFactory
 
 ROLES = (
     "anonymous",
@@ -191,6 +192,20 @@ MATRIX: dict[str, Row] = {
     "offers:offer_detail":           Row("login 200 404 403 403 403", "get", pk="offer.pk"),
     "offers:offer_answer":           Row("login 200 404 403 403 403", "post", pk="offer.pk"),  # no answer  # noqa: E501
     # --- end orders ---
+    # --- pairs: the coordinators' pages, the expert's own pairs, the professional's plan ---
+    "pairs:pair_list":               Row("login 403 403 403 200 200", "get"),
+    "pairs:pair_create":             Row("login 403 403 403 200 200", "get"),
+    "pairs:pair_detail":             Row("login 403 403 403 200 200", "get", pk="pair.pk"),
+    "pairs:pair_update":             Row("login 403 403 403 200 200", "get", pk="pair.pk"),
+    "pairs:plan_edit":               Row("login 403 403 403 200 200", "get", pk="pair.pk"),
+    "pairs:step_tick":               Row("login 403 403 403 302 302", "post", pk="pair.pk"),
+    "pairs:link_send":               Row("login 403 403 403 302 302", "post", pk="pair.pk"),
+    "pairs:link_revoke":             Row("login 403 403 403 302 302", "post", pk="pair.pk"),
+    "my_pairs:pair_list":            Row("login 200 200 403 403 403", "get"),
+    "my_pairs:pair_detail":          Row("login 200 404 403 403 403", "get", pk="pair.pk"),
+    "my_pairs:step_tick":            Row("login 302 404 403 403 403", "post", pk="pair.pk"),
+    "pair_link:plan":                Row("200   200 200 200 200 200", "get", token="pair_link.token"),  # noqa: E501
+    # --- end pairs ---
     # --- deploy: the load balancer's health check ---
     "healthz":                       Row("200   200 200 200 200 200", "get"),
     # --- end deploy ---
@@ -222,6 +237,7 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
     line, run = _paid_line(participation, coordinator)
     membership = GroupMembershipFactory(expert=alice)
     offer = OfferFactory(expert=alice, deadline=FAR_FUTURE)
+    pair = PlanStepFactory(pair__expert=alice).pair  # pairs: Alice's work pair with one step
     return SimpleNamespace(
         group=membership.group,  # coord-b
         session=AttendanceFactory(membership=membership, session__group=membership.group).session,
@@ -238,6 +254,8 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
         order=offer.request,  # orders: a request offered to Alice, with its status link
         offer=offer,
         order_link=StatusLinkFactory(request=offer.request, expires_at=FAR_FUTURE),
+        pair=pair,
+        pair_link=PairLinkFactory(pair=pair, expires_at=FAR_FUTURE),
         x="MQ",  # an invalid password-reset link: the page says so
         report_format="csv",
         import_job=ImportJob.objects.create(created_by=coordinator, files=["experts.csv"]),

@@ -54,6 +54,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.orders.factories import OfferFactory, RequestFactory
+from tests.pairs.factories import PairLinkFactory, PlanStepFactory
 from tests.test_admin import _change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,13 @@ def ilmatar(coordinator):
     # a service's request booked on her planned assignment, and one she declined in her words
     RequestFactory(assignment=planned, status=RequestStatus.BOOKED, booked_at=TODAY)
     OfferFactory(expert=expert, status=OfferStatus.DECLINED, reason=f"Soita {PHONE}")
+    # her work pair: notes and a plan step naming her, and the professional's private link
+    step = PlanStepFactory(
+        pair__expert=expert,
+        pair__notes=f"{FIRST} {LAST} aloittaa asteittain",
+        title=f"Tutustuminen: {FIRST} {LAST} kertoo taustastaan",
+    )
+    PairLinkFactory(pair=step.pair, expires_at=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC))
     return expert
 
 
@@ -271,6 +279,8 @@ def test_erasure_leaves_no_trace_in_any_table_and_keeps_the_report(
         "payroll.ReportLine.other_costs_description",
         "payroll.ReportLine.return_comment",
         "payroll.EarningsLimit.basis_note",
+        "pairs.WorkPair.notes",
+        "pairs.PlanStep.title",
         "auth.User.username",
         "registry.Expert.external_id",
     } <= before.keys(), before
@@ -345,6 +355,21 @@ def test_free_text_naming_them_is_renamed_and_its_version_moves_on(ilmatar, coor
     assert theirs.version == 2  # an edit form opened before cannot write the name back
     namesake.refresh_from_db()
     assert (namesake.facilitator, namesake.version) == (f"{FIRST} Virtanen", 1)
+
+
+def test_her_work_pair_stays_nameless_and_its_link_stops(ilmatar, coordinator):
+    pair = ilmatar.work_pairs.get()
+    link = pair.links.get()
+    assert Client().get(reverse("pair_link:plan", args=[link.token])).status_code == 200
+
+    expert_anonymise(expert=ilmatar, by=coordinator)
+
+    assert Client().get(reverse("pair_link:plan", args=[link.token])).status_code == 404
+    pair.refresh_from_db()
+    anonymous = f"Anonymisoitu kokemustoimija {ilmatar.pk}"
+    assert pair.notes == f"{anonymous} aloittaa asteittain"
+    assert pair.steps.get().title == f"Tutustuminen: {anonymous} kertoo taustastaan"
+    assert pair.version == 3  # notes and steps each moved it on: no open form writes her back
 
 
 def test_an_unused_invitation_link_stops_working(login, coordinator):

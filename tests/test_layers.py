@@ -23,6 +23,7 @@ FLOORS = {
     "interchange": 3,
     "orders": 3,
     "payroll": 3,  # hours reports and runs: on agreements; the report and the portal read it
+    "pairs": 3,  # work pairs: on the register and supervision (pair supervision groups)
 }
 ROOF = (
     "kokemus.urls",

@@ -21,6 +21,7 @@ from tests.factories import (
     ParticipationFactory,
     UserFactory,
 )
+from tests.pairs.factories import PlanStepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ def aino(coordinator):
         ExpertExperienceFactory(consent__expert=expert)
         ParticipationFactory(agreement__expert=expert)
     AttendanceFactory(membership__expert=expert)
+    PlanStepFactory(pair__expert=expert, pair__notes="Aloittaa asteittain", title="Tutustuminen")
     return expert
 
 
@@ -47,6 +49,8 @@ def test_data_export_holds_everything_about_the_expert(aino, coordinator):
     assert data["consents"][0]["experience_areas"] == ["Mental health"]  # tests run in English
     assert len(data["agreements"]) == 1 and len(data["assignments"]) == 1
     assert data["supervision"][0]["present"] is True
+    [pair] = data["work_pairs"]
+    assert (pair["notes"], pair["steps"][0]["step"]) == ("Aloittaa asteittain", "Tutustuminen")
     assert any(entry["action"] == "create" for entry in data["audit_trail"])
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=coordinator).exists()
 

@@ -41,6 +41,9 @@ PAGES = [
     (Role.COORDINATOR, "/tyonohjaus/"),
     (Role.COORDINATOR, "/tyonohjaus/uusi/"),
     (Role.COORDINATOR, "/tyonohjaus/kattavuus/"),
+    # work pairs
+    (Role.COORDINATOR, "/tyoparit/"),
+    (Role.COORDINATOR, "/tyoparit/uusi/"),
 ]
 
 
