@@ -200,6 +200,7 @@ def her_history(ilmatar, coordinator, admin_user, client):
             "email": EMAIL,
             "phone": PHONE,
             "municipality": "Kokkola",
+            "languages": ["fi"],
             "availability": "Arkisin",
             "version": ilmatar.version,
         },
