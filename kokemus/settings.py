@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "notifications",
     "payroll",
     "orders",
+    "guidance",
     "django_tasks",
     "django_tasks_db",
 ]
