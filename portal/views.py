@@ -25,6 +25,7 @@ from kokemus.access import Role, role_required
 from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
+from guidance.selectors import open_periods_of_expert
 from orders.selectors import open_offers_for_expert
 from payroll import selectors as payroll_selectors
 from payroll import services as payroll_services
@@ -65,6 +66,7 @@ def my_page(request):
             "today": today,
             "feed_url": feed_url,
             "offers": open_offers_for_expert(expert, timezone.now()),  # orders: the Offers section
+            "periods": open_periods_of_expert(expert),  # guidance: the Kokemusohjaus section
             "earnings": payroll_selectors.earnings_position(expert, today),
             "to_report": payroll_selectors.unreported_for_expert(expert, today),
         },
