@@ -23,6 +23,7 @@ FLOORS = {
     "interchange": 3,
     "orders": 3,
     "payroll": 3,  # hours reports and runs: on agreements; the report and the portal read it
+    "guidance": 3,  # kokemusohjaus periods: reads orders; the report and the portal read it
 }
 ROOF = (
     "kokemus.urls",
