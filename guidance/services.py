@@ -53,9 +53,7 @@ def period_start(
         raise ValidationError(_("This period has already started."))
     goals = [text.strip() for text in goals if text.strip()]
     if not 1 <= len(goals) <= MAX_GOALS:
-        raise ValidationError(
-            {"goals": _("Write one to %(max)s goals.") % {"max": MAX_GOALS}}
-        )
+        raise ValidationError({"goals": _("Write one to %(max)s goals.") % {"max": MAX_GOALS}})
     claim_version(period, expected_version)
     period.started_on = meeting.date
     period.status = PeriodStatus.ONGOING
@@ -102,9 +100,7 @@ def period_end(
         raise ValidationError(_("Only an ongoing period can be ended."))
     last_meeting = period.meetings.order_by("-date").values_list("date", flat=True).first()
     if last_meeting and ended_on < last_meeting:
-        raise ValidationError(
-            {"ended_on": _("The period cannot end before its last meeting.")}
-        )
+        raise ValidationError({"ended_on": _("The period cannot end before its last meeting.")})
     goals = list(period.goals.all())
     if any(not outcomes.get(goal.pk) for goal in goals):
         raise ValidationError(_("Give every goal its outcome."))

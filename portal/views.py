@@ -21,11 +21,11 @@ from agreements import selectors as agreement_selectors
 from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
 from agreements.services import is_in_future
+from guidance.selectors import open_periods_of_expert
 from kokemus.access import Role, role_required
 from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
 from kokemus.pdf import pdf_response, render_pdf
-from guidance.selectors import open_periods_of_expert
 from orders.selectors import open_offers_for_expert
 from payroll import selectors as payroll_selectors
 from payroll import services as payroll_services
