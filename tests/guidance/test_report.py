@@ -25,7 +25,7 @@ from reporting.disclosure import shown_to
 from reporting.selectors import Hidden, monthly_figures
 from reporting.tables import guidance_table
 from tests.factories import ServiceAreaFactory
-from tests.guidance.conftest import EN, covered_guide
+from tests.guidance.conftest import covered_guide
 from tests.guidance.factories import PeriodFactory, meeting, started_period
 
 pytestmark = pytest.mark.django_db
