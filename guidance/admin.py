@@ -5,7 +5,6 @@ from django.contrib import admin
 
 from guidance.models import Goal, Meeting, Period
 from kokemus.concurrency import VersionedModelAdmin
-from kokemus.forms import DECIMAL_FORMFIELDS
 
 
 class GoalInline(admin.TabularInline):
@@ -20,7 +19,6 @@ class MeetingInline(admin.TabularInline):
     fields = ("date", "start_time", "hours", "place", "is_start", "assignment")
     readonly_fields = fields  # a meeting is its assignment: changed on the period's pages
     can_delete = False
-    formfield_overrides = DECIMAL_FORMFIELDS
 
 
 @admin.register(Period)

@@ -75,11 +75,15 @@ def meeting_save(
     """Record a meeting of an ongoing period (or correct one): it is the guide's assignment."""
     if period.status != PeriodStatus.ONGOING:
         raise ValidationError(_("Meetings are recorded while the period is ongoing."))
-    if meeting.date < period.started_on:
-        raise ValidationError({"date": _("A meeting cannot be before the start meeting.")})
-    if meeting.is_start and meeting.date != period.started_on:
+    if meeting.is_start:
+        others = period.meetings.exclude(pk=meeting.pk)
+        if others.filter(date__lt=meeting.date).exists():
+            raise ValidationError({"date": _("The start meeting cannot be after another meeting.")})
         period.started_on = meeting.date  # the start meeting sets the start
+    elif meeting.date < period.started_on:
+        raise ValidationError({"date": _("A meeting cannot be before the start meeting.")})
     claim_version(period, expected_version)
+    period.full_clean()
     period.save()
     meeting.period = period
     _save_meeting(meeting, by)

@@ -106,3 +106,16 @@ def test_a_form_opened_before_another_save_is_refused(frozen_clock):
     late = Meeting(date=datetime.date(2025, 4, 8), hours=Decimal(1), place=Place.HOME)
     with pytest.raises(ValidationError, match="Someone else saved"):
         services.meeting_save(period=period, meeting=late, expected_version=opened)
+
+
+def test_moving_the_start_meeting_moves_the_start_but_not_past_another_meeting(frozen_clock):
+    period = started_period(guide=covered_guide())
+    start = period.meetings.get()
+    meeting(period, datetime.date(2025, 3, 20))
+    start.date = datetime.date(2025, 3, 5)
+    services.meeting_save(period=period, meeting=start)
+    period.refresh_from_db()
+    assert period.started_on == datetime.date(2025, 3, 5)
+    start.date = datetime.date(2025, 3, 25)
+    with pytest.raises(ValidationError, match="cannot be after another meeting"):
+        services.meeting_save(period=period, meeting=start)
