@@ -28,6 +28,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone, translation
 
 from agreements.models import Agreement, Assignment
+from guidance.models import Goal, Period
 from interchange.models import ImportJob, ImportRun
 from notifications.models import Message
 from orders.models import Offer
@@ -286,6 +287,34 @@ def erase_own_words(expert: Expert) -> None:
     ReportLine.objects.filter(participation__expert=expert).exclude(comment="").update(
         comment="", version=F("version") + 1
     )
+
+
+# What a guide wrote about a client in kokemusohjaus: the goals and the closing note may tell of
+# the client and, with the guide's name, single them out. The periods, the outcomes of the goals
+# and the pseudonymous client code stay, for the monthly figures.
+GUIDANCE_WORDS = {Period: ("closing_note",), Goal: ("text",)}
+
+
+def erase_guidance_words(expert: Expert) -> None:
+    """Their periods' closing notes emptied and their goals' texts ``***``, in the rows and in
+    the audit trail of those rows (named there by kind and number: a goal's name is its
+    text). The periods' versions move on, so no form opened before can write them back."""
+    objects = {
+        Period: list(Period.objects.filter(guide=expert).values_list("pk", flat=True)),
+        Goal: list(Goal.objects.filter(period__guide=expert).values_list("pk", flat=True)),
+    }
+    Period.objects.filter(pk__in=objects[Period]).update(closing_note="", version=F("version") + 1)
+    Goal.objects.filter(pk__in=objects[Goal]).update(text=REDACTED)
+    entries = list(LogEntry.objects.filter(_of_objects(objects)).select_related("content_type"))
+    for entry in entries:
+        words = GUIDANCE_WORDS[entry.content_type.model_class()]
+        entry.changes = {
+            field: _masked(values) if field in words else values
+            for field, values in (entry.changes or {}).items()
+        }
+        entry.changes_text = ""
+        entry.object_repr = f"{entry.content_type.model} #{entry.object_pk}"
+    LogEntry.objects.bulk_update(entries, ["changes", "changes_text", "object_repr"])
 
 
 def erase_receipts(expert: Expert) -> None:

@@ -216,6 +216,7 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
         expert.save()
     calendar_token_revoke(expert=expert)
     erasure.erase_own_words(expert)
+    erasure.erase_guidance_words(expert)  # guidance: their words about their clients
     erasure.erase_receipts(expert)
     erasure.erase_from_outbox(
         traces=traces,

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "payroll",
     "orders",
     "pairs",
+    "guidance",
     "django_tasks",
     "django_tasks_db",
 ]

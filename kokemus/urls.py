@@ -69,6 +69,7 @@ urlpatterns = [
     path("raportit/", include("reporting.urls")),
     path("oma/", include("portal.urls")),
     path("tuonti/", include("interchange.urls")),
+    path("kokemusohjaus/", include("guidance.urls")),
     path("ilmoitukset/", include("notifications.urls")),
     path("palkkiot/", include("payroll.urls")),
     # Requests (orders): the public form and status page, the queue, the expert's offers.

@@ -21,6 +21,7 @@ from agreements import selectors as agreement_selectors
 from agreements.models import AssignmentStatus
 from agreements.pdf import agreement_pdf_response
 from agreements.services import is_in_future
+from guidance.selectors import open_periods_of_expert
 from kokemus.access import Role, role_required
 from kokemus.forms import add_service_error
 from kokemus.lists import paginate, year_param
@@ -65,6 +66,7 @@ def my_page(request):
             "today": today,
             "feed_url": feed_url,
             "offers": open_offers_for_expert(expert, timezone.now()),  # orders: the Offers section
+            "periods": open_periods_of_expert(expert),  # guidance: the Kokemusohjaus section
             "earnings": payroll_selectors.earnings_position(expert, today),
             "to_report": payroll_selectors.unreported_for_expert(expert, today),
         },

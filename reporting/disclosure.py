@@ -78,7 +78,7 @@ def without_small_counts(figures: MonthlyFigures, *, threshold: int) -> MonthlyF
         replace(period, **{name: cells[i] for name, cells in rows.items()})
         for i, period in enumerate(periods)
     )
-    return replace(figures, months=months, totals=totals)
+    return replace(figures, months=months, totals=totals, small_count_threshold=threshold)
 
 
 def shown_to(user, figures: MonthlyFigures) -> MonthlyFigures:

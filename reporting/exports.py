@@ -149,6 +149,7 @@ SHEET_NAMES = {
     "requests": gettext_lazy("Requests"),
     "requests_by_service_area": gettext_lazy("Requests by service area"),
     "requests_by_type": gettext_lazy("Requests by type"),
+    "guidance": gettext_lazy("Kokemusohjaus"),  # guidance (issue 20)
 }
 
 

@@ -107,6 +107,10 @@ class MonthlyFigures:
     service_areas: list[Label]
     divisions: list[Label]
     all_divisions: list[Label]  # every division, for a filter: not only those with figures
+    # the evaluation group's copy (reporting.disclosure): figures on fewer experts than this
+    # are hidden; None in the coordinators' figures. Tables that read their own figures
+    # (guidance's) hide by it too.
+    small_count_threshold: int | None = None
 
 
 # The rows each figure counts --------------------------------------------------------------

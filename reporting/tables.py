@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from guidance.selectors import period_figures
 from orders.selectors import request_figures
 from reporting.selectors import Figures, Hidden, Label, MonthlyFigures
 
@@ -196,6 +197,7 @@ def report_tables(figures: MonthlyFigures) -> list[Table]:
         type_by_division_table(figures),
         supervision_table(figures),
         *request_tables(figures),  # orders (issue 18): see the block below
+        guidance_table(figures),  # guidance (issue 20): see its block
     ]
     for table in tables:
         table.notes += hidden_notes(table)
@@ -257,3 +259,57 @@ def request_tables(figures: MonthlyFigures) -> list[Table]:
 
 
 # --- end orders ---
+
+
+# --- guidance (issue 20): kokemusohjaus, from guidance.selectors.period_figures ---------------
+# Periods started, ongoing and ended, meetings, and the shares of goals reached and partly
+# reached, by the month the period ended. Counts of periods and meetings are about no person
+# (as assignments are); a share rests on few guides' clients, so the evaluation group sees it
+# only where it rests on at least the threshold of guides (SPEC "Small counts").
+
+NO_GOALS = "–"  # no period with goals ended in the month
+
+
+def guidance_table(figures: MonthlyFigures) -> Table:
+    guidance = period_figures(figures.year, figures.division)
+    periods = [*guidance["months"], guidance["totals"]]
+    threshold = figures.small_count_threshold
+
+    def row(label: str, key: str) -> Row:
+        return Row(label, [period[key] for period in periods])
+
+    def share_row(label: str, key: str) -> Row:
+        def cell(period: dict) -> Cell:
+            if period[key] is None:
+                return NO_GOALS
+            if threshold is not None and period["guides"] < threshold:
+                return Hidden(threshold)
+            return period[key]
+
+        return Row(label, [cell(period) for period in periods])
+
+    return Table(
+        slug="guidance",
+        title=_("Kokemusohjaus per month"),
+        stub=_("Figure"),
+        columns=month_columns(figures.year),
+        rows=[
+            row(_("Periods started"), "started"),
+            row(_("Periods ongoing"), "ongoing"),
+            row(_("Periods ended"), "ended"),
+            row(_("Meetings"), "meetings"),
+            share_row(_("Goals reached (%)"), "reached_share"),
+            share_row(_("Goals partly reached (%)"), "partly_share"),
+        ],
+        notes=[
+            _(
+                "Ongoing: periods running on any day of the month (in the total, of the "
+                "year), those started or ended in it included. Meetings are the guides' "
+                "assignments of kokemusohjaus that are not cancelled. The shares are of the "
+                "goals of the periods that ended in the month."
+            )
+        ],
+    )
+
+
+# --- end guidance ---

@@ -28,6 +28,7 @@ from interchange.models import ImportJob, ImportRun
 from kokemus.access import has_role
 from payroll import services as payroll_services
 from portal.services import calendar_token_regenerate
+from registry.models import AssignmentType
 from tests.factories import (
     AgreementFactory,
     AssignmentFactory,
@@ -37,7 +38,8 @@ from tests.factories import (
     GroupMembershipFactory,
     ParticipationFactory,
 )
-from tests.orders.factories import OfferFactory, StatusLinkFactory
+from tests.guidance.factories import PeriodFactory, started_period
+from tests.orders.factories import OfferFactory, RequestFactory, StatusLinkFactory
 from tests.pairs.factories import PairLinkFactory, PlanStepFactory
 
 ROLES = (
@@ -206,6 +208,17 @@ MATRIX: dict[str, Row] = {
     "my_pairs:step_tick":            Row("login 302 404 403 403 403", "post", pk="pair.pk"),
     "pair_link:plan":                Row("200   200 200 200 200 200", "get", token="pair_link.token"),  # noqa: E501
     # --- end pairs ---
+    # --- guidance: kokemusohjaus periods (a guide their own; coordinators all) ---
+    "guidance:period_list":          Row("login 200 200 403 200 200", "get"),
+    "guidance:period_create":        Row("login 403 403 403 200 200", "get"),
+    "guidance:period_from_request":  Row("login 403 403 403 200 200", "get", request_pk="guidance_order.pk"),  # noqa: E501
+    "guidance:period_detail":        Row("login 200 404 403 200 200", "get", pk="period.pk"),
+    "guidance:period_update":        Row("login 403 403 403 200 200", "get", pk="period.pk"),
+    "guidance:period_start":         Row("login 200 404 403 200 200", "get", pk="referral.pk"),
+    "guidance:meeting_create":       Row("login 200 404 403 200 200", "get", pk="period.pk"),
+    "guidance:meeting_update":       Row("login 200 404 403 200 200", "get", pk="meeting.pk"),
+    "guidance:period_end":           Row("login 200 404 403 200 200", "get", pk="period.pk"),
+    # --- end guidance ---
     # --- deploy: the load balancer's health check ---
     "healthz":                       Row("200   200 200 200 200 200", "get"),
     # --- end deploy ---
@@ -238,6 +251,7 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
     membership = GroupMembershipFactory(expert=alice)
     offer = OfferFactory(expert=alice, deadline=FAR_FUTURE)
     pair = PlanStepFactory(pair__expert=alice).pair  # pairs: Alice's work pair with one step
+    period = started_period(guide=alice)  # guidance: Alice's ongoing period and a referral
     return SimpleNamespace(
         group=membership.group,  # coord-b
         session=AttendanceFactory(membership=membership, session__group=membership.group).session,
@@ -260,6 +274,10 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
         report_format="csv",
         import_job=ImportJob.objects.create(created_by=coordinator, files=["experts.csv"]),
         import_run=ImportRun.objects.create(files=["experts.csv"]),
+        period=period,
+        meeting=period.meetings.get(),
+        referral=PeriodFactory(guide=alice),
+        guidance_order=RequestFactory(type=AssignmentType.objects.get(code="experience_guidance")),
     )
 
 

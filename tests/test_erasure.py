@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from auditlog.context import set_actor
+from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessLog
 from django.apps import apps
 from django.contrib.auth import SESSION_KEY
@@ -33,6 +34,9 @@ from django.urls import reverse
 
 from agreements import notices
 from agreements.models import AssignmentStatus
+from guidance.models import Goal, Outcome
+from guidance.selectors import period_figures
+from guidance.services import period_end
 from kokemus.access import Role
 from kokemus.erasure import Traces
 from kokemus.privacy import expert_anonymise
@@ -53,6 +57,7 @@ from tests.factories import (
     SupervisionSessionFactory,
     UserFactory,
 )
+from tests.guidance.factories import started_period
 from tests.orders.factories import OfferFactory, RequestFactory
 from tests.pairs.factories import PairLinkFactory, PlanStepFactory
 from tests.test_admin import _change_form_data
@@ -396,3 +401,38 @@ def test_redaction_takes_only_whole_names_and_leaves_namesakes_alone():
     assert traces.redact(text, first_name=True) == (
         f"{anonymous} (***), Ainomaija Mäkelä, {anonymous}; 7 h"
     )  # a one-letter key or an empty phone matches nothing
+
+
+def test_a_guides_words_about_their_clients_go_and_the_figures_stay(coordinator):
+    """guidance: the goals' texts and the closing note of her periods tell of her clients; the
+    outcomes and the pseudonymous client code stay for the report's shares."""
+    guide = ExpertFactory(first_name="Ohto", last_name="Ohjaaja")
+    AgreementFactory(expert=guide)
+    with set_actor(coordinator):
+        period = started_period(guide=guide, goals=["Käy Kokkolan kirjastossa", "Uusi koira"])
+        first, second = period.goals.order_by("position")
+        period_end(
+            period=period,
+            ended_on=datetime.date(2025, 4, 1),
+            outcomes={first.pk: Outcome.REACHED, second.pk: Outcome.NOT},
+            closing_note="Asiakas muutti Kannukseen.",
+        )
+    figures = period_figures(2025)
+    assert "Kannukseen" in _trail_text()  # the goals' texts too, where the admin changed them
+
+    expert_anonymise(expert=guide, by=coordinator)
+
+    period.refresh_from_db()
+    assert period.closing_note == ""
+    assert period.client_code.startswith("KO-")
+    assert list(Goal.objects.values_list("text", "outcome")) == [
+        ("***", "reached"),
+        ("***", "not"),
+    ]
+    assert "kirjastossa" not in _trail_text()
+    assert "Kannukseen" not in _trail_text()
+    assert period_figures(2025) == figures
+
+
+def _trail_text() -> str:
+    return " ".join(str(entry.changes) + entry.object_repr for entry in LogEntry.objects.all())

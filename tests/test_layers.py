@@ -24,6 +24,7 @@ FLOORS = {
     "orders": 3,
     "payroll": 3,  # hours reports and runs: on agreements; the report and the portal read it
     "pairs": 3,  # work pairs: on the register and supervision (pair supervision groups)
+    "guidance": 3,  # kokemusohjaus periods: reads orders; the report and the portal read it
 }
 ROOF = (
     "kokemus.urls",

@@ -49,8 +49,9 @@ def test_my_page_lists_own_assignments_in_fixed_queries(
     ParticipationFactory(assignment=AssignmentFactory(title="Jonkun muun tehtävä"))
     client = login(expert_alice)
     # session, user, groups (role), expert, upcoming, past count, past page, calendar token,
-    # offers waiting for an answer, earnings limit (none), assignments to report
-    with django_assert_max_num_queries(11):
+    # offers waiting for an answer, earnings limit (none), assignments to report, and the
+    # guide's open kokemusohjaus periods (guidance)
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("portal:my_page"), headers=EN)
     assert response.status_code == 200
     page = response.content.decode()

@@ -203,6 +203,7 @@ def test_xlsx_sheets_have_whole_names_in_the_users_language(client, evaluation_m
         "Tyyppi × toimialue",
         "Työnohjaus",
         "Tilaukset",  # orders: no requests in report_data, so no breakdowns of them
+        "Kokemusohjaus",  # guidance: shown in every year, zero months too
     ]
 
 
@@ -374,8 +375,9 @@ def test_page_query_count_does_not_grow(client, evaluation_member, report_data, 
     _add_assignments(extra)
     client.force_login(evaluation_member)
     # session, user, groups, then the figures (the divisions of the filter come with them),
-    # and the requests' (orders.selectors.request_figures)
-    with django_assert_num_queries(3 + FIGURE_QUERIES + 4):
+    # the requests' (orders.selectors.request_figures) and kokemusohjaus's
+    # (guidance.selectors.period_figures: periods, meetings, goals)
+    with django_assert_num_queries(3 + FIGURE_QUERIES + 4 + 3):
         response = client.get(REPORT + "?year=2025")
     assert response.context["figures"].totals.assignments == 5 + extra
 
