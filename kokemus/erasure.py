@@ -42,7 +42,7 @@ SHORTEST_TRACE = 3
 FREE_TEXT = {
     Agreement: ("duties", "notes"),
     Assignment: ("title", "description", "location"),
-    SupervisionGroup: ("name", "supervisor_name", "supervisor_peer_experience"),
+    SupervisionGroup: ("name",),
     SupervisionSession: ("facilitator", "location", "notes"),
     # an hours report's route and costs justify what was paid: kept, without their name
     ReportLine: ("route", "other_costs_description", "return_comment"),

@@ -154,7 +154,7 @@ class SupervisionGroupFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Työnohjausryhmä {n}")
     kind = GroupKind.JOINT
-    supervisor_name = factory.Faker("name")
+    supervisor = factory.SubFactory(ProfessionalFactory)
 
 
 class GroupMembershipFactory(factory.django.DjangoModelFactory):
