@@ -33,7 +33,7 @@ from notifications.models import Message
 from orders.models import Offer
 from payroll.models import ReportLine
 from registry.models import Expert
-from supervision.models import SupervisionGroup, SupervisionSession
+from supervision.models import SupervisionGroup, SupervisionSession, TopicProposal
 
 REDACTED = "***"
 # A shorter value (a two-letter name, a short import key) would match inside unrelated words.
@@ -260,8 +260,10 @@ def erase_from_free_text(traces: Traces) -> ModelObjects:
 def erase_own_words(expert: Expert) -> None:
     """What they wrote themselves: the reasons they gave for declining offers and the comments
     on their hours reports (which may say anything, their health too). The offers and the
-    reports' figures stay, as the record of who was asked and what was paid."""
+    reports' figures stay, as the record of who was asked and what was paid. Their topic
+    proposals for supervision sessions go whole: they carry no figure."""
     Offer.objects.filter(expert=expert).exclude(reason="").update(reason="")
+    TopicProposal.objects.filter(proposed_by=expert).delete()
     ReportLine.objects.filter(participation__expert=expert).exclude(comment="").update(
         comment="", version=F("version") + 1
     )
