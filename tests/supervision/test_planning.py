@@ -184,7 +184,10 @@ def test_each_expert_member_with_an_e_mail_gets_the_dates_with_a_calendar_invita
 TODAY = d(6, 30)
 
 
-def _worker(day=d(6, 20)):
+RECENTLY = d(6, 20)
+
+
+def _worker(day=RECENTLY):
     return ParticipationFactory(assignment=AssignmentFactory(date=day)).expert
 
 
