@@ -35,7 +35,7 @@ from orders.models import Offer
 from pairs.models import PairLink, PlanStep, WorkPair
 from payroll.models import ReportLine
 from registry.models import Expert
-from supervision.models import SupervisionGroup, SupervisionSession
+from supervision.models import SupervisionGroup, SupervisionSession, TopicProposal
 
 REDACTED = "***"
 # A shorter value (a two-letter name, a short import key) would match inside unrelated words.
@@ -44,7 +44,7 @@ SHORTEST_TRACE = 3
 FREE_TEXT = {
     Agreement: ("duties", "notes"),
     Assignment: ("title", "description", "location"),
-    SupervisionGroup: ("name", "supervisor_name", "supervisor_peer_experience"),
+    SupervisionGroup: ("name",),
     SupervisionSession: ("facilitator", "location", "notes"),
     WorkPair: ("notes",),
     # an hours report's route and costs justify what was paid: kept, without their name
@@ -282,8 +282,10 @@ def erase_from_pairs(*, traces: Traces, expert: Expert) -> None:
 def erase_own_words(expert: Expert) -> None:
     """What they wrote themselves: the reasons they gave for declining offers and the comments
     on their hours reports (which may say anything, their health too). The offers and the
-    reports' figures stay, as the record of who was asked and what was paid."""
+    reports' figures stay, as the record of who was asked and what was paid. Their topic
+    proposals for supervision sessions go whole: they carry no figure."""
     Offer.objects.filter(expert=expert).exclude(reason="").update(reason="")
+    TopicProposal.objects.filter(proposed_by=expert).delete()
     ReportLine.objects.filter(participation__expert=expert).exclude(comment="").update(
         comment="", version=F("version") + 1
     )

@@ -32,7 +32,7 @@ from portal.models import CalendarToken
 from portal.services import calendar_token_revoke
 from registry.models import ExperienceConsent, Expert, ExpertExperience
 from registry.selectors import consents_of_expert
-from supervision.models import Attendance, GroupMembership
+from supervision.models import Attendance, GroupMembership, TopicProposal
 from supervision.selectors import attendances_of_expert
 
 
@@ -131,6 +131,17 @@ def expert_data_export(*, expert: Expert, by) -> dict:
             for attendance in attendances_of_expert(expert).order_by("session__date", "pk")
         ],
         "work_pairs": [_work_pair(pair) for pair in _work_pairs_of(expert)],
+        "topic_proposals": [
+            {
+                "group": proposal.session.group.name,
+                "session_date": _date(proposal.session.date),
+                "text": proposal.text,
+                "taken_up": proposal.taken_up,
+            }
+            for proposal in TopicProposal.objects.filter(proposed_by=expert)
+            .select_related("session__group")
+            .order_by("session__date", "pk")
+        ],
         "audit_trail": [
             {
                 "when": entry.timestamp.isoformat(),

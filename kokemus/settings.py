@@ -207,6 +207,9 @@ _small_count = env.str("SMALL_COUNT_THRESHOLD", default="3").strip()
 if not _small_count.isdecimal() or int(_small_count) < 3:
     raise ImproperlyConfigured("SMALL_COUNT_THRESHOLD must be a whole number of 3 or more.")
 SMALL_COUNT_THRESHOLD = int(_small_count)
+# An expert who works should attend supervision at least this often (days) unless their group
+# or membership sets a target in weeks (supervision coverage; docs/supervision.md).
+SUPERVISION_TARGET_DAYS = env.int("SUPERVISION_TARGET_DAYS", default=90)
 
 # --- payroll: hours reports, receipts, travel (payroll app; docs/payroll.md) ---
 # Receipts of the experts' costs are personal data: kept here, outside the static files and any

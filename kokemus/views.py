@@ -8,7 +8,7 @@ from agreements import selectors as agreement_selectors
 from kokemus.access import Role, has_role, is_coordinator, role_required
 from kokemus.lists import next_month
 from payroll import selectors as payroll_selectors
-from supervision.selectors import experts_without_supervision
+from supervision.selectors import supervision_due
 
 # How many rows each start-page list shows; the full lists are on their own pages.
 DASHBOARD_ROWS = 10
@@ -57,7 +57,7 @@ def coordinator_dashboard() -> dict:
         "upcoming": agreement_selectors.upcoming_assignments(today=today, limit=DASHBOARD_ROWS),
         "expiring": agreement_selectors.agreements_expiring(today=today)[:DASHBOARD_ROWS],
         "drafts": agreement_selectors.agreements_waiting_for_signature()[:DASHBOARD_ROWS],
-        "unsupervised": experts_without_supervision(today=today)[:DASHBOARD_ROWS],
+        "unsupervised": supervision_due(today=today)[:DASHBOARD_ROWS],
         "waiting_reports": payroll_selectors.waiting_count(),
         "near_limit": payroll_selectors.experts_near_limit(today)[:DASHBOARD_ROWS],
     }

@@ -64,14 +64,25 @@ def invitation(
     item: FeedEvent, *, method: str, sequence: int, attendee: str, stamp: datetime.datetime
 ) -> str:
     """One event as an invitation (METHOD:REQUEST) or its cancellation (METHOD:CANCEL)."""
-    calendar = calendar_of([item], stamp, method=method)
-    event = event_component(item, stamp)
-    event.add("sequence", sequence)
-    event.add("organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL}")
-    event.add("attendee", f"mailto:{attendee}")
-    if method == "CANCEL":
-        event.add("status", "CANCELLED")
-    calendar.add_component(event)
+    return invitation_of_many(
+        [item], method=method, sequence=sequence, attendee=attendee, stamp=stamp
+    )
+
+
+def invitation_of_many(
+    items: list[FeedEvent], *, method: str, sequence: int, attendee: str, stamp: datetime.datetime
+) -> str:
+    """Several events in one invitation, e.g. the sessions of a recurring supervision series:
+    each keeps the UID it has in the feed, so a calendar updates the same entries."""
+    calendar = calendar_of(items, stamp, method=method)
+    for item in items:
+        event = event_component(item, stamp)
+        event.add("sequence", sequence)
+        event.add("organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+        event.add("attendee", f"mailto:{attendee}")
+        if method == "CANCEL":
+            event.add("status", "CANCELLED")
+        calendar.add_component(event)
     return calendar.to_ical().decode()
 
 

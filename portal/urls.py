@@ -12,6 +12,7 @@ urlpatterns = [
     path("sopimukset/", views.agreement_list, name="agreement_list"),
     path("sopimukset/<id:pk>/pdf/", views.agreement_pdf, name="agreement_pdf"),
     path("tyonohjaus/", views.supervision, name="supervision"),
+    path("tyonohjaus/<id:pk>/aiheet/", views.session_topics, name="session_topics"),
     path("tiedot/", views.contact_details, name="contact_details"),
     path("suostumus/<id:pk>/peru/", views.consent_withdraw_view, name="consent_withdraw"),
     path("palkkiot/", views.fees, name="fees"),

@@ -38,6 +38,8 @@ from registry import selectors as registry_selectors
 from registry.models import Expert
 from registry.services import consent_withdraw, expert_update
 from supervision import selectors as supervision_selectors
+from supervision import services as supervision_services
+from supervision.forms import ProposalForm
 
 
 def _error_text(error: ValidationError) -> str:
@@ -188,6 +190,45 @@ def supervision(request):
         {
             "groups": supervision_selectors.groups_of_expert(expert),
             "sessions": paginate(request, supervision_selectors.sessions_of_expert(expert)),
+            "coming": supervision_selectors.coming_sessions_of_expert(
+                expert, today=timezone.localdate()
+            )[:COMING_SESSIONS],
+        },
+    )
+
+
+# How many coming sessions the supervision page offers for topic proposals.
+COMING_SESSIONS = 6
+
+
+@role_required(Role.EXPERT)
+def session_topics(request, pk: int):
+    """Propose a topic for a coming session of one's own group and read the others'
+    proposals (first names only). Another group's or a past session answers 404."""
+    expert = selectors.expert_for_user(request.user)
+    session = get_object_or_404(
+        supervision_selectors.coming_sessions_of_expert(expert, today=timezone.localdate()),
+        pk=pk,
+    )
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision_services.proposal_add(
+                session=session, expert=expert, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Thank you: your topic proposal was saved."))
+            return redirect("portal:session_topics", pk=session.pk)
+    return render(
+        request,
+        "portal/session_topics.html",
+        {
+            "session": session,
+            "form": form,
+            "proposals": supervision_selectors.proposals_for_members(session),
+            "expert": expert,
         },
     )
 

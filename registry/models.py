@@ -238,6 +238,12 @@ class Professional(models.Model):
         blank=True,
         related_name="professionals",
     )
+    # Seed 000: a supervisor needs earlier experience of peer work or of guiding experts.
+    peer_work_experience = models.TextField(
+        _("experience of peer work"),
+        blank=True,
+        help_text=_("For a supervisor: their experience of peer work or of guiding experts."),
+    )
 
     class Meta:
         verbose_name = _("professional")

@@ -15,4 +15,9 @@ urlpatterns = [
     path("<id:pk>/muokkaa/", views.group_update, name="group_update"),
     path("<id:group_pk>/istunto/", views.session_create, name="session_create"),
     path("istunto/<id:pk>/", views.session_update, name="session_update"),
+    path("aihe/<id:pk>/otettu/", views.proposal_take_up, name="proposal_take_up"),
+    path("<id:group_pk>/sarja/", views.series_create, name="series_create"),
+    path("sarja/<id:pk>/", views.series_update, name="series_update"),
+    path("sarja/<id:pk>/paata/", views.series_end, name="series_end"),
+    path("jasen/<id:pk>/", views.membership_update, name="membership_update"),
 ]

@@ -1,5 +1,6 @@
 """The coordinator's supervision pages: groups, their sessions with attendance, coverage."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -13,13 +14,20 @@ from kokemus.forms import add_service_error
 from kokemus.lists import order_by_param, paginate
 from supervision import selectors, services
 from supervision.filters import GroupFilter
-from supervision.forms import AddMemberForm, GroupForm, SessionForm
-from supervision.models import SupervisionGroup, SupervisionSession
+from supervision.forms import (
+    AddMemberForm,
+    GroupForm,
+    MembershipForm,
+    SeriesForm,
+    SessionForm,
+    VersionedEndForm,
+)
+from supervision.models import Seniority, SessionSeries, SupervisionGroup, SupervisionSession
 
 SORTABLE = {
     "name": ("name",),
     "kind": ("kind", "name"),
-    "supervisor": ("supervisor_name",),
+    "supervisor": ("supervisor__last_name", "supervisor__first_name"),
     "last_session": ("last_session_on",),
 }
 
@@ -38,16 +46,27 @@ def group_list(request):
 @role_required(Role.COORDINATOR)
 def group_detail(request, pk: int):
     group = selectors.group_for_page(pk)
+    seniority = request.GET.get("seniority", "")
+    if seniority not in SENIORITY_FILTERS:
+        seniority = ""
     return render(
         request,
         "supervision/group_detail.html",
         {
             "group": group,
-            "members": selectors.members_with_attendance(group),
+            "members": selectors.members_with_attendance(group, seniority=seniority),
+            "seniority": seniority,
+            "seniority_counts": selectors.seniority_counts(group),
+            "series_list": selectors.series_of_group(group),
             "sessions": paginate(request, selectors.sessions_of_group(group)),
             "attendance_rate": selectors.attendance_rate(group),
+            "today": timezone.localdate(),
         },
     )
+
+
+# The group page's member filter: ?seniority=new, experienced or unmarked.
+SENIORITY_FILTERS = {*Seniority.values, selectors.UNMARKED}
 
 
 @role_required(Role.COORDINATOR)
@@ -70,6 +89,8 @@ def _edit_group(request, group: SupervisionGroup):
                 professionals=form.cleaned_data["professionals"],
                 today=timezone.localdate(),
                 expected_version=form.expected_version,
+                new_supervisor=form.cleaned_data["new_supervisor"],
+                supervisor_experience=form.cleaned_data["supervisor_experience"],
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -115,26 +136,116 @@ def _edit_session(request, session: SupervisionSession):
     return render(
         request,
         "supervision/session_form.html",
-        {"form": form, "session": session, "group": session.group},
+        {
+            "form": form,
+            "session": session,
+            "group": session.group,
+            "proposals": selectors.proposals_of_session(session) if session.pk else [],
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def proposal_take_up(request, pk: int):
+    """Mark a topic proposal taken up (or not) on the session's page."""
+    proposal = selectors.proposal_for_page(pk)
+    services.proposal_take_up(proposal=proposal, taken_up=request.POST.get("taken_up") != "0")
+    messages.success(request, _("The topic proposal was marked."))
+    return redirect("supervision:session_update", pk=proposal.session_id)
+
+
+@role_required(Role.COORDINATOR)
+def series_create(request, group_pk: int):
+    group = selectors.group_for_page(group_pk)
+    return _edit_series(request, SessionSeries(group=group))
+
+
+@role_required(Role.COORDINATOR)
+def series_update(request, pk: int):
+    return _edit_series(request, selectors.series_for_page(pk))
+
+
+def _edit_series(request, series: SessionSeries):
+    form = SeriesForm(request.POST or None, instance=series)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.series_save(
+                series=form.instance,
+                today=timezone.localdate(),
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            if series.pk:  # the page's headings show what is stored, the form what was typed
+                series = selectors.series_for_page(series.pk)
+        else:
+            messages.success(
+                request, _("The series was saved and the members were sent the dates.")
+            )
+            return redirect("supervision:group_detail", pk=series.group_id)
+    return render(
+        request,
+        "supervision/series_form.html",
+        {"form": form, "series": series, "group": series.group},
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def series_end(request, pk: int):
+    """End a series today: its coming sessions nobody has recorded attendance for go."""
+    series = selectors.series_for_page(pk)
+    form = VersionedEndForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("The page was out of date. Reload it and try again."))
+        services.series_end(
+            series=series,
+            today=timezone.localdate(),
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The series was ended; its coming sessions were removed."))
+    return redirect("supervision:group_detail", pk=series.group_id)
+
+
+@role_required(Role.COORDINATOR)
+def membership_update(request, pk: int):
+    membership = selectors.membership_for_page(pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(membership=form.instance)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The member was saved."))
+            return redirect("supervision:group_detail", pk=membership.group_id)
+    return render(
+        request,
+        "supervision/membership_form.html",
+        {"form": form, "membership": membership, "group": membership.group},
     )
 
 
 @role_required(Role.COORDINATOR)
 def coverage(request):
-    today = timezone.localdate()
-    start, end = selectors.coverage_window(today=today)
-    experts = selectors.experts_without_supervision(today=today)
-    # a list (at most one row per expert) spares a COUNT that repeats the aggregate
-    page = paginate(request, list(experts))
+    """Each working expert against their frequency target, the overdue first; ?show=all
+    lists those within their target too."""
+    show_all = request.GET.get("show") == "all"
+    experts = selectors.supervision_due(today=timezone.localdate(), overdue_only=not show_all)
+    page = paginate(request, experts)
     selectors.with_current_groups(page.object_list)
     return render(
         request,
         "supervision/coverage.html",
         {
             "page_obj": page,
-            "start": start,
-            "end": end,
-            "days": selectors.COVERAGE_DAYS,
+            "show_all": show_all,
+            "default_days": settings.SUPERVISION_TARGET_DAYS,
             "groups": AddMemberForm().fields["group"].queryset,
         },
     )
@@ -166,4 +277,7 @@ def coverage_add_member(request):
 def _page_query(request) -> str:
     """Back to the page of the list the form was on."""
     page = request.POST.get("page", "")
-    return f"?page={page}" if page.isdigit() else ""
+    query = f"page={page}" if page.isdigit() else ""
+    if request.POST.get("show") == "all":
+        query = "&".join(filter(None, ["show=all", query]))
+    return f"?{query}" if query else ""

@@ -20,8 +20,10 @@ from supervision.models import (
     Attendance,
     GroupKind,
     GroupMembership,
+    SessionSeries,
     SupervisionGroup,
     SupervisionSession,
+    TopicProposal,
 )
 
 factory.Faker._DEFAULT_LOCALE = "fi_FI"
@@ -154,7 +156,7 @@ class SupervisionGroupFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Työnohjausryhmä {n}")
     kind = GroupKind.JOINT
-    supervisor_name = factory.Faker("name")
+    supervisor = factory.SubFactory(ProfessionalFactory)
 
 
 class GroupMembershipFactory(factory.django.DjangoModelFactory):
@@ -183,3 +185,26 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
         GroupMembershipFactory, group=factory.SelfAttribute("..session.group")
     )
     present = True
+
+
+class SessionSeriesFactory(factory.django.DjangoModelFactory):
+    """A series record alone; supervision.services.series_save makes its sessions."""
+
+    class Meta:
+        model = SessionSeries
+
+    group = factory.SubFactory(SupervisionGroupFactory)
+    weekday = 1  # Tuesday
+    interval_weeks = 4
+    start_time = datetime.time(14, 0)
+    first_date = datetime.date(2025, 3, 4)
+    count = 6
+
+
+class TopicProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicProposal
+
+    session = factory.SubFactory(SupervisionSessionFactory)
+    proposed_by = factory.SubFactory(ExpertFactory)
+    text = "Omat rajat asiakastyössä"

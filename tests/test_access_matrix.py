@@ -37,6 +37,9 @@ from tests.factories import (
     ExpertFactory,
     GroupMembershipFactory,
     ParticipationFactory,
+    SessionSeriesFactory,
+    SupervisionSessionFactory,
+    TopicProposalFactory,
 )
 from tests.guidance.factories import PeriodFactory, started_period
 from tests.orders.factories import OfferFactory, RequestFactory, StatusLinkFactory
@@ -105,6 +108,7 @@ MATRIX: dict[str, Row] = {
     "portal:agreement_list":         Row("login 200 200 403 403 403", "get"),
     "portal:agreement_pdf":          Row("login 200 404 403 403 403", "get", pk="agreement.pk"),
     "portal:supervision":            Row("login 200 200 403 403 403", "get"),
+    "portal:session_topics":         Row("login 200 404 403 403 403", "get", pk="coming_session.pk"),  # noqa: E501
     "portal:contact_details":        Row("login 200 200 403 403 403", "get"),
     "portal:consent_withdraw":       Row("login 302 404 403 403 403", "post", pk="consent.pk"),
     "portal:fees":                   Row("login 200 200 403 403 403", "get"),
@@ -130,6 +134,11 @@ MATRIX: dict[str, Row] = {
     "supervision:group_update":      Row("login 403 403 403 200 200", "get", pk="group.pk"),
     "supervision:session_create":    Row("login 403 403 403 200 200", "get", group_pk="group.pk"),
     "supervision:session_update":    Row("login 403 403 403 200 200", "get", pk="session.pk"),
+    "supervision:proposal_take_up":  Row("login 403 403 403 302 302", "post", pk="proposal.pk"),
+    "supervision:series_create":     Row("login 403 403 403 200 200", "get", group_pk="group.pk"),
+    "supervision:series_update":     Row("login 403 403 403 200 200", "get", pk="series.pk"),
+    "supervision:series_end":        Row("login 403 403 403 302 302", "post", pk="series.pk"),
+    "supervision:membership_update": Row("login 403 403 403 200 200", "get", pk="membership.pk"),
     # --- end coord-b ---
     # --- registry: the coordinator's expert pages (coord-a) ---
     "registry:expert_anonymise":     Row("login 403 403 403 200 200", "get", pk="alice.pk"),
@@ -252,8 +261,14 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
     offer = OfferFactory(expert=alice, deadline=FAR_FUTURE)
     pair = PlanStepFactory(pair__expert=alice).pair  # pairs: Alice's work pair with one step
     period = started_period(guide=alice)  # guidance: Alice's ongoing period and a referral
+    # planned supervision: a coming session of Alice's group with her topic proposal
+    coming_session = SupervisionSessionFactory(group=membership.group, date=FAR_FUTURE.date())
     return SimpleNamespace(
         group=membership.group,  # coord-b
+        membership=membership,
+        coming_session=coming_session,
+        proposal=TopicProposalFactory(session=coming_session, proposed_by=alice),
+        series=SessionSeriesFactory(group=membership.group),
         session=AttendanceFactory(membership=membership, session__group=membership.group).session,
         alice=alice,
         agreement=agreement,

@@ -20,7 +20,7 @@ from kokemus.management.commands.load_demo import DEMO_PASSWORD, LOGINS
 from notifications.models import Message
 from registry.models import AssignmentType, Expert, ExpertKind, ServiceArea
 from supervision.models import Attendance, GroupKind, SupervisionGroup, SupervisionSession
-from supervision.selectors import experts_without_supervision
+from supervision.selectors import supervision_due
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_demo_is_a_believable_year_of_a_county(demo):
     assert autumn[2026] > autumn[2025] * 1.3
 
     # the newest experts worked but have not found a group yet: the coverage page has a task
-    unsupervised = experts_without_supervision(today=datetime.date(2026, 11, 20))
+    unsupervised = supervision_due(today=datetime.date(2026, 11, 20))
     assert 1 <= len(unsupervised) <= 10  # a few to act on, not everyone
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements.models import AssignmentStatus
 from supervision.models import Attendance, GroupKind, GroupMembership, SupervisionSession
-from supervision.selectors import experts_without_supervision
+from supervision.selectors import supervision_due
 from supervision.services import membership_add
 from tests.factories import (
     AssignmentFactory,
@@ -46,7 +46,7 @@ def test_create_group_with_experts_and_professionals(coordinator_client):
         {
             "name": "Kokemustoimijoiden vertaisryhmä",
             "kind": GroupKind.PEER,
-            "supervisor_name": "Sirpa Ohjaaja",
+            "new_supervisor": "Sirpa Ohjaaja",
             "is_active": "on",
             "experts": [e.pk for e in experts],
             "professionals": [professional.pk],
@@ -67,7 +67,6 @@ def test_removing_a_member_who_attended_keeps_the_history(coordinator_client):
         {
             "name": group.name,
             "kind": group.kind,
-            "supervisor_name": "S",
             "is_active": "on",
             "version": group.version,
         },
@@ -94,12 +93,19 @@ def test_group_form_lists_members_as_ticked_checkboxes(coordinator_client):
     assert "Unticking someone ends their membership today." in page
 
 
-def test_group_form_requires_the_supervisor(coordinator_client):
+def test_group_form_takes_a_supervisor_from_the_list_or_a_new_one_not_both(coordinator_client):
+    data = {"name": "Ryhmä", "kind": GroupKind.JOINT, "new_supervisor": "Sirpa Ohjaaja"}
     response = coordinator_client.post(
-        reverse("supervision:group_create"), {"name": "Ryhmä", "kind": GroupKind.JOINT}, **EN
+        reverse("supervision:group_create"),
+        data | {"supervisor": ProfessionalFactory().pk},
+        **EN,
     )
     assert response.status_code == 200
-    assert '<a href="#id_supervisor_name">' in response.content.decode()
+    assert '<a href="#id_new_supervisor">' in response.content.decode()
+    response = coordinator_client.post(
+        reverse("supervision:group_create"), data | {"new_supervisor": "Sirpa"}, **EN
+    )
+    assert "Give both the first and the last name." in response.content.decode()
 
 
 STALE = "Someone else saved this while you were editing it, so your changes were not saved."
@@ -109,7 +115,7 @@ def _group_data(group, **changes) -> dict:
     return {
         "name": group.name,
         "kind": group.kind,
-        "supervisor_name": group.supervisor_name,
+        "supervisor": group.supervisor_id,
         "is_active": "on",
     } | changes
 
@@ -287,8 +293,9 @@ def test_group_page_shows_the_attendance_rate(coordinator_client, django_assert_
         session = SupervisionSessionFactory(group=group, date=datetime.date(2025, 3, day))
         AttendanceFactory(session=session, membership=member, present=True)
         AttendanceFactory(session=session, membership=other, present=day == 1)
-    # session, user, groups, group, members, sessions count, sessions, topics, rate
-    with django_assert_max_num_queries(9):
+    # session, user, groups, group, members, seniority counts, series, sessions count,
+    # sessions, topics, rate
+    with django_assert_max_num_queries(11):
         response = coordinator_client.get(reverse("supervision:group_detail", args=[group.pk]))
     assert response.context["attendance_rate"] == 75  # 3 of 4
     assert '<dd class="col-sm-9" id="attendance-rate">75 %</dd>' in response.content.decode()
@@ -308,7 +315,7 @@ def attended_on(expert, day: datetime.date, present: bool = True):
 
 
 def uncovered(today=TODAY) -> set:
-    return set(experts_without_supervision(today=today))
+    return set(supervision_due(today=today))
 
 
 def test_coverage_lists_an_expert_who_worked_on_the_first_day_of_the_window():
@@ -359,12 +366,13 @@ def test_coverage_page_lists_the_expert_with_dates(
     attended_on(expert, days_ago(120))  # before the window
     covered = worked_on(days_ago(27))
     attended_on(covered, days_ago(20))
-    # session, user, groups, the list (no COUNT), its experts' groups now, the groups to offer
-    with django_assert_max_num_queries(6):
+    # session, user, groups, the targets, the list (no COUNT), its experts' groups now, the
+    # groups to offer
+    with django_assert_max_num_queries(7):
         response = coordinator_client.get(reverse("supervision:coverage"))
     rows = list(response.context["page_obj"])
     assert rows == [expert]
-    assert (rows[0].assignments_in_window, rows[0].last_assignment_on) == (1, days_ago(28))
+    assert rows[0].last_assignment_on == days_ago(28)
     assert rows[0].last_supervision_on == days_ago(120)
     assert expert.full_name in response.content.decode()
 
@@ -382,10 +390,10 @@ def test_coverage_counts_only_the_windows_work_and_names_the_latest_dates():
     attended_on(expert, WINDOW_START - datetime.timedelta(days=2))
     attended_on(expert, WINDOW_START - datetime.timedelta(days=1), present=False)
 
-    (row,) = experts_without_supervision(today=TODAY)
+    (row,) = supervision_due(today=TODAY)
 
     assert row == expert
-    assert (row.assignments_in_window, row.last_assignment_on) == (2, TODAY)
+    assert row.last_assignment_on == TODAY
     assert row.last_supervision_on == WINDOW_START - datetime.timedelta(days=2)
 
 

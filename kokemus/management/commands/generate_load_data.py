@@ -272,12 +272,18 @@ class LoadData:
         """One group per 20 experts, a session a month since the start."""
         topics = list(SupervisionTopic.objects.all())
         kinds = list(GroupKind)
+        supervisor = Professional.objects.create(
+            first_name="Raija",
+            last_name="Rinne",
+            title="työnohjaaja",
+            peer_work_experience="Vertaistyön ohjaajana vuodesta 2015.",
+        )
         groups = SupervisionGroup.objects.bulk_create(
             SupervisionGroup(
                 name=f"Työnohjausryhmä {number}",
                 kind=kinds[number % len(kinds)],
                 division=self.rng.choice(self.divisions),
-                supervisor_name="Raija Rinne",
+                supervisor=supervisor,
                 started_on=self.start,
             )
             for number in range(1, max(1, len(self.experts) // 20) + 1)

@@ -41,10 +41,15 @@ from supervision.models import (
     Attendance,
     GroupKind,
     GroupMembership,
+    Seniority,
+    SessionSeries,
     SupervisionGroup,
     SupervisionSession,
     SupervisionTopic,
+    TopicProposal,
+    Weekday,
 )
+from supervision.services import series_save
 
 DEMO_PASSWORD = "kokemus-demo-2026"
 DEMO_PREFIX = "DEMO-"
@@ -191,6 +196,11 @@ EXPERT_DIVISIONS = (
     + ["mental_health", "family_social", "disability"]  # newly trained: drafts
 )  # fmt: skip
 VETERANS, SPRING_COHORT, AUTUMN_COHORT = range(0, 12), range(12, 22), range(22, 27)
+# The groups' supervisors: seed 000 asks for earlier experience of peer work.
+SUPERVISORS = [
+    ("Raija", "Rinne", "Vertaistyön ohjaajana vuodesta 2015."),
+    ("Jouni", "Juntunen", "Kokemusasiantuntijoiden työnohjaaja vuodesta 2018."),
+]
 LEFT = {10: 5, 11: 3}  # veterans who terminated their agreement this many months ago
 
 
@@ -573,20 +583,59 @@ class Demo:
              "disability", of_division("disability", "elderly"),
              professionals("Aaltonen", "Hiltunen"), 1),
         ]  # fmt: skip
+        supervisors = [
+            Professional.objects.create(
+                first_name=first,
+                last_name=last,
+                title="työnohjaaja",
+                peer_work_experience=experience,
+            )
+            for first, last, experience in SUPERVISORS
+        ]
         for index, (name, kind, division, experts, staff, every) in enumerate(plans):
             group = SupervisionGroup.objects.create(
                 name=name,
                 kind=kind,
                 division=self.areas[division] if division else None,
-                supervisor_name="Raija Rinne" if index % 2 == 0 else "Jouni Juntunen",
-                supervisor_peer_experience="Vertaistyön ohjaajana vuodesta 2015.",
+                supervisor=supervisors[index % 2],
                 started_on=self.start,
+                target_interval_weeks=8 * every,
             )
             members = [self._member(group, expert) for expert in experts] + [
                 GroupMembership.objects.create(group=group, professional=p, joined_on=self.start)
                 for p in staff
             ]
             self._sessions(group, members, topics, offset=7 + index * 3, every=every)
+            if index == 0:
+                self._planned_series(group, members)
+
+    def _planned_series(self, group, members):
+        """The first group goes on every fourth Tuesday at 14; its members are marked new or
+        experienced (the spring and autumn cohorts are new) and one proposed a topic."""
+        for member in members:
+            if member.expert_id:
+                index = self.experts.index(member.expert)
+                member.seniority = Seniority.EXPERIENCED if index in VETERANS else Seniority.NEW
+                member.save(update_fields=["seniority"])
+        series = series_save(
+            series=SessionSeries(
+                group=group,
+                weekday=Weekday.TUESDAY,
+                interval_weeks=4,
+                start_time=datetime.time(14, 0),
+                duration_minutes=90,
+                first_date=self.today + datetime.timedelta(days=1),
+                count=6,
+                location="Kokkola, sote-keskus, neuvotteluhuone 2",
+            ),
+            today=self.today,
+        )
+        proposer = next(m.expert for m in members if m.expert_id and m.left_on is None)
+        TopicProposal.objects.create(
+            session=series.sessions.order_by("date").first(),
+            proposed_by=proposer,
+            text="Miten kerron omasta kokemuksesta niin, että oma raja pitää?",
+        )
 
     def _member(self, group, expert) -> GroupMembership:
         mine = [a for a in self.agreements if a.expert_id == expert.pk and a.signed_on]
@@ -609,7 +658,7 @@ class Demo:
                 duration_minutes=90,
                 facilitator="Vieraileva alustaja"
                 if group.kind == GroupKind.INFORMAL
-                else group.supervisor_name,
+                else f"{group.supervisor.first_name} {group.supervisor.last_name}",
             )
             session.topics.set(self.rng.sample(topics, k=2))
             Attendance.objects.bulk_create(
