@@ -232,8 +232,9 @@ def test_supervision_shows_groups_sessions_attendance_and_first_names(
         AttendanceFactory(session=session, membership=membership, present=n % 2 == 0)
     GroupMembershipFactory(group__name="Vieras ryhmä")
     client = login(expert_alice)
-    # session, user, groups, expert, my groups, their expert members, sessions count, page
-    with django_assert_max_num_queries(8):
+    # session, user, groups, expert, my groups, their expert members, sessions count, page,
+    # the coming sessions to propose topics for
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("portal:supervision"), headers=EN)
     page = response.content.decode()
     assert "Tukiryhmä" in page
