@@ -203,6 +203,8 @@ def test_xlsx_sheets_have_whole_names_in_the_users_language(client, evaluation_m
         "Tyyppi × toimialue",
         "Työnohjaus",
         "Tilaukset",  # orders: no requests in report_data, so no breakdowns of them
+        "Tavoitetut henkilöt tyypeittäin",  # people reached (issue 20)
+        "Tavoitetut henkilöt ryhmittäin",
     ]
 
 
