@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from agreements import selectors, services
 from agreements.filters.assignments import AssignmentFilter
-from agreements.forms.reach import reach_values
 from agreements.forms.assignments import (
     AssignmentForm,
     AssignmentStatusForm,
     ParticipantFormSet,
     expert_row_choices,
 )
+from agreements.forms.reach import reach_values
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from agreements.selectors import TimeWindow
 from agreements.signals import assignment_saved
