@@ -23,7 +23,11 @@ from tests.reporting.test_report import _Tables
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-DONE, PLANNED, CANCELLED = (AssignmentStatus.DONE, AssignmentStatus.PLANNED, AssignmentStatus.CANCELLED)
+DONE, PLANNED, CANCELLED = (
+    AssignmentStatus.DONE,
+    AssignmentStatus.PLANNED,
+    AssignmentStatus.CANCELLED,
+)
 EN = {"accept-language": "en"}
 
 
