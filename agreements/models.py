@@ -140,6 +140,15 @@ ASSIGNMENT_TRANSITIONS = {
 }
 
 
+class ReachedGroup(models.TextChoices):
+    """Whom an assignment reached (SPEC "people reached"), one group per assignment."""
+
+    CLIENTS = "clients", _("clients")
+    RESIDENTS = "residents", _("residents")
+    STAFF = "staff", _("staff")
+    STUDENTS = "students", _("students")
+
+
 class Assignment(ConstraintErrorsOnFields, models.Model):
     """One task (tehtävä) done by one or more experts for one service area."""
 
@@ -184,6 +193,16 @@ class Assignment(ConstraintErrorsOnFields, models.Model):
         related_name="assignments",
     )
     description = models.TextField(_("description"), blank=True)
+    # Asked when an assignment of a type that records reach is marked done (agreements.rules)
+    people_reached = models.PositiveIntegerField(
+        _("people reached"),
+        null=True,
+        blank=True,
+        help_text=_("How many people took part or were reached; 0 if no one came."),
+    )
+    reached_group = models.CharField(
+        _("group reached"), max_length=10, choices=ReachedGroup.choices, blank=True
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     experts = models.ManyToManyField(
         Expert,
@@ -208,6 +227,7 @@ class Assignment(ConstraintErrorsOnFields, models.Model):
         "assignment_end_date_not_before_date": "end_date",
         "assignment_hours_positive": "hours",
         "assignment_hours_at_most_24_a_day": "hours",
+        "assignment_reach_has_its_group": "reached_group",
     }
 
     class Meta:
@@ -229,6 +249,14 @@ class Assignment(ConstraintErrorsOnFields, models.Model):
                 condition=Q(end_date__isnull=False) | Q(hours__lte=MAX_HOURS_A_DAY),
                 name="assignment_hours_at_most_24_a_day",
                 violation_error_message=_("One day has at most 24 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(people_reached__isnull=True, reached_group="")
+                | Q(people_reached__isnull=False) & ~Q(reached_group=""),
+                name="assignment_reach_has_its_group",
+                violation_error_message=_(
+                    "People reached and the group reached are given together."
+                ),
             ),
         ]
         indexes = [

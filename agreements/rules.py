@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.models import MAX_HOURS_A_DAY, Agreement, AgreementStatus, Assignment
 
@@ -116,3 +117,28 @@ def _constraint_message(name: str) -> str:
     well (a form meets it through full_clean), and both must say it alike."""
     constraint = next(c for c in Assignment._meta.constraints if c.name == name)
     return str(constraint.violation_error_message)
+
+
+# --- People reached -------------------------------------------------------------------------
+
+PEOPLE_REACHED_MISSING = gettext_lazy(
+    "Say how many people the assignment reached (0 if no one came)."
+)
+PEOPLE_REACHED_NEGATIVE = gettext_lazy("People reached cannot be negative.")
+GROUP_REACHED_MISSING = gettext_lazy("Choose the group the assignment reached.")
+
+
+def reach_errors(records_reach: bool, people_reached: int | None, reached_group: str) -> dict:
+    """What is missing when an assignment of a type that ``records_reach`` is marked done
+    (SPEC "people reached"), by the field at fault; nothing is asked of other types. 0 is a
+    figure: a lecture no one came to reached no one."""
+    if not records_reach:
+        return {}
+    errors = {}
+    if people_reached is None:
+        errors["people_reached"] = PEOPLE_REACHED_MISSING
+    elif people_reached < 0:
+        errors["people_reached"] = PEOPLE_REACHED_NEGATIVE
+    if not reached_group:
+        errors["reached_group"] = GROUP_REACHED_MISSING
+    return errors

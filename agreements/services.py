@@ -27,6 +27,7 @@ from agreements.rules import (
     agreement_terms_errors,
     hours_error,
     own_hours_errors,
+    reach_errors,
     uncovered_error,
     working_days,
 )
@@ -298,6 +299,17 @@ def _refuse_cancelling_reported(assignment: Assignment) -> None:
         )
 
 
+def _record_reach(assignment: Assignment, people_reached: int | None, reached_group: str):
+    """Set the people reached of an assignment being marked done; return the fields set."""
+    if not assignment.type.records_reach:
+        return []
+    errors = reach_errors(True, people_reached, reached_group)
+    if errors:
+        raise ValidationError(errors)
+    assignment.people_reached, assignment.reached_group = people_reached, reached_group
+    return ["people_reached", "reached_group"]
+
+
 @transaction.atomic
 def assignment_set_status(
     *,
@@ -305,7 +317,12 @@ def assignment_set_status(
     status: str,
     expected_version: int | None = None,
     today: datetime.date | None = None,
+    people_reached: int | None = None,
+    reached_group: str = "",
 ) -> Assignment:
+    """Change the status. Marking done an assignment of a type that records reach takes the
+    people reached and their group (agreements.rules.reach_errors); other changes keep what
+    is recorded, which the report counts only while the assignment is done."""
     if status not in ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)]:
         raise ValidationError(
             _("An assignment that is %(old)s cannot be made %(new)s.")
@@ -318,9 +335,12 @@ def assignment_set_status(
         raise ValidationError(_("An assignment in the future cannot be marked done yet."))
     if status == AssignmentStatus.CANCELLED:
         _refuse_cancelling_reported(assignment)
+    changed = ["status", "updated_at"]
+    if status == AssignmentStatus.DONE:
+        changed += _record_reach(assignment, people_reached, reached_group)
     claim_version(assignment, expected_version)
     old_status, assignment.status = assignment.status, status
-    assignment.save(update_fields=["status", "updated_at"])
+    assignment.save(update_fields=changed)
     if status == AssignmentStatus.CANCELLED:
         notices.assignment_cancelled(assignment=assignment)
     elif old_status == AssignmentStatus.CANCELLED:

@@ -212,6 +212,8 @@ def _empty_month() -> dict:
         "fees": "0.00", "active_experts": 0, "by_type": {}, "by_service_area": {},
         "by_division": {}, "supervision_sessions": 0, "supervision_attendances": 0,
         "supervision_experts": 0,
+        # the generated data records no people reached (a figure of its own query, issue 20)
+        "people_reached": 0, "people_reached_by_type": {}, "people_reached_by_group": {},
     }  # fmt: skip
 
 

@@ -1386,6 +1386,8 @@ class Importer:
                     "status": a.status,
                     "contact_id": None,
                     "description": "",
+                    "people_reached": None,  # no column in the files yet
+                    "reached_group": "",
                     "version": 1,
                     "created_by_id": a.created_by.pk if a.created_by else None,
                     "created_at": now,

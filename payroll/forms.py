@@ -9,6 +9,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from agreements.forms.reach import add_reach_fields, reach_values
 from kokemus.forms import DateInput, DecimalField
 from payroll.models import EarningsLimit
 
@@ -71,8 +72,13 @@ class ReportLineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, has_receipt: bool = False, **kwargs):
+    def __init__(self, *args, has_receipt: bool = False, completes=None, **kwargs):
+        """``completes``: the assignment this report marks done, of a type that records
+        reach (payroll.selectors.report_asks_reach): the report then asks for the people
+        reached and their group."""
         super().__init__(*args, **kwargs)
+        if completes is not None:
+            add_reach_fields(self, completes)
         if not has_receipt:  # a receipt sent earlier can be removed, or replaced by a new one
             del self.fields["remove_receipt"]
         self.fields["receipt"].help_text = _(
@@ -91,6 +97,7 @@ class ReportLineForm(forms.Form):
             "receipt": data["receipt"],
             "remove_receipt": data.get("remove_receipt", False),
             "comment": data["comment"],
+            **reach_values(self),
         }
 
     @classmethod

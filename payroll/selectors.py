@@ -92,6 +92,18 @@ def current_line_of(participation: Participation) -> ReportLine | None:
     )
 
 
+def report_asks_reach(participation: Participation) -> Assignment | None:
+    """The assignment that the expert's report would mark done (services.line_submit: the
+    last expert on a planned assignment to report), where its type records the people
+    reached: the report asks for them. None otherwise."""
+    assignment = participation.assignment
+    if assignment.status != AssignmentStatus.PLANNED or not assignment.type.records_reach:
+        return None
+    current = ReportLine.objects.filter(participation=OuterRef("pk"), sign=1, superseded=False)
+    others = assignment.participations.exclude(pk=participation.pk)
+    return None if others.filter(~Exists(current)).exists() else assignment
+
+
 def reports_by_participation(assignment: Assignment) -> dict[int, ReportLine]:
     """The current line of each expert on the assignment who has reported, by participation
     id: who has reported, for the coordinator's assignment page. One query."""

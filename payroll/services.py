@@ -119,11 +119,14 @@ def line_submit(
     comment: str = "",
     by=None,
     today: datetime.date | None = None,
+    people_reached: int | None = None,
+    reached_group: str = "",
 ) -> ReportLine:
     """Report (or correct, while not approved) the expert's own line for an assignment.
 
     The coordinators hear of a new report and of a returned line reported again. Once every
-    expert on a planned assignment has reported, the assignment is done.
+    expert on a planned assignment has reported, the assignment is done: the report that
+    does so gives the people reached where its type records them (selectors.report_asks_reach).
     """
     today = today or timezone.localdate()
     participation = Participation.objects.select_related("assignment", "agreement", "expert").get(
@@ -161,17 +164,25 @@ def line_submit(
         line.save()
     if news:
         notices.line_reported(line=line)
-    _done_when_all_reported(assignment, today)
+    _done_when_all_reported(assignment, today, people_reached, reached_group)
     return line
 
 
-def _done_when_all_reported(assignment: Assignment, today: datetime.date) -> None:
+def _done_when_all_reported(
+    assignment: Assignment, today: datetime.date, people_reached: int | None, reached_group: str
+) -> None:
     """A planned assignment is done once every expert on it has a current line."""
     if assignment.status != AssignmentStatus.PLANNED:
         return
     reported = ReportLine.objects.filter(participation=OuterRef("pk"), sign=1, superseded=False)
     if not assignment.participations.filter(~Exists(reported)).exists():
-        assignment_set_status(assignment=assignment, status=AssignmentStatus.DONE, today=today)
+        assignment_set_status(
+            assignment=assignment,
+            status=AssignmentStatus.DONE,
+            today=today,
+            people_reached=people_reached,
+            reached_group=reached_group,
+        )
 
 
 # --- Approval ------------------------------------------------------------------------------

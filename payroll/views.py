@@ -168,13 +168,16 @@ def report_for(request, participation_pk: int):
     """The coordinator reports (or corrects, until approved) an expert's line for them: an
     expert without a login, or one who asked for help."""
     participation = get_object_or_404(
-        Participation.objects.select_related("expert", "assignment", "agreement"),
+        Participation.objects.select_related("expert", "assignment__type", "agreement"),
         pk=participation_pk,
     )
     line = selectors.current_line_of(participation)
     has_receipt = bool(line and line.receipt)
+    completes = selectors.report_asks_reach(participation)
     if request.method == "POST":
-        form = ReportLineForm(request.POST, request.FILES, has_receipt=has_receipt)
+        form = ReportLineForm(
+            request.POST, request.FILES, has_receipt=has_receipt, completes=completes
+        )
         if form.is_valid():
             try:
                 line = services.line_submit(
@@ -191,7 +194,9 @@ def report_for(request, participation_pk: int):
                 return redirect("payroll:line_detail", pk=line.pk)
     else:
         form = ReportLineForm(
-            initial=ReportLineForm.initial_from(line, participation), has_receipt=has_receipt
+            initial=ReportLineForm.initial_from(line, participation),
+            has_receipt=has_receipt,
+            completes=completes,
         )
     return render(
         request,

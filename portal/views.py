@@ -85,6 +85,7 @@ def assignment_detail(request, pk: int):
     form = ReportLineForm(
         initial=ReportLineForm.initial_from(line, participation),
         has_receipt=bool(line and line.receipt),
+        completes=payroll_selectors.report_asks_reach(participation),
     )
     return _assignment_page(request, participation, form, line=line)
 
@@ -119,7 +120,12 @@ def assignment_report(request, pk: int):
         agreement_selectors.participations_of_expert(expert), assignment_id=pk
     )
     line = payroll_selectors.current_line_of(participation)
-    form = ReportLineForm(request.POST, request.FILES, has_receipt=bool(line and line.receipt))
+    form = ReportLineForm(
+        request.POST,
+        request.FILES,
+        has_receipt=bool(line and line.receipt),
+        completes=payroll_selectors.report_asks_reach(participation),
+    )
     if not form.is_valid():
         return _assignment_page(request, participation, form, line=line)
     try:
@@ -151,7 +157,8 @@ def assignment_withdraw(request, pk: int):
     )
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        return _assignment_page(request, participation, ReportLineForm(), form)
+        report_form = ReportLineForm(completes=payroll_selectors.report_asks_reach(participation))
+        return _assignment_page(request, participation, report_form, form)
     try:
         services.participation_withdraw(
             participation=participation, reason=form.cleaned_data["reason"]

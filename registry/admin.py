@@ -41,10 +41,11 @@ class ServiceAreaAdmin(admin.ModelAdmin):
 @admin.register(AssignmentType)
 class AssignmentTypeAdmin(admin.ModelAdmin):
     list_display = [
-        "code", "name", "name_sv", "name_en", "payroll_class", "sort_order", "is_active"
+        "code", "name", "name_sv", "name_en", "payroll_class", "records_reach", "sort_order",
+        "is_active",
     ]  # fmt: skip
-    list_editable = ["payroll_class", "sort_order", "is_active"]
-    list_filter = ["is_active", "payroll_class"]
+    list_editable = ["payroll_class", "records_reach", "sort_order", "is_active"]
+    list_filter = ["is_active", "payroll_class", "records_reach"]
     search_fields = ["code", "name", "name_sv", "name_en"]
 
 

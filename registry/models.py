@@ -88,6 +88,14 @@ class AssignmentType(TranslatedName, models.Model):
         ),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+    records_reach = models.BooleanField(
+        _("records people reached"),
+        default=False,
+        help_text=_(
+            "Marking an assignment of this type done asks how many people it reached and "
+            "which group they were (client panels, workshops, lectures, communication)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("assignment type")

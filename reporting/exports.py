@@ -75,6 +75,10 @@ def _json_figures(figures: Figures) -> dict:
         "supervision_sessions": figures.supervision_sessions,
         "supervision_attendances": figures.supervision_attendances,
         "supervision_experts": figures.supervision_experts,
+        # issue 20: people reached by done assignments, in all and by type and group code
+        "people_reached": figures.people_reached,
+        "people_reached_by_type": _nonzero(figures.people_reached_by_type),
+        "people_reached_by_group": _nonzero(figures.people_reached_by_group),
     }
 
 
@@ -150,6 +154,9 @@ SHEET_NAMES = {
     "requests_by_service_area": gettext_lazy("Requests by service area"),
     "requests_by_type": gettext_lazy("Requests by type"),
     "guidance": gettext_lazy("Kokemusohjaus"),  # guidance (issue 20)
+    # people reached (issue 20)
+    "people_reached": gettext_lazy("People reached by type"),
+    "people_reached_by_group": gettext_lazy("People reached by group"),
 }
 
 

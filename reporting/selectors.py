@@ -4,7 +4,7 @@ page, export and the ``monthly_report`` command.
 Every figure keeps one name from the database to the table: the database computes it under
 that name (``SUM(worked) AS hours``), the same-named field of the month's ``Figures`` takes it,
 and reporting/tables.py gives the field its row and label. What a figure counts is an ORM
-queryset here (``counted_participations``; fees as agreements.fees defines them). Four
+queryset here (``counted_participations``; fees as agreements.fees defines them). Five
 queries, whatever the amount of data (docs/performance.md "Monthly report"):
 
 1. assignment types and 2. service areas: codes, names and divisions of the ids below;
@@ -13,7 +13,8 @@ queries, whatever the amount of data (docs/performance.md "Monthly report"):
 4. every other figure, a row per month and the year's row (``_FIGURES_BY_MONTH``): new
    agreements; participations, hours, fees, travel, other costs, active experts and the
    experts paid (and those paid travel or other costs); supervision sessions, attendances and
-   the experts who attended.
+   the experts who attended;
+5. the people reached by done assignments per (month, type, group) (issue 20, at the end).
 
 Fees are the experts' approved hours report lines (payroll.selectors.approved_lines_of) where
 they reported, and done work nobody reported at its recorded hours; travel and other costs come
@@ -32,11 +33,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BigIntegerField, Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, ExtractMonth
 
 from agreements.fees import euros, paid_fee_cents, worked_hours
-from agreements.models import COUNTED_STATUSES, Agreement, Assignment, Participation
+from agreements.models import (
+    COUNTED_STATUSES,
+    Agreement,
+    Assignment,
+    AssignmentStatus,
+    Participation,
+)
 from kokemus.money import cents
 from payroll.selectors import approved_lines_of, reported
 from registry.models import AssignmentType, ServiceArea
@@ -86,6 +103,10 @@ class Figures:
     supervision_sessions: int = 0
     supervision_attendances: int | Hidden = 0
     supervision_experts: int | Hidden = 0
+    # people reached by done assignments (issue 20): the sum, by type code and by group code
+    people_reached: int = 0
+    people_reached_by_type: dict[str, int] = field(default_factory=dict)
+    people_reached_by_group: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -111,6 +132,7 @@ class MonthlyFigures:
     # are hidden; None in the coordinators' figures. Tables that read their own figures
     # (guidance's) hide by it too.
     small_count_threshold: int | None = None
+    reach_types: list[Label] = field(default_factory=list)  # types that record people reached
 
 
 # The rows each figure counts --------------------------------------------------------------
@@ -390,7 +412,14 @@ def _year_totals(months: list[Figures]) -> Figures:
         totals.other_costs += figures.other_costs
         totals.supervision_sessions += figures.supervision_sessions
         totals.supervision_attendances += figures.supervision_attendances
-        for name in ("by_type", "by_service_area", "by_division"):
+        totals.people_reached += figures.people_reached
+        for name in (
+            "by_type",
+            "by_service_area",
+            "by_division",
+            "people_reached_by_type",
+            "people_reached_by_group",
+        ):
             counts = getattr(totals, name)
             for code, n in getattr(figures, name).items():
                 counts[code] = counts.get(code, 0) + n
@@ -404,6 +433,7 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     type_by_division: dict[tuple[str, str], int] = {}
 
     _count_assignments(months, type_by_division, _assignment_groups(year, division), reference)
+    _count_reach(months, _reach_groups(year, division), reference)
     year_row = {}
     for row in _figures_by_month(year, division):
         if row["month"] is None:
@@ -443,4 +473,51 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
         service_areas=areas,
         divisions=division_labels,
         all_divisions=reference.all_divisions(),
+        reach_types=_reach_labels(totals, reference),
     )
+
+
+# --- people reached (issue 20) --------------------------------------------------------------
+# Kept apart so that it merges with the report's other additions. How many people the done
+# assignments of the month reached, by type and by group (clients, residents, staff,
+# students): one aggregate query. Only a done assignment carries the number (it is asked when
+# the assignment is marked done), so planned ones, which the other figures count, add nothing.
+
+
+def reached_assignments(year: int, division: ServiceArea | None = None) -> QuerySet[Assignment]:
+    """The counted assignments of ``year`` that are done and say whom they reached."""
+    return counted_assignments(year, division).filter(
+        status=AssignmentStatus.DONE, people_reached__isnull=False
+    )
+
+
+def _reach_groups(year, division) -> QuerySet:
+    """People reached per (month, type, group): the people-reached tables add these up."""
+    return (
+        reached_assignments(year, division)
+        .annotate(month=_month("date"))
+        .values("month", "type_id", "reached_group")
+        .annotate(people=Sum("people_reached"))
+        .values_list("month", "type_id", "reached_group", "people")
+        .order_by()
+    )
+
+
+def _count_reach(months, groups, reference: _Reference) -> None:
+    type_codes = {pk: kind.code for pk, kind in reference.types.items()}
+    for month, type_id, group, people in groups:
+        figures, type_code = months[month], type_codes[type_id]
+        figures.people_reached += people
+        by_type, by_group = figures.people_reached_by_type, figures.people_reached_by_group
+        by_type[type_code] = by_type.get(type_code, 0) + people
+        by_group[group] = by_group.get(group, 0) + people
+
+
+def _reach_labels(totals: Figures, reference: _Reference) -> list[Label]:
+    """The rows of the people-reached table: the types in use that record reach, and any
+    other with people reached this year (recorded before its type stopped asking)."""
+    return [
+        Label(t.code, t.translated_name)
+        for t in reference.types.values()
+        if (t.is_active and t.records_reach) or t.code in totals.people_reached_by_type
+    ]

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from agreements.models import ReachedGroup
 from guidance.selectors import period_figures
 from orders.selectors import request_figures
 from reporting.selectors import Figures, Hidden, Label, MonthlyFigures
@@ -198,6 +199,7 @@ def report_tables(figures: MonthlyFigures) -> list[Table]:
         supervision_table(figures),
         *request_tables(figures),  # orders (issue 18): see the block below
         guidance_table(figures),  # guidance (issue 20): see its block
+        *reach_tables(figures),  # people reached (issue 20): see the block below
     ]
     for table in tables:
         table.notes += hidden_notes(table)
@@ -313,3 +315,40 @@ def guidance_table(figures: MonthlyFigures) -> Table:
 
 
 # --- end guidance ---
+# --- people reached (issue 20): reporting.selectors' people-reached figures -----------------
+# Kept apart like the requests above: the people the month's done assignments reached, by the
+# types that record them and by group. Counts of people reached, no names.
+
+
+def reach_tables(figures: MonthlyFigures) -> list[Table]:
+    note = _(
+        "People reached by done assignments dated in the month, as recorded when each was "
+        "marked done. Planned assignments add nothing until they are done."
+    )
+    groups = [Label(code, str(label)) for code, label in ReachedGroup.choices]
+    tables = []
+    if figures.reach_types:
+        by_type = _breakdown_table(
+            figures,
+            "people_reached",
+            _("People reached by type"),
+            _("Type"),
+            figures.reach_types,
+            "people_reached_by_type",
+        )
+        tables.append(by_type)
+    by_group = _breakdown_table(
+        figures,
+        "people_reached_by_group",
+        _("People reached by group"),
+        _("Group"),
+        groups,
+        "people_reached_by_group",
+    )
+    tables.append(by_group)
+    for table in tables:
+        table.notes.append(note)
+    return tables
+
+
+# --- end people reached ---

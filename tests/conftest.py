@@ -87,6 +87,7 @@ REFERENCE_DATA = [
     ("registry.migrations.0002_default_reference_data", "create"),
     ("registry.migrations.0005_default_names_in_swedish_and_english", "name"),
     ("registry.migrations.0008_assignment_type_payroll_class", "classify"),
+    ("registry.migrations.0009_assignment_type_records_reach", "mark"),
     ("supervision.migrations.0002_default_topics", "create"),
     ("supervision.migrations.0004_default_topic_names_in_swedish_and_english", "name"),
     ("kokemus.migrations.0001_role_groups", "create_groups"),

@@ -9,11 +9,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.forms.reach import add_reach_fields
 from agreements.models import Assignment, AssignmentStatus
 from kokemus.concurrency import VersionedForm
+from kokemus.converters import as_id
 from kokemus.forms import DateInput, DecimalField, TimeInput
 from kokemus.widgets import FixedChoices, LongSelect
 from registry.forms import ServiceAreaChoiceField
+from registry.models import AssignmentType
 from registry.selectors import service_areas_by_division
 
 # Empty expert rows offered on a new assignment; an edit offers this many beyond the current.
@@ -53,6 +56,27 @@ class AssignmentForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = self.fields["type"].queryset.filter(is_active=True)
         self.fields["service_area"].queryset = service_areas_by_division().filter(is_active=True)
+        if self._asks_reach():
+            add_reach_fields(self, self.instance)
+
+    def _asks_reach(self) -> bool:
+        """A done assignment of a type that records reach keeps its people reached. The type
+        as posted: one changed to such a type comes back asking for them."""
+        if self.instance.status != AssignmentStatus.DONE:
+            return False
+        if not self.is_bound:
+            return self.instance.type.records_reach
+        type_id = as_id(str(self.data.get("type", "")))
+        return AssignmentType.objects.filter(pk=type_id, records_reach=True).exists()
+
+    def clean(self):
+        data = super().clean()
+        if "people_reached" in self.fields:
+            self.instance.people_reached = data.get("people_reached")
+            self.instance.reached_group = data.get("reached_group", "")
+        elif "type" in self.changed_data:  # now a type that does not record reach
+            self.instance.people_reached, self.instance.reached_group = None, ""
+        return data
 
     def clean_date(self):
         """A done assignment is not moved into the future. One imported as done with a future
@@ -126,4 +150,17 @@ ParticipantFormSet = forms.formset_factory(
 
 
 class AssignmentStatusForm(VersionedForm):
-    status = forms.ChoiceField(choices=AssignmentStatus.choices)
+    """A status button; marking done an assignment of a type that records reach also asks
+    for the people reached and their group."""
+
+    status = forms.ChoiceField(choices=AssignmentStatus.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args, assignment: Assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.data.get("status") if self.is_bound else self.initial.get("status")
+        if status == AssignmentStatus.DONE and assignment.type.records_reach:
+            add_reach_fields(self, assignment)
+
+    @property
+    def asks_reach(self) -> bool:
+        return "people_reached" in self.fields

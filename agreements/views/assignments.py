@@ -18,6 +18,7 @@ from agreements.forms.assignments import (
     ParticipantFormSet,
     expert_row_choices,
 )
+from agreements.forms.reach import reach_values
 from agreements.models import ASSIGNMENT_TRANSITIONS, Assignment, AssignmentStatus
 from agreements.selectors import TimeWindow
 from agreements.signals import assignment_saved
@@ -93,13 +94,27 @@ def _time_window(request) -> TimeWindow:
 
 @role_required(Role.COORDINATOR)
 def assignment_detail(request, pk: int):
-    assignment = selectors.assignment_for_page(pk)
+    return _detail_page(request, selectors.assignment_for_page(pk))
+
+
+def _detail_page(request, assignment: Assignment, done_form: AssignmentStatusForm | None = None):
+    """The assignment with its status buttons. Marking done a type that records reach is a
+    small form of its own (``done_form``: refused input comes back in it)."""
+    transitions = _transitions(assignment)
+    if done_form is None and AssignmentStatus.DONE in dict(transitions):
+        done_form = AssignmentStatusForm(
+            assignment=assignment,
+            initial={"status": AssignmentStatus.DONE, "version": assignment.version},
+        )
+    if done_form is not None and not done_form.asks_reach:
+        done_form = None  # a plain button like the others
     return render(
         request,
         "agreements/assignment_detail.html",
         {
             "assignment": assignment,
-            "transitions": _transitions(assignment),
+            "transitions": [t for t in transitions if not (done_form and t[0] == "done")],
+            "done_form": done_form,
         },
     )
 
@@ -132,9 +147,11 @@ def assignment_copy(request, pk: int):
 @role_required(Role.COORDINATOR)
 @require_POST
 def assignment_status(request, pk: int):
-    assignment = get_object_or_404(Assignment, pk=pk)
-    form = AssignmentStatusForm(request.POST)
+    assignment = get_object_or_404(Assignment.objects.select_related("type"), pk=pk)
+    form = AssignmentStatusForm(request.POST, assignment=assignment)
     if not form.is_valid():
+        if form.asks_reach and "status" not in form.errors:
+            return _detail_page(request, selectors.assignment_for_page(pk), done_form=form)
         messages.error(request, _("Choose a valid status."))
         return redirect("assignments:assignment_detail", pk=pk)
     try:
@@ -142,8 +159,12 @@ def assignment_status(request, pk: int):
             assignment=assignment,
             status=form.cleaned_data["status"],
             expected_version=form.expected_version,
+            **reach_values(form),
         )
     except ValidationError as error:
+        if form.asks_reach and hasattr(error, "error_dict"):
+            add_service_error(form, error)
+            return _detail_page(request, selectors.assignment_for_page(pk), done_form=form)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(

@@ -72,10 +72,13 @@ def test_coordinator_registers_signs_books_supervises_and_sees_the_dashboard(
     page.locator("#id_experts-1-hours").fill("1.5")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/tehtavat/*/")
+    page.locator("#id_people_reached").fill("25")  # a lecture: the people it reached
+    page.locator("#id_reached_group").select_option("staff")
     page.locator("#status-done").click()
     page.wait_for_selector("#status-planned")
     assignment = Assignment.objects.get(title="Kokemuspuheenvuoro henkilöstölle")
     assert assignment.status == AssignmentStatus.DONE
+    assert (assignment.people_reached, assignment.reached_group) == (25, "staff")
     assert assignment.participations.get(expert=ilona).agreement.number == "TS-PAIVA-1"
 
     # Record a supervision session that Ben attends.

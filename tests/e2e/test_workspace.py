@@ -68,10 +68,13 @@ def test_coordinator_books_assignment_records_supervision_and_sees_the_dashboard
     assert set(assignment.participations.values_list("expert_id", flat=True)) == {anna.pk, ben.pk}
 
     # Mark it done.
+    page.locator("#id_people_reached").fill("25")  # a lecture: the people it reached
+    page.locator("#id_reached_group").select_option("staff")
     page.locator("#status-done").click()
     page.wait_for_selector("#status-planned")  # the page now offers the way back
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.DONE
+    assert (assignment.people_reached, assignment.reached_group) == (25, "staff")
 
     # Copy it for next week: it shows among the upcoming ones.
     page.locator(f"a[href='/tehtavat/{assignment.pk}/kopioi/']").click()

@@ -38,7 +38,9 @@ def march_run(people, coordinator):
         )
 
     lines = [
-        report(lecture, "2.50", kilometres=Decimal("42")),  # 73.75 + travel 12.60
+        report(  # 73.75 + travel 12.60; a lecture records the people it reached
+            lecture, "2.50", kilometres=Decimal("42"), people_reached=40, reached_group="staff"
+        ),
         report(aino, "1.00", other_costs=Decimal("4.20"), other_costs_description="Bussi"),
         report(bertta, "1.75", kilometres=Decimal("100")),  # 32.81 + travel 52.00
     ]  # Aino's second: 25.50 + 10.00 = 35.50 and 4.20

@@ -338,8 +338,9 @@ def test_the_run_splits_wage_and_compensation_by_assignment_type(people, coordin
     (panel,) = book([people.aino_agreement], type_code="client_panel")
     (support,) = book([people.aino_agreement], type_code="client_support")
     lines = [
-        _report(lecture, "1.50"),  # 38.25 + 10.00 = 48.25
-        _report(panel, "2.00"),  # 51.00 + 10.00 = 61.00
+        # the lecture and the panel record the people reached, which their reports give
+        _report(lecture, "1.50", people_reached=30, reached_group="students"),  # 38.25 + 10.00
+        _report(panel, "2.00", people_reached=6, reached_group="clients"),  # 51.00 + 10.00
         _report(support, "3.00", other_costs=Decimal("4.20"), other_costs_description="Bussi"),
     ]  # 76.50 + 10.00 = 86.50, and 4.20 of other costs
     _approve(*lines, by=coordinator)
@@ -368,7 +369,7 @@ def test_the_run_splits_wage_and_compensation_by_assignment_type(people, coordin
 
 def test_a_reversal_keeps_the_class_its_line_was_paid_as(people, coordinator):
     (lecture,) = book([people.aino_agreement], type_code="training")
-    paid = _report(lecture, "1.00")
+    paid = _report(lecture, "1.00", people_reached=12, reached_group="staff")
     _approve(paid, by=coordinator)
     services.run_export(
         run=services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY), by=coordinator

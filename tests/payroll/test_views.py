@@ -209,7 +209,11 @@ def test_the_coordinators_assignment_page_shows_who_has_reported(login, coordina
 
 def _approved_march(people, coordinator):
     aino, bertta = book([people.aino_agreement, people.bertta_agreement], type_code="training")
-    lines = [_line(aino, "2.50", kilometres=Decimal("42")), _line(bertta, "1.75")]
+    lines = [
+        _line(aino, "2.50", kilometres=Decimal("42")),
+        # the last report marks the lecture done and gives the people it reached
+        _line(bertta, "1.75", people_reached=24, reached_group="students"),
+    ]
     services.lines_approve(line_ids=[line.pk for line in lines], by=coordinator)
     return lines
 

@@ -204,6 +204,8 @@ def test_xlsx_sheets_have_whole_names_in_the_users_language(client, evaluation_m
         "Työnohjaus",
         "Tilaukset",  # orders: no requests in report_data, so no breakdowns of them
         "Kokemusohjaus",  # guidance: shown in every year, zero months too
+        "Tavoitetut henkilöt tyypeittäin",  # people reached (issue 20)
+        "Tavoitetut henkilöt ryhmittäin",
     ]
 
 

@@ -14,7 +14,7 @@ from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFa
 pytestmark = pytest.mark.django_db
 # types, service areas, agreements, assignments, participations (per month and over the year),
 # sessions, attendances, supervision experts over the year
-FIGURE_QUERIES = 4
+FIGURE_QUERIES = 5
 
 
 def month(figures, number):
