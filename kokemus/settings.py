@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "notifications",
     "payroll",
     "orders",
+    "feedback",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -32,6 +32,9 @@ class Kind(models.TextChoices):
     # hours reports (payroll)
     LINE_RETURNED = "line_returned", _("an hours report was returned for correction")
     LINE_APPROVED = "line_approved", _("an hours report was approved")
+    # feedback after a done assignment: the experts' reflection, the professional's link
+    REFLECTION = "reflection", _("a reflection on a done assignment")
+    FEEDBACK_REQUEST = "feedback_request", _("a professional's feedback link")
 
 
 # Messages nobody may turn off: they are how work reaches an expert.
@@ -49,6 +52,8 @@ ALWAYS_SENT = frozenset(
         Kind.OFFERS_UNANSWERED,
         # an hours report returned: the expert must correct it to be paid
         Kind.LINE_RETURNED,
+        # a professional has no preferences: their feedback link is the one message they get
+        Kind.FEEDBACK_REQUEST,
     }
 )
 # The longest reminder lead time a user can choose (days).
