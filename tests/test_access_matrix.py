@@ -37,6 +37,7 @@ from tests.factories import (
     GroupMembershipFactory,
     ParticipationFactory,
 )
+from tests.feedback.factories import FeedbackLinkFactory, ReflectionFactory
 from tests.orders.factories import OfferFactory, StatusLinkFactory
 
 ROLES = (
@@ -191,6 +192,14 @@ MATRIX: dict[str, Row] = {
     "offers:offer_detail":           Row("login 200 404 403 403 403", "get", pk="offer.pk"),
     "offers:offer_answer":           Row("login 200 404 403 403 403", "post", pk="offer.pk"),  # no answer  # noqa: E501
     # --- end orders ---
+    # --- feedback: the expert's reflection, the coordinators' pages, the professional's form ---
+    "reflections:reflection_form":   Row("login 200 404 403 403 403", "get", pk="done_assignment.pk"),  # noqa: E501
+    "feedback:reflection_list":      Row("login 403 403 403 200 200", "get"),
+    "feedback:reflection_handle":    Row("login 403 403 403 302 302", "post", pk="reflection.pk"),
+    "feedback:assignment_feedback":  Row("login 403 403 403 200 200", "get", pk="done_assignment.pk"),  # noqa: E501
+    "feedback:links_revoke":         Row("login 403 403 403 302 302", "post", pk="done_assignment.pk"),  # noqa: E501
+    "professional_feedback:form":    Row("200   200 200 200 200 200", "get", token="feedback_link.token"),  # noqa: E501
+    # --- end feedback ---
     # --- deploy: the load balancer's health check ---
     "healthz":                       Row("200   200 200 200 200 200", "get"),
     # --- end deploy ---
@@ -222,6 +231,13 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
     line, run = _paid_line(participation, coordinator)
     membership = GroupMembershipFactory(expert=alice)
     offer = OfferFactory(expert=alice, deadline=FAR_FUTURE)
+    # feedback: Alice's done assignment, her reflection on it and its professional's link
+    done = ParticipationFactory(
+        agreement=agreement,
+        assignment=AssignmentFactory(date=datetime.date(2025, 3, 11), status="done"),
+    )
+    reflection = ReflectionFactory(participation=done, wants_talk=True)
+    feedback_link = FeedbackLinkFactory(assignment=done.assignment, expires_at=FAR_FUTURE)
     return SimpleNamespace(
         group=membership.group,  # coord-b
         session=AttendanceFactory(membership=membership, session__group=membership.group).session,
@@ -238,6 +254,9 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
         order=offer.request,  # orders: a request offered to Alice, with its status link
         offer=offer,
         order_link=StatusLinkFactory(request=offer.request, expires_at=FAR_FUTURE),
+        done_assignment=done.assignment,
+        reflection=reflection,
+        feedback_link=feedback_link,
         x="MQ",  # an invalid password-reset link: the page says so
         report_format="csv",
         import_job=ImportJob.objects.create(created_by=coordinator, files=["experts.csv"]),
