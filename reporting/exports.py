@@ -149,6 +149,8 @@ SHEET_NAMES = {
     "requests": gettext_lazy("Requests"),
     "requests_by_service_area": gettext_lazy("Requests by service area"),
     "requests_by_type": gettext_lazy("Requests by type"),
+    # feedback (issue 20)
+    "feedback": gettext_lazy("Feedback"),
 }
 
 

@@ -203,6 +203,7 @@ def test_xlsx_sheets_have_whole_names_in_the_users_language(client, evaluation_m
         "Tyyppi × toimialue",
         "Työnohjaus",
         "Tilaukset",  # orders: no requests in report_data, so no breakdowns of them
+        "Palaute",  # feedback (issue 20)
     ]
 
 
