@@ -28,6 +28,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone, translation
 
 from agreements.models import Agreement, Assignment
+from feedback.models import ProfessionalFeedback, Reflection
 from interchange.models import ImportJob, ImportRun
 from notifications.models import Message
 from orders.models import Offer
@@ -265,6 +266,22 @@ def erase_own_words(expert: Expert) -> None:
     ReportLine.objects.filter(participation__expert=expert).exclude(comment="").update(
         comment="", version=F("version") + 1
     )
+
+
+def erase_from_feedback(*, traces: Traces, expert: Expert) -> None:
+    """Their reflections lose their own words (how it went may tell of their health); the load
+    and the wish for a talk stay, as the report's figures do. The contact professionals'
+    comments on their assignments lose their name, first name too: a professional knew it."""
+    Reflection.objects.filter(participation__expert=expert).exclude(how_it_went="").update(
+        how_it_went=""
+    )
+    comments = ProfessionalFeedback.objects.filter(
+        assignment__participations__expert=expert
+    ).exclude(comment="")
+    for feedback in comments.distinct():
+        redacted = traces.redact(feedback.comment, first_name=True)
+        if redacted != feedback.comment:
+            ProfessionalFeedback.objects.filter(pk=feedback.pk).update(comment=redacted)
 
 
 def erase_receipts(expert: Expert) -> None:
