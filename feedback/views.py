@@ -11,6 +11,7 @@ from contextlib import suppress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -84,9 +85,9 @@ def reflection_handle(request, pk: int):
         messages.success(request, _("The reflection was marked handled."))
     else:
         messages.info(request, _("The reflection had already been marked handled."))
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
+    back = request.POST.get("next", "")  # the page it was marked on: the list or the start
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=set()):
+        return HttpResponseRedirect(back)
     return redirect("feedback:reflection_list")
 
 

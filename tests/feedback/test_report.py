@@ -17,6 +17,7 @@ pytestmark = [
     pytest.mark.time_machine(datetime.datetime(2025, 6, 15, 12, tzinfo=datetime.UTC)),
 ]
 D = datetime.date
+EN = {"headers": {"accept-language": "en"}}
 MARCH, APRIL, TOTAL = 2, 3, 12  # the cells' indexes: months from 0, the year last
 
 
@@ -77,7 +78,7 @@ def test_a_month_without_answers_shows_a_dash(feedback):
 
 def test_the_coordinator_sees_every_figure(client, coordinator, feedback):
     client.force_login(coordinator)
-    response = client.get(reverse("reporting:report") + "?year=2025")
+    response = client.get(reverse("reporting:report") + "?year=2025", **EN)
     tables = [table for table, _chart in response.context["sections"]]
     assert _rows(tables)["Reflections given"][APRIL] == 1
 
@@ -86,7 +87,7 @@ def test_the_evaluation_group_sees_figures_of_too_few_experts_hidden(
     client, evaluation_member, feedback
 ):
     client.force_login(evaluation_member)
-    response = client.get(reverse("reporting:report") + "?year=2025")
+    response = client.get(reverse("reporting:report") + "?year=2025", **EN)
     rows = _rows([table for table, _chart in response.context["sections"]])
     reflections = rows["Reflections given"]
     # April rests on one expert; March is hidden too, or the year's 4 would give April away
@@ -108,7 +109,7 @@ def test_the_evaluation_group_sees_figures_of_too_few_experts_hidden(
 def test_the_evaluation_groups_csv_hides_the_same_figures(client, evaluation_member, feedback):
     client.force_login(evaluation_member)
     url = reverse("reporting:export", args=["csv"]) + "?year=2025"
-    csv = client.get(url).content.decode("utf-8-sig")
+    csv = client.get(url, **EN).content.decode("utf-8-sig")
     (line,) = [
         row
         for row in csv.splitlines()
@@ -121,6 +122,6 @@ def test_the_evaluation_groups_csv_hides_the_same_figures(client, evaluation_mem
 def test_a_threshold_of_one_hides_nothing(client, evaluation_member, feedback, settings):
     settings.SMALL_COUNT_THRESHOLD = 1
     client.force_login(evaluation_member)
-    response = client.get(reverse("reporting:report") + "?year=2025")
+    response = client.get(reverse("reporting:report") + "?year=2025", **EN)
     rows = _rows([table for table, _chart in response.context["sections"]])
     assert rows["Reflections given"][APRIL] == 1
