@@ -26,7 +26,11 @@ def ask_for_feedback(*, assignment: Assignment) -> int:
 
     Idempotent: whoever was asked before is not asked again (notices.py), and the contact's
     link is made once. The assignment's row is locked, so two saves at once make one link."""
-    locked = Assignment.objects.select_for_update().select_related("contact").get(pk=assignment.pk)
+    locked = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("contact")
+        .get(pk=assignment.pk)
+    )
     if locked.status != AssignmentStatus.DONE:
         return 0
     recorded = notices.reflections_asked(assignment=locked)
