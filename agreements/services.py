@@ -32,6 +32,7 @@ from agreements.rules import (
     working_days,
 )
 from agreements.selectors import covering_agreements_by_expert
+from agreements.signals import assignment_done
 from kokemus.concurrency import claim_version
 from registry.models import Expert
 
@@ -345,4 +346,6 @@ def assignment_set_status(
         notices.assignment_cancelled(assignment=assignment)
     elif old_status == AssignmentStatus.CANCELLED:
         notices.assignment_rebooked(assignment=assignment)
+    if status == AssignmentStatus.DONE:
+        assignment_done.send(Assignment, assignment=assignment)  # apps above: feedback
     return assignment

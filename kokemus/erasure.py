@@ -28,6 +28,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone, translation
 
 from agreements.models import Agreement, Assignment
+from feedback.models import ProfessionalFeedback, Reflection
 from guidance.models import Goal, Period
 from interchange.models import ImportJob, ImportRun
 from notifications.models import Message
@@ -317,6 +318,22 @@ def erase_guidance_words(expert: Expert) -> None:
         entry.changes_text = ""
         entry.object_repr = f"{entry.content_type.model} #{entry.object_pk}"
     LogEntry.objects.bulk_update(entries, ["changes", "changes_text", "object_repr"])
+
+
+def erase_from_feedback(*, traces: Traces, expert: Expert) -> None:
+    """Their reflections lose their own words (how it went may tell of their health); the load
+    and the wish for a talk stay, as the report's figures do. The contact professionals'
+    comments on their assignments lose their name, first name too: a professional knew it."""
+    Reflection.objects.filter(participation__expert=expert).exclude(how_it_went="").update(
+        how_it_went=""
+    )
+    comments = ProfessionalFeedback.objects.filter(
+        assignment__participations__expert=expert
+    ).exclude(comment="")
+    for feedback in comments.distinct():
+        redacted = traces.redact(feedback.comment, first_name=True)
+        if redacted != feedback.comment:
+            ProfessionalFeedback.objects.filter(pk=feedback.pk).update(comment=redacted)
 
 
 def erase_receipts(expert: Expert) -> None:

@@ -205,7 +205,8 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
     Removes name, contact details, experience areas with their consents, an earnings limit and
     the login, and every trace of them elsewhere: sessions, lockout records, the calendar feed,
     e-mail to and about them, the admin's and the audit trail's logs, free text that names them,
-    their own comments and receipts on their hours reports (kokemus.erasure; docs/privacy.md
+    their own comments and receipts on their hours reports, the words of their reflections
+    and their name in professionals' feedback (kokemus.erasure; docs/privacy.md
     lists each store). Agreements, assignments, participations, hours reports' figures and
     attendance stay, tied to a nameless record.
     """
@@ -240,6 +241,7 @@ def expert_anonymise(*, expert: Expert, by) -> Expert:
     with translation.override(settings.LANGUAGE_CODE):
         mentioned = erasure.erase_from_free_text(traces)
         erasure.erase_from_pairs(traces=traces, expert=expert)
+        erasure.erase_from_feedback(traces=traces, expert=expert)
         erasure.erase_from_admin_log(traces=traces, kept=kept, deleted=deleted)
         erasure.erase_from_audit_trail(trail=trail, traces=traces, user=user, mentioned=mentioned)
     erasure.erase_from_imports(traces)

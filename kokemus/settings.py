@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "orders",
     "pairs",
     "guidance",
+    "feedback",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -5,6 +5,9 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from agreements.urls import agreement_patterns, assignment_patterns
+from feedback.urls import coordinator_patterns as feedback_patterns
+from feedback.urls import expert_patterns as reflection_patterns
+from feedback.urls import public_patterns as professional_feedback_patterns
 from kokemus import accounts, expert_views, health, two_factor, views
 from orders.urls import coordinator_patterns as order_patterns
 from orders.urls import expert_patterns as offer_patterns
@@ -80,6 +83,10 @@ urlpatterns = [
     path("tyoparit/", include((pair_patterns, "pairs"))),
     path("oma/tyoparit/", include((my_pair_patterns, "my_pairs"))),
     path("tyopari/", include((pair_link_patterns, "pair_link"))),
+    # Feedback: the expert's reflection, the coordinators' pages, the professional's form.
+    path("oma/palaute/", include((reflection_patterns, "reflections"))),
+    path("palaute/", include((feedback_patterns, "feedback"))),
+    path("arvio/", include((professional_feedback_patterns, "professional_feedback"))),
     path("admin/", admin.site.urls),
     # For the load balancer: public, no session, plain HTTP allowed (SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),

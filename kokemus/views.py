@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from agreements import selectors as agreement_selectors
+from feedback import selectors as feedback_selectors
 from kokemus.access import Role, has_role, is_coordinator, role_required
 from kokemus.lists import next_month
 from payroll import selectors as payroll_selectors
@@ -60,6 +61,8 @@ def coordinator_dashboard() -> dict:
         "unsupervised": supervision_due(today=today)[:DASHBOARD_ROWS],
         "waiting_reports": payroll_selectors.waiting_count(),
         "near_limit": payroll_selectors.experts_near_limit(today)[:DASHBOARD_ROWS],
+        # experts who asked for a talk or reported a high load, until a coordinator has seen to it
+        "reflections": feedback_selectors.reflections_calling_for_attention()[:DASHBOARD_ROWS],
     }
 
 

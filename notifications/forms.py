@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import REMINDER_HORIZON_DAYS, Kind
 
-EXPERT_OPTIONAL = [Kind.REMINDER, Kind.SUPERVISION, Kind.LINE_APPROVED]
+EXPERT_OPTIONAL = [Kind.REMINDER, Kind.SUPERVISION, Kind.LINE_APPROVED, Kind.REFLECTION]
 COORDINATOR_OPTIONAL = [
     Kind.WORK_REPORTED,
     Kind.WITHDREW,

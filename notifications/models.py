@@ -34,6 +34,9 @@ class Kind(models.TextChoices):
     LINE_APPROVED = "line_approved", _("an hours report was approved")
     # work pairs: the professional's private link to the pair's plan
     PAIR_LINK = "pair_link", _("the private link to a work pair's plan")
+    # feedback after a done assignment: the experts' reflection, the professional's link
+    REFLECTION = "reflection", _("a reflection on a done assignment")
+    FEEDBACK_REQUEST = "feedback_request", _("a professional's feedback link")
 
 
 # Messages nobody may turn off: they are how work reaches an expert.
@@ -53,6 +56,8 @@ ALWAYS_SENT = frozenset(
         Kind.LINE_RETURNED,
         # the professional has no account: the link is how they reach the pair's plan
         Kind.PAIR_LINK,
+        # a professional has no preferences: their feedback link is the one message they get
+        Kind.FEEDBACK_REQUEST,
     }
 )
 # The longest reminder lead time a user can choose (days).

@@ -16,7 +16,7 @@ from dataclasses import replace
 from django.conf import settings
 
 from kokemus.access import is_coordinator
-from reporting.selectors import Hidden, MonthlyFigures
+from reporting.selectors import FeedbackFigures, Hidden, MonthlyFigures
 from reporting.tables import Cell, Number
 
 # Each figure about persons: the Figures field that counts the distinct experts it rests on,
@@ -78,7 +78,56 @@ def without_small_counts(figures: MonthlyFigures, *, threshold: int) -> MonthlyF
         replace(period, **{name: cells[i] for name, cells in rows.items()})
         for i, period in enumerate(periods)
     )
-    return replace(figures, months=months, totals=totals, small_count_threshold=threshold)
+    feedback = figures.feedback and feedback_without_small_counts(
+        figures.feedback, threshold=threshold
+    )
+    return replace(
+        figures,
+        months=months,
+        totals=totals,
+        small_count_threshold=threshold,
+        feedback=feedback,
+    )
+
+
+# --- feedback (issue 20) ---------------------------------------------------------------------
+
+
+def feedback_without_small_counts(feedback: FeedbackFigures, *, threshold: int) -> FeedbackFigures:
+    """The reflections rest on the experts who gave them, the professionals' feedback on the
+    experts on the rated assignments. An average or a share is shown only where the count it
+    is taken over is shown: beside a visible year, a hidden month's average and count together
+    would give the month's answers away."""
+    reflections = suppress(
+        feedback.reflections, feedback.reflecting_experts, threshold=threshold, total_is_sum=True
+    )
+    answers = suppress(
+        feedback.answers, feedback.rated_experts, threshold=threshold, total_is_sum=True
+    )
+    return FeedbackFigures(
+        reflections=reflections,
+        average_load=_hidden_with(reflections, feedback.average_load),
+        talk_share=_hidden_with(reflections, feedback.talk_share),
+        reflecting_experts=_persons(feedback.reflecting_experts, threshold),
+        answers=answers,
+        average_rating=_hidden_with(answers, feedback.average_rating),
+        rated_experts=_persons(feedback.rated_experts, threshold),
+    )
+
+
+def _hidden_with(counts: list[Cell], values: list) -> list:
+    return [
+        Hidden(count.threshold, few=count.few) if isinstance(count, Hidden) else value
+        for count, value in zip(counts, values, strict=True)
+    ]
+
+
+def _persons(counts: list[int], threshold: int) -> list[Cell]:
+    """A count of experts is itself about persons, though in no table."""
+    return suppress(counts, counts, threshold=threshold, total_is_sum=False)
+
+
+# --- end feedback ---
 
 
 def shown_to(user, figures: MonthlyFigures) -> MonthlyFigures:

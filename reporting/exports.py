@@ -157,6 +157,8 @@ SHEET_NAMES = {
     # people reached (issue 20)
     "people_reached": gettext_lazy("People reached by type"),
     "people_reached_by_group": gettext_lazy("People reached by group"),
+    # feedback (issue 20)
+    "feedback": gettext_lazy("Feedback"),
 }
 
 

@@ -30,7 +30,7 @@ SQLite adds decimals as floating point; fees are whole cents (agreements/fees.py
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
@@ -54,6 +54,7 @@ from agreements.models import (
     AssignmentStatus,
     Participation,
 )
+from feedback.selectors import FeedbackPeriod, feedback_counts
 from kokemus.money import cents
 from payroll.selectors import approved_lines_of, reported
 from registry.models import AssignmentType, ServiceArea
@@ -133,6 +134,8 @@ class MonthlyFigures:
     # (guidance's) hide by it too.
     small_count_threshold: int | None = None
     reach_types: list[Label] = field(default_factory=list)  # types that record people reached
+    # feedback (issue 20): the experts' reflections and the professionals' ratings
+    feedback: "FeedbackFigures | None" = None
 
 
 # The rows each figure counts --------------------------------------------------------------
@@ -474,6 +477,7 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
         divisions=division_labels,
         all_divisions=reference.all_divisions(),
         reach_types=_reach_labels(totals, reference),
+        feedback=feedback_figures(year, division),
     )
 
 
@@ -521,3 +525,50 @@ def _reach_labels(totals: Figures, reference: _Reference) -> list[Label]:
         for t in reference.types.values()
         if (t.is_active and t.records_reach) or t.code in totals.people_reached_by_type
     ]
+
+
+# --- feedback (issue 20): reflections and professionals' feedback, from feedback.selectors -----
+# Kept apart so that it merges with the report's rewrite. By the month of the assignment's date,
+# done assignments only; the distinct experts are what each figure rests on (disclosure.py).
+
+
+@dataclass
+class FeedbackFigures:
+    """Each figure as a row of thirteen cells: January to December, then the year. An average
+    or share of a period without answers is None; in the evaluation group's copy a figure that
+    would single out a person is ``Hidden``."""
+
+    reflections: list
+    average_load: list
+    talk_share: list  # per cent of the reflections, whole
+    reflecting_experts: list  # what the three above rest on; in no table
+    answers: list  # the professionals' feedback
+    average_rating: list
+    rated_experts: list  # the experts on the rated assignments: what the two above rest on
+
+
+def _average(total: int, count: int) -> Decimal | None:
+    return (Decimal(total) / count).quantize(Decimal("0.01"), ROUND_HALF_UP) if count else None
+
+
+def _per_cent(part: int, count: int) -> int | None:
+    return (
+        int((Decimal(100 * part) / count).quantize(Decimal("1"), ROUND_HALF_UP)) if count else None
+    )
+
+
+def feedback_figures(year: int, division: ServiceArea | None = None) -> FeedbackFigures:
+    months, whole_year = feedback_counts(counted_assignments(year, division))
+    periods = [months.get(number, FeedbackPeriod()) for number in MONTHS] + [whole_year]
+    return FeedbackFigures(
+        reflections=[p.reflections for p in periods],
+        average_load=[_average(p.load_sum, p.reflections) for p in periods],
+        talk_share=[_per_cent(p.talks, p.reflections) for p in periods],
+        reflecting_experts=[p.reflecting_experts for p in periods],
+        answers=[p.answers for p in periods],
+        average_rating=[_average(p.rating_sum, p.answers) for p in periods],
+        rated_experts=[p.rated_experts for p in periods],
+    )
+
+
+# --- end feedback ---

@@ -200,6 +200,7 @@ def report_tables(figures: MonthlyFigures) -> list[Table]:
         *request_tables(figures),  # orders (issue 18): see the block below
         guidance_table(figures),  # guidance (issue 20): see its block
         *reach_tables(figures),  # people reached (issue 20): see the block below
+        *feedback_tables(figures),  # feedback (issue 20): see its block below
     ]
     for table in tables:
         table.notes += hidden_notes(table)
@@ -352,3 +353,45 @@ def reach_tables(figures: MonthlyFigures) -> list[Table]:
 
 
 # --- end people reached ---
+# --- feedback (issue 20): reflections and professionals' feedback ------------------------------
+# From figures.feedback (reporting.selectors.feedback_figures), so the evaluation group's copy
+# hides here what disclosure.py hid. A month without answers has no average: "–".
+
+NO_ANSWERS = "–"
+
+
+def feedback_tables(figures: MonthlyFigures) -> list[Table]:
+    feedback = figures.feedback
+    if feedback is None:
+        return []
+
+    def row(label: str, cells: list) -> Row:
+        return Row(label, [NO_ANSWERS if cell is None else cell for cell in cells])
+
+    return [
+        Table(
+            slug="feedback",
+            title=_("Feedback after assignments"),
+            stub=_("Figure"),
+            columns=month_columns(figures.year),
+            rows=[
+                row(_("Reflections given"), feedback.reflections),
+                row(_("Average load (1–5)"), feedback.average_load),
+                row(_("Wanting a follow-up talk (%)"), feedback.talk_share),
+                row(_("Professionals' feedback given"), feedback.answers),
+                row(_("Average rating by professionals (1–5)"), feedback.average_rating),
+            ],
+            notes=[
+                _(
+                    "By the month of the done assignment. Reflections are the experts' own, one "
+                    "per expert and assignment: the load they felt (1 = very light, 5 = very "
+                    "heavy) and whether they wished for a follow-up talk, as a share of the "
+                    "reflections. The contact professionals rate how useful the experts' "
+                    "contribution was (1 = not useful, 5 = very useful)."
+                )
+            ],
+        )
+    ]
+
+
+# --- end feedback ---

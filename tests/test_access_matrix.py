@@ -41,6 +41,7 @@ from tests.factories import (
     SupervisionSessionFactory,
     TopicProposalFactory,
 )
+from tests.feedback.factories import FeedbackLinkFactory, ReflectionFactory
 from tests.guidance.factories import PeriodFactory, started_period
 from tests.orders.factories import OfferFactory, RequestFactory, StatusLinkFactory
 from tests.pairs.factories import PairLinkFactory, PlanStepFactory
@@ -228,6 +229,14 @@ MATRIX: dict[str, Row] = {
     "guidance:meeting_update":       Row("login 200 404 403 200 200", "get", pk="meeting.pk"),
     "guidance:period_end":           Row("login 200 404 403 200 200", "get", pk="period.pk"),
     # --- end guidance ---
+    # --- feedback: the expert's reflection, the coordinators' pages, the professional's form ---
+    "reflections:reflection_form":   Row("login 200 404 403 403 403", "get", pk="done_assignment.pk"),  # noqa: E501
+    "feedback:reflection_list":      Row("login 403 403 403 200 200", "get"),
+    "feedback:reflection_handle":    Row("login 403 403 403 302 302", "post", pk="reflection.pk"),
+    "feedback:assignment_feedback":  Row("login 403 403 403 200 200", "get", pk="done_assignment.pk"),  # noqa: E501
+    "feedback:links_revoke":         Row("login 403 403 403 302 302", "post", pk="done_assignment.pk"),  # noqa: E501
+    "professional_feedback:form":    Row("200   200 200 200 200 200", "get", token="feedback_link.token"),  # noqa: E501
+    # --- end feedback ---
     # --- deploy: the load balancer's health check ---
     "healthz":                       Row("200   200 200 200 200 200", "get"),
     # --- end deploy ---
@@ -263,6 +272,13 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
     period = started_period(guide=alice)  # guidance: Alice's ongoing period and a referral
     # planned supervision: a coming session of Alice's group with her topic proposal
     coming_session = SupervisionSessionFactory(group=membership.group, date=FAR_FUTURE.date())
+    # feedback: Alice's done assignment, her reflection on it and its professional's link
+    done = ParticipationFactory(
+        agreement=agreement,
+        assignment=AssignmentFactory(date=datetime.date(2025, 3, 11), status="done"),
+    )
+    reflection = ReflectionFactory(participation=done, wants_talk=True)
+    feedback_link = FeedbackLinkFactory(assignment=done.assignment, expires_at=FAR_FUTURE)
     return SimpleNamespace(
         group=membership.group,  # coord-b
         membership=membership,
@@ -285,6 +301,9 @@ def world(expert_alice, expert_bob, coordinator, settings, tmp_path):
         order_link=StatusLinkFactory(request=offer.request, expires_at=FAR_FUTURE),
         pair=pair,
         pair_link=PairLinkFactory(pair=pair, expires_at=FAR_FUTURE),
+        done_assignment=done.assignment,
+        reflection=reflection,
+        feedback_link=feedback_link,
         x="MQ",  # an invalid password-reset link: the page says so
         report_format="csv",
         import_job=ImportJob.objects.create(created_by=coordinator, files=["experts.csv"]),

@@ -34,6 +34,8 @@ from django.urls import reverse
 
 from agreements import notices
 from agreements.models import AssignmentStatus
+from feedback import services as feedback_services
+from feedback.models import ProfessionalFeedback, Reflection
 from guidance.models import Goal, Outcome
 from guidance.selectors import period_figures
 from guidance.services import period_end
@@ -57,6 +59,7 @@ from tests.factories import (
     SupervisionSessionFactory,
     UserFactory,
 )
+from tests.feedback.factories import ProfessionalFeedbackFactory
 from tests.guidance.factories import started_period
 from tests.orders.factories import OfferFactory, RequestFactory
 from tests.pairs.factories import PairLinkFactory, PlanStepFactory
@@ -251,6 +254,16 @@ def her_history(ilmatar, coordinator, admin_user, client):
         consent_given_on=TODAY.date(),
         by=coordinator,
     )
+    # her reflection on the done lecture (her own words), and its professional's comment
+    feedback_services.reflection_save(
+        participation=ilmatar.participations.get(assignment=done),
+        how_it_went=f"Uuvuttavaa, soita {PHONE}",
+        load=5,
+        wants_talk=True,
+    )
+    ProfessionalFeedbackFactory(
+        link__assignment=done, rating=5, comment=f"{FIRST} kertoi hienosti. Kiitos {FIRST} {LAST}!"
+    )
     # her calendar feed and a password-reset link she asked for
     token = calendar_token_regenerate(expert=ilmatar).token
     assert Client().post(reverse("password_reset"), {"email": EMAIL}).status_code == 302
@@ -287,6 +300,8 @@ def test_erasure_leaves_no_trace_in_any_table_and_keeps_the_report(
         "payroll.EarningsLimit.basis_note",
         "pairs.WorkPair.notes",
         "pairs.PlanStep.title",
+        "feedback.Reflection.how_it_went",
+        "feedback.ProfessionalFeedback.comment",
         "auth.User.username",
         "registry.Expert.external_id",
     } <= before.keys(), before
@@ -300,6 +315,11 @@ def test_erasure_leaves_no_trace_in_any_table_and_keeps_the_report(
 
     assert columns_holding(TRACES) == {}
     assert monthly_report() == report
+    # her reflection keeps its figures (the report's), not her words
+    assert list(Reflection.objects.values_list("how_it_went", "load", "wants_talk")) == [
+        ("", 5, True)
+    ]
+    assert ProfessionalFeedback.objects.get().comment.startswith(ilmatar.full_name)
     assert not any(os.path.exists(path) for path in receipts)  # a photo cannot be redacted
 
 

@@ -18,6 +18,7 @@ FLOORS = {
     "notifications": 1,  # the e-mail outbox: agreements and supervision record into it
     "agreements": 1,
     "supervision": 2,
+    "feedback": 2,  # reflections and professionals' feedback: on agreements and notifications
     "reporting": 3,
     "portal": 3,
     "interchange": 3,

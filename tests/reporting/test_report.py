@@ -206,6 +206,7 @@ def test_xlsx_sheets_have_whole_names_in_the_users_language(client, evaluation_m
         "Kokemusohjaus",  # guidance: shown in every year, zero months too
         "Tavoitetut henkilöt tyypeittäin",  # people reached (issue 20)
         "Tavoitetut henkilöt ryhmittäin",
+        "Palaute",  # feedback (issue 20)
     ]
 
 

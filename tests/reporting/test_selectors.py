@@ -13,8 +13,10 @@ from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFa
 
 pytestmark = pytest.mark.django_db
 # types, service areas, agreements, assignments, participations (per month and over the year),
-# sessions, attendances, supervision experts over the year
-FIGURE_QUERIES = 5
+# sessions, attendances, supervision experts over the year; the people reached; then the
+# feedback's five (feedback.selectors.feedback_counts: reflections and their experts over the
+# year, the professionals' answers, the rated experts per month and over the year)
+FIGURE_QUERIES = 5 + 5
 
 
 def month(figures, number):
