@@ -17,6 +17,10 @@ class GroupKind(models.TextChoices):
 
 
 class SupervisionGroup(models.Model):
+    # The key in imported spreadsheets (interchange); empty for rows entered in Kokemus.
+    external_id = models.CharField(
+        _("external id"), max_length=50, unique=True, null=True, blank=True
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=GroupKind.choices)
     division = models.ForeignKey(
@@ -125,6 +129,10 @@ class SupervisionTopic(TranslatedName, models.Model):
 
 
 class SupervisionSession(ConstraintErrorsOnFields, models.Model):
+    # The key in imported spreadsheets (interchange); empty for rows entered in Kokemus.
+    external_id = models.CharField(
+        _("external id"), max_length=50, unique=True, null=True, blank=True
+    )
     group = models.ForeignKey(
         SupervisionGroup,
         verbose_name=_("group"),
