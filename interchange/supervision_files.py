@@ -95,6 +95,10 @@ class SupervisionSteps:
         self.session_topics: dict[int, dict[int, int]] = defaultdict(dict)  # session -> topic -> pk
         self.touched_sessions: dict[int, SupervisionSession] = {}  # attendance changed
         self.moved_sessions: list[tuple] = []  # (record, the group it has)
+        # members.csv's wrong rows as (group key, column, person key): reported there, so
+        # attendance that names them is not reported again
+        self.wrong_members: set[tuple[str, str, str]] = set()
+        self.session_group_keys: dict[str, str] = {}  # sessions.csv: session key -> group key
 
     # shared pieces -------------------------------------------------------------------------
 
@@ -279,13 +283,16 @@ class SupervisionSteps:
         if not records:
             return
         self._load_memberships(g.pk for g in self.groups.values())
+        self._note_broken_members()
         left_before_joined = _constraint_message(
             GroupMembership, "membership_left_not_before_joined"
         )
         for record in records:
+            errors_before = len(self.importer.errors.items)
             group = self._group(MEMBERS, record, "group_external_id")
             person = self._person(MEMBERS, record)
             if group is None or person is None:
+                self._note_wrong_member(record.values)
                 continue
             kind, found = person
             identity = (_identity(group), kind, _identity(found))
@@ -296,7 +303,21 @@ class SupervisionSteps:
             old, changes = self._set_columns(MEMBERS, record, obj)
             if obj.joined_on and obj.left_on and obj.left_on < obj.joined_on:
                 self.importer._error(MEMBERS, record, "left_on", left_before_joined)
+            if len(self.importer.errors.items) > errors_before:
+                self._note_wrong_member(record.values)
             self._finish(MEMBERS, GroupMembership, record, obj, old, changes)
+
+    def _note_wrong_member(self, values) -> None:
+        for column in ("expert_external_id", "professional_external_id"):
+            if values.get(column):
+                self.wrong_members.add((values["group_external_id"], column, values[column]))
+
+    def _note_broken_members(self) -> None:
+        """The rows of members.csv whose cells could not be read (their key as parsed)."""
+        given = self.importer.columns.get(MEMBERS.name, ())
+        names = [name for name in MEMBERS.keys if name in given]
+        for key in self.importer.broken[MEMBERS.name]:
+            self._note_wrong_member(dict(zip(names, key, strict=True)))
 
     def plan_sessions(self) -> None:
         records = self._records(SESSIONS)
@@ -312,6 +333,7 @@ class SupervisionSteps:
             self.sessions[key] = obj
             old, changes = self._set_columns(SESSIONS, record, obj)
             group = self._group(SESSIONS, record, "group_external_id")
+            self.session_group_keys[key] = record.values["group_external_id"]
             if group is not None:
                 if obj.pk is None:
                     obj.group = group
@@ -388,7 +410,7 @@ class SupervisionSteps:
             person = self._person(ATTENDANCE, record)
             if session is None or person is None:
                 continue
-            membership = self._membership(session, person, record)
+            membership = self._membership(key, session, person, record)
             if membership is None:
                 continue
             obj = attendances.get((_identity(session), membership.pk))
@@ -399,13 +421,22 @@ class SupervisionSteps:
                 self.touched_sessions[session.pk] = session  # the form's rule: see the docstring
             self._finish(ATTENDANCE, Attendance, record, obj, old, changes)
 
-    def _membership(self, session, person, record) -> GroupMembership | None:
+    def _membership(self, key: str, session, person, record) -> GroupMembership | None:
+        """The membership in the session's group of the person an attendance row names."""
         kind, found = person
-        group = session.group if session.pk is None else None
-        group_identity = _identity(group) if group is not None else ("pk", session.group_id)
+        group_key = self.session_group_keys.get(key)
+        if session.pk is None:
+            group = self.groups.get(group_key)
+            if group is None:
+                return None  # the session's row is reported
+            group_identity = _identity(group)
+        else:
+            group_identity = ("pk", session.group_id)
         membership = self.memberships.get((group_identity, kind, _identity(found)))
-        if membership is None:
-            column = f"{kind}_external_id"
+        column = f"{kind}_external_id"
+        if membership is None and (group_key, column, record.values[column]) not in (
+            self.wrong_members
+        ):
             message = _("%(id)s is not a member of the session's group.") % {
                 "id": record.values[column]
             }
@@ -419,7 +450,7 @@ class SupervisionSteps:
         professionals = importer._file(PROFESSIONALS)
         Professional.objects.bulk_create(professionals.create, batch_size=WRITE_BATCH)
         fields = self._fields(PROFESSIONALS, {"service_area_code": "service_area"})
-        Professional.objects.bulk_update(professionals.update, fields, batch_size=WRITE_BATCH)
+        _bulk_update(Professional, professionals.update, fields)
         importer._journal_reference_data(Professional, professionals, PROFESSIONAL_FIELDS)
 
         groups = importer._file(GROUPS)
@@ -430,7 +461,7 @@ class SupervisionSteps:
 
         members = importer._file(MEMBERS)
         GroupMembership.objects.bulk_create(members.create, batch_size=WRITE_BATCH)
-        GroupMembership.objects.bulk_update(members.update, MEMBER_FIELDS, batch_size=WRITE_BATCH)
+        _bulk_update(GroupMembership, members.update, MEMBER_FIELDS)
         importer._journal_reference_data(GroupMembership, members, MEMBER_FIELDS)
 
         sessions = importer._file(SESSIONS)
@@ -443,7 +474,7 @@ class SupervisionSteps:
 
         attendance = importer._file(ATTENDANCE)
         Attendance.objects.bulk_create(attendance.create, batch_size=WRITE_BATCH)
-        Attendance.objects.bulk_update(attendance.update, ["present"], batch_size=WRITE_BATCH)
+        _bulk_update(Attendance, attendance.update, ["present"])
         importer._journal_reference_data(Attendance, attendance, ["present"])
 
     def _fields(self, spec, references: dict[str, str]) -> list[str]:
@@ -460,7 +491,7 @@ class SupervisionSteps:
             before = self.importer.before.get((model, row.pk), {})
             self.importer.journal.updated(model, row.pk, {**before, "version": row.version})
             row.version += 1
-        model.objects.bulk_update(rows, [*fields, "version"], batch_size=WRITE_BATCH)
+        _bulk_update(model, rows, [*fields, "version"])
 
     def _write_topics(self) -> None:
         """Make each session's topics the file's; the journal gets the rows added and the
@@ -482,6 +513,11 @@ class SupervisionSteps:
         self.importer.journal.deleted(SessionTopic, removed_rows)
         SessionTopic.objects.bulk_create(add, batch_size=WRITE_BATCH)
         self.importer.journal.created(SessionTopic, (row.pk for row in add))
+
+
+def _bulk_update(model, rows: list, fields: list[str]) -> None:
+    if rows and fields:
+        model.objects.bulk_update(rows, fields, batch_size=WRITE_BATCH)
 
 
 def record_key(target) -> str:
