@@ -470,3 +470,23 @@ def test_rows_entered_in_kokemus_export_with_keys_that_find_them_again(tmp_path)
     assert result.applied, result.errors
     assert result.counts["supervision_groups.csv"].unchanged == 1
     assert SupervisionGroup.objects.get().external_id is None
+
+
+def test_the_template_has_the_supervision_sheets_and_imports_as_it_is(tmp_path):
+    from openpyxl import load_workbook
+
+    from interchange.workbook_template import template_workbook
+
+    path = tmp_path / "pohja.xlsx"
+    path.write_bytes(template_workbook())
+    workbook = load_workbook(path)
+    for spec in SUPERVISION:
+        rows = list(workbook[spec.name.removesuffix(".csv")].iter_rows(values_only=True))
+        assert list(rows[0]) == spec.column_names
+    assert "professional_external_id" in workbook["supervision_members"]["B1"].comment.text
+
+    result = import_data([(path.name, path)], dry_run=False)
+
+    assert result.applied, result.errors
+    assert SupervisionGroup.objects.get().kind == "joint"
+    assert Attendance.objects.get().session.start_time == datetime.time(14, 0)
