@@ -11,7 +11,7 @@ from interchange.services import import_data, import_undo
 from registry.models import Expert, Professional
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 from tests.factories import SupervisionGroupFactory
-from tests.interchange.conftest import csv_bytes, files, with_cell
+from tests.interchange.conftest import SAMPLES, csv_bytes, files, with_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -490,3 +490,12 @@ def test_the_template_has_the_supervision_sheets_and_imports_as_it_is(tmp_path):
     assert result.applied, result.errors
     assert SupervisionGroup.objects.get().kind == "joint"
     assert Attendance.objects.get().session.start_time == datetime.time(14, 0)
+
+
+def test_the_docs_name_every_column_of_every_file():
+    docs = (SAMPLES.parents[1] / "interchange.md").read_text(encoding="utf-8")
+
+    for spec in formats.FILES:
+        section = docs.split(f"### `{spec.name}`", 1)[1].split("\n### ", 1)[0]
+        for column in spec.column_names:
+            assert f"| `{column}` |" in section, (spec.name, column)
