@@ -588,6 +588,7 @@ class Importer:
                 self._file_error(name, str(error))
                 continue
             for table in tables:
+                self._resources.callback(table.close)  # before its file closes
                 self._accept(table)
         if not self.tables and not self.errors.items:
             self.errors.add("", None, "", _("No files to import."))
