@@ -499,3 +499,18 @@ def test_the_docs_name_every_column_of_every_file():
         section = docs.split(f"### `{spec.name}`", 1)[1].split("\n### ", 1)[0]
         for column in spec.column_names:
             assert f"| `{column}` |" in section, (spec.name, column)
+
+
+@pytest.mark.parametrize("count", [2, 60])
+def test_the_supervision_files_take_the_same_number_of_queries_for_few_rows_and_many(
+    count, django_assert_max_num_queries
+):
+    sessions = [[f"S{n}", "G1", "12.3.2025", "", "", "", "", "coping"] for n in range(count)]
+    attendance = [[f"S{n}", "E1", "", "yes"] for n in range(count)]
+    pairs = supervision_files(supervision_sessions=sessions, supervision_attendance=attendance)
+
+    with django_assert_max_num_queries(60):
+        result = import_data(pairs, dry_run=False)
+
+    assert result.applied, result.errors
+    assert Attendance.objects.count() == count
