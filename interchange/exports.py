@@ -1,4 +1,4 @@
-"""The export: the same five files the import reads (SPEC "Interchange format").
+"""The export: the same files the import reads (SPEC "Interchange format").
 
 UTF-8 with a BOM and semicolons, as Finnish Excel opens them; dates as YYYY-MM-DD and
 decimals with a point, so that any program reads them the same way. Rows come in creation
@@ -8,6 +8,7 @@ would run as a formula gets a leading apostrophe, which the import takes away ag
 """
 
 import csv
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,7 +18,8 @@ from interchange import formats
 from interchange.formats import ID_SEPARATOR, FileSpec
 from interchange.keys import export_key
 from kokemus.spreadsheets import as_text
-from registry.models import AssignmentType, Expert, ServiceArea
+from registry.models import AssignmentType, Expert, Professional, ServiceArea
+from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
 DELIMITER = ";"
 CHUNK = 2000
@@ -30,6 +32,8 @@ def _cell(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, str):
         return as_text(value)  # typed by a person: "=HYPERLINK(…)" stays text
+    if isinstance(value, datetime.time):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
     return str(value)  # dates are ISO, decimals keep their places
 
 
@@ -123,12 +127,95 @@ def _own_hours(listed: list[tuple[str, object]]) -> str:
     return ID_SEPARATOR.join(_cell(hours) for _key, hours in listed)
 
 
+def _professional_rows() -> Iterator[list]:
+    professionals = Professional.objects.select_related("service_area").order_by("pk")
+    for person in professionals.iterator(chunk_size=CHUNK):
+        area = person.service_area.code if person.service_area else ""
+        yield [
+            export_key(person),
+            person.first_name,
+            person.last_name,
+            person.title,
+            person.email,
+            person.phone,
+            area,
+            person.peer_work_experience,
+        ]
+
+
+def _supervisor_key(group: SupervisionGroup) -> str:
+    return export_key(group.supervisor) if group.supervisor_id else ""
+
+
+def _group_rows() -> Iterator[list]:
+    for group in SupervisionGroup.objects.select_related("division", "supervisor").order_by("pk"):
+        yield [
+            export_key(group),
+            group.name,
+            group.kind,
+            group.division.code if group.division else "",
+            _supervisor_key(group),
+            group.started_on,
+            group.is_active,
+        ]
+
+
+def _member_keys(membership: GroupMembership) -> list[str]:
+    """expert_external_id and professional_external_id: one of them."""
+    if membership.expert is not None:
+        return [export_key(membership.expert), ""]
+    return ["", export_key(membership.professional)]
+
+
+def _member_rows() -> Iterator[list]:
+    memberships = GroupMembership.objects.select_related("group", "expert", "professional")
+    for membership in memberships.order_by("pk").iterator(chunk_size=CHUNK):
+        yield [
+            export_key(membership.group),
+            *_member_keys(membership),
+            membership.joined_on,
+            membership.left_on,
+        ]
+
+
+def _session_rows() -> Iterator[list]:
+    sessions = SupervisionSession.objects.select_related("group").prefetch_related("topics")
+    for session in sessions.order_by("pk"):
+        yield [
+            export_key(session),
+            export_key(session.group),
+            session.date,
+            session.start_time,
+            session.duration_minutes,
+            session.facilitator,
+            session.location,
+            ID_SEPARATOR.join(sorted(topic.code for topic in session.topics.all())),
+        ]
+
+
+def _attendance_rows() -> Iterator[list]:
+    attendances = Attendance.objects.select_related(
+        "session", "membership__expert", "membership__professional"
+    )
+    for attendance in attendances.order_by("pk").iterator(chunk_size=CHUNK):
+        yield [
+            export_key(attendance.session),
+            *_member_keys(attendance.membership),
+            attendance.present,
+        ]
+
+
 ROWS = {
     formats.SERVICE_AREAS: _service_area_rows,
     formats.ASSIGNMENT_TYPES: _assignment_type_rows,
     formats.EXPERTS: _expert_rows,
     formats.AGREEMENTS: _agreement_rows,
     formats.ASSIGNMENTS: _assignment_rows,
+    formats.PROFESSIONALS: _professional_rows,
+    formats.SUPERVISION_GROUPS: _group_rows,
+    formats.SUPERVISION_MEMBERS: _member_rows,
+    formats.SUPERVISION_SESSIONS: _session_rows,
+    formats.SUPERVISION_ATTENDANCE: _attendance_rows,
 }
 
 
@@ -144,7 +231,7 @@ def write_csv(path: Path, spec: FileSpec, rows: Iterable[list]) -> int:
 
 
 def export_data(directory: Path) -> dict[str, int]:
-    """Write the five files into ``directory``; return the rows written per file."""
+    """Write the files into ``directory``; return the rows written per file."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     return {

@@ -27,12 +27,14 @@ from django.utils.translation import gettext as _
 from agreements.models import AgreementStatus, AssignmentStatus
 from kokemus.spreadsheets import from_text
 from registry.models import ExpertKind, code_validator
+from supervision.models import GroupKind
 
 ID_SEPARATOR = "|"
 TRUE_WORDS = {"yes", "kyllä", "kylla", "ja", "1", "true", "x"}
 FALSE_WORDS = {"no", "ei", "nej", "0", "false", ""}
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")  # 9:30, 14.30 (Finnish), 14:30:00
 # Excel in Finnish writes a space (often a no-break space) between thousands.
 THOUSANDS_SPACES = str.maketrans("", "", " \u00a0\u202f")
 
@@ -134,6 +136,39 @@ def _date_from_text(value: str) -> datetime.date | None:
         return datetime.date(int(year), int(month), int(day))
     except ValueError as error:
         raise CellError(_("%(value)s is not a date: that day does not exist.")) from error
+
+
+def time_of_day(value: Any) -> datetime.time | None:
+    if isinstance(value, datetime.datetime):
+        return value.time()
+    if isinstance(value, datetime.time):
+        return value
+    value = cell_text(value)
+    if not value:
+        return None
+    match = TIME.match(value)
+    try:
+        if match is None:
+            raise ValueError
+        hour, minute, second = match.groups()
+        return datetime.time(int(hour), int(minute), int(second or 0))
+    except ValueError as error:
+        raise CellError(_("%(value)s is not a time of day: write, for example, 14.30.")) from error
+
+
+def whole_number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        raise CellError(_("%(value)s is not a whole number."))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    text_value = cell_text(value).translate(THOUSANDS_SPACES)
+    if not text_value:
+        return None
+    if not text_value.isdigit() or len(text_value) > 9:
+        raise CellError(_("%(value)s is not a whole number."))
+    return int(text_value)
 
 
 def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
@@ -295,10 +330,23 @@ class FileSpec:
     name: str
     key: str
     columns: tuple[Column, ...]
+    # A key of several columns (a member: its group and its expert or professional); the
+    # columns of the key that a row leaves empty do not count.
+    key_columns: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.key_columns or (self.key,)
+
+    def key_text(self, key) -> str:
+        """A row's key as messages and the preview show it: ``G1 | E1``."""
+        if isinstance(key, tuple):
+            return f" {ID_SEPARATOR} ".join(part for part in key if part)
+        return key
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
@@ -374,6 +422,85 @@ ASSIGNMENTS = FileSpec(
     ),
 )
 
+PROFESSIONALS = FileSpec(
+    "professionals.csv",
+    "external_id",
+    (
+        Column("external_id", text(50), required=True),
+        Column("first_name", text(100), required=True),
+        Column("last_name", text(100), required=True),
+        Column("title", text(200), default=""),
+        Column("email", email, default=""),
+        Column("phone", text(40), default=""),
+        Column("service_area_code", text(50), default=""),
+        Column("peer_work_experience", text(2000), default=""),
+    ),
+)
+SUPERVISION_GROUPS = FileSpec(
+    "supervision_groups.csv",
+    "external_id",
+    (
+        Column("external_id", text(50), required=True),
+        Column("name", text(200), required=True),
+        Column("kind", choice(GroupKind), required=True),
+        Column("division_code", text(50), default=""),
+        Column("supervisor_external_id", text(50), default=""),  # professionals.csv
+        Column("started_on", date),
+        Column("active", boolean, default=True),
+    ),
+)
+# A member is an expert or a professional: a row gives exactly one of the two.
+MEMBER_COLUMNS = (
+    Column("expert_external_id", text(50), default=""),
+    Column("professional_external_id", text(50), default=""),
+)
+SUPERVISION_MEMBERS = FileSpec(
+    "supervision_members.csv",
+    "group_external_id",
+    (
+        Column("group_external_id", text(50), required=True),
+        *MEMBER_COLUMNS,
+        Column("joined_on", date),
+        Column("left_on", date),
+    ),
+    key_columns=("group_external_id", "expert_external_id", "professional_external_id"),
+)
+SUPERVISION_SESSIONS = FileSpec(
+    "supervision_sessions.csv",
+    "external_id",
+    (
+        Column("external_id", text(50), required=True),
+        Column("group_external_id", text(50), required=True),
+        Column("date", date, required=True),
+        Column("start_time", time_of_day),
+        Column("duration_minutes", whole_number, default=90),
+        Column("facilitator", text(200), default=""),
+        Column("place", text(200), default=""),
+        Column("topic_codes", id_list),
+    ),
+)
+SUPERVISION_ATTENDANCE = FileSpec(
+    "supervision_attendance.csv",
+    "session_external_id",
+    (
+        Column("session_external_id", text(50), required=True),
+        *MEMBER_COLUMNS,
+        Column("present", boolean, default=True),
+    ),
+    key_columns=("session_external_id", "expert_external_id", "professional_external_id"),
+)
+
 # In the order they are imported: each file may refer to the ones before it.
-FILES = (SERVICE_AREAS, ASSIGNMENT_TYPES, EXPERTS, AGREEMENTS, ASSIGNMENTS)
+FILES = (
+    SERVICE_AREAS,
+    ASSIGNMENT_TYPES,
+    EXPERTS,
+    AGREEMENTS,
+    ASSIGNMENTS,
+    PROFESSIONALS,
+    SUPERVISION_GROUPS,
+    SUPERVISION_MEMBERS,
+    SUPERVISION_SESSIONS,
+    SUPERVISION_ATTENDANCE,
+)
 FILES_BY_NAME = {spec.name: spec for spec in FILES}

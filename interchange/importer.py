@@ -588,6 +588,7 @@ class Importer:
                 self._file_error(name, str(error))
                 continue
             for table in tables:
+                self._resources.callback(table.close)  # before its file closes
                 self._accept(table)
         if not self.tables and not self.errors.items:
             self.errors.add("", None, "", _("No files to import."))
@@ -679,7 +680,8 @@ class Importer:
         names = [name for name, _i, _read in present]
         self.columns[spec.name] = set(names)
         values = _values_class(names)
-        key_at = names.index(spec.key)
+        key_ats = [names.index(name) for name in spec.keys if name in names]
+        composite = len(spec.keys) > 1
         renames = self._renames(spec, names)
         repeating = [i for i, name in enumerate(names) if name in REPEATING]
         one_copy = self._one_copy
@@ -712,18 +714,19 @@ class Importer:
                         parsed[at] = one_copy(value, value)
                     elif value.__class__ is list:
                         parsed[at] = tuple(one_copy(v, v) for v in value)
-                key = parsed[key_at]
+                key = tuple(parsed[at] for at in key_ats) if composite else parsed[key_ats[0]]
                 self._rows_read += 1
                 if self._rows_read % PROGRESS_ROWS == 0:
                     self._report_reading(done_files, table)
                 if self.errors.more:
                     break  # the list is full: reading on would only cost time
                 if bad:
-                    if key:
+                    if key and (not composite or any(key)):
                         self.broken[spec.name].add(key)
                     continue
                 if key in lines:
-                    add(spec.name, row.line, spec.key, self._duplicate(spec, key, lines[key]))
+                    message = self._duplicate(spec, spec.key_text(key), lines[key])
+                    add(spec.name, row.line, spec.key, message)
                     continue
                 lines[key] = row.line
                 records.append(_Record(row.line, values(parsed)))
@@ -765,11 +768,20 @@ class Importer:
             self._plan_agreements,
             self._plan_assignments,
             self._check_agreement_changes_keep_cover,
+            self._plan_supervision,
         )
         for number, step in enumerate(steps):
             self.report("checking", 0.5 + 0.5 * number / len(steps))
             step()
         self.records.clear()  # planned now: the parsed values are no longer needed
+
+    def _plan_supervision(self) -> None:
+        """Professionals and the supervision files: steps of their own, on this engine's
+        pieces (imported here, as they import this module)."""
+        from interchange.supervision_files import SupervisionSteps
+
+        self.supervision = SupervisionSteps(self)
+        self.supervision.plan()
 
     def _error(self, spec: FileSpec, record: _Record, column: str, message: str) -> None:
         self.errors.add(spec.name, record.line, column, message)
@@ -794,7 +806,8 @@ class Importer:
             planned.update.append(obj)
             shown = self.changes[spec.name]
             if len(shown) < MAX_CHANGES_SHOWN:
-                shown.append(RowChanges(record.line, record.values[spec.key], changes))
+                key = spec.key_text(tuple(record.values.get(name) for name in spec.keys))
+                shown.append(RowChanges(record.line, key, changes))
         else:
             planned.unchanged += 1
 
@@ -1342,6 +1355,7 @@ class Importer:
         )
         self._bulk_update_versioned(Assignment, assignments.update, fields, now)
         self._write_participations()
+        self.supervision.apply()
 
     def _journal_reference_data(self, model, planned: _Planned, names: list[str]) -> None:
         """Service areas and types have no version: the journal keeps the values the import

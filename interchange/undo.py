@@ -1,9 +1,10 @@
 """Undoing an applied import from its journal (interchange.importer._Journal).
 
 An import can be undone while nothing has been recorded on its rows since: each row it
-created or changed still has the version it left (experts, agreements and assignments: every
-write moves the version on, kokemus.concurrency) or the values it left (service areas and
-assignment types, which have no version), no row it changed has been deleted, and no row made
+created or changed still has the version it left (experts, agreements, assignments, supervision
+groups and sessions: every write moves the version on, kokemus.concurrency) or the values it
+left (service areas, assignment types, professionals, group members and attendance, which have
+no version), no row it changed has been deleted, and no row made
 since refers to a row it created. ``blockers`` names the rows that stop it; ``apply`` puts back
 the values the import replaced and removes the rows it made, in bulk, as the import wrote them
 (so, like the import, it leaves one entry in the audit trail: the import's, marked undone).
@@ -23,12 +24,27 @@ from agreements.models import Agreement, Assignment, Participation
 from interchange import keys
 from interchange.importer import WRITE_BATCH, chunks, in_lookup, json_value
 from interchange.models import ImportRun
-from registry.models import AssignmentType, Expert, ServiceArea
+from registry.models import AssignmentType, Expert, Professional, ServiceArea
+from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
-VERSIONED = (Assignment, Agreement, Expert)
-WITHOUT_VERSION = (AssignmentType, ServiceArea)
+SessionTopic = SupervisionSession.topics.through
+VERSIONED = (Assignment, Agreement, Expert, SupervisionSession, SupervisionGroup)
+WITHOUT_VERSION = (AssignmentType, ServiceArea, Professional, GroupMembership, Attendance)
 # The order of removal: each model before the ones it refers to.
-REMOVAL_ORDER = (Participation, Assignment, Agreement, Expert, AssignmentType, ServiceArea)
+REMOVAL_ORDER = (
+    Participation,
+    Attendance,
+    SessionTopic,
+    SupervisionSession,
+    GroupMembership,
+    SupervisionGroup,
+    Assignment,
+    Agreement,
+    Professional,
+    Expert,
+    AssignmentType,
+    ServiceArea,
+)
 UNDONE_VERSIONS = "undone_versions"  # the journal's record of what its undo left
 MAX_BLOCKERS = 50  # listed on the page; the count is whole
 EXAMPLES = 3  # rows named per blocking reference
@@ -204,6 +220,9 @@ def _referring(model: type[Model], pks: list[int]) -> str:
 
 KEY_FIELDS = {
     Expert: "external_id",
+    Professional: "external_id",
+    SupervisionGroup: "external_id",
+    SupervisionSession: "external_id",
     Agreement: "number",
     Assignment: "external_id",
     AssignmentType: "code",
@@ -235,16 +254,9 @@ def apply(journal: dict) -> dict:
     versioned row from and left it at, for the journal (UNDONE_VERSIONS)."""
     now = timezone.now()
     remove = _to_remove(journal)
-    participations = _entry(journal, Participation)
-    _restore(Participation, participations.get("updated", {}), now)
-    _delete(Participation, remove[Participation])
-    Participation.objects.bulk_create(
-        [Participation(**_values(Participation, row)) for row in participations.get("deleted", [])],
-        batch_size=WRITE_BATCH,
-    )
-    for model in REMOVAL_ORDER[1:]:
+    for model in REMOVAL_ORDER:
         _restore(model, _entry(journal, model).get("updated", {}), now)
-    for model in REMOVAL_ORDER[1:]:
+    for model in REMOVAL_ORDER:
         if model is ServiceArea:  # services before the divisions they sit under
             services = set(
                 ServiceArea.objects.filter(pk__in=remove[model], parent__isnull=False).values_list(
@@ -255,6 +267,11 @@ def apply(journal: dict) -> dict:
             _delete(model, remove[model] - services)
         else:
             _delete(model, remove[model])
+    for model in REMOVAL_ORDER:  # rows the import removed (participations, session topics)
+        model.objects.bulk_create(
+            [model(**_values(model, row)) for row in _entry(journal, model).get("deleted", [])],
+            batch_size=WRITE_BATCH,
+        )
     return {
         model._meta.label_lower: {
             pk: [change["before"]["version"], change["before"]["version"] + 2]
@@ -274,6 +291,7 @@ def _restore(model: type[Model], updated: dict, now) -> None:
     """The replaced values back, in batches of rows that changed the same fields; a
     versioned row moves its version on, as every write does."""
     versioned = model in VERSIONED
+    stamped = versioned and any(f.name == "updated_at" for f in model._meta.concrete_fields)
     by_fields = defaultdict(list)
     for pk, change in updated.items():
         before = {k: v for k, v in change["before"].items() if k != "version"}
@@ -282,7 +300,9 @@ def _restore(model: type[Model], updated: dict, now) -> None:
             obj.version, obj.updated_at = F("version") + 1, now
         by_fields[tuple(sorted(before))].append(obj)
     for fields, objs in by_fields.items():
-        names = [*fields, "version", "updated_at"] if versioned else list(fields)
+        names = list(fields)
+        if versioned:
+            names += ["version", "updated_at"] if stamped else ["version"]
         if names:
             model.objects.bulk_update(objs, names, batch_size=WRITE_BATCH)
 

@@ -25,9 +25,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from agreements.models import AgreementStatus, AssignmentStatus
 from interchange import formats
 from registry.models import AssignmentType, ExpertKind, ServiceArea
+from supervision.models import GroupKind, SupervisionTopic
 
 CHOICES = {
     (formats.EXPERTS.name, "kind"): ExpertKind,
+    (formats.SUPERVISION_GROUPS.name, "kind"): GroupKind,
     (formats.AGREEMENTS.name, "status"): AgreementStatus,
     (formats.ASSIGNMENTS.name, "status"): AssignmentStatus,
 }
@@ -88,6 +90,48 @@ def _examples() -> dict[str, dict[str, Any]]:
             "title": "Esimerkkiluento",
             "expert_hours": None,
         },
+        formats.PROFESSIONALS.name: {
+            "external_id": "AMM-1",
+            "first_name": "Pekka",
+            "last_name": "Esimerkki",
+            "title": "sosiaaliohjaaja",
+            "email": "pekka.esimerkki@example.fi",
+            "phone": "040 765 4321",
+            "service_area_code": "mt_esimerkki",
+            "peer_work_experience": "Vertaisryhmien ohjaaja vuodesta 2018",
+        },
+        formats.SUPERVISION_GROUPS.name: {
+            "external_id": "RYHMA-1",
+            "name": "Esimerkkiryhmä",
+            "kind": word_for(GroupKind, GroupKind.JOINT),
+            "division_code": "mental_health",
+            "supervisor_external_id": "AMM-1",
+            "started_on": datetime.date(2025, 1, 15),
+            "active": _("yes"),
+        },
+        formats.SUPERVISION_MEMBERS.name: {
+            "group_external_id": "RYHMA-1",
+            "expert_external_id": "ESIM-1",
+            "professional_external_id": None,
+            "joined_on": datetime.date(2025, 1, 15),
+            "left_on": None,
+        },
+        formats.SUPERVISION_SESSIONS.name: {
+            "external_id": "KERTA-1",
+            "group_external_id": "RYHMA-1",
+            "date": datetime.date(2025, 2, 12),
+            "start_time": datetime.time(14, 0),
+            "duration_minutes": 90,
+            "facilitator": "",
+            "place": "Kokkola",
+            "topic_codes": "roles_boundaries|coping",
+        },
+        formats.SUPERVISION_ATTENDANCE.name: {
+            "session_external_id": "KERTA-1",
+            "expert_external_id": "ESIM-1",
+            "professional_external_id": None,
+            "present": _("yes"),
+        },
     }
 
 
@@ -104,8 +148,16 @@ def _kind_of(spec: formats.FileSpec, column: formats.Column) -> str:
         return _("An e-mail address.")
     if parse is formats.code:
         return _("A code: lowercase letters a–z, digits and underscores.")
+    if parse is formats.id_list and column.name == "topic_codes":
+        return _("Topic codes, separated by |.")
     if parse is formats.id_list:
         return _("The experts' external_id values, separated by |.")
+    if parse is formats.time_of_day:
+        return _("A time of day: 14.30 or 14:30, or a time cell.")
+    if parse is formats.whole_number:
+        return _("A whole number.")
+    if column in formats.MEMBER_COLUMNS:
+        return _("Give either expert_external_id or professional_external_id.")
     if parse is formats.hours_list:
         return _(
             "Each expert's own hours in the order of expert_external_ids, separated by |; "
@@ -128,6 +180,9 @@ def _allowed(spec: formats.FileSpec, column: formats.Column) -> str:
         return _("In Kokemus now: %(codes)s.") % {"codes": codes}
     if column.name == "type_code":
         codes = ", ".join(AssignmentType.objects.order_by("code").values_list("code", flat=True))
+        return _("In Kokemus now: %(codes)s.") % {"codes": codes}
+    if column.name == "topic_codes":
+        codes = ", ".join(SupervisionTopic.objects.order_by("code").values_list("code", flat=True))
         return _("In Kokemus now: %(codes)s.") % {"codes": codes}
     return ""
 
@@ -174,7 +229,9 @@ def template_workbook() -> bytes:
             header.comment = _note(spec, column)
             sheet.column_dimensions[letter].width = max(len(column.name), 14) + 2
             value = sheet.cell(row=2, column=number)
-            if isinstance(example[column.name], datetime.date):
+            if isinstance(example[column.name], datetime.time):
+                value.number_format = "h:mm"
+            elif isinstance(example[column.name], datetime.date):
                 value.number_format = "d.m.yyyy"
             elif isinstance(example[column.name], Decimal):
                 value.number_format = "0.00"

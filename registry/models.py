@@ -233,6 +233,15 @@ class Expert(models.Model):
 class Professional(models.Model):
     """A staff member: contact person, work-pair partner or group member. Needs no login."""
 
+    external_id = models.CharField(
+        _("external id"),
+        max_length=50,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={"unique": _("Another professional already has this external id.")},
+        help_text=_("The key of this professional in imported spreadsheets."),
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     title = models.CharField(_("job title"), max_length=200, blank=True)

@@ -24,6 +24,10 @@ MAX_TARGET_WEEKS = 52
 
 
 class SupervisionGroup(models.Model):
+    # The key in imported spreadsheets (interchange); empty for rows entered in Kokemus.
+    external_id = models.CharField(
+        _("external id"), max_length=50, unique=True, null=True, blank=True
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=GroupKind.choices)
     division = models.ForeignKey(
@@ -298,6 +302,10 @@ class SessionSeries(ConstraintErrorsOnFields, models.Model):
 
 
 class SupervisionSession(ConstraintErrorsOnFields, models.Model):
+    # The key in imported spreadsheets (interchange); empty for rows entered in Kokemus.
+    external_id = models.CharField(
+        _("external id"), max_length=50, unique=True, null=True, blank=True
+    )
     group = models.ForeignKey(
         SupervisionGroup,
         verbose_name=_("group"),

@@ -1,11 +1,13 @@
 """The monthly report survives what an organisation does to its data: a backup restored with
 dumpdata/loaddata, a move through export_data/import_data, and the erasure of an expert."""
 
+import importlib
 import io
 import json
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -13,12 +15,20 @@ from pypdf import PdfReader
 
 from agreements.models import Participation
 from kokemus.privacy import expert_anonymise
-from registry.models import Expert
+from registry.models import Expert, ServiceArea
 from reporting.exports import as_json
 from reporting.selectors import monthly_figures
-from tests.factories import AttendanceFactory
+from supervision.models import GroupKind, SupervisionTopic
+from tests.factories import (
+    AttendanceFactory,
+    GroupMembershipFactory,
+    ProfessionalFactory,
+    SupervisionGroupFactory,
+    SupervisionSessionFactory,
+)
 from tests.interchange.conftest import SAMPLES
 
+default_topics = importlib.import_module("supervision.migrations.0002_default_topics").create
 pytestmark = pytest.mark.django_db
 YEARS = (2024, 2025)
 
@@ -35,6 +45,8 @@ def empty_the_database():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", "--no-input")
+    # a new installation has the default supervision topics of its migrations
+    default_topics(django_apps, None)
 
 
 @pytest.fixture
@@ -53,7 +65,8 @@ def history(sample_sheets):
 def test_sample_years_have_figures_to_compare(history):
     figures = json.loads(reports())
     assert all(year["totals"]["assignments"] > 0 for year in figures)
-    assert figures[1]["totals"]["supervision_attendances"] == 1
+    # the samples' one present attendance in 2025, and the fixture's
+    assert figures[1]["totals"]["supervision_attendances"] == 2
 
 
 def test_dumpdata_loaddata_restore_keeps_the_report_identical(history, tmp_path):
@@ -81,13 +94,34 @@ def test_export_import_into_an_empty_database_keeps_the_report_identical(sample_
     for year in YEARS:
         pks = Participation.objects.filter(assignment__date__year=year).values_list("pk")[:3]
         Participation.objects.filter(pk__in=pks).update(hours=Decimal("0.25"))
-    before = reports()  # the interchange format holds no supervision: none recorded here
+    _supervision_entered_in_kokemus()
+    before = reports()
     assert before != without_own_hours
     call_command("export_data", str(tmp_path))
     empty_the_database()
     assert not Participation.objects.exists()
     call_command("import_data", str(tmp_path))
     assert reports() == before
+
+
+def _supervision_entered_in_kokemus() -> None:
+    """Groups, members, sessions and attendance without external ids, beside the samples':
+    in a division and without one, experts and a professional, present and absent."""
+    expert = Participation.objects.filter(assignment__date__year=2024).first().expert
+    division = ServiceArea.objects.get(code="perhe")
+    for group, day in (
+        (SupervisionGroupFactory(division=division), "2024-06-03"),
+        (SupervisionGroupFactory(kind=GroupKind.PEER), "2025-02-10"),
+    ):
+        session = SupervisionSessionFactory(group=group, date=day)
+        session.topics.set(SupervisionTopic.objects.filter(code="coping"))
+        expert_member = GroupMembershipFactory(group=group, expert=expert)
+        professional = GroupMembershipFactory(
+            group=group, expert=None, professional=ProfessionalFactory()
+        )
+        AttendanceFactory(session=session, membership=expert_member, present=True)
+        AttendanceFactory(session=session, membership=professional, present=False)
+    assert json.loads(reports())[0]["totals"]["supervision_sessions"] == 4  # 3 of the samples
 
 
 def _everything_a_coordinator_can_open_about(expert, client) -> str:

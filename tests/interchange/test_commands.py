@@ -11,7 +11,8 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
 from interchange import formats
-from registry.models import AssignmentType, Expert, ServiceArea
+from registry.models import AssignmentType, Expert, Professional, ServiceArea
+from supervision.models import SupervisionGroup
 from tests.factories import AgreementFactory, AssignmentFactory, ExpertFactory, ParticipationFactory
 from tests.interchange.conftest import ASSIGNMENTS, SAMPLES, files
 
@@ -80,6 +81,8 @@ def _new_agreements() -> list:
 
 
 def _empty_the_database():
+    SupervisionGroup.objects.all().delete()  # with its members, sessions and attendance
+    Professional.objects.all().delete()
     Participation.objects.all().delete()
     Assignment.objects.all().delete()
     Agreement.objects.all().delete()

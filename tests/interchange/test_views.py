@@ -488,4 +488,4 @@ def test_the_undo_page_reads_the_same_number_of_rows_for_few_and_many(client, co
             response = client.get(reverse("interchange:run_undo", args=[run.pk]))
         assert b'id="undo-import"' in response.content
         counts.append(len(queries))
-    assert counts[0] == counts[1] < 30
+    assert counts[0] == counts[1] < 40  # a query per model that points at what it removes
