@@ -269,6 +269,14 @@ class Assignment(ConstraintErrorsOnFields, models.Model):
                 include=["status", "id", "type", "service_area", "hours"],
                 name="assignment_report_idx",
             ),
+            # upcoming work (agreements.selectors.assignments_in_window): the few multi-day
+            # assignments still running, so that "date >= today OR end_date >= today" is two
+            # index scans, not a scan of the table
+            models.Index(
+                fields=["end_date"],
+                condition=models.Q(end_date__isnull=False),
+                name="assignment_end_date_idx",
+            ),
         ]
 
     def __str__(self):

@@ -221,7 +221,7 @@ def main() -> None:
                 _drop_scratch_database(database)
 
 
-BENCH_DB = "kokemus_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "kokemus_bench")  # another name for parallel runs
 
 
 def _server_url() -> str:

@@ -13,7 +13,7 @@ from agreements.models import Agreement, Assignment, Participation
 from interchange import formats
 from interchange.importer import MAX_ERRORS, FileCounts
 from interchange.models import ImportRun
-from interchange.services import files_from_path, import_data
+from interchange.services import files_from_path, import_data, import_undo
 from registry.models import AssignmentType, Expert, ServiceArea
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 from tests.interchange.conftest import (
@@ -506,6 +506,38 @@ def test_a_changed_row_updates_its_record_and_its_experts(valid_files):
     assert lecture.hours == Decimal("3.00")
     assert lecture.version == 2  # an edit form opened before the import is refused
     assert list(lecture.participations.values_list("expert__external_id", flat=True)) == ["E2"]
+
+
+@pytest.mark.parametrize("plan_slice", [1, 10_000])
+def test_assignments_planned_in_slices_change_the_same_rows(valid_files, monkeypatch, plan_slice):
+    """The rows are planned a slice at a time with their stored rows; a slice of one row
+    must give the changes, writes and undo of one slice for all."""
+    monkeypatch.setattr("interchange.importer.PLAN_SLICE", plan_slice)
+    import_data(valid_files, dry_run=False)
+    Participation.objects.filter(expert__external_id="E2").update(hours=Decimal("1.5"))
+    third = ["X3", "client_support", "mh_outpatient", "11.3.2025", "1", "done", "E2", "Uusi"]
+    changed = [*with_cell(ASSIGNMENTS, 0, 6, "E1"), third]
+
+    result = import_data(files(assignments=changed), dry_run=False)
+
+    assert (result.counts["assignments.csv"].create, result.counts["assignments.csv"].update) == (
+        1,
+        1,
+    )
+    assert _changes(result, "assignments.csv") == {
+        "X1": [
+            ("expert_external_ids", "E1|E2", "E1"),
+            ("expert_hours", "|1.50", ""),
+        ]
+    }
+    experts = Participation.objects.order_by("assignment__external_id", "expert__external_id")
+    assert list(experts.values_list("assignment__external_id", "expert__external_id")) == [
+        ("X1", "E1"),
+        ("X2", "E1"),
+        ("X3", "E2"),
+    ]
+    assert not import_undo(run=ImportRun.objects.get(pk=result.run_id), by=None)
+    assert _own_hours_by_expert() == {"E1": None, "E2": Decimal("1.50")}
 
 
 def test_a_changed_expert_row_moves_the_version_on(valid_files):
