@@ -16,6 +16,7 @@ from dataclasses import replace
 from django.conf import settings
 
 from kokemus.access import is_coordinator
+from reporting.models import View
 from reporting.selectors import Hidden, MonthlyFigures
 from reporting.tables import Cell, Number
 
@@ -81,9 +82,19 @@ def without_small_counts(figures: MonthlyFigures, *, threshold: int) -> MonthlyF
     return replace(figures, months=months, totals=totals)
 
 
-def shown_to(user, figures: MonthlyFigures) -> MonthlyFigures:
-    """The figures as ``user`` may see them: all of them for a coordinator (and an admin),
+def view_of(user) -> View:
+    """Which copy of the figures ``user`` sees: every figure for a coordinator (and an admin),
     without small counts for anyone else (the evaluation group)."""
-    if is_coordinator(user):
+    return View.COORDINATOR if is_coordinator(user) else View.EVALUATION
+
+
+def shown_in(view: View, figures: MonthlyFigures) -> MonthlyFigures:
+    """The figures as ``view`` holds them (stored files are kept per view: reporting/stored.py)."""
+    if view == View.COORDINATOR:
         return figures
     return without_small_counts(figures, threshold=settings.SMALL_COUNT_THRESHOLD)
+
+
+def shown_to(user, figures: MonthlyFigures) -> MonthlyFigures:
+    """The figures as ``user`` may see them."""
+    return shown_in(view_of(user), figures)
