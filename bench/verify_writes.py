@@ -79,7 +79,7 @@ def request_problems(entries: list[dict], prefix: str) -> list[str]:
         Request.objects.filter(description__startswith=prefix).values_list("description", flat=True)
     )
     problems = []
-    for marker in {entry["marker"] for entry in entries}:
+    for marker in sorted({entry["marker"] for entry in entries}):
         count = found.pop(marker, 0)
         if count != 1:
             problems.append(f"request {marker}: {count} rows, expected exactly 1")

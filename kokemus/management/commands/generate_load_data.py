@@ -156,8 +156,8 @@ class LoadData:
         self._assignments(assignments)
         self._supervision()
         self._requests_and_offers(max(20, assignments // ASSIGNMENTS_PER_REQUEST))
-        self._hours_reports_and_runs()
         self._logins()
+        self._hours_reports_and_runs()
 
     def _experts(self, count: int) -> list[Expert]:
         kinds = list(ExpertKind)
@@ -410,11 +410,17 @@ class LoadData:
         a run per month (exported), this month's waiting for approval. The expert logins'
         own work of the last UNREPORTED_DAYS stays unreported (the load test reports it)."""
         this_month = self.today.replace(day=1)
+        coordinator = User.objects.get(username=f"load-{Role.COORDINATOR}-01")
         runs = PayrollRun.objects.bulk_create(
-            PayrollRun(month=this_month - relativedelta(months=back), status=RunStatus.EXPORTED,
-                       exported_at=timezone.now())
+            PayrollRun(
+                month=this_month - relativedelta(months=back),
+                status=RunStatus.EXPORTED,
+                created_by=coordinator,
+                exported_by=coordinator,
+                exported_at=timezone.now(),
+            )
             for back in range(1, PAYROLL_MONTHS + 1)
-        )  # fmt: skip
+        )
         run_by_month = {run.month: run for run in runs}
         login_ids = {expert.pk for expert in self.experts[: LOGIN_COUNTS[Role.EXPERT]]}
         kept_for_logins = self.today - datetime.timedelta(days=UNREPORTED_DAYS)
