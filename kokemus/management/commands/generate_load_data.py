@@ -98,6 +98,7 @@ REPORTED_DAYS = 90
 # test has something for them to report (bench/locustfile.py).
 UNREPORTED_DAYS = 60
 PAYROLL_MONTHS = 12
+RECENT_WORK_PER_LOGIN = 5
 
 
 class Command(BaseCommand):
@@ -154,6 +155,7 @@ class LoadData:
         self.covers = self._agreements()
         self._consents()
         self._assignments(assignments)
+        self._recent_work_for_logins()
         self._supervision()
         self._requests_and_offers(max(20, assignments // ASSIGNMENTS_PER_REQUEST))
         self._logins()
@@ -267,6 +269,35 @@ class LoadData:
                 ]
             Participation.objects.bulk_create(participations)
             self.stdout.write(f"  assignments {numbers[-1]}/{count}")
+
+    def _recent_work_for_logins(self) -> None:
+        """Each expert login on a few more done assignments of the last UNREPORTED_DAYS, so
+        each has work of its own to report in the load test, however small the data set."""
+        recent = list(
+            Assignment.objects.filter(
+                status=AssignmentStatus.DONE,
+                date__gt=self.today - datetime.timedelta(days=UNREPORTED_DAYS),
+                date__lt=self.today,
+            ).values_list("pk", "date")
+        )
+        covers = {cover.expert_id: cover for cover in self.covers}
+        taken = set(
+            Participation.objects.filter(assignment__in=[pk for pk, _ in recent]).values_list(
+                "assignment_id", "expert_id"
+            )
+        )
+        added = []
+        for expert in self.experts[: LOGIN_COUNTS[Role.EXPERT]]:
+            for pk, day in self.rng.sample(recent, k=min(RECENT_WORK_PER_LOGIN, len(recent))):
+                if (pk, expert.pk) not in taken:
+                    added.append(
+                        Participation(
+                            assignment_id=pk,
+                            expert=expert,
+                            agreement_id=covers[expert.pk].agreement_for(day),
+                        )
+                    )
+        Participation.objects.bulk_create(added)
 
     def _assignment(self, number: int, span: int) -> Assignment:
         day = self.start + datetime.timedelta(days=self.rng.randrange(span))
