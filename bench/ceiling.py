@@ -21,7 +21,7 @@ import time
 
 from locust import LoadTestShape, events
 from locustfile import PACE, Coordinator, Evaluation, Expert, Requester  # noqa: F401 (users)
-from steps import GROUPS, Step, cpu_ticks, report
+from steps import Step, cpu_ticks, cpus_used, report
 
 USERS = int(os.environ.get("KOKEMUS_CEILING_USERS", "50"))
 SPAWN_RATE = 2
@@ -92,9 +92,5 @@ def _keep_environment(environment, **kwargs):
 
 def _finish(step: Step, now: float) -> None:
     seconds = now - step.measuring_since
-    used = cpu_ticks(os.getpid())
     step.rate = len(step.times) / seconds if seconds else 0.0
-    step.cpus = {
-        group: (used[group] - step.cpu_start.get(group, 0)) / TICK / seconds
-        for group in (*GROUPS, "machine")
-    }
+    step.cpus = cpus_used(step.cpu_start, cpu_ticks(os.getpid()), seconds, TICK)

@@ -22,7 +22,7 @@ class Step:
     started: float
     times: list[float] = field(default_factory=list)
     failures: int = 0
-    cpu_start: dict[str, int] = field(default_factory=dict)
+    cpu_start: dict[tuple[str, int], int] = field(default_factory=dict)  # cpu_ticks
     measuring_since: float = 0.0
     rate: float = 0.0  # requests a second while measured
     cpus: dict[str, float] = field(default_factory=dict)  # CPUs each group used meanwhile
@@ -66,10 +66,10 @@ def classify(command: str, directory: str) -> str | None:
     return None
 
 
-def cpu_ticks(locust_pid: int) -> dict[str, int]:
-    """CPU time (user + system, in clock ticks) used so far by each group's processes."""
-    ticks = dict.fromkeys(GROUPS, 0)
-    ticks["machine"] = _machine_busy_ticks()
+def cpu_ticks(locust_pid: int) -> dict[tuple[str, int], int]:
+    """CPU time (user + system, in clock ticks) used so far by each process of the groups,
+    by (group, pid); ("machine", 0) is the whole machine's busy time."""
+    ticks = {("machine", 0): _machine_busy_ticks()}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -81,8 +81,17 @@ def cpu_ticks(locust_pid: int) -> dict[str, int]:
                 fields = file.read().rsplit(")", 1)[1].split()
         except OSError:
             continue  # it ended meanwhile
-        ticks[group] += int(fields[11]) + int(fields[12])  # utime, stime
+        ticks[group, int(entry)] = int(fields[11]) + int(fields[12])  # utime, stime
     return ticks
+
+
+def cpus_used(start: dict, end: dict, seconds: float, tick: int) -> dict[str, float]:
+    """CPUs each group used between two cpu_ticks: per process that is still there (one that
+    ended meanwhile took its time with it, so a group's share is at least this)."""
+    used = dict.fromkeys((*GROUPS, "machine"), 0.0)
+    for (group, pid), ticks in end.items():
+        used[group] += (ticks - start.get((group, pid), 0)) / tick / seconds
+    return used
 
 
 def _machine_busy_ticks() -> int:
@@ -97,6 +106,8 @@ def bottleneck(step: Step, cpus: int) -> str:
         return "the load generator (Locust uses a whole CPU)"
     if step.cpus["machine"] < 0.85 * cpus:
         return "none of the CPUs is saturated: waiting (locks, the PDF renderers, I/O)"
+    if sum(step.cpus[group] for group in GROUPS) < 0.5 * step.cpus["machine"]:
+        return "other work on the machine (the CPUs were busy, mostly not with this test)"
     busiest = max(("app", "postgresql", "nginx"), key=lambda group: step.cpus[group])
     names = {"app": "the app's CPU (gunicorn)", "postgresql": "PostgreSQL", "nginx": "nginx"}
     return names[busiest]

@@ -253,3 +253,15 @@ def people_and_lines(db):
         comment="Kuormitustesti 1-2",
         today=datetime.date(2025, 4, 15),
     )
+
+
+def test_cpu_of_a_process_that_ended_is_not_taken_back():
+    start = {("machine", 0): 1000, ("app", 10): 500, ("postgresql", 20): 300}
+    end = {("machine", 0): 1400, ("app", 10): 700, ("postgresql", 21): 50}
+    used = steps.cpus_used(start, end, seconds=2, tick=100)
+    assert used == {"app": 1.0, "postgresql": 0.25, "nginx": 0, "locust": 0, "machine": 2.0}
+
+
+def test_a_machine_busy_with_other_work_is_named_so():
+    busy = _step(400, 45, app=0.3, postgresql=0.1, locust=0.05, machine=2.0)
+    assert "other work on the machine" in steps.bottleneck(busy, cpus=2)
