@@ -39,12 +39,20 @@ def placeholders(manifest: dict, expert_login: dict) -> dict:
     return {
         "expert_pk": manifest["expert_pks"][0],
         "assignment_pk": manifest["assignment_pks"][0],
+        "request_pk": manifest["request_pks"][0],
+        "run_pk": manifest["run_pks"][0],
         "own_assignment_pk": expert_login["assignment_pk"],
         "own_agreement_pk": expert_login["agreement_pk"],
+        "reportable_assignment_pk": _first(expert_login["reportable_assignment_pks"]),
+        "offer_pk": _first(expert_login["offer_pks"]),
         "calendar_token": expert_login["calendar_token"],
         "month": manifest["months"][0],
         "year": manifest["year"],
     }
+
+
+def _first(pks: list[int]) -> int | str:
+    return pks[0] if pks else "none"  # a page that then fails loudly in check_pages
 
 
 def csrf_token(html: str) -> str:

@@ -2,9 +2,12 @@
 
 Run by bench/served.sh against 127.0.0.1 only; it reads the manifest that generate_load_data
 wrote (logins, ids).
-Every assignment it creates carries a unique marker in its description and is written to
-bench/out/created.jsonl, so bench/verify_writes.py can check afterwards that each one is in
-the database exactly once, with the hours of its last edit.
+Every write carries a unique marker and is written to bench/out/created.jsonl once the server
+confirmed it, so bench/verify_writes.py can check afterwards that none is lost: each
+assignment a coordinator creates (marker in its description) is there exactly once with the
+hours of its last edit, each request of the public form (marker in its description) exactly
+once, and each expert's hours report (marker in its comment) is the expert's current line of
+that assignment with the hours of the last report.
 
 Think time between a user's requests: KOKEMUS_BENCH_WAIT="1,3" seconds (min,max). Only the
 writes: `locust … --tags write Coordinator`.
@@ -26,15 +29,27 @@ from common import (
     load_manifest,
     login,
 )
-from locust import HttpUser, between, events, tag, task
+from locust import HttpUser, events, tag, task
 
 MANIFEST = load_manifest()
 RUN_ID = os.environ.get("KOKEMUS_BENCH_RUN", time.strftime("%Y%m%d%H%M%S"))
 CREATED_LOG = OUT / "created.jsonl"
 MARKER_PREFIX = f"Kuormitustesti {RUN_ID}"
 _WAIT = [float(part) for part in os.environ.get("KOKEMUS_BENCH_WAIT", "1,3").split(",")]
+# The think time is divided by this: bench/ceiling.py raises it step by step to raise the
+# request rate of the same logged-in users (a login costs ~0.4 s of CPU).
+PACE = {"factor": 1.0}
 # Each simulated user takes the next login of its role.
 _next_login = {role: itertools.count() for role in ("coordinator", "evaluation", "expert")}
+# (expert login, assignment pk) pairs a user reports: users who share a login report different
+# assignments, so the last confirmed report of each is the one in the database. All users
+# run in this one process (gevent), so a set is enough.
+_claimed_reports: set[tuple[str, int]] = set()
+REPORTS_PER_USER = 3
+# Kokemusohjaus periods (the wave's last pages): the lead adds them here as
+# (weight, role, template) once they exist, and to bench/pages.txt; Coordinator.periods and
+# Expert.periods open them.
+PERIOD_PAGES: list[tuple[int, str, str]] = []
 
 
 @events.init.add_listener
@@ -44,9 +59,14 @@ def _only_localhost(environment, **kwargs):
         raise SystemExit(f"The load test runs only against 127.0.0.1, not {host!r}.")
 
 
+def paced_wait(user) -> float:
+    """Think time between a user's requests: KOKEMUS_BENCH_WAIT, divided by the pace."""
+    return random.uniform(*_WAIT) / PACE["factor"]
+
+
 class KokemusUser(HttpUser):
     abstract = True
-    wait_time = between(*_WAIT)
+    wait_time = paced_wait
     role = ""
 
     def on_start(self):
@@ -114,6 +134,30 @@ class Coordinator(KokemusUser):
     @task(1)
     def home(self):
         self.open("/")
+
+    @task(2)
+    def requests(self):
+        self.open("/tilaukset/", random.choice(["", "", "?status=received", "?page=2"]))
+
+    @task(2)
+    def request(self):
+        self.open("/tilaukset/{request_pk}/", request_pk=random.choice(MANIFEST["request_pks"]))
+
+    @task(2)
+    def approval(self):
+        self.open("/palkkiot/")
+
+    @task(1)
+    def payroll_runs(self):
+        self.open("/palkkiot/ajot/")
+
+    @task(1)
+    def payroll_run(self):
+        self.open("/palkkiot/ajot/{run_pk}/", run_pk=random.choice(MANIFEST["run_pks"]))
+
+    @task(1)
+    def periods(self):
+        _open_period_page(self)
 
     @tag("write")
     @task(2)
@@ -232,6 +276,54 @@ class Expert(KokemusUser):
     def supervision(self):
         self.open("/oma/tyonohjaus/")
 
+    @task(1)
+    def offer(self):
+        if self.login["offer_pks"]:
+            self.open(
+                "/oma/tarjoukset/{offer_pk}/", offer_pk=random.choice(self.login["offer_pks"])
+            )
+
+    @task(1)
+    def periods(self):
+        _open_period_page(self)
+
+    @tag("write")
+    @task(2)
+    def report_hours(self):
+        """Opens done work of their own and reports (or corrects) its hours."""
+        if not hasattr(self, "reportable"):
+            self.reportable = _claim_reports(self.login)
+        if not self.reportable:
+            return
+        pk = random.choice(self.reportable)
+        page = self.open("/oma/tehtavat/{reportable_assignment_pk}/", reportable_assignment_pk=pk)
+        if page is None or page.status_code != 200:
+            return
+        marker = f"{MARKER_PREFIX}-{uuid.uuid4().hex[:16]}"
+        hours = random.choice(["1", "1.5", "2", "3"])
+        action = f"/oma/tehtavat/{pk}/raportti/"
+        chosen = {"hours": hours, "kilometres": "0", "comment": marker}
+        data = _submit(page.text, chosen, action=action)
+        with self.client.post(
+            action,
+            data=data,
+            name="/oma/tehtavat/{pk}/raportti/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"report refused: {response.status_code} {_errors(response.text)}")
+                return
+            _record(
+                {
+                    "kind": "hours_report",
+                    "marker": marker,
+                    "expert_pk": self.login["expert_pk"],
+                    "assignment_pk": pk,
+                    "hours": hours,
+                }
+            )
+
     @task(3)
     def calendar_feed(self):
         # As calendar apps do: send the last ETag; 304 means "no change" and is success.
@@ -246,9 +338,79 @@ class Expert(KokemusUser):
             self.calendar_etag = response.headers.get("ETag")
 
 
-def _submit(html: str, chosen: dict) -> list[tuple[str, str]]:
+class Requester(HttpUser):
+    """A service's employee, without an account, fills in the public request form."""
+
+    weight = 1
+    wait_time = paced_wait
+
+    @task(2)
+    def form(self):
+        with self.client.get("/tilaa/", name="/tilaa/", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} for /tilaa/")
+
+    @tag("write")
+    @task(1)
+    def send_request(self):
+        page = self.client.get("/tilaa/", name="/tilaa/")
+        if page.status_code != 200:
+            return
+        marker = f"{MARKER_PREFIX}-{uuid.uuid4().hex[:16]}"
+        day = datetime.date.fromisoformat(MANIFEST["today"]) + datetime.timedelta(
+            days=random.randint(14, 60)
+        )
+        chosen = {
+            "type": random.choice(MANIFEST["type_pks"]),
+            "audience": "Kuormitustestin opiskelijat",
+            "service_area": random.choice(MANIFEST["service_area_pks"]),
+            "date": day.isoformat(),
+            "start_time": "13:00",
+            "hours": "2",
+            "mode": "remote",
+            "experts_needed": "1",
+            "description": marker,
+            "requester_first_name": "Kuorma",
+            "requester_last_name": "Testaaja",
+            "requester_unit": "Kuormitustesti",
+            "requester_email": "kuorma@example.fi",
+        }
+        with self.client.post(
+            "/tilaa/",
+            data=_submit(page.text, chosen),
+            name="/tilaa/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(
+                    f"request refused: {response.status_code} {_errors(response.text)}"
+                )
+                return
+            _record({"kind": "request", "marker": marker})
+
+
+def _claim_reports(login: dict) -> list[int]:
+    """Up to REPORTS_PER_USER of the login's reportable assignments no other user reports."""
+    free = [
+        pk
+        for pk in login["reportable_assignment_pks"]
+        if (login["username"], pk) not in _claimed_reports
+    ][:REPORTS_PER_USER]
+    _claimed_reports.update((login["username"], pk) for pk in free)
+    return free
+
+
+def _open_period_page(user: KokemusUser) -> None:
+    pages = [(weight, template) for weight, role, template in PERIOD_PAGES if role == user.role]
+    if pages:
+        weights, templates = zip(*pages, strict=True)
+        user.open(random.choices(templates, weights=weights)[0])
+
+
+def _submit(html: str, chosen: dict, action: str | None = None) -> list[tuple[str, str]]:
     """What a browser posts from the page's form after the user filled in ``chosen``."""
-    kept = [(name, value) for name, value in form_fields(html) if name not in chosen]
+    kept = [(name, value) for name, value in form_fields(html, action) if name not in chosen]
     return kept + [(name, str(value)) for name, value in chosen.items()]
 
 

@@ -3,9 +3,15 @@
 # 127.0.0.1 with a county-sized data set, its main pages checked, then a Locust load test.
 #
 #   bench/served.sh [--duration 60s] [--users 20] [--assignments 100000] [--workers 2]
-#                   [--threads 4] [--port 8765] [--spawn-rate 2]
+#                   [--threads 4] [--port 8765] [--spawn-rate 2] [--servers 1] [--ceiling]
 #
 # --threads: threads per gunicorn worker (GUNICORN_THREADS, as in production; 1: the sync worker).
+# --servers N: N bin/serve (each --workers workers, on the ports after --port) behind nginx on
+#   --port, configured as docs/deployment.md says (bench/balancer.py), on one PostgreSQL; the
+#   first migrates and runs the background worker. nginx-light is installed if missing.
+# --ceiling: instead of --duration at a steady pace, step the pace of --users users up until
+#   the p95 passes 200 ms (bench/ceiling.py; KOKEMUS_CEILING_STEP_SECONDS, _PACES) and name
+#   the bottleneck from the CPU each process group used: bench/out/ceiling.csv.
 #
 # Users start at --spawn-rate a second: each logs in once, and a login costs ~0.4 s of CPU
 # (Argon2), so a faster start measures a queue of logins rather than the pages.
@@ -18,8 +24,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=60s users=20 assignments=100000 workers=2 threads=${GUNICORN_THREADS:-4} port=8765 spawn_rate=2
+servers=1 ceiling=false
 while [ $# -gt 0 ]; do
     case $1 in
+    --ceiling) ceiling=true && shift && continue ;;
+    --servers) servers=$2 ;;
     --duration) duration=$2 ;;
     --users) users=$2 ;;
     --assignments) assignments=$2 ;;
@@ -47,8 +56,10 @@ export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1 DATABASE_URL=$pg_server/$database
 export ORGANISATION_NAME="Kokemus load test"
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
-export SECURE_HSTS_SECONDS=0 STATIC_ROOT=$PWD/$out/static
-export HOST=127.0.0.1 PORT=$port WEB_CONCURRENCY=$workers GUNICORN_THREADS=$threads LOG_LEVEL=WARNING
+export SECURE_HSTS_SECONDS=0
+export HOST=127.0.0.1 WEB_CONCURRENCY=$workers GUNICORN_THREADS=$threads LOG_LEVEL=WARNING
+# Every request form of the test comes from 127.0.0.1: the per-address limit is not under test.
+export REQUEST_FORM_POSTS_PER_HOUR=1000000
 export KOKEMUS_BENCH_RUN
 KOKEMUS_BENCH_RUN=$(date +%Y%m%d%H%M%S)
 
@@ -69,40 +80,75 @@ echo "generated in $((SECONDS - started)) s"
 # the lists' COUNTs read the whole table instead of an index alone (27 ms instead of 9).
 vacuumdb --quiet --analyze -h 127.0.0.1 -U postgres "$database"
 
-step "bin/serve on $base with $workers workers of $threads thread(s)"
-bin/serve >"$out/server.log" 2>&1 &
-server=$!
-stop_server() {
-    if kill -0 "$server" 2>/dev/null; then
-        kill -TERM "$server" && wait "$server" || true
-    fi
+# One bin/serve on --port; or N on the ports after it, behind nginx on --port.
+if [ "$servers" -gt 1 ]; then
+    command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light; }
+fi
+pids=()
+stop_servers() {
+    for pid in "${pids[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" && wait "$pid" || true
+        fi
+    done
 }
-trap stop_server EXIT
+trap stop_servers EXIT
 healthy() {
-    "$python" -c "import urllib.request as u; u.urlopen('$base/healthz', timeout=5)" 2>/dev/null
+    "$python" -c "import urllib.request as u; u.urlopen('$1/healthz', timeout=5)" 2>/dev/null
 }
-for _ in $(seq 180); do # collectstatic compresses every file first: a minute on a busy machine
-    healthy && break
-    kill -0 "$server" 2>/dev/null || { tail -n 30 "$out/server.log"; exit 1; }
-    sleep 1
+wait_healthy() { # the address, the process, its log
+    for _ in $(seq 180); do # collectstatic compresses every file first: a minute on a busy machine
+        healthy "$1" && return 0
+        kill -0 "$2" 2>/dev/null || { tail -n 30 "$3"; exit 1; }
+        sleep 1
+    done
+    echo "no answer from $1/healthz" >&2 && exit 1
+}
+for number in $(seq "$servers"); do
+    server_port=$port first=true
+    [ "$servers" -gt 1 ] && server_port=$((port + number))
+    [ "$number" -gt 1 ] && first=false
+    log=$out/server.log
+    [ "$servers" -gt 1 ] && log=$out/server-$number.log
+    step "bin/serve $number of $servers on 127.0.0.1:$server_port: $workers workers of $threads thread(s)"
+    # Each its own static files (collectstatic at start); the first migrates and runs the worker.
+    PORT=$server_port STATIC_ROOT=$PWD/$out/static-$number MIGRATE=$first WORKER=$first \
+        bin/serve >"$log" 2>&1 &
+    pids+=($!)
+    wait_healthy "http://127.0.0.1:$server_port" "$!" "$log"
 done
-healthy || { echo "no answer from $base/healthz" >&2; exit 1; }
+if [ "$servers" -gt 1 ]; then
+    step "nginx on $base in front of the $servers (docs/deployment.md's configuration)"
+    config=$("$python" bench/balancer.py --listen "$port" --dir "$out/nginx" \
+        --upstream $(seq $((port + 1)) $((port + servers))))
+    nginx -c "$config" -p "$PWD/$out/nginx" &
+    pids+=($!)
+    wait_healthy "$base" "$!" "$out/nginx/error.log"
+fi
 
 step "main pages answer 200 (bench/pages.txt)"
 pages_ok=true
 "$python" bench/check_pages.py --base "$base" || pages_ok=false
 
 # --stop-timeout: at the end each user finishes its task, so no write is left unconfirmed.
-step "Locust: $users users for $duration"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 load_ok=true
-"$python" -m locust -f bench/locustfile.py --headless --host "$base" \
-    --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --stop-timeout 30 \
-    --csv "$out/locust" --html "$out/locust.html" --only-summary \
-    --loglevel WARNING >"$out/locust.log" 2>&1 || load_ok=false
+if $ceiling; then
+    step "Locust: the ceiling, $users users at a rising pace (bench/ceiling.py)"
+    KOKEMUS_CEILING_USERS=$users "$python" -m locust -f bench/ceiling.py --headless \
+        --host "$base" --stop-timeout 30 --csv "$out/locust" --html "$out/locust.html" \
+        --only-summary --loglevel WARNING >"$out/locust.log" 2>&1 || load_ok=false
+    grep -A 30 '^ *pace' "$out/locust.log" | grep -v '^\[' || true
+else
+    step "Locust: $users users for $duration"
+    "$python" -m locust -f bench/locustfile.py --headless --host "$base" \
+        --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --stop-timeout 30 \
+        --csv "$out/locust" --html "$out/locust.html" --only-summary \
+        --loglevel WARNING >"$out/locust.log" 2>&1 || load_ok=false
+fi
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine's other work shows here)"
-stop_server
+stop_servers
 trap - EXIT
 
 step "every write of the load test is there exactly once"
@@ -112,7 +158,7 @@ writes_ok=true
 step "results"
 summary_ok=true
 "$python" bench/summary.py "$out/locust_stats.csv" || summary_ok=false
-grep -h '"level": "ERROR"' "$out/server.log" | head -n 5 || true
+grep -h '"level": "ERROR"' "$out"/server*.log | head -n 5 || true
 
 if ! $pages_ok || ! $load_ok || ! $writes_ok || ! $summary_ok; then
     echo "served: FAILED (pages $pages_ok, load test $load_ok, writes $writes_ok," \

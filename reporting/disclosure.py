@@ -16,6 +16,7 @@ from dataclasses import replace
 from django.conf import settings
 
 from kokemus.access import is_coordinator
+from reporting.models import View
 from reporting.selectors import FeedbackFigures, Hidden, MonthlyFigures
 from reporting.tables import Cell, Number
 
@@ -130,9 +131,19 @@ def _persons(counts: list[int], threshold: int) -> list[Cell]:
 # --- end feedback ---
 
 
-def shown_to(user, figures: MonthlyFigures) -> MonthlyFigures:
-    """The figures as ``user`` may see them: all of them for a coordinator (and an admin),
+def view_of(user) -> View:
+    """Which copy of the figures ``user`` sees: every figure for a coordinator (and an admin),
     without small counts for anyone else (the evaluation group)."""
-    if is_coordinator(user):
+    return View.COORDINATOR if is_coordinator(user) else View.EVALUATION
+
+
+def shown_in(view: View, figures: MonthlyFigures) -> MonthlyFigures:
+    """The figures as ``view`` holds them (stored files are kept per view: reporting/stored.py)."""
+    if view == View.COORDINATOR:
         return figures
     return without_small_counts(figures, threshold=settings.SMALL_COUNT_THRESHOLD)
+
+
+def shown_to(user, figures: MonthlyFigures) -> MonthlyFigures:
+    """The figures as ``user`` may see them."""
+    return shown_in(view_of(user), figures)

@@ -36,8 +36,12 @@ FORMATS = ("json", "csv", "xlsx", "pdf")
 
 
 def filename(figures: MonthlyFigures, file_format: str) -> str:
-    division = f"-{figures.division.code}" if figures.division else ""
-    return f"kuukausiseuranta-{figures.year}{division}.{file_format}"
+    return filename_of(figures.year, figures.division, file_format)
+
+
+def filename_of(year: int, division, file_format: str) -> str:
+    code = f"-{division.code}" if division else ""
+    return f"kuukausiseuranta-{year}{code}.{file_format}"
 
 
 def period(figures: MonthlyFigures) -> str:

@@ -11,8 +11,9 @@ from kokemus.access import Role, role_required
 from kokemus.lists import year_param
 from registry.models import ServiceArea
 from reporting import exports
-from reporting.disclosure import shown_to
+from reporting.disclosure import shown_to, view_of
 from reporting.selectors import MonthlyFigures, monthly_figures
+from reporting.stored import report_file, report_for
 
 DOWNLOADS = ("csv", "xlsx", "pdf")
 
@@ -56,10 +57,11 @@ def report(request):
 def export(request, file_format: str):
     if file_format not in DOWNLOADS:
         raise Http404
-    figures = _figures(request, year_param(request), _division(request))
-    response = HttpResponse(
-        exports.render(figures, file_format), content_type=exports.CONTENT_TYPES[file_format]
-    )
-    name = exports.filename(figures, file_format)
+    year, division = year_param(request), _division(request)
+    # Stored per view and language, and served only while the data is as it was (stored.py).
+    report = report_for(year, division, view_of(request.user), file_format)
+    content = report_file(report, division)
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[file_format])
+    name = exports.filename_of(year, division, file_format)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -100,3 +100,25 @@ def test_a_second_run_adds_nothing_and_still_writes_the_manifest(tmp_path):
     manifest = generate(tmp_path, assignments=80, experts=25)
     assert Assignment.objects.count() == 80
     assert len(manifest["logins"][Role.EXPERT]) == LOGIN_COUNTS[Role.EXPERT]
+
+
+def test_the_waves_pages_have_data_and_the_expert_logins_have_work_to_report(tmp_path):
+    from orders.models import Offer, OfferStatus, Request
+    from payroll.models import LineStatus, PayrollRun, ReportLine
+
+    data = generate(tmp_path, assignments=2000, experts=40, years=2)
+    assert Request.objects.count() == 40
+    assert ReportLine.objects.filter(status=LineStatus.APPROVED, run__isnull=False).exists()
+    assert ReportLine.objects.filter(status=LineStatus.SUBMITTED).exists()
+    assert PayrollRun.objects.count() == 12
+    assert data["request_pks"] and data["run_pks"]
+    logins = data["logins"][Role.EXPERT]
+    assert all(login["offer_pks"] for login in logins)
+    assert Offer.objects.filter(pk__in=logins[0]["offer_pks"], status=OfferStatus.PENDING)
+    assert all(login["reportable_assignment_pks"] for login in logins)
+    for login in logins:  # done work of the last weeks, for the hours report form
+        assert not ReportLine.objects.filter(
+            participation__expert=login["expert_pk"],
+            participation__assignment__in=login["reportable_assignment_pks"],
+            status=LineStatus.APPROVED,
+        ).exists()

@@ -1,7 +1,9 @@
 """Fill a database with a county-sized data set for load tests (bench/served.sh).
 
 Default: 500 experts, 100 000 assignments over 5 years, their agreements, participations and
-supervision, and logins per role that share one known password. The rows go in with
+supervision, requests (one per 50 assignments) with offers to experts, hours reports of the
+last three months' done work (approved, or waiting for approval) and a payroll run for each
+of the last twelve months, and logins per role that share one known password. The rows go in with
 bulk_create in batches, not through the services (the services take minutes for this much),
 so the command builds them the way the services would: each participation carries the signed
 agreement that covers the assignment's date. The same seed and day give the same data.
@@ -38,6 +40,8 @@ from kokemus.management.commands.load_demo import (
     MUNICIPALITIES,
     TITLES,
 )
+from orders.models import Mode, Offer, OfferStatus, Request, RequestStatus
+from payroll.models import LineStatus, PayrollRun, ReportLine, RunStatus
 from portal.models import CalendarToken
 from registry.models import (
     AssignmentType,
@@ -77,6 +81,24 @@ class Cover:
 
     def agreement_for(self, day: datetime.date) -> int:
         return self.ended_id if day <= self.switch else self.active_id
+
+
+# Requests: one per this many assignments; their statuses, by weight.
+ASSIGNMENTS_PER_REQUEST = 50
+REQUEST_STATUSES = {
+    RequestStatus.RECEIVED: 10,
+    RequestStatus.OFFERED: 10,
+    RequestStatus.BOOKED: 60,
+    RequestStatus.DECLINED: 10,
+    RequestStatus.WITHDRAWN: 10,
+}
+# Hours reports: done work of this many days back is reported (the rest came before them).
+REPORTED_DAYS = 90
+# The expert logins' own done work of this many days back stays unreported, so that the load
+# test has something for them to report (bench/locustfile.py).
+UNREPORTED_DAYS = 60
+PAYROLL_MONTHS = 12
+RECENT_WORK_PER_LOGIN = 5
 
 
 class Command(BaseCommand):
@@ -133,8 +155,11 @@ class LoadData:
         self.covers = self._agreements()
         self._consents()
         self._assignments(assignments)
+        self._recent_work_for_logins()
         self._supervision()
+        self._requests_and_offers(max(20, assignments // ASSIGNMENTS_PER_REQUEST))
         self._logins()
+        self._hours_reports_and_runs()
 
     def _experts(self, count: int) -> list[Expert]:
         kinds = list(ExpertKind)
@@ -245,6 +270,35 @@ class LoadData:
             Participation.objects.bulk_create(participations)
             self.stdout.write(f"  assignments {numbers[-1]}/{count}")
 
+    def _recent_work_for_logins(self) -> None:
+        """Each expert login on a few more done assignments of the last UNREPORTED_DAYS, so
+        each has work of its own to report in the load test, however small the data set."""
+        recent = list(
+            Assignment.objects.filter(
+                status=AssignmentStatus.DONE,
+                date__gt=self.today - datetime.timedelta(days=UNREPORTED_DAYS),
+                date__lt=self.today,
+            ).values_list("pk", "date")
+        )
+        covers = {cover.expert_id: cover for cover in self.covers}
+        taken = set(
+            Participation.objects.filter(assignment__in=[pk for pk, _ in recent]).values_list(
+                "assignment_id", "expert_id"
+            )
+        )
+        added = []
+        for expert in self.experts[: LOGIN_COUNTS[Role.EXPERT]]:
+            for pk, day in self.rng.sample(recent, k=min(RECENT_WORK_PER_LOGIN, len(recent))):
+                if (pk, expert.pk) not in taken:
+                    added.append(
+                        Participation(
+                            assignment_id=pk,
+                            expert=expert,
+                            agreement_id=covers[expert.pk].agreement_for(day),
+                        )
+                    )
+        Participation.objects.bulk_create(added)
+
     def _assignment(self, number: int, span: int) -> Assignment:
         day = self.start + datetime.timedelta(days=self.rng.randrange(span))
         kind = self.rng.choice(self.types)
@@ -323,6 +377,121 @@ class LoadData:
             batch_size=BATCH_SIZE,
         )
 
+    def _requests_and_offers(self, count: int) -> None:
+        """Requests received over the last two years, the open ones newest; pending offers on
+        the offered ones, every expert login among those offered (their offer pages)."""
+        now = timezone.now()
+        statuses = self.rng.choices(
+            list(REQUEST_STATUSES), weights=list(REQUEST_STATUSES.values()), k=count
+        )
+        statuses[:3] = [RequestStatus.OFFERED] * 3  # offers for every expert login, however few
+        requests = []
+        for number, status in enumerate(statuses, start=1):
+            is_open = status in (RequestStatus.RECEIVED, RequestStatus.OFFERED)
+            received = now - datetime.timedelta(
+                days=self.rng.randrange(1, 30 if is_open else 730), minutes=number
+            )
+            remote = self.rng.random() < 0.4
+            requests.append(
+                Request(
+                    type=self.rng.choice(self.types),
+                    audience="Sairaanhoitajaopiskelijat",
+                    service_area=self.rng.choice(self.service_areas),
+                    date=self.today + datetime.timedelta(days=self.rng.randrange(7, 90))
+                    if is_open
+                    else received.date() + datetime.timedelta(days=30),
+                    hours=self.rng.choice(HOURS),
+                    mode=Mode.REMOTE if remote else Mode.ON_SITE,
+                    municipality="" if remote else self.rng.choice(MUNICIPALITIES),
+                    description=f"{LOAD_PREFIX}R{number:06} Kokemuspuheenvuoro.",
+                    requester_first_name=self.rng.choice(FIRST_NAMES),
+                    requester_last_name=self.rng.choice(LAST_NAMES),
+                    requester_unit="Kokkolan sote-keskus",
+                    requester_email=f"tilaaja.{number:06}@example.fi",
+                    status=status,
+                    received_at=received,
+                    booked_at=received + datetime.timedelta(days=2)
+                    if status == RequestStatus.BOOKED
+                    else None,
+                    closed_at=received + datetime.timedelta(days=3)
+                    if status in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
+                    else None,
+                )
+            )
+        Request.objects.bulk_create(requests, batch_size=BATCH_SIZE)
+        offered = [r for r in requests if r.status == RequestStatus.OFFERED]
+        logins = self.experts[: LOGIN_COUNTS[Role.EXPERT]]
+        pairs = {
+            (request, expert)
+            for request in offered
+            for expert in self.rng.sample(self.experts, k=2)
+        }
+        pairs |= {
+            (request, expert)
+            for expert in logins
+            for request in self.rng.sample(offered, k=min(3, len(offered)))
+        }
+        offers = [
+            Offer(
+                request=request,
+                expert=expert,
+                status=OfferStatus.PENDING,
+                deadline=now + datetime.timedelta(days=self.rng.randrange(2, 10)),
+            )
+            for request, expert in sorted(pairs, key=lambda pair: (pair[0].pk, pair[1].pk))
+        ]
+        Offer.objects.bulk_create(offers, batch_size=BATCH_SIZE)
+
+    def _hours_reports_and_runs(self) -> None:
+        """The last REPORTED_DAYS' done work reported: before this month approved and paid in
+        a run per month (exported), this month's waiting for approval. The expert logins'
+        own work of the last UNREPORTED_DAYS stays unreported (the load test reports it)."""
+        this_month = self.today.replace(day=1)
+        coordinator = User.objects.get(username=f"load-{Role.COORDINATOR}-01")
+        runs = PayrollRun.objects.bulk_create(
+            PayrollRun(
+                month=this_month - relativedelta(months=back),
+                status=RunStatus.EXPORTED,
+                created_by=coordinator,
+                exported_by=coordinator,
+                exported_at=timezone.now(),
+            )
+            for back in range(1, PAYROLL_MONTHS + 1)
+        )
+        run_by_month = {run.month: run for run in runs}
+        login_ids = {expert.pk for expert in self.experts[: LOGIN_COUNTS[Role.EXPERT]]}
+        kept_for_logins = self.today - datetime.timedelta(days=UNREPORTED_DAYS)
+        participations = Participation.objects.filter(
+            assignment__status=AssignmentStatus.DONE,
+            assignment__date__gt=self.today - datetime.timedelta(days=REPORTED_DAYS),
+            assignment__date__lte=self.today,
+        ).select_related("assignment__type", "agreement")
+        lines = []
+        for participation in participations.iterator(chunk_size=BATCH_SIZE):
+            day = participation.assignment.date
+            if participation.expert_id in login_ids and day > kept_for_logins:
+                continue
+            month = day.replace(day=1)
+            approved = month < this_month
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16)))
+            lines.append(
+                ReportLine(
+                    participation=participation,
+                    agreement=participation.agreement,
+                    status=LineStatus.APPROVED if approved else LineStatus.SUBMITTED,
+                    hours=participation.assignment.hours,
+                    kilometres=Decimal(self.rng.choice([0, 0, 12, 40])),
+                    hourly_fee=participation.agreement.hourly_fee,
+                    assignment_fee=participation.agreement.assignment_fee,
+                    kilometre_rate=participation.agreement.travel_compensation,
+                    payroll_class=participation.assignment.type.payroll_class if approved else "",
+                    run=run_by_month.get(month) if approved else None,
+                    reported_at=moment,
+                    decided_at=moment + datetime.timedelta(days=2) if approved else None,
+                )
+            )
+        ReportLine.objects.bulk_create(lines, batch_size=BATCH_SIZE)
+
     def _logins(self) -> None:
         """Load-test logins per role; experts' logins are the first experts, with a feed."""
         password = make_password(LOAD_PASSWORD)  # one Argon2 hash, shared: saves seconds
@@ -358,6 +527,12 @@ def manifest() -> dict:
             "assignment_id", "agreement_id"
         )
         assignment_id, agreement_id = own.first() or (None, None)
+        reportable = expert.participations.filter(
+            assignment__status=AssignmentStatus.DONE,
+            assignment__date__lte=today,
+            assignment__date__gt=today - datetime.timedelta(days=UNREPORTED_DAYS),
+        ).exclude(report_lines__status=LineStatus.APPROVED)
+        offers = Offer.objects.filter(expert=expert, status=OfferStatus.PENDING)
         expert_logins.append(
             {
                 "username": expert.user.username,
@@ -365,6 +540,13 @@ def manifest() -> dict:
                 "calendar_token": expert.calendar_token.token,
                 "assignment_pk": assignment_id,
                 "agreement_pk": agreement_id,
+                # done work of their own to report (the hours report form) and their offers
+                "reportable_assignment_pks": list(
+                    reportable.order_by("-assignment__date").values_list(
+                        "assignment_id", flat=True
+                    )[:20]
+                ),
+                "offer_pks": list(offers.order_by("pk").values_list("pk", flat=True)[:20]),
             }
         )
     active = Agreement.objects.filter(
@@ -387,6 +569,12 @@ def manifest() -> dict:
         # experts who may be booked today and for the next weeks (their agreement covers it)
         "bookable_expert_pks": list(active.values_list("expert_id", flat=True)[:200]),
         "type_pks": list(AssignmentType.objects.values_list("pk", flat=True)),
+        "request_pks": list(
+            Request.objects.filter(description__startswith=LOAD_PREFIX)
+            .order_by("-received_at")
+            .values_list("pk", flat=True)[:200]
+        ),
+        "run_pks": list(PayrollRun.objects.order_by("-month").values_list("pk", flat=True)),
         "service_area_pks": list(ServiceArea.objects.values_list("pk", flat=True)),
         "months": _months(today),
         "year": today.year,

@@ -1,5 +1,7 @@
 """Kokemus's background worker: the task queue (django-tasks' db_worker, which sends e-mail)
-plus the periodic planner (plan_notifications) every PLAN_INTERVAL seconds in a thread.
+plus the periodic planner (plan_notifications) every PLAN_INTERVAL seconds in a thread, and a
+thread that enqueues the report renders when the figures' data version changes
+(reporting/stored.py), whatever changed it (a form, an import, its undo).
 
 bin/serve starts one beside gunicorn and bin/demo one beside the development server; several
 of them on several servers send nothing twice (notifications.delivery). The worker ends when
@@ -16,7 +18,12 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from reporting.stored import current_version
+from reporting.tasks import render_current_reports
+
 logger = logging.getLogger(__name__)
+# How often the worker looks at the report data version: one primary-key read.
+REPORT_WATCH_SECONDS = 2
 
 
 class Command(DbWorkerCommand):
@@ -38,7 +45,30 @@ class Command(DbWorkerCommand):
                 target=self.plan_forever, args=(plan_interval, parent), daemon=True
             )
             planner.start()
+        watcher = threading.Thread(
+            target=self.watch_reports_forever, args=(os.getppid(),), daemon=True
+        )
+        watcher.start()
         super().handle(*args, **options)
+
+    def watch_reports_forever(self, parent: int) -> None:
+        seen = None
+        while os.getppid() == parent:
+            seen = self.watch_reports_once(seen)
+            time.sleep(REPORT_WATCH_SECONDS)
+
+    def watch_reports_once(self, seen: int | None) -> int | None:
+        """Enqueue the renders when the version differs from ``seen`` (also on start)."""
+        try:
+            version = current_version()
+            if version != seen:
+                render_current_reports.enqueue()
+            return version
+        except Exception:  # noqa: BLE001 - log it and look again next round
+            logger.exception("watching the report data version failed")
+            return seen
+        finally:
+            close_old_connections()
 
     def plan_forever(self, interval: int, parent: int) -> None:
         next_run = 0.0

@@ -1,0 +1,53 @@
+"""The report's files kept in the database, so a download is a read, not a render.
+
+``DataVersion`` is one number that the database itself raises whenever a table the figures
+read changes (triggers: migration 0002), whichever way it changes: a form, the admin, an
+import's bulk writes, its undo, a shell. A stored file carries the version it was made from
+and is served only while that is still the version (reporting/stored.py): never stale.
+
+Neither is shown to anyone (no page, no admin), so their names are not translated.
+"""
+
+from django.db import models
+
+
+class DataVersion(models.Model):
+    """The single row (id 1) of the figures' version; the triggers make it when missing."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class View(models.TextChoices):
+    """Whose figures a file holds: every figure, or without small counts (disclosure.py)."""
+
+    COORDINATOR = "coordinator"
+    EVALUATION = "evaluation"
+
+
+class StoredReport(models.Model):
+    """The latest rendered file of one report: a year, a division (or all), a view, a
+    language and a format. Replaced in place by a newer render, so each report has one row."""
+
+    year = models.PositiveSmallIntegerField()
+    division = models.CharField(max_length=50, blank=True)  # a division's code
+    view = models.CharField(max_length=40, choices=View.choices)
+    language = models.CharField(max_length=10)
+    file_format = models.CharField(max_length=10)
+    version = models.BigIntegerField()  # DataVersion.number when the figures were read
+    made_on = models.DateField()  # the day the file says it was made
+    content = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "division", "view", "language", "file_format"],
+                name="stored_report_one_per_report",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.division or '*'} {self.view} {self.language}.{self.file_format}"

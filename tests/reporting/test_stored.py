@@ -1,0 +1,189 @@
+"""The report's files served from the database (reporting/stored.py): never stale after a
+change, whatever writes it (a form, bulk writes as imports and their undo make, raw SQL), kept
+apart per view and language, rendered again by the worker's task, and cleaned up."""
+
+import datetime
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.models import Assignment, Participation
+from kokemus.management.commands.worker import Command as Worker
+from reporting.models import StoredReport, View
+from reporting.stored import KEPT_DAYS, Report, current_version, refresh_this_year
+from reporting.tasks import render_current_reports
+from tests.factories import AssignmentFactory, ParticipationFactory
+from tests.feedback.factories import ProfessionalFeedbackFactory, ReflectionFactory
+from tests.guidance.factories import PeriodFactory
+from tests.orders.factories import RequestFactory
+
+pytestmark = pytest.mark.django_db
+
+IN_2025 = datetime.datetime(2025, 6, 16, 12, tzinfo=datetime.UTC)
+
+
+def download(client, user, file_format="csv", language="fi", year=2025) -> bytes:
+    client.force_login(user)
+    url = reverse("reporting:export", args=[file_format]) + f"?year={year}"
+    response = client.get(url, headers={"accept-language": language})
+    assert response.status_code == 200
+    return response.content
+
+
+def test_a_saved_assignment_changes_the_next_download(client, coordinator, report_data):
+    before = download(client, coordinator)
+    assert download(client, coordinator) == before  # served from storage
+    assert StoredReport.objects.get().view == View.COORDINATOR
+
+    assignment = Assignment.objects.get(date=datetime.date(2025, 1, 31))  # Aino's, planned
+    assignment.hours = Decimal("7.25")
+    assignment.save()
+
+    after = download(client, coordinator)
+    assert after != before
+    assert StoredReport.objects.get().version == current_version()
+
+
+def add_bulk(day=datetime.date(2025, 5, 5)) -> Assignment:
+    """As an import writes: bulk_create, no save() and no signals."""
+    model = AssignmentFactory.build(date=day)
+    model.type.save()
+    model.service_area.save()
+    (created,) = Assignment.objects.bulk_create([model])
+    return created
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda: add_bulk(), id="bulk_create (an import)"),
+        pytest.param(
+            lambda: Participation.objects.filter(
+                assignment__date=datetime.date(2025, 1, 31)
+            ).delete(),
+            id="queryset delete (an undo)",
+        ),
+        pytest.param(
+            lambda: Assignment.objects.filter(date__year=2025).update(hours=Decimal("9")),
+            id="queryset update",
+        ),
+    ],
+)
+def test_bulk_writes_raise_the_version_and_the_file_is_made_again(
+    client, coordinator, report_data, change
+):
+    before, version = download(client, coordinator), current_version()
+    change()
+    assert current_version() > version
+    assert download(client, coordinator) != before
+
+
+def test_raw_sql_raises_the_version(report_data):
+    version = current_version()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE agreements_assignment SET hours = 8 WHERE hours = 1")
+    assert current_version() > version
+
+
+@pytest.mark.parametrize(
+    ("factory", "change"),
+    [
+        (RequestFactory, {"audience": "Opiskelijat"}),
+        (PeriodFactory, {"closing_note": "Päättyi"}),
+        (ReflectionFactory, {"load": 5}),
+        (ProfessionalFeedbackFactory, {"rating": 1}),
+    ],
+    ids=["request", "kokemusohjaus period", "reflection", "professional's feedback"],
+)
+def test_the_newer_tables_figures_raise_the_version_too(factory, change):
+    row = factory()  # with what it refers to, which raises the version on its own
+    version = current_version()
+    type(row).objects.filter(pk=row.pk).update(**change)  # only the table itself
+    assert current_version() > version
+
+
+def test_a_write_elsewhere_keeps_the_version(report_data, expert_alice):
+    version = current_version()
+    expert_alice.first_name = "Alicia"
+    expert_alice.save()
+    StoredReport.objects.all().delete()
+    assert current_version() == version
+
+
+def test_each_view_and_language_has_its_own_file(
+    client, coordinator, evaluation_member, report_data
+):
+    coordinators = download(client, coordinator)
+    evaluations = download(client, evaluation_member)
+    assert coordinators != evaluations
+    assert "< 3" in evaluations.decode() and "< 3" not in coordinators.decode()
+    # The other way round too: what is stored for one is never served to the other.
+    assert download(client, coordinator) == coordinators
+    assert download(client, evaluation_member) == evaluations
+    english = download(client, evaluation_member, language="en")
+    assert english != evaluations
+    assert set(StoredReport.objects.values_list("view", "language")) == {
+        (View.COORDINATOR, "fi"),
+        (View.EVALUATION, "fi"),
+        (View.EVALUATION, "en"),
+    }
+
+
+def test_a_file_made_yesterday_is_made_again(client, coordinator, report_data):
+    download(client, coordinator)
+    StoredReport.objects.update(made_on=datetime.date(2020, 1, 1), content=b"old")
+    assert download(client, coordinator) != b"old"
+
+
+@time_machine.travel(IN_2025, tick=False)
+def test_the_task_renders_this_years_pdfs_and_what_was_downloaded(client, coordinator, report_data):
+    download(client, coordinator, "xlsx", language="sv")
+    ParticipationFactory(assignment=Assignment.objects.filter(date__year=2025).first())
+
+    assert render_current_reports.call() == 3  # both views' PDF, and the stale XLSX
+    stored = StoredReport.objects.filter(version=current_version())
+    assert set(stored.values_list("view", "language", "file_format")) == {
+        (View.EVALUATION, "fi", "pdf"),
+        (View.COORDINATOR, "fi", "pdf"),
+        (View.COORDINATOR, "sv", "xlsx"),
+    }
+    assert stored.get(file_format="pdf", view=View.EVALUATION).content[:4] == b"%PDF"
+    assert refresh_this_year() == 0  # nothing changed since
+    pdf = download(client, coordinator, "pdf", year=2025)
+    assert pdf == bytes(stored.get(file_format="pdf", view=View.COORDINATOR).content)
+
+
+@time_machine.travel(IN_2025, tick=False)
+def test_one_row_per_report_and_old_ones_are_forgotten(client, coordinator, report_data):
+    download(client, coordinator)
+    add_bulk()
+    download(client, coordinator)
+    assert StoredReport.objects.count() == 1  # replaced, not added
+    forgotten = Report(2019, "", View.COORDINATOR, "fi", "csv")
+    StoredReport.objects.create(
+        **forgotten.fields(), version=0, made_on=datetime.date(2019, 1, 1), content=b""
+    )
+    StoredReport.objects.filter(year=2019).update(
+        rendered_at=timezone.now() - datetime.timedelta(days=KEPT_DAYS + 1)
+    )
+    refresh_this_year()
+    assert not StoredReport.objects.filter(year=2019).exists()
+
+
+@mock.patch("kokemus.management.commands.worker.close_old_connections")  # the test's own
+def test_the_worker_enqueues_the_renders_when_the_version_changes(_close, report_data):
+    worker = Worker()
+    with mock.patch("kokemus.management.commands.worker.render_current_reports") as task:
+        enqueue = task.enqueue
+        seen = worker.watch_reports_once(None)
+        assert enqueue.call_count == 1  # on start
+        assert worker.watch_reports_once(seen) == seen
+        assert enqueue.call_count == 1
+        add_bulk()
+        worker.watch_reports_once(seen)
+        assert enqueue.call_count == 2
