@@ -45,6 +45,8 @@ def placeholders(manifest: dict, expert_login: dict) -> dict:
         "own_agreement_pk": expert_login["agreement_pk"],
         "reportable_assignment_pk": _first(expert_login["reportable_assignment_pks"]),
         "offer_pk": _first(expert_login["offer_pks"]),
+        "period_pk": manifest["period_pks"][0],
+        "own_period_pk": expert_login["period_pk"] or "none",
         "calendar_token": expert_login["calendar_token"],
         "month": manifest["months"][0],
         "year": manifest["year"],

@@ -46,10 +46,6 @@ _next_login = {role: itertools.count() for role in ("coordinator", "evaluation",
 # run in this one process (gevent), so a set is enough.
 _claimed_reports: set[tuple[str, int]] = set()
 REPORTS_PER_USER = 3
-# Kokemusohjaus periods (the wave's last pages): the lead adds them here as
-# (weight, role, template) once they exist, and to bench/pages.txt; Coordinator.periods and
-# Expert.periods open them.
-PERIOD_PAGES: list[tuple[int, str, str]] = []
 
 
 @events.init.add_listener
@@ -157,7 +153,12 @@ class Coordinator(KokemusUser):
 
     @task(1)
     def periods(self):
-        _open_period_page(self)
+        if random.random() < 0.5:
+            self.open("/kokemusohjaus/", random.choice(["", "?status=ongoing"]))
+        else:
+            self.open(
+                "/kokemusohjaus/{period_pk}/", period_pk=random.choice(MANIFEST["period_pks"])
+            )
 
     @tag("write")
     @task(2)
@@ -285,7 +286,8 @@ class Expert(KokemusUser):
 
     @task(1)
     def periods(self):
-        _open_period_page(self)
+        if self.login["period_pk"]:
+            self.open("/kokemusohjaus/{own_period_pk}/", own_period_pk=self.login["period_pk"])
 
     @tag("write")
     @task(2)
@@ -399,13 +401,6 @@ def _claim_reports(login: dict) -> list[int]:
     ][:REPORTS_PER_USER]
     _claimed_reports.update((login["username"], pk) for pk in free)
     return free
-
-
-def _open_period_page(user: KokemusUser) -> None:
-    pages = [(weight, template) for weight, role, template in PERIOD_PAGES if role == user.role]
-    if pages:
-        weights, templates = zip(*pages, strict=True)
-        user.open(random.choices(templates, weights=weights)[0])
 
 
 def _submit(html: str, chosen: dict, action: str | None = None) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ MANIFEST = {
     "assignment_pks": [2],
     "request_pks": [5],
     "run_pks": [6],
+    "period_pks": [10],
     "months": ["2026-11"],
     "year": 2026,
 }
@@ -27,6 +28,7 @@ EXPERT_LOGIN = {
     "calendar_token": "t",
     "reportable_assignment_pks": [7, 8],
     "offer_pks": [9],
+    "period_pk": 11,
 }
 
 
@@ -48,6 +50,7 @@ def test_every_page_template_has_known_placeholders():
     # the wave's pages
     assert {"/tilaa/", "/tilaukset/5/", "/palkkiot/", "/palkkiot/ajot/6/"} <= set(urls)
     assert {"/oma/tarjoukset/9/", "/oma/tehtavat/7/"} <= set(urls)
+    assert {"/kokemusohjaus/10/", "/kokemusohjaus/11/"} <= set(urls)
 
 
 def test_the_locust_mix_opens_every_page_of_the_list():

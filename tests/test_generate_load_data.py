@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from agreements.models import AgreementStatus, Assignment, Participation
+from guidance.models import Period, PeriodStatus
 from kokemus.access import Role, has_role
 from kokemus.management.commands.generate_load_data import LOAD_PASSWORD, LOGIN_COUNTS
 from registry.models import Expert
@@ -28,9 +29,15 @@ def generate(tmp_path, **options):
     return json.loads(manifest.read_text())
 
 
+def generated_assignments():
+    """The assignments asked for, without the kokemusohjaus meetings' (which are assignments
+    of their guides too)."""
+    return Assignment.objects.filter(guidance_meeting__isnull=True)
+
+
 def test_generates_the_asked_numbers(tmp_path):
     generate(tmp_path, assignments=700, experts=40, years=2)
-    assert Assignment.objects.count() == 700
+    assert generated_assignments().count() == 700
     assert Expert.objects.count() == 40
     assert Participation.objects.count() >= 700
 
@@ -55,9 +62,9 @@ class Rollback(Exception):
 
 def snapshot() -> list[tuple]:
     return list(
-        Assignment.objects.order_by("external_id").values_list(
-            "external_id", "date", "hours", "status", "type__code", "service_area__code"
-        )
+        generated_assignments()
+        .order_by("external_id")
+        .values_list("external_id", "date", "hours", "status", "type__code", "service_area__code")
     )
 
 
@@ -98,7 +105,8 @@ def test_logins_per_role_share_the_known_password_and_the_manifest_lists_them(tm
 def test_a_second_run_adds_nothing_and_still_writes_the_manifest(tmp_path):
     generate(tmp_path, assignments=80, experts=25)
     manifest = generate(tmp_path, assignments=80, experts=25)
-    assert Assignment.objects.count() == 80
+    assert generated_assignments().count() == 80
+    assert Period.objects.count() == LOGIN_COUNTS[Role.EXPERT]
     assert len(manifest["logins"][Role.EXPERT]) == LOGIN_COUNTS[Role.EXPERT]
 
 
@@ -122,3 +130,18 @@ def test_the_waves_pages_have_data_and_the_expert_logins_have_work_to_report(tmp
             participation__assignment__in=login["reportable_assignment_pks"],
             status=LineStatus.APPROVED,
         ).exists()
+
+
+def test_each_expert_login_guides_a_period_and_its_meetings_are_their_assignments(tmp_path):
+    manifest = generate(tmp_path, assignments=100, experts=25)
+    periods = Period.objects.all()
+    assert periods.count() == LOGIN_COUNTS[Role.EXPERT]  # 100 // 500 is fewer: one per login
+    assert periods.filter(status=PeriodStatus.ENDED).count() == LOGIN_COUNTS[Role.EXPERT] // 2
+    for login in manifest["logins"][Role.EXPERT]:
+        period = Period.objects.get(pk=login["period_pk"])
+        assert period.guide_id == login["expert_pk"]
+        assert period.goals.count() == 3
+        assignments = [meeting.assignment for meeting in period.meetings.all()]
+        assert len(assignments) == 3
+        assert all(list(a.experts.all()) == [period.guide] for a in assignments)
+    assert manifest["period_pks"] == list(periods.order_by("pk").values_list("pk", flat=True))

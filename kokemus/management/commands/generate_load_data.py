@@ -33,6 +33,8 @@ from agreements.models import (
     AssignmentStatus,
     Participation,
 )
+from guidance import services as guidance
+from guidance.models import Meeting, Outcome, Period, Place
 from kokemus.access import Role
 from kokemus.management.commands.load_demo import (
     FIRST_NAMES,
@@ -98,6 +100,10 @@ REPORTED_DAYS = 90
 # test has something for them to report (bench/locustfile.py).
 UNREPORTED_DAYS = 60
 PAYROLL_MONTHS = 12
+# Kokemusohjaus: a period per this many assignments, the expert logins' first; every other
+# one ended. Made through guidance.services, so each meeting is its guide's assignment.
+ASSIGNMENTS_PER_PERIOD = 500
+PERIOD_GOALS = ["Arjen rytmi", "Oma asunto", "Vertaistuki"]
 RECENT_WORK_PER_LOGIN = 5
 
 
@@ -158,6 +164,9 @@ class LoadData:
         self._recent_work_for_logins()
         self._supervision()
         self._requests_and_offers(max(20, assignments // ASSIGNMENTS_PER_REQUEST))
+        self._guidance_periods(
+            max(LOGIN_COUNTS[Role.EXPERT], assignments // ASSIGNMENTS_PER_PERIOD)
+        )
         self._logins()
         self._hours_reports_and_runs()
 
@@ -377,6 +386,35 @@ class LoadData:
             batch_size=BATCH_SIZE,
         )
 
+    def _guidance_periods(self, count: int) -> None:
+        professional = self.professionals[0]
+        for number in range(count):
+            guide = self.experts[number % len(self.experts)]
+            referred_on = self.today - datetime.timedelta(days=70 + number % 300)
+            period = guidance.period_save(
+                period=Period(
+                    external_id=f"{LOAD_PREFIX}P{number:05}",
+                    guide=guide,
+                    client_code=f"KO-{number:05}",
+                    referred_by=professional,
+                    referred_on=referred_on,
+                    service_area=self.rng.choice(self.service_areas),
+                )
+            )
+            days = [referred_on + datetime.timedelta(days=d) for d in (10, 30, 50)]
+            guidance.period_start(period=period, meeting=self._meeting(days[0]), goals=PERIOD_GOALS)
+            for day in days[1:]:
+                guidance.meeting_save(period=period, meeting=self._meeting(day))
+            if number % 2:
+                outcomes = {goal.pk: self.rng.choice(Outcome.values) for goal in period.goals.all()}
+                guidance.period_end(
+                    period=period, ended_on=days[-1], outcomes=outcomes, closing_note=""
+                )
+        self.stdout.write(f"  kokemusohjaus periods {count}")
+
+    def _meeting(self, day: datetime.date) -> Meeting:
+        return Meeting(date=day, hours=Decimal("1.50"), place=self.rng.choice(Place.values))
+
     def _requests_and_offers(self, count: int) -> None:
         """Requests received over the last two years, the open ones newest; pending offers on
         the offered ones, every expert login among those offered (their offer pages)."""
@@ -533,6 +571,7 @@ def manifest() -> dict:
             assignment__date__gt=today - datetime.timedelta(days=UNREPORTED_DAYS),
         ).exclude(report_lines__status=LineStatus.APPROVED)
         offers = Offer.objects.filter(expert=expert, status=OfferStatus.PENDING)
+        period = Period.objects.filter(guide=expert).order_by("pk").values_list("pk", flat=True)
         expert_logins.append(
             {
                 "username": expert.user.username,
@@ -547,6 +586,7 @@ def manifest() -> dict:
                     )[:20]
                 ),
                 "offer_pks": list(offers.order_by("pk").values_list("pk", flat=True)[:20]),
+                "period_pk": period.first(),  # their own kokemusohjaus period
             }
         )
     active = Agreement.objects.filter(
@@ -575,6 +615,11 @@ def manifest() -> dict:
             .values_list("pk", flat=True)[:200]
         ),
         "run_pks": list(PayrollRun.objects.order_by("-month").values_list("pk", flat=True)),
+        "period_pks": list(
+            Period.objects.filter(external_id__startswith=LOAD_PREFIX)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:200]
+        ),
         "service_area_pks": list(ServiceArea.objects.values_list("pk", flat=True)),
         "months": _months(today),
         "year": today.year,
