@@ -240,6 +240,19 @@ def test_a_month_is_previewed_run_and_exported(login, coordinator, people):
     assert reverse("payroll:run_file", args=[run.pk, "xlsx"]) in page
 
 
+def test_a_run_whose_makers_login_was_deleted_still_shows(login, coordinator, people):
+    _approved_march(people, coordinator)
+    run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
+    services.run_export(run=run, by=coordinator)
+    PayrollRun.objects.filter(pk=run.pk).update(created_by=None, exported_by=None)
+    client = login(coordinator)
+
+    for url in (reverse("payroll:run_list"), reverse("payroll:run_detail", args=[run.pk])):
+        response = client.get(url, {"year": 2025}, headers=EN)
+        assert response.status_code == 200
+        assert "–, " in response.content.decode()  # nobody to name, and the time
+
+
 def test_a_draft_has_no_files(login, coordinator, people):
     _approved_march(people, coordinator)
     run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
