@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 
 from agreements.models import Agreement, Assignment, Participation
 from agreements.selectors import agreements_of_expert, participations_of_expert
+from feedback.models import Reflection
 from kokemus import erasure
 from kokemus.audit import record_view
 from kokemus.concurrency import claim_version
@@ -341,6 +342,12 @@ def expert_trail_condition(expert: Expert) -> Q:
             "pk", flat=True
         ),
         EarningsLimit: EarningsLimit.objects.filter(expert=expert).values_list("pk", flat=True),
+        Reflection: Reflection.objects.filter(participation__expert=expert).values_list(
+            "pk", flat=True
+        ),
+        WorkPair: WorkPair.objects.filter(Q(expert=expert) | Q(mentor_expert=expert)).values_list(
+            "pk", flat=True
+        ),
     }
     condition = Q()
     for model, pks in related.items():

@@ -8,3 +8,10 @@ class PairsConfig(AppConfig):
 
     name = "pairs"
     verbose_name = _("Work pairs")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from pairs.models import WorkPair
+
+        auditlog.register(WorkPair, mask_fields=["notes"])

@@ -5,16 +5,21 @@ read changes (triggers: migration 0002), whichever way it changes: a form, the a
 import's bulk writes, its undo, a shell. A stored file carries the version it was made from
 and is served only while that is still the version (reporting/stored.py): never stale.
 
-Neither is shown to anyone (no page, no admin), so their names are not translated.
+Neither has a page or an admin; their names show only in the permissions' list.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DataVersion(models.Model):
     """The single row (id 1) of the figures' version; the triggers make it when missing."""
 
     number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version of the report")
+        verbose_name_plural = _("data versions of the report")
 
     def __str__(self) -> str:
         return str(self.number)
@@ -42,6 +47,8 @@ class StoredReport(models.Model):
     rendered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("stored report file")
+        verbose_name_plural = _("stored report files")
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "division", "view", "language", "file_format"],
