@@ -359,7 +359,8 @@ class FileSpec:
     def key_text(self, key) -> str:
         """A row's key as messages and the preview show it: ``G1 | E1``."""
         if isinstance(key, tuple):
-            return f" {ID_SEPARATOR} ".join(part for part in key if part)
+            # a position is a number; an empty part (a member's other column) is left out
+            return f" {ID_SEPARATOR} ".join(str(part) for part in key if part not in ("", None))
         return key
 
     def column(self, name: str) -> Column:
