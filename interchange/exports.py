@@ -14,10 +14,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from agreements.models import Agreement, Assignment, Participation
+from guidance.models import Goal, Meeting, Period
 from interchange import formats
 from interchange.formats import ID_SEPARATOR, FileSpec
 from interchange.keys import export_key
 from kokemus.spreadsheets import as_text
+from pairs.models import PlanStep, WorkPair
 from registry.models import AssignmentType, Expert, Professional, ServiceArea
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
@@ -205,6 +207,90 @@ def _attendance_rows() -> Iterator[list]:
         ]
 
 
+# --- kokemusohjaus periods and work pairs (issue 20): interchange.guidance_files -------------
+
+
+def _key_or_empty(instance) -> str:
+    return export_key(instance) if instance is not None else ""
+
+
+def _period_rows() -> Iterator[list]:
+    periods = Period.objects.select_related("guide", "referred_by", "service_area")
+    for period in periods.order_by("pk").iterator(chunk_size=CHUNK):
+        yield [
+            export_key(period),
+            export_key(period.guide),
+            period.client_code,
+            _key_or_empty(period.referred_by),
+            period.referred_on,
+            period.service_area.code,
+            period.started_on,
+            period.ended_on,
+            period.status,
+            period.closing_note,
+        ]
+
+
+def _goal_rows() -> Iterator[list]:
+    goals = Goal.objects.select_related("period").order_by("period_id", "position", "pk")
+    for goal in goals.iterator(chunk_size=CHUNK):
+        yield [export_key(goal.period), goal.position, goal.text, goal.outcome]
+
+
+def _meeting_rows() -> Iterator[list]:
+    meetings = Meeting.objects.select_related("period", "assignment").order_by("pk")
+    for meeting in meetings.iterator(chunk_size=CHUNK):
+        yield [
+            export_key(meeting.period),
+            export_key(meeting.assignment),
+            meeting.place,
+            meeting.is_start,
+            meeting.start_time,
+        ]
+
+
+def _pair_rows() -> Iterator[list]:
+    pairs = WorkPair.objects.select_related(
+        "expert", "professional", "mentor_expert", "mentor_professional", "supervision_group"
+    )
+    for pair in pairs.order_by("pk").iterator(chunk_size=CHUNK):
+        yield [
+            export_key(pair),
+            export_key(pair.expert),
+            export_key(pair.professional),
+            pair.started_on,
+            pair.ended_on,
+            _key_or_empty(pair.mentor_expert),
+            _key_or_empty(pair.mentor_professional),
+            _key_or_empty(pair.supervision_group),
+            pair.notes,
+        ]
+
+
+def _step_rows() -> Iterator[list]:
+    steps = PlanStep.objects.select_related("pair").order_by("pair_id", "position", "pk")
+    for step in steps.iterator(chunk_size=CHUNK):
+        yield [
+            export_key(step.pair),
+            step.position,
+            step.kind,
+            step.title,
+            step.due_on,
+            step.done_on,
+            step.done_by,
+        ]
+
+
+GUIDANCE_ROWS = {
+    formats.GUIDANCE_PERIODS: _period_rows,
+    formats.GUIDANCE_GOALS: _goal_rows,
+    formats.GUIDANCE_MEETINGS: _meeting_rows,
+    formats.WORK_PAIRS: _pair_rows,
+    formats.WORK_PAIR_STEPS: _step_rows,
+}
+# --- end kokemusohjaus and work pairs ---
+
+
 ROWS = {
     formats.SERVICE_AREAS: _service_area_rows,
     formats.ASSIGNMENT_TYPES: _assignment_type_rows,
@@ -216,6 +302,7 @@ ROWS = {
     formats.SUPERVISION_MEMBERS: _member_rows,
     formats.SUPERVISION_SESSIONS: _session_rows,
     formats.SUPERVISION_ATTENDANCE: _attendance_rows,
+    **GUIDANCE_ROWS,
 }
 
 

@@ -25,7 +25,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementStatus, AssignmentStatus
+from guidance.codes import validate_client_code
+from guidance.models import Outcome, PeriodStatus, Place
 from kokemus.spreadsheets import from_text
+from pairs.models import DoneBy, StepKind
 from registry.models import ExpertKind, code_validator
 from supervision.models import GroupKind
 
@@ -99,6 +102,17 @@ def code(value: Any) -> str:
             _("%(value)s is not a code: %(rule)s")
             % {"value": VALUE, "rule": " ".join(error.messages)}
         ) from error
+    return value
+
+
+def client_code(value: Any) -> str:
+    """A period's client: a pseudonymous code, refused in the form's words when it looks
+    like a personal identity code."""
+    value = text(30)(value)
+    try:
+        validate_client_code(value)
+    except ValidationError as error:
+        raise CellError(" ".join(error.messages)) from error
     return value
 
 
@@ -345,7 +359,8 @@ class FileSpec:
     def key_text(self, key) -> str:
         """A row's key as messages and the preview show it: ``G1 | E1``."""
         if isinstance(key, tuple):
-            return f" {ID_SEPARATOR} ".join(part for part in key if part)
+            # a position is a number; an empty part (a member's other column) is left out
+            return f" {ID_SEPARATOR} ".join(str(part) for part in key if part not in ("", None))
         return key
 
     def column(self, name: str) -> Column:
@@ -490,6 +505,79 @@ SUPERVISION_ATTENDANCE = FileSpec(
     key_columns=("session_external_id", "expert_external_id", "professional_external_id"),
 )
 
+# --- kokemusohjaus periods and work pairs (issue 20): interchange.guidance_files -------------
+GUIDANCE_PERIODS = FileSpec(
+    "guidance_periods.csv",
+    "external_id",
+    (
+        Column("external_id", text(50), required=True),
+        Column("guide_external_id", text(50), required=True),
+        Column("client_code", client_code, required=True),
+        Column("referred_by_external_id", text(50), default=""),  # professionals.csv
+        Column("referred_on", date, required=True),
+        Column("service_area_code", text(50), required=True),
+        Column("started_on", date),
+        Column("ended_on", date),
+        Column("status", choice(PeriodStatus), required=True),
+        Column("closing_note", text(2000), default=""),
+    ),
+)
+GUIDANCE_GOALS = FileSpec(
+    "guidance_goals.csv",
+    "period_external_id",
+    (
+        Column("period_external_id", text(50), required=True),
+        Column("position", whole_number, required=True),
+        Column("text", text(200), required=True),
+        Column("outcome", choice(Outcome), default=""),
+    ),
+    key_columns=("period_external_id", "position"),
+)
+# A meeting is an assignment of type experience_guidance (assignments.csv gives its date,
+# hours and status); this file links it to its period.
+GUIDANCE_MEETINGS = FileSpec(
+    "guidance_meetings.csv",
+    "assignment_external_id",
+    (
+        Column("period_external_id", text(50), required=True),
+        Column("assignment_external_id", text(50), required=True),
+        Column("place", choice(Place), required=True),
+        Column("is_start", boolean, default=False),
+        Column("start_time", time_of_day),
+    ),
+)
+WORK_PAIRS = FileSpec(
+    "work_pairs.csv",
+    "external_id",
+    (
+        Column("external_id", text(50), required=True),
+        Column("expert_external_id", text(50), required=True),
+        Column("professional_external_id", text(50), required=True),
+        Column("started_on", date, required=True),
+        Column("ended_on", date),
+        Column("mentor_expert_external_id", text(50), default=""),
+        Column("mentor_professional_external_id", text(50), default=""),
+        Column("supervision_group_external_id", text(50), default=""),
+        Column("notes", text(5000), default=""),
+    ),
+)
+WORK_PAIR_STEPS = FileSpec(
+    "work_pair_steps.csv",
+    "pair_external_id",
+    (
+        Column("pair_external_id", text(50), required=True),
+        Column("position", whole_number, required=True),
+        Column("kind", choice(StepKind), default=StepKind.INDUCTION),
+        Column("title", text(200), required=True),
+        Column("due_on", date),
+        Column("done_on", date),
+        Column("done_by", choice(DoneBy), default=""),
+    ),
+    key_columns=("pair_external_id", "position"),
+)
+GUIDANCE_FILES = (GUIDANCE_PERIODS, GUIDANCE_GOALS, GUIDANCE_MEETINGS, WORK_PAIRS, WORK_PAIR_STEPS)
+# --- end kokemusohjaus and work pairs ---
+
 # In the order they are imported: each file may refer to the ones before it.
 FILES = (
     SERVICE_AREAS,
@@ -502,5 +590,6 @@ FILES = (
     SUPERVISION_MEMBERS,
     SUPERVISION_SESSIONS,
     SUPERVISION_ATTENDANCE,
+    *GUIDANCE_FILES,
 )
 FILES_BY_NAME = {spec.name: spec for spec in FILES}

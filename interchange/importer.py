@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -236,7 +236,9 @@ def _load_by_keys(
         if key not in found and (pk := keys.pk_from_fallback_key(label, key)) is not None
     }
     for chunk in chunks(list(by_pk)):
-        rows = model.objects.filter(**in_lookup("pk", chunk), **{f"{key_field}__isnull": True})
+        # without a key: NULL, or empty where the field keeps no NULL (a period's)
+        without = Q(**{f"{key_field}__isnull": True}) | Q(**{key_field: ""})
+        rows = model.objects.filter(without, **in_lookup("pk", chunk))
         for _key, pk, obj in select(rows):
             found[by_pk[pk]] = obj
     return found
@@ -368,7 +370,7 @@ def _adapter(field):
 
 def json_value(value: Any) -> Any:
     """A field's value as the journal keeps it (JSON)."""
-    if isinstance(value, datetime.date | Decimal):
+    if isinstance(value, datetime.date | datetime.time | Decimal):
         return str(value)
     return value
 
@@ -810,6 +812,7 @@ class Importer:
             self._plan_assignments,
             self._check_agreement_changes_keep_cover,
             self._plan_supervision,
+            self._plan_guidance,
         )
         for number, step in enumerate(steps):
             self.report("checking", 0.5 + 0.5 * number / len(steps))
@@ -823,6 +826,14 @@ class Importer:
 
         self.supervision = SupervisionSteps(self)
         self.supervision.plan()
+
+    def _plan_guidance(self) -> None:
+        """Kokemusohjaus periods and work pairs: steps of their own, after supervision's
+        (pairs name its groups and professionals)."""
+        from interchange.guidance_files import GuidanceSteps
+
+        self.guidance = GuidanceSteps(self)
+        self.guidance.plan()
 
     def _error(self, spec: FileSpec, record: _Record, column: str, message: str) -> None:
         self.errors.add(spec.name, record.line, column, message)
@@ -1420,6 +1431,7 @@ class Importer:
         self._bulk_update_versioned(Assignment, assignments.update, fields, now)
         self._write_participations()
         self.supervision.apply()
+        self.guidance.apply()
 
     def _journal_reference_data(self, model, planned: _Planned, names: list[str]) -> None:
         """Service areas and types have no version: the journal keeps the values the import

@@ -21,17 +21,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.models import Agreement, Assignment, Participation
+from guidance.models import Goal, Meeting, Period
 from interchange import keys
 from interchange.importer import WRITE_BATCH, chunks, in_lookup, json_value
 from interchange.models import ImportRun
+from pairs.models import PlanStep, WorkPair
 from registry.models import AssignmentType, Expert, Professional, ServiceArea
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
 
 SessionTopic = SupervisionSession.topics.through
 VERSIONED = (Assignment, Agreement, Expert, SupervisionSession, SupervisionGroup)
 WITHOUT_VERSION = (AssignmentType, ServiceArea, Professional, GroupMembership, Attendance)
+# kokemusohjaus periods and work pairs (interchange.guidance_files)
+VERSIONED += (Period, WorkPair)
+WITHOUT_VERSION += (Goal, Meeting, PlanStep)
 # The order of removal: each model before the ones it refers to.
 REMOVAL_ORDER = (
+    Meeting,
+    Goal,
+    Period,
+    PlanStep,
+    WorkPair,
     Participation,
     Attendance,
     SessionTopic,
@@ -219,6 +229,8 @@ def _referring(model: type[Model], pks: list[int]) -> str:
 
 
 KEY_FIELDS = {
+    Period: "external_id",
+    WorkPair: "external_id",
     Expert: "external_id",
     Professional: "external_id",
     SupervisionGroup: "external_id",

@@ -23,11 +23,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import AgreementStatus, AssignmentStatus
+from guidance.models import Outcome, PeriodStatus, Place
 from interchange import formats
+from pairs.models import DoneBy, StepKind
 from registry.models import AssignmentType, ExpertKind, ServiceArea
 from supervision.models import GroupKind, SupervisionTopic
 
 CHOICES = {
+    (formats.GUIDANCE_PERIODS.name, "status"): PeriodStatus,
+    (formats.GUIDANCE_GOALS.name, "outcome"): Outcome,
+    (formats.GUIDANCE_MEETINGS.name, "place"): Place,
+    (formats.WORK_PAIR_STEPS.name, "kind"): StepKind,
+    (formats.WORK_PAIR_STEPS.name, "done_by"): DoneBy,
     (formats.EXPERTS.name, "kind"): ExpertKind,
     (formats.SUPERVISION_GROUPS.name, "kind"): GroupKind,
     (formats.AGREEMENTS.name, "status"): AgreementStatus,
@@ -132,7 +139,81 @@ def _examples() -> dict[str, dict[str, Any]]:
             "professional_external_id": None,
             "present": _("yes"),
         },
+        **_guidance_examples(),
     }
+
+
+# --- kokemusohjaus periods and work pairs (issue 20): interchange.guidance_files -------------
+
+
+def _guidance_examples() -> dict[str, dict[str, Any]]:
+    """A period of ESIM-1 whose start meeting is the assignment TEHTAVA-2 of the assignments
+    sheet's second example row, and a pair of ESIM-1 and AMM-1."""
+    return {
+        formats.GUIDANCE_PERIODS.name: {
+            "external_id": "JAKSO-1",
+            "guide_external_id": "ESIM-1",
+            "client_code": "KO-2025-01",
+            "referred_by_external_id": "AMM-1",
+            "referred_on": datetime.date(2025, 3, 3),
+            "service_area_code": "mt_esimerkki",
+            "started_on": datetime.date(2025, 3, 12),
+            "ended_on": None,
+            "status": word_for(PeriodStatus, PeriodStatus.ONGOING),
+            "closing_note": "",
+        },
+        formats.GUIDANCE_GOALS.name: {
+            "period_external_id": "JAKSO-1",
+            "position": 1,
+            "text": "Arjen rytmi",
+            "outcome": None,
+        },
+        formats.GUIDANCE_MEETINGS.name: {
+            "period_external_id": "JAKSO-1",
+            "assignment_external_id": "TEHTAVA-2",
+            "place": word_for(Place, Place.HOME),
+            "is_start": _("yes"),
+            "start_time": datetime.time(10, 0),
+        },
+        formats.WORK_PAIRS.name: {
+            "external_id": "PARI-1",
+            "expert_external_id": "ESIM-1",
+            "professional_external_id": "AMM-1",
+            "started_on": datetime.date(2025, 2, 1),
+            "ended_on": None,
+            "mentor_expert_external_id": None,
+            "mentor_professional_external_id": "AMM-1",
+            "supervision_group_external_id": None,
+            "notes": "",
+        },
+        formats.WORK_PAIR_STEPS.name: {
+            "pair_external_id": "PARI-1",
+            "position": 1,
+            "kind": word_for(StepKind, StepKind.INDUCTION),
+            "title": "Tutustuminen toisiimme",
+            "due_on": datetime.date(2025, 2, 8),
+            "done_on": None,
+            "done_by": None,
+        },
+    }
+
+
+def _meeting_assignment() -> dict[str, Any]:
+    """The example meeting's assignment: a second example row of the assignments sheet."""
+    return {
+        "external_id": "TEHTAVA-2",
+        "type_code": "experience_guidance",
+        "service_area_code": "mt_esimerkki",
+        "date": datetime.date(2025, 3, 12),
+        "hours": Decimal("1.5"),
+        "status": word_for(AssignmentStatus, AssignmentStatus.DONE),
+        "expert_external_ids": "ESIM-1",
+        "title": "Kokemusohjauksen tapaaminen",
+        "expert_hours": None,
+    }
+
+
+# --- end kokemusohjaus and work pairs ---
 
 
 def _kind_of(spec: formats.FileSpec, column: formats.Column) -> str:
@@ -154,6 +235,8 @@ def _kind_of(spec: formats.FileSpec, column: formats.Column) -> str:
         return _("The experts' external_id values, separated by |.")
     if parse is formats.time_of_day:
         return _("A time of day: 14.30 or 14:30, or a time cell.")
+    if parse is formats.client_code:
+        return _("A pseudonymous code such as KO-2025-07: never a name or an identity code.")
     if parse is formats.whole_number:
         return _("A whole number.")
     if column in formats.MEMBER_COLUMNS:
@@ -221,6 +304,9 @@ def template_workbook() -> bytes:
         example = examples[spec.name]
         sheet.append(spec.column_names)
         sheet.append([example[name] for name in spec.column_names])
+        if spec is formats.ASSIGNMENTS:  # the example meeting's assignment
+            meeting_assignment = _meeting_assignment()
+            sheet.append([meeting_assignment.get(name) for name in spec.column_names])
         sheet.freeze_panes = "A2"
         for number, column in enumerate(spec.columns, start=1):
             letter = get_column_letter(number)

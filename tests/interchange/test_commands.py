@@ -10,7 +10,9 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from agreements.models import Agreement, Assignment, AssignmentStatus, Participation
+from guidance.models import Period
 from interchange import formats
+from pairs.models import WorkPair
 from registry.models import AssignmentType, Expert, Professional, ServiceArea
 from supervision.models import SupervisionGroup
 from tests.factories import AgreementFactory, AssignmentFactory, ExpertFactory, ParticipationFactory
@@ -81,6 +83,8 @@ def _new_agreements() -> list:
 
 
 def _empty_the_database():
+    WorkPair.objects.all().delete()  # with their plans
+    Period.objects.all().delete()  # with their goals and meetings
     SupervisionGroup.objects.all().delete()  # with its members, sessions and attendance
     Professional.objects.all().delete()
     Participation.objects.all().delete()
