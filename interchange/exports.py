@@ -13,7 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from django.utils import timezone
+
 from agreements.models import Agreement, Assignment, Participation
+from feedback.models import ProfessionalFeedback, Reflection
 from interchange import formats
 from interchange.formats import ID_SEPARATOR, FileSpec
 from interchange.keys import export_key
@@ -116,6 +119,8 @@ def _assignment_batch(assignments: list[Assignment]) -> Iterator[list]:
             ID_SEPARATOR.join(key for key, _hours in listed),
             assignment.title,
             _own_hours(listed),
+            assignment.people_reached,
+            assignment.reached_group,
         ]
 
 
@@ -157,6 +162,7 @@ def _group_rows() -> Iterator[list]:
             _supervisor_key(group),
             group.started_on,
             group.is_active,
+            group.target_interval_weeks,
         ]
 
 
@@ -175,6 +181,8 @@ def _member_rows() -> Iterator[list]:
             *_member_keys(membership),
             membership.joined_on,
             membership.left_on,
+            membership.seniority,
+            membership.target_interval_weeks,
         ]
 
 
@@ -205,6 +213,40 @@ def _attendance_rows() -> Iterator[list]:
         ]
 
 
+def _day(moment: datetime.datetime | None) -> datetime.date | None:
+    """A moment as the files write it: its day in Helsinki."""
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _reflection_rows() -> Iterator[list]:
+    reflections = Reflection.objects.select_related(
+        "participation__assignment", "participation__expert"
+    )
+    for reflection in reflections.order_by("pk").iterator(chunk_size=CHUNK):
+        participation = reflection.participation
+        yield [
+            export_key(participation.assignment),
+            export_key(participation.expert),
+            reflection.load,
+            reflection.wants_talk,
+            reflection.how_it_went,
+            _day(reflection.created_at),
+            _day(reflection.handled_at),
+        ]
+
+
+def _professional_feedback_rows() -> Iterator[list]:
+    answers = ProfessionalFeedback.objects.select_related("assignment", "link__professional")
+    for answer in answers.order_by("pk").iterator(chunk_size=CHUNK):
+        yield [
+            export_key(answer.assignment),
+            export_key(answer.link.professional),
+            answer.rating,
+            answer.comment,
+            _day(answer.given_at),
+        ]
+
+
 ROWS = {
     formats.SERVICE_AREAS: _service_area_rows,
     formats.ASSIGNMENT_TYPES: _assignment_type_rows,
@@ -216,6 +258,8 @@ ROWS = {
     formats.SUPERVISION_MEMBERS: _member_rows,
     formats.SUPERVISION_SESSIONS: _session_rows,
     formats.SUPERVISION_ATTENDANCE: _attendance_rows,
+    formats.FEEDBACK_REFLECTIONS: _reflection_rows,
+    formats.FEEDBACK_PROFESSIONALS: _professional_feedback_rows,
 }
 
 

@@ -4,10 +4,11 @@ from typing import BinaryIO
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from interchange import formats
 from interchange.importer import SameName
 from interchange.limits import max_file_bytes, too_large_message
 
-MAX_FILES = 10
+MAX_FILES = len(formats.FILES)  # every file of the interchange at once
 
 
 class MultipleFileInput(forms.ClearableFileInput):

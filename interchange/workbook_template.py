@@ -22,16 +22,18 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from agreements.models import AgreementStatus, AssignmentStatus
+from agreements.models import AgreementStatus, AssignmentStatus, ReachedGroup
 from interchange import formats
 from registry.models import AssignmentType, ExpertKind, ServiceArea
-from supervision.models import GroupKind, SupervisionTopic
+from supervision.models import MAX_TARGET_WEEKS, GroupKind, Seniority, SupervisionTopic
 
 CHOICES = {
     (formats.EXPERTS.name, "kind"): ExpertKind,
     (formats.SUPERVISION_GROUPS.name, "kind"): GroupKind,
     (formats.AGREEMENTS.name, "status"): AgreementStatus,
     (formats.ASSIGNMENTS.name, "status"): AssignmentStatus,
+    (formats.ASSIGNMENTS.name, "reached_group"): ReachedGroup,
+    (formats.SUPERVISION_MEMBERS.name, "seniority"): Seniority,
 }
 NOTE_SIZE = (180, 320)  # points: wide enough for a list of codes
 
@@ -89,6 +91,8 @@ def _examples() -> dict[str, dict[str, Any]]:
             "expert_external_ids": "ESIM-1",
             "title": "Esimerkkiluento",
             "expert_hours": None,
+            "people_reached": 12,
+            "reached_group": word_for(ReachedGroup, ReachedGroup.CLIENTS),
         },
         formats.PROFESSIONALS.name: {
             "external_id": "AMM-1",
@@ -108,6 +112,7 @@ def _examples() -> dict[str, dict[str, Any]]:
             "supervisor_external_id": "AMM-1",
             "started_on": datetime.date(2025, 1, 15),
             "active": _("yes"),
+            "target_interval_weeks": 8,
         },
         formats.SUPERVISION_MEMBERS.name: {
             "group_external_id": "RYHMA-1",
@@ -115,6 +120,8 @@ def _examples() -> dict[str, dict[str, Any]]:
             "professional_external_id": None,
             "joined_on": datetime.date(2025, 1, 15),
             "left_on": None,
+            "seniority": word_for(Seniority, Seniority.NEW),
+            "target_interval_weeks": 4,
         },
         formats.SUPERVISION_SESSIONS.name: {
             "external_id": "KERTA-1",
@@ -131,6 +138,22 @@ def _examples() -> dict[str, dict[str, Any]]:
             "expert_external_id": "ESIM-1",
             "professional_external_id": None,
             "present": _("yes"),
+        },
+        formats.FEEDBACK_REFLECTIONS.name: {
+            "assignment_external_id": "TEHTAVA-1",
+            "expert_external_id": "ESIM-1",
+            "load": 2,
+            "wants_talk": _("no"),
+            "how_it_went": "Kuulijat kysyivät paljon.",
+            "created_on": datetime.date(2025, 3, 11),
+            "handled_on": None,
+        },
+        formats.FEEDBACK_PROFESSIONALS.name: {
+            "assignment_external_id": "TEHTAVA-1",
+            "professional_external_id": "AMM-1",
+            "rating": 5,
+            "comment": "Hyödyllinen luento.",
+            "given_on": datetime.date(2025, 3, 12),
         },
     }
 
@@ -156,6 +179,10 @@ def _kind_of(spec: formats.FileSpec, column: formats.Column) -> str:
         return _("A time of day: 14.30 or 14:30, or a time cell.")
     if parse is formats.whole_number:
         return _("A whole number.")
+    if parse is formats.WEEKS:
+        return _("A whole number of weeks, 1 to %(max)s.") % {"max": MAX_TARGET_WEEKS}
+    if parse is formats.SCALE:
+        return _("A whole number, 1 to 5.")
     if column in formats.MEMBER_COLUMNS:
         return _("Give either expert_external_id or professional_external_id.")
     if parse is formats.hours_list:
