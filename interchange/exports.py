@@ -54,7 +54,13 @@ def _translations(item) -> list[str]:
 
 def _assignment_type_rows() -> Iterator[list]:
     for assignment_type in AssignmentType.objects.order_by("pk"):
-        yield [assignment_type.code, assignment_type.name, *_translations(assignment_type)]
+        yield [
+            assignment_type.code,
+            assignment_type.name,
+            *_translations(assignment_type),
+            assignment_type.sort_order,
+            assignment_type.records_reach,
+        ]
 
 
 def _expert_rows() -> Iterator[list]:

@@ -394,6 +394,10 @@ ASSIGNMENT_TYPES = FileSpec(
         Column("code", code, required=True),
         Column("name", text(200), required=True),
         *TRANSLATED_NAMES,
+        # optional, last: the report's order of types and whether marking one done asks
+        # for the people reached; older files keep what is recorded
+        Column("sort_order", whole_number_within(0, 32767), default=100),
+        Column("records_reach", boolean, default=False),
     ),
 )
 EXPERTS = FileSpec(

@@ -65,6 +65,7 @@ WRITE_BATCH = 1000
 PLAN_SLICE = 10_000  # assignment rows planned together with their stored rows
 PROGRESS_ROWS = 2000  # rows between two progress reports while reading
 NAMES = ["name", "name_sv", "name_en"]  # of a service area or an assignment type
+TYPE_SETTINGS = ["sort_order", "records_reach"]  # of an assignment type, beside its names
 # The files whose codes a coordinator may map onto existing ones, and the columns that carry
 # those codes, in every file.
 MAPPABLE = {formats.SERVICE_AREAS.name: ServiceArea, formats.ASSIGNMENT_TYPES.name: AssignmentType}
@@ -1019,7 +1020,9 @@ class Importer:
             code = record.values["code"]
             obj = self.types.get(code) or AssignmentType(code=code)
             self.types[code] = obj
-            old = _set_fields(obj, self._names(spec, record))
+            given = self.columns.get(spec.name, ())
+            settings = {name: record.values[name] for name in TYPE_SETTINGS if name in given}
+            old = _set_fields(obj, {**self._names(spec, record), **settings})
             self._keep_before(AssignmentType, obj.pk, old)
             self._classify(spec, obj, self._changes(spec, old, obj), record)
 
@@ -1427,8 +1430,9 @@ class Importer:
 
         types = self._file(formats.ASSIGNMENT_TYPES)
         AssignmentType.objects.bulk_create(types.create)
-        AssignmentType.objects.bulk_update(types.update, NAMES, batch_size=WRITE_BATCH)
-        self._journal_reference_data(AssignmentType, types, NAMES)
+        fields = [*NAMES, *TYPE_SETTINGS]
+        AssignmentType.objects.bulk_update(types.update, fields, batch_size=WRITE_BATCH)
+        self._journal_reference_data(AssignmentType, types, fields)
 
         experts = self._file(formats.EXPERTS)
         insert_objects(Expert, experts.create)

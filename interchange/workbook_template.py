@@ -59,6 +59,8 @@ def _examples() -> dict[str, dict[str, Any]]:
             "name": "Esimerkkitehtävä",
             "name_sv": "Exempeluppdrag",
             "name_en": "Example assignment",
+            "sort_order": 100,
+            "records_reach": _("yes"),
         },
         formats.EXPERTS.name: {
             "external_id": "ESIM-1",
@@ -181,6 +183,8 @@ def _kind_of(spec: formats.FileSpec, column: formats.Column) -> str:
         return _("A whole number.")
     if parse is formats.WEEKS:
         return _("A whole number of weeks, 1 to %(max)s.") % {"max": MAX_TARGET_WEEKS}
+    if column.name == "sort_order":
+        return _("A whole number: the report lists the types in this order.")
     if parse is formats.SCALE:
         return _("A whole number, 1 to 5.")
     if column in formats.MEMBER_COLUMNS:
