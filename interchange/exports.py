@@ -13,7 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from django.utils import timezone
+
 from agreements.models import Agreement, Assignment, Participation
+from feedback.models import ProfessionalFeedback, Reflection
 from guidance.models import Goal, Meeting, Period
 from interchange import formats
 from interchange.formats import ID_SEPARATOR, FileSpec
@@ -53,7 +56,13 @@ def _translations(item) -> list[str]:
 
 def _assignment_type_rows() -> Iterator[list]:
     for assignment_type in AssignmentType.objects.order_by("pk"):
-        yield [assignment_type.code, assignment_type.name, *_translations(assignment_type)]
+        yield [
+            assignment_type.code,
+            assignment_type.name,
+            *_translations(assignment_type),
+            assignment_type.sort_order,
+            assignment_type.records_reach,
+        ]
 
 
 def _expert_rows() -> Iterator[list]:
@@ -118,6 +127,8 @@ def _assignment_batch(assignments: list[Assignment]) -> Iterator[list]:
             ID_SEPARATOR.join(key for key, _hours in listed),
             assignment.title,
             _own_hours(listed),
+            assignment.people_reached,
+            assignment.reached_group,
         ]
 
 
@@ -159,6 +170,7 @@ def _group_rows() -> Iterator[list]:
             _supervisor_key(group),
             group.started_on,
             group.is_active,
+            group.target_interval_weeks,
         ]
 
 
@@ -177,6 +189,8 @@ def _member_rows() -> Iterator[list]:
             *_member_keys(membership),
             membership.joined_on,
             membership.left_on,
+            membership.seniority,
+            membership.target_interval_weeks,
         ]
 
 
@@ -291,6 +305,40 @@ GUIDANCE_ROWS = {
 # --- end kokemusohjaus and work pairs ---
 
 
+def _day(moment: datetime.datetime | None) -> datetime.date | None:
+    """A moment as the files write it: its day in Helsinki."""
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _reflection_rows() -> Iterator[list]:
+    reflections = Reflection.objects.select_related(
+        "participation__assignment", "participation__expert"
+    )
+    for reflection in reflections.order_by("pk").iterator(chunk_size=CHUNK):
+        participation = reflection.participation
+        yield [
+            export_key(participation.assignment),
+            export_key(participation.expert),
+            reflection.load,
+            reflection.wants_talk,
+            reflection.how_it_went,
+            _day(reflection.created_at),
+            _day(reflection.handled_at),
+        ]
+
+
+def _professional_feedback_rows() -> Iterator[list]:
+    answers = ProfessionalFeedback.objects.select_related("assignment", "link__professional")
+    for answer in answers.order_by("pk").iterator(chunk_size=CHUNK):
+        yield [
+            export_key(answer.assignment),
+            export_key(answer.link.professional),
+            answer.rating,
+            answer.comment,
+            _day(answer.given_at),
+        ]
+
+
 ROWS = {
     formats.SERVICE_AREAS: _service_area_rows,
     formats.ASSIGNMENT_TYPES: _assignment_type_rows,
@@ -303,6 +351,8 @@ ROWS = {
     formats.SUPERVISION_SESSIONS: _session_rows,
     formats.SUPERVISION_ATTENDANCE: _attendance_rows,
     **GUIDANCE_ROWS,
+    formats.FEEDBACK_REFLECTIONS: _reflection_rows,
+    formats.FEEDBACK_PROFESSIONALS: _professional_feedback_rows,
 }
 
 

@@ -24,13 +24,13 @@ from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementStatus, AssignmentStatus
+from agreements.models import AgreementStatus, AssignmentStatus, ReachedGroup
 from guidance.codes import validate_client_code
 from guidance.models import Outcome, PeriodStatus, Place
 from kokemus.spreadsheets import from_text
 from pairs.models import DoneBy, StepKind
 from registry.models import ExpertKind, code_validator
-from supervision.models import GroupKind
+from supervision.models import MAX_TARGET_WEEKS, GroupKind, Seniority
 
 ID_SEPARATOR = "|"
 TRUE_WORDS = {"yes", "kyllä", "kylla", "ja", "1", "true", "x"}
@@ -183,6 +183,25 @@ def whole_number(value: Any) -> int | None:
     if not text_value.isdigit() or len(text_value) > 9:
         raise CellError(_("%(value)s is not a whole number."))
     return int(text_value)
+
+
+def whole_number_within(low: int, high: int) -> Callable[[Any], int | None]:
+    """A whole number from ``low`` to ``high`` (a scale of 1 to 5, weeks of 1 to 52)."""
+
+    def parse(value: Any) -> int | None:
+        number = whole_number(value)
+        if number is not None and not low <= number <= high:
+            raise CellError(
+                _("%(value)s is not between %(low)s and %(high)s.")
+                % {"value": VALUE, "low": low, "high": high}
+            )
+        return number
+
+    return parse
+
+
+WEEKS = whole_number_within(1, MAX_TARGET_WEEKS)
+SCALE = whole_number_within(1, 5)  # a load or a rating
 
 
 def decimal(max_digits: int, places: int) -> Callable[[Any], Decimal | None]:
@@ -390,6 +409,10 @@ ASSIGNMENT_TYPES = FileSpec(
         Column("code", code, required=True),
         Column("name", text(200), required=True),
         *TRANSLATED_NAMES,
+        # optional, last: the report's order of types and whether marking one done asks
+        # for the people reached; older files keep what is recorded
+        Column("sort_order", whole_number_within(0, 32767), default=100),
+        Column("records_reach", boolean, default=False),
     ),
 )
 EXPERTS = FileSpec(
@@ -434,6 +457,9 @@ ASSIGNMENTS = FileSpec(
         Column("expert_external_ids", id_list, required=True),
         Column("title", text(200), required=True),
         Column("expert_hours", hours_list),  # optional, last: older files lack it
+        # optional, last, given together: older files lack them
+        Column("people_reached", whole_number),
+        Column("reached_group", choice(ReachedGroup), default=""),
     ),
 )
 
@@ -462,6 +488,7 @@ SUPERVISION_GROUPS = FileSpec(
         Column("supervisor_external_id", text(50), default=""),  # professionals.csv
         Column("started_on", date),
         Column("active", boolean, default=True),
+        Column("target_interval_weeks", WEEKS),  # optional, last: older files lack it
     ),
 )
 # A member is an expert or a professional: a row gives exactly one of the two.
@@ -477,6 +504,9 @@ SUPERVISION_MEMBERS = FileSpec(
         *MEMBER_COLUMNS,
         Column("joined_on", date),
         Column("left_on", date),
+        # optional, last: older files lack them
+        Column("seniority", choice(Seniority), default=""),
+        Column("target_interval_weeks", WEEKS),
     ),
     key_columns=("group_external_id", "expert_external_id", "professional_external_id"),
 )
@@ -503,6 +533,34 @@ SUPERVISION_ATTENDANCE = FileSpec(
         Column("present", boolean, default=True),
     ),
     key_columns=("session_external_id", "expert_external_id", "professional_external_id"),
+)
+# Feedback after assignments: a reflection belongs to one expert's work on an assignment, a
+# professional's feedback to the assignment and the professional who gave it.
+FEEDBACK_REFLECTIONS = FileSpec(
+    "feedback_reflections.csv",
+    "assignment_external_id",
+    (
+        Column("assignment_external_id", text(50), required=True),
+        Column("expert_external_id", text(50), required=True),
+        Column("load", SCALE, required=True),
+        Column("wants_talk", boolean, default=False),
+        Column("how_it_went", text(5000), default=""),
+        Column("created_on", date, required=True),
+        Column("handled_on", date),
+    ),
+    key_columns=("assignment_external_id", "expert_external_id"),
+)
+FEEDBACK_PROFESSIONALS = FileSpec(
+    "feedback_professionals.csv",
+    "assignment_external_id",
+    (
+        Column("assignment_external_id", text(50), required=True),
+        Column("professional_external_id", text(50), required=True),
+        Column("rating", SCALE, required=True),
+        Column("comment", text(5000), default=""),
+        Column("given_on", date, required=True),
+    ),
+    key_columns=("assignment_external_id", "professional_external_id"),
 )
 
 # --- kokemusohjaus periods and work pairs (issue 20): interchange.guidance_files -------------
@@ -591,5 +649,7 @@ FILES = (
     SUPERVISION_SESSIONS,
     SUPERVISION_ATTENDANCE,
     *GUIDANCE_FILES,
+    FEEDBACK_REFLECTIONS,
+    FEEDBACK_PROFESSIONALS,
 )
 FILES_BY_NAME = {spec.name: spec for spec in FILES}

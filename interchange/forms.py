@@ -4,11 +4,11 @@ from typing import BinaryIO
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from interchange.formats import FILES
+from interchange import formats
 from interchange.importer import SameName
 from interchange.limits import max_file_bytes, too_large_message
 
-MAX_FILES = len(FILES)  # every interchange file at once
+MAX_FILES = len(formats.FILES)  # every file of the interchange at once
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -41,6 +41,7 @@ from agreements.models import (
     Assignment,
     AssignmentStatus,
     Participation,
+    ReachedGroup,
 )
 from agreements.rules import (
     agreement_terms_errors,
@@ -64,6 +65,7 @@ WRITE_BATCH = 1000
 PLAN_SLICE = 10_000  # assignment rows planned together with their stored rows
 PROGRESS_ROWS = 2000  # rows between two progress reports while reading
 NAMES = ["name", "name_sv", "name_en"]  # of a service area or an assignment type
+TYPE_SETTINGS = ["sort_order", "records_reach"]  # of an assignment type, beside its names
 # The files whose codes a coordinator may map onto existing ones, and the columns that carry
 # those codes, in every file.
 MAPPABLE = {formats.SERVICE_AREAS.name: ServiceArea, formats.ASSIGNMENT_TYPES.name: AssignmentType}
@@ -89,12 +91,16 @@ REPEATING = {
     "expert_external_ids",
     "status",
     "kind",
+    "reached_group",
 }
 CHOICES = {
     (formats.EXPERTS.name, "kind"): ExpertKind,
     (formats.AGREEMENTS.name, "status"): AgreementStatus,
     (formats.ASSIGNMENTS.name, "status"): AssignmentStatus,
+    (formats.ASSIGNMENTS.name, "reached_group"): ReachedGroup,
 }
+# The plain columns of assignments.csv that are the model's fields of the same name.
+ASSIGNMENT_COLUMNS = {"date", "hours", "status", "title", "people_reached", "reached_group"}
 
 Source = bytes | Path | BinaryIO  # a file's content, where it is, or an open binary stream
 Mapping = dict[str, dict[str, str]]  # file name -> {code in the file: existing code}
@@ -418,9 +424,9 @@ class _AssignmentRow:
     ``service_area`` are the objects it will point to, possibly created by this import."""
 
     __slots__ = ("pk", "external_id", "title", "type", "service_area", "date", "end_date")
-    __slots__ += ("hours", "status", "version", "created_by")
+    __slots__ += ("hours", "status", "version", "created_by", "people_reached", "reached_group")
     FIELDS = ("pk", "external_id", "title", "type_id", "service_area_id", "date", "end_date")
-    FIELDS += ("hours", "status", "version")
+    FIELDS += ("hours", "status", "version", "people_reached", "reached_group")
 
     @classmethod
     def new(cls, values, assignment_type, service_area, created_by):
@@ -429,13 +435,17 @@ class _AssignmentRow:
         row.external_id = values["external_id"]
         row.title, row.date, row.hours = values["title"], values["date"], values["hours"]
         row.status, row.type, row.service_area = values["status"], assignment_type, service_area
+        # older files have no people reached: none recorded
+        row.people_reached = values.get("people_reached")
+        row.reached_group = values.get("reached_group") or ""
         return row
 
     @classmethod
     def existing(cls, values: tuple, types_by_pk: dict, areas_by_pk: dict):
         row = cls()
         row.pk, row.external_id, row.title, type_id, area_id = values[:5]
-        row.date, row.end_date, row.hours, row.status, row.version = values[5:]
+        row.date, row.end_date, row.hours, row.status, row.version = values[5:10]
+        row.people_reached, row.reached_group = values[10:]
         row.type, row.service_area = types_by_pk[type_id], areas_by_pk[area_id]
         row.created_by = None
         return row
@@ -450,6 +460,8 @@ class _AssignmentRow:
             date=self.date,
             hours=self.hours,
             status=self.status,
+            people_reached=self.people_reached,
+            reached_group=self.reached_group,
         )
 
 
@@ -809,10 +821,12 @@ class Importer:
             self._plan_assignment_types,
             self._plan_experts,
             self._plan_agreements,
+            self._note_feedback_assignments,
             self._plan_assignments,
             self._check_agreement_changes_keep_cover,
             self._plan_supervision,
             self._plan_guidance,
+            self._plan_feedback,
         )
         for number, step in enumerate(steps):
             self.report("checking", 0.5 + 0.5 * number / len(steps))
@@ -834,6 +848,17 @@ class Importer:
 
         self.guidance = GuidanceSteps(self)
         self.guidance.plan()
+
+    def _note_feedback_assignments(self) -> None:
+        """The feedback files (interchange.feedback_files) need the experts of the assignment
+        rows they name before those rows are planned."""
+        from interchange.feedback_files import FeedbackSteps
+
+        self.feedback = FeedbackSteps(self)
+        self.feedback.note_assignment_rows()
+
+    def _plan_feedback(self) -> None:
+        self.feedback.plan()
 
     def _error(self, spec: FileSpec, record: _Record, column: str, message: str) -> None:
         self.errors.add(spec.name, record.line, column, message)
@@ -1006,7 +1031,9 @@ class Importer:
             code = record.values["code"]
             obj = self.types.get(code) or AssignmentType(code=code)
             self.types[code] = obj
-            old = _set_fields(obj, self._names(spec, record))
+            given = self.columns.get(spec.name, ())
+            settings = {name: record.values[name] for name in TYPE_SETTINGS if name in given}
+            old = _set_fields(obj, {**self._names(spec, record), **settings})
             self._keep_before(AssignmentType, obj.pk, old)
             self._classify(spec, obj, self._changes(spec, old, obj), record)
 
@@ -1187,7 +1214,7 @@ class Importer:
 
     def _plan_assignment(self, spec, record: _Record, stored: dict, by_expert: dict) -> None:
         values = record.values
-        columns = self.columns[spec.name] & {"date", "hours", "status", "title"}
+        columns = self.columns[spec.name] & ASSIGNMENT_COLUMNS
         assignment_type = self._code(spec, record, "type_code", self.types)
         area = self._code(spec, record, "service_area_code", self.areas)
         obj = stored.get(values["external_id"])
@@ -1208,6 +1235,7 @@ class Importer:
                     setattr(obj, name, target)
             self._keep_before(Assignment, obj.pk, old)
         self._check_hours(spec, record, obj)
+        self._check_reach(spec, record, obj)
         expert_ids = values["expert_external_ids"]
         own_hours = self._own_hours(spec, record, obj, expert_ids)
         covered = self._covering(spec, record, obj.date, expert_ids, by_expert)
@@ -1331,6 +1359,15 @@ class Importer:
             )
         return target
 
+    def _check_reach(self, spec, record, obj) -> None:
+        """People reached and their group come together (the model's rule), as the row leaves
+        them: a file with one of the two columns may complete what is recorded."""
+        if (obj.people_reached is None) == (not obj.reached_group):
+            return
+        column = "reached_group" if obj.people_reached is not None else "people_reached"
+        message = _constraint_message(Assignment, "assignment_reach_has_its_group")
+        self._error(spec, record, column, message)
+
     def _check_hours(self, spec, record, obj: Assignment) -> None:
         error = hours_error(obj.hours, working_days(obj.date, obj.end_date))
         if error:
@@ -1404,8 +1441,9 @@ class Importer:
 
         types = self._file(formats.ASSIGNMENT_TYPES)
         AssignmentType.objects.bulk_create(types.create)
-        AssignmentType.objects.bulk_update(types.update, NAMES, batch_size=WRITE_BATCH)
-        self._journal_reference_data(AssignmentType, types, NAMES)
+        fields = [*NAMES, *TYPE_SETTINGS]
+        AssignmentType.objects.bulk_update(types.update, fields, batch_size=WRITE_BATCH)
+        self._journal_reference_data(AssignmentType, types, fields)
 
         experts = self._file(formats.EXPERTS)
         insert_objects(Expert, experts.create)
@@ -1426,12 +1464,13 @@ class Importer:
         self._insert_new_assignments(assignments.create, now)
         journal.created(Assignment, (a.pk for a in assignments.create))
         fields = {"type", "service_area"} | (
-            self.columns.get(formats.ASSIGNMENTS.name, set()) & {"date", "hours", "status", "title"}
+            self.columns.get(formats.ASSIGNMENTS.name, set()) & ASSIGNMENT_COLUMNS
         )
         self._bulk_update_versioned(Assignment, assignments.update, fields, now)
         self._write_participations()
         self.supervision.apply()
         self.guidance.apply()
+        self.feedback.apply()
 
     def _journal_reference_data(self, model, planned: _Planned, names: list[str]) -> None:
         """Service areas and types have no version: the journal keeps the values the import
@@ -1481,8 +1520,8 @@ class Importer:
                     "status": a.status,
                     "contact_id": None,
                     "description": "",
-                    "people_reached": None,  # no column in the files yet
-                    "reached_group": "",
+                    "people_reached": a.people_reached,
+                    "reached_group": a.reached_group,
                     "version": 1,
                     "created_by_id": a.created_by.pk if a.created_by else None,
                     "created_at": now,

@@ -37,6 +37,7 @@ from supervision.models import (
     Attendance,
     GroupKind,
     GroupMembership,
+    Seniority,
     SupervisionGroup,
     SupervisionSession,
     SupervisionTopic,
@@ -51,7 +52,7 @@ SessionTopic = SupervisionSession.topics.through
 
 # A file's column where the model's field has another name.
 FIELDS = {(GROUPS.name, "active"): "is_active", (SESSIONS.name, "place"): "location"}
-CHOICES = {(GROUPS.name, "kind"): GroupKind}
+CHOICES = {(GROUPS.name, "kind"): GroupKind, (MEMBERS.name, "seniority"): Seniority}
 # Columns that are references, set by the steps rather than copied.
 REFERENCES = {
     PROFESSIONALS.name: {"external_id", "service_area_code"},
@@ -62,7 +63,7 @@ REFERENCES = {
 }
 REFERENCES[GROUPS.name].add("supervisor_external_id")
 PROFESSIONAL_FIELDS = ["first_name", "last_name", "title", "email", "phone", "service_area_id"]
-MEMBER_FIELDS = ["joined_on", "left_on"]
+MEMBER_FIELDS = ["joined_on", "left_on", "seniority", "target_interval_weeks"]
 
 
 def _identity(obj: Model) -> tuple:
@@ -293,6 +294,7 @@ class SupervisionSteps:
         left_before_joined = _constraint_message(
             GroupMembership, "membership_left_not_before_joined"
         )
+        own_target = _constraint_message(GroupMembership, "membership_target_only_for_experts")
         for record in records:
             errors_before = len(self.importer.errors.items)
             group = self._group(MEMBERS, record, "group_external_id")
@@ -309,6 +311,8 @@ class SupervisionSteps:
             old, changes = self._set_columns(MEMBERS, record, obj)
             if obj.joined_on and obj.left_on and obj.left_on < obj.joined_on:
                 self.importer._error(MEMBERS, record, "left_on", left_before_joined)
+            if obj.target_interval_weeks is not None and kind != "expert":
+                self.importer._error(MEMBERS, record, "target_interval_weeks", own_target)
             if len(self.importer.errors.items) > errors_before:
                 self._note_wrong_member(record.values)
             self._finish(MEMBERS, GroupMembership, record, obj, old, changes)

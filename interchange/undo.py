@@ -3,8 +3,8 @@
 An import can be undone while nothing has been recorded on its rows since: each row it
 created or changed still has the version it left (experts, agreements, assignments, supervision
 groups and sessions: every write moves the version on, kokemus.concurrency) or the values it
-left (service areas, assignment types, professionals, group members and attendance, which have
-no version), no row it changed has been deleted, and no row made
+left (service areas, assignment types, professionals, group members, attendance and feedback,
+which have no version), no row it changed has been deleted, and no row made
 since refers to a row it created. ``blockers`` names the rows that stop it; ``apply`` puts back
 the values the import replaced and removes the rows it made, in bulk, as the import wrote them
 (so, like the import, it leaves one entry in the audit trail: the import's, marked undone).
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.models import Agreement, Assignment, Participation
+from feedback.models import FeedbackLink, ProfessionalFeedback, Reflection
 from guidance.models import Goal, Meeting, Period
 from interchange import keys
 from interchange.importer import WRITE_BATCH, chunks, in_lookup, json_value
@@ -31,12 +32,23 @@ from supervision.models import Attendance, GroupMembership, SupervisionGroup, Su
 
 SessionTopic = SupervisionSession.topics.through
 VERSIONED = (Assignment, Agreement, Expert, SupervisionSession, SupervisionGroup)
-WITHOUT_VERSION = (AssignmentType, ServiceArea, Professional, GroupMembership, Attendance)
+WITHOUT_VERSION = (
+    AssignmentType,
+    ServiceArea,
+    Professional,
+    GroupMembership,
+    Attendance,
+    Reflection,
+    ProfessionalFeedback,
+)
 # kokemusohjaus periods and work pairs (interchange.guidance_files)
 VERSIONED += (Period, WorkPair)
 WITHOUT_VERSION += (Goal, Meeting, PlanStep)
 # The order of removal: each model before the ones it refers to.
 REMOVAL_ORDER = (
+    Reflection,
+    ProfessionalFeedback,
+    FeedbackLink,
     Meeting,
     Goal,
     Period,

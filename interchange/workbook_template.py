@@ -22,12 +22,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from agreements.models import AgreementStatus, AssignmentStatus
+from agreements.models import AgreementStatus, AssignmentStatus, ReachedGroup
 from guidance.models import Outcome, PeriodStatus, Place
 from interchange import formats
 from pairs.models import DoneBy, StepKind
 from registry.models import AssignmentType, ExpertKind, ServiceArea
-from supervision.models import GroupKind, SupervisionTopic
+from supervision.models import MAX_TARGET_WEEKS, GroupKind, Seniority, SupervisionTopic
 
 CHOICES = {
     (formats.GUIDANCE_PERIODS.name, "status"): PeriodStatus,
@@ -39,6 +39,8 @@ CHOICES = {
     (formats.SUPERVISION_GROUPS.name, "kind"): GroupKind,
     (formats.AGREEMENTS.name, "status"): AgreementStatus,
     (formats.ASSIGNMENTS.name, "status"): AssignmentStatus,
+    (formats.ASSIGNMENTS.name, "reached_group"): ReachedGroup,
+    (formats.SUPERVISION_MEMBERS.name, "seniority"): Seniority,
 }
 NOTE_SIZE = (180, 320)  # points: wide enough for a list of codes
 
@@ -64,6 +66,8 @@ def _examples() -> dict[str, dict[str, Any]]:
             "name": "Esimerkkitehtävä",
             "name_sv": "Exempeluppdrag",
             "name_en": "Example assignment",
+            "sort_order": 100,
+            "records_reach": _("yes"),
         },
         formats.EXPERTS.name: {
             "external_id": "ESIM-1",
@@ -96,6 +100,8 @@ def _examples() -> dict[str, dict[str, Any]]:
             "expert_external_ids": "ESIM-1",
             "title": "Esimerkkiluento",
             "expert_hours": None,
+            "people_reached": 12,
+            "reached_group": word_for(ReachedGroup, ReachedGroup.CLIENTS),
         },
         formats.PROFESSIONALS.name: {
             "external_id": "AMM-1",
@@ -115,6 +121,7 @@ def _examples() -> dict[str, dict[str, Any]]:
             "supervisor_external_id": "AMM-1",
             "started_on": datetime.date(2025, 1, 15),
             "active": _("yes"),
+            "target_interval_weeks": 8,
         },
         formats.SUPERVISION_MEMBERS.name: {
             "group_external_id": "RYHMA-1",
@@ -122,6 +129,8 @@ def _examples() -> dict[str, dict[str, Any]]:
             "professional_external_id": None,
             "joined_on": datetime.date(2025, 1, 15),
             "left_on": None,
+            "seniority": word_for(Seniority, Seniority.NEW),
+            "target_interval_weeks": 4,
         },
         formats.SUPERVISION_SESSIONS.name: {
             "external_id": "KERTA-1",
@@ -140,6 +149,22 @@ def _examples() -> dict[str, dict[str, Any]]:
             "present": _("yes"),
         },
         **_guidance_examples(),
+        formats.FEEDBACK_REFLECTIONS.name: {
+            "assignment_external_id": "TEHTAVA-1",
+            "expert_external_id": "ESIM-1",
+            "load": 2,
+            "wants_talk": _("no"),
+            "how_it_went": "Kuulijat kysyivät paljon.",
+            "created_on": datetime.date(2025, 3, 11),
+            "handled_on": None,
+        },
+        formats.FEEDBACK_PROFESSIONALS.name: {
+            "assignment_external_id": "TEHTAVA-1",
+            "professional_external_id": "AMM-1",
+            "rating": 5,
+            "comment": "Hyödyllinen luento.",
+            "given_on": datetime.date(2025, 3, 12),
+        },
     }
 
 
@@ -239,6 +264,12 @@ def _kind_of(spec: formats.FileSpec, column: formats.Column) -> str:
         return _("A pseudonymous code such as KO-2025-07: never a name or an identity code.")
     if parse is formats.whole_number:
         return _("A whole number.")
+    if parse is formats.WEEKS:
+        return _("A whole number of weeks, 1 to %(max)s.") % {"max": MAX_TARGET_WEEKS}
+    if column.name == "sort_order":
+        return _("A whole number: the report lists the types in this order.")
+    if parse is formats.SCALE:
+        return _("A whole number, 1 to 5.")
     if column in formats.MEMBER_COLUMNS:
         return _("Give either expert_external_id or professional_external_id.")
     if parse is formats.hours_list:

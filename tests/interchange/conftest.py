@@ -54,11 +54,12 @@ def csv_bytes(header, rows, *, delimiter=",", encoding="utf-8", bom=False) -> by
 
 
 def header(spec: formats.FileSpec, rows) -> list[str]:
-    """The spec's columns; assignments.csv without the optional last column, expert_hours,
-    unless a row gives it (the files organisations had before it existed)."""
+    """The spec's columns; assignments.csv without the optional last columns (expert_hours,
+    people_reached, reached_group) that no row gives (the files organisations had before they
+    existed)."""
     names = spec.column_names
-    if spec is formats.ASSIGNMENTS and all(len(row) < len(names) for row in rows):
-        return names[:-1]
+    if spec is formats.ASSIGNMENTS and rows:
+        return names[: max(len(row) for row in rows)]
     return names
 
 

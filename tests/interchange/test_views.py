@@ -430,7 +430,7 @@ def test_the_template_has_every_sheet_its_columns_an_example_and_the_allowed_val
     assert "Pakollinen" in status and "active (allekirjoitettu, voimassa)" in status
     assert "mental_health" in workbook["agreements"]["C1"].comment.text
     lists = [v.formula1 for v in workbook["assignments"].data_validations.dataValidation]
-    assert lists == ['"suunniteltu,tehty,peruttu"']
+    assert lists == ['"suunniteltu,tehty,peruttu"', '"asiakkaat,asukkaat,henkilöstö,opiskelijat"']
 
 
 def test_an_expert_may_not_download_the_template(client, expert_alice):
