@@ -16,8 +16,11 @@ from agreements.models import (
     AssignmentStatus,
     Participation,
 )
+from feedback.models import ProfessionalFeedback, Reflection
+from guidance.models import Goal, Period, PeriodStatus
 from kokemus.management.commands.load_demo import DEMO_PASSWORD, LOGINS
 from notifications.models import Message
+from pairs.models import WorkPair
 from registry.models import AssignmentType, Expert, ExpertKind, ServiceArea
 from supervision.models import Attendance, GroupKind, SupervisionGroup, SupervisionSession
 from supervision.selectors import supervision_due
@@ -55,7 +58,8 @@ def test_demo_covers_every_kind_state_type_and_area(demo):
     assert Expert.objects.count() == 30
     assert set(Expert.objects.values_list("kind", flat=True)) == set(ExpertKind.values)
     assert set(Agreement.objects.values_list("status", flat=True)) == set(AgreementStatus.values)
-    assert 450 <= Assignment.objects.count() <= 500
+    booked = Assignment.objects.filter(guidance_meeting__isnull=True)  # not kokemusohjaus's
+    assert 450 <= booked.count() <= 500
     assert set(Assignment.objects.values_list("status", flat=True)) == set(AssignmentStatus.values)
     used_types = set(Assignment.objects.values_list("type__code", flat=True))
     assert used_types == set(AssignmentType.objects.values_list("code", flat=True))
@@ -135,3 +139,27 @@ def test_the_demo_e_mails_nobody_about_its_bookings():
     )
     assert booked_ahead.exists()  # bookings a person would have been told of
     assert not Message.objects.exists()
+
+
+@pytest.mark.time_machine(
+    datetime.datetime(2026, 11, 20, 12, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki"))
+)
+def test_the_demo_shows_the_waves_work_too(demo):
+    aino = Expert.objects.get(external_id="DEMO-E001")
+    # kokemusohjaus: periods ended with outcomes, ongoing, and the demo expert's new referral
+    assert set(Period.objects.values_list("status", flat=True)) == set(PeriodStatus.values)
+    assert Period.objects.filter(guide=aino, status=PeriodStatus.REFERRED).exists()
+    assert Goal.objects.filter(period__status=PeriodStatus.ENDED).exclude(outcome="").exists()
+    # people reached on done client panels and lectures; none on planned work
+    done = Assignment.objects.filter(status=AssignmentStatus.DONE, type__records_reach=True)
+    assert done.exists() and not done.filter(people_reached__isnull=True).exists()
+    assert not Assignment.objects.filter(
+        status=AssignmentStatus.PLANNED, people_reached__isnull=False
+    ).exists()
+    # reflections, the demo expert's wish for a talk on the dashboard, professionals' ratings
+    wishes = Reflection.objects.filter(wants_talk=True, handled_at__isnull=True)
+    assert wishes.filter(participation__expert=aino).exists()
+    assert Reflection.objects.count() > 50 and ProfessionalFeedback.objects.exists()
+    # the demo expert's work pair, some of its plan done
+    pair = WorkPair.objects.get(expert=aino)
+    assert 0 < pair.steps.exclude(done_on=None).count() < pair.steps.count()

@@ -23,10 +23,23 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from agreements.models import Agreement, AgreementStatus, Assignment, AssignmentStatus
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Assignment,
+    AssignmentStatus,
+    Participation,
+    ReachedGroup,
+)
 from agreements.services import assignment_save
+from feedback.models import FeedbackLink, Reflection
+from feedback.services import ask_for_feedback, professional_feedback_give, reflection_save
+from guidance import services as guidance
+from guidance.models import Meeting, Period, Place
 from kokemus.access import Role
 from notifications.models import Message
+from pairs.models import DoneBy, WorkPair
+from pairs.services import pair_save
 from registry.models import (
     AssignmentType,
     ExperienceArea,
@@ -53,6 +66,30 @@ from supervision.services import series_save
 
 DEMO_PASSWORD = "kokemus-demo-2026"
 DEMO_PREFIX = "DEMO-"
+# Whom the types that record it reached, and at most how many.
+REACH = {
+    "client_panel": (ReachedGroup.CLIENTS, 12),
+    "training": (ReachedGroup.STUDENTS, 60),
+    "communication": (ReachedGroup.RESIDENTS, 200),
+    "development": (ReachedGroup.STAFF, 20),
+}
+REFLECTIONS = [
+    "Meni hyvin, kuulijat kysyivät paljon.",
+    "Hyvä keskustelu, tunsin olevani kuultu.",
+    "Tuttu ryhmä, sujui luontevasti.",
+    "Jännitti aluksi, mutta sain kerrottua tärkeimmän.",
+    "Aihe oli raskas; olisin kaivannut purkua heti perään.",
+    "",
+]
+GUIDANCE_GOALS = [
+    "Arjen rytmi",
+    "Oma asunto",
+    "Velkojen järjestely",
+    "Vertaisryhmään mukaan",
+    "Liikuntaa viikoittain",
+    "Yhteys omaisiin",
+    "Työkokeilu",
+]
 FIRST_NAMES = [
     "Aino",
     "Eeva",
@@ -301,7 +338,11 @@ class Demo:
         self.agreements = self._agreements()
         self._consents()
         self._assignments()
+        self._people_reached()
         self._supervision()
+        self._reflections_and_feedback()
+        self._guidance_periods()
+        self._work_pair()
 
     # --- people ---------------------------------------------------------------------------
 
@@ -554,6 +595,148 @@ class Demo:
         if not any(plan.status == AssignmentStatus.CANCELLED for plan in past):
             self.rng.choice(past).status = AssignmentStatus.CANCELLED
 
+    def _people_reached(self):
+        """Done client panels, lectures, workshops and communication say whom they reached."""
+        reached = list(
+            Assignment.objects.filter(
+                external_id__startswith=DEMO_PREFIX,
+                status=AssignmentStatus.DONE,
+                type__records_reach=True,
+            ).select_related("type")
+        )
+        for assignment in reached:
+            group, most = REACH.get(assignment.type.code, (ReachedGroup.CLIENTS, 15))
+            assignment.reached_group = group
+            assignment.people_reached = self.rng.randint(most // 3, most)
+        Assignment.objects.bulk_update(reached, ["people_reached", "reached_group"])
+
+    # --- feedback, kokemusohjaus and work pairs ----------------------------------------------
+
+    def _reflections_and_feedback(self):
+        """Most experts reflect on their done work of the last half-year, a few wishing for a
+        talk (the demo expert's latest among them: the dashboard shows it); professionals
+        answer half of their links."""
+        since = self.today - relativedelta(months=6)
+        participations = Participation.objects.filter(
+            assignment__external_id__startswith=DEMO_PREFIX,
+            assignment__status=AssignmentStatus.DONE,
+            assignment__date__gte=since,
+        ).select_related("assignment", "expert")
+        reflected = []
+        for participation in participations.order_by("assignment__date", "pk"):
+            if self.rng.random() < 0.3:
+                continue
+            load = self.rng.choices([1, 2, 3, 4, 5], weights=[10, 35, 35, 15, 5])[0]
+            reflection = reflection_save(
+                participation=participation,
+                how_it_went=self.rng.choice(REFLECTIONS),
+                load=load,
+                wants_talk=load >= 4 and self.rng.random() < 0.5,
+            )
+            reflected.append((reflection, participation.assignment.date))
+        for reflection, day in reflected:  # given the day after the work, and seen to
+            reflection.created_at = _at_noon(day + datetime.timedelta(days=1))
+            if day < self.today - datetime.timedelta(days=14):
+                reflection.handled_at = reflection.created_at
+        Reflection.objects.bulk_update(
+            [reflection for reflection, _day in reflected], ["created_at", "handled_at"]
+        )
+        aino = self.experts[0]
+        latest = Participation.objects.filter(expert=aino, assignment__status="done").latest(
+            "assignment__date"
+        )
+        reflection_save(
+            participation=latest,
+            how_it_went="Raskas päivä, mutta ryhmä oli hyvä.",
+            load=4,
+            wants_talk=True,
+        )
+        done = Assignment.objects.filter(
+            external_id__startswith=DEMO_PREFIX,
+            status=AssignmentStatus.DONE,
+            date__gte=since,
+        ).order_by("date", "pk")
+        for assignment in done[::2]:
+            ask_for_feedback(assignment=assignment)  # the contact's link, as marking done does
+        for link in FeedbackLink.objects.order_by("pk")[::2]:
+            professional_feedback_give(
+                link=link, rating=self.rng.choice([3, 4, 4, 5, 5]), comment=""
+            )
+
+    def _guidance_periods(self):
+        """Each guide has had periods: ended ones over the months, one ongoing; the demo expert
+        guides one ongoing period and has a new referral waiting for its start meeting."""
+        guides = [e for e in self.experts if e.kind == ExpertKind.GUIDE] + [self.experts[0]]
+        area = self.areas["adult_social_work"]
+        number = 0
+        for guide in guides:
+            for months_ago in (10, 6, 2):
+                number += 1
+                referred_on = self.today - relativedelta(months=months_ago, days=number % 9)
+                if not any(a.expert_id == guide.pk for a in self._covering(referred_on)):
+                    continue
+                period = self._period(guide, referred_on, area, number)
+                days = [referred_on + datetime.timedelta(days=d) for d in (7, 21, 35, 49)]
+                days = [day for day in days if day <= self.today]
+                guidance.period_start(
+                    period=period, meeting=self._meeting(days[0]), goals=self._goals()
+                )
+                for day in days[1:]:
+                    guidance.meeting_save(period=period, meeting=self._meeting(day))
+                if months_ago > 2:
+                    outcomes = {
+                        goal.pk: self.rng.choice(["reached", "reached", "partly", "not"])
+                        for goal in period.goals.all()
+                    }
+                    guidance.period_end(
+                        period=period,
+                        ended_on=days[-1],
+                        outcomes=outcomes,
+                        closing_note="Jakso päättyi suunnitellusti.",
+                    )
+        self._period(self.experts[0], self.today - datetime.timedelta(days=3), area, number + 1)
+
+    def _covering(self, day: datetime.date) -> list[Agreement]:
+        return [a for a in self.agreements if a.status != AgreementStatus.DRAFT and a.covers(day)]
+
+    def _period(self, guide, referred_on, area, number) -> Period:
+        return guidance.period_save(
+            period=Period(
+                guide=guide,
+                client_code=f"KO-{referred_on:%Y}-{number:02}",
+                referred_by=self.professionals[0],
+                referred_on=referred_on,
+                service_area=area,
+            )
+        )
+
+    def _meeting(self, day: datetime.date) -> Meeting:
+        return Meeting(
+            date=day,
+            start_time=datetime.time(self.rng.choice([10, 13])),
+            hours=Decimal("1.50"),
+            place=self.rng.choice(list(Place)),
+        )
+
+    def _goals(self) -> list[str]:
+        return self.rng.sample(GUIDANCE_GOALS, k=self.rng.choice([2, 3]))
+
+    def _work_pair(self):
+        """The demo expert works in a pair with a professional, half-way through the plan."""
+        started_on = self.today - datetime.timedelta(days=30)
+        pair = pair_save(
+            pair=WorkPair(
+                expert=self.experts[0],
+                professional=self.professionals[1],
+                mentor_professional=self.professionals[0],
+                started_on=started_on,
+            ),
+            default_plan=True,
+        )
+        for step in pair.steps.filter(due_on__lte=self.today):
+            step.done_on, step.done_by = step.due_on, DoneBy.EXPERT
+            step.save(update_fields=["done_on", "done_by"])
+
     # --- supervision ------------------------------------------------------------------------
 
     def _supervision(self):
@@ -667,6 +850,10 @@ class Demo:
                 if (m.joined_on is None or m.joined_on <= day)
                 and (m.left_on is None or day <= m.left_on)
             )
+
+
+def _at_noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def _signed_first(agreement: Agreement):
