@@ -3,6 +3,7 @@ code (henkilötunnus). A code that looks like one is refused, however it is writ
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,8 @@ NOISE = re.compile(r"[^0-9A-Z+]")
 def looks_like_identity_code(code: str) -> bool:
     """True where ``code`` holds a day and month followed by what a henkilötunnus has, whether
     or not its check character is right: a mistyped identity code identifies just as well."""
-    compact = NOISE.sub("", code.upper())
+    # NFKC first: full-width or other-script digits would otherwise fall out with the noise
+    compact = NOISE.sub("", unicodedata.normalize("NFKC", code).upper())
     for match in IDENTITY_CODE.finditer(compact):
         day, month, year = (int(part) for part in match.groups())
         try:

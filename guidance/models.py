@@ -47,6 +47,8 @@ class Period(models.Model):
         _("external id"),
         max_length=50,
         blank=True,
+        # another system's key for a client is often their identity code: refused here too
+        validators=[validate_client_code],
         help_text=_("The period's key in another system or spreadsheet, if it has one."),
     )
     guide = models.ForeignKey(
@@ -132,6 +134,17 @@ class Period(models.Model):
                 | (Q(started_on__isnull=False) & Q(ended_on__gte=F("started_on"))),
                 name="period_ended_not_before_start",
                 violation_error_message=_("The period cannot end before it started."),
+            ),
+            # referred: neither date; ongoing: a start; ended: a start and an end
+            models.CheckConstraint(
+                condition=Q(status=PeriodStatus.REFERRED, started_on__isnull=True)
+                | Q(status=PeriodStatus.ONGOING, started_on__isnull=False, ended_on__isnull=True)
+                | Q(status=PeriodStatus.ENDED, started_on__isnull=False, ended_on__isnull=False),
+                name="period_status_matches_its_dates",
+                violation_error_message=_(
+                    "A referred period has no start, an ongoing one a start and no end, an "
+                    "ended one both."
+                ),
             ),
         ]
         indexes = [

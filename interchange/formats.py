@@ -105,15 +105,20 @@ def code(value: Any) -> str:
     return value
 
 
-def client_code(value: Any) -> str:
-    """A period's client: a pseudonymous code, refused in the form's words when it looks
-    like a personal identity code."""
-    value = text(30)(value)
-    try:
-        validate_client_code(value)
-    except ValidationError as error:
-        raise CellError(" ".join(error.messages)) from error
-    return value
+def pseudonymous(max_length: int) -> Callable[[Any], str]:
+    """A period's client code or key: refused in the form's words when it looks like a
+    personal identity code (another system's key for a client often is one)."""
+    read = text(max_length)
+
+    def parse(value: Any) -> str:
+        value = read(value)
+        try:
+            validate_client_code(value)
+        except ValidationError as error:
+            raise CellError(" ".join(error.messages)) from error
+        return value
+
+    return parse
 
 
 def email(value: Any) -> str:
@@ -568,9 +573,9 @@ GUIDANCE_PERIODS = FileSpec(
     "guidance_periods.csv",
     "external_id",
     (
-        Column("external_id", text(50), required=True),
+        Column("external_id", pseudonymous(50), required=True),
         Column("guide_external_id", text(50), required=True),
-        Column("client_code", client_code, required=True),
+        Column("client_code", pseudonymous(30), required=True),
         Column("referred_by_external_id", text(50), default=""),  # professionals.csv
         Column("referred_on", date, required=True),
         Column("service_area_code", text(50), required=True),

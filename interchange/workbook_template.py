@@ -260,7 +260,7 @@ def _kind_of(spec: formats.FileSpec, column: formats.Column) -> str:
         return _("The experts' external_id values, separated by |.")
     if parse is formats.time_of_day:
         return _("A time of day: 14.30 or 14:30, or a time cell.")
-    if parse is formats.client_code:
+    if column.name == "client_code":
         return _("A pseudonymous code such as KO-2025-07: never a name or an identity code.")
     if parse is formats.whole_number:
         return _("A whole number.")
