@@ -3,7 +3,7 @@ report's figures (counts and shares only: no codes, no names)."""
 
 import calendar
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth
@@ -137,7 +137,7 @@ def _share(part: int, whole: int) -> Decimal | None:
     """Per cent, to two places; None where nothing was assessed."""
     if not whole:
         return None
-    return (Decimal(100) * part / whole).quantize(Decimal("0.01"))
+    return (Decimal(100) * part / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def period_figures(year: int, division=None) -> dict:

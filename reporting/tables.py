@@ -289,7 +289,11 @@ def guidance_table(figures: MonthlyFigures) -> Table:
                 return Hidden(threshold)
             return period[key]
 
-        return Row(label, [cell(period) for period in periods])
+        cells = [cell(period) for period in periods]
+        if any(isinstance(c, Hidden) for c in cells[:-1]) and not isinstance(cells[-1], Hidden):
+            # the year's share with the other months' would give a hidden month's away
+            cells[-1] = Hidden(threshold, few=False)
+        return Row(label, cells)
 
     return Table(
         slug="guidance",

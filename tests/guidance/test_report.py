@@ -19,7 +19,7 @@ from django.urls import reverse
 from agreements.models import AssignmentStatus
 from agreements.services import assignment_set_status
 from guidance import services
-from guidance.models import Outcome
+from guidance.models import Outcome, Period, PeriodStatus
 from guidance.selectors import period_figures
 from reporting.disclosure import shown_to
 from reporting.selectors import Hidden, monthly_figures
@@ -123,3 +123,20 @@ def test_the_report_and_its_csv_carry_the_table(spring, login, evaluation_member
     csv = client.get(reverse("reporting:export", args=["csv"]), {"year": 2025}).content.decode()
     assert "Kokemusohjaus" in csv
     assert "< 3" in csv
+
+
+def test_the_years_share_is_hidden_too_where_it_would_give_a_hidden_month_away(
+    spring, evaluation_member, settings
+):
+    """Pekka's period ends in May, on one guide: May's share is hidden, and the year's share
+    (April's two guides and May's one) with April's would tell May's, so it is hidden too."""
+    settings.SMALL_COUNT_THRESHOLD = 2
+    pekka_period = Period.objects.get(guide__first_name="Pekka", status=PeriodStatus.ONGOING)
+    _end(pekka_period, D(2025, 5, 20), Outcome.NOT, Outcome.NOT)
+
+    table = guidance_table(shown_to(evaluation_member, monthly_figures(2025)))
+
+    reached = table.rows[4].values
+    assert reached[3] == Decimal("60.00")  # April: two guides
+    assert isinstance(reached[4], Hidden) and reached[4].few  # May: one guide
+    assert isinstance(reached[12], Hidden) and not reached[12].few  # the year: ".."
