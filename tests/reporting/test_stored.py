@@ -17,6 +17,7 @@ from kokemus.management.commands.worker import Command as Worker
 from reporting.models import StoredReport, View
 from reporting.stored import KEPT_DAYS, Report, current_version, refresh_this_year
 from reporting.tasks import render_current_reports
+from reporting.triggers import FIGURE_TABLES, ensure_triggers, tables_with_triggers
 from tests.factories import AssignmentFactory, ParticipationFactory
 from tests.feedback.factories import ProfessionalFeedbackFactory, ReflectionFactory
 from tests.guidance.factories import PeriodFactory
@@ -187,3 +188,24 @@ def test_the_worker_enqueues_the_renders_when_the_version_changes(_close, report
         add_bulk()
         worker.watch_reports_once(seen)
         assert enqueue.call_count == 2
+
+
+def test_every_table_the_figures_read_has_its_trigger_after_migrating():
+    """On SQLite a migration that rebuilds a table (the supervision tables' new columns did)
+    drops its triggers: post_migrate makes them again."""
+    assert tables_with_triggers(connection) == set(FIGURE_TABLES)
+
+
+def test_a_lost_trigger_is_made_again(report_data):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for name in ("reporting_raise_data_version", "reporting_raise_data_version_truncate"):
+                cursor.execute(f"DROP TRIGGER {name} ON supervision_attendance")
+        else:
+            for event in ("insert", "update", "delete"):
+                cursor.execute(
+                    f"DROP TRIGGER reporting_raise_data_version_supervision_attendance_{event}"
+                )
+
+    assert ensure_triggers(connection) == ["supervision_attendance"]
+    assert "supervision_attendance" in tables_with_triggers(connection)
