@@ -97,6 +97,12 @@ class _StoredAssignment:
         self.pk, self.type_code, self.date, self.hours = pk, type_code, date, hours
 
 
+def _assignment_key(row) -> str:
+    """The key assignments.csv gives the row: only the fallback key finds a stored row
+    without an external id."""
+    return row.external_id or keys.fallback_key(Assignment._meta.label_lower, row.pk)
+
+
 class GuidanceSteps:
     """The plan and the writes of the period and work pair files."""
 
@@ -346,7 +352,8 @@ class GuidanceSteps:
     def _meeting_assignments(self) -> dict[str, Any]:
         """The assignments the meetings name: the file's rows as planned, the others stored."""
         planned = self.importer._file(formats.ASSIGNMENTS)
-        found = {row.external_id: row for row in [*planned.create, *planned.update]}
+        # by the file's key: a row entered in Kokemus has no external id, the export's key
+        found = {_assignment_key(row): row for row in [*planned.create, *planned.update]}
         missing = self._keys(MEETINGS, "assignment_external_id") - set(found)
 
         def select(queryset):

@@ -3,8 +3,10 @@ import like the others, all or nothing, idempotent, with a preview and an undo."
 
 import pytest
 
+from agreements.models import Assignment
 from guidance.models import Goal, Meeting, Period, PeriodStatus
 from interchange import formats
+from interchange.keys import export_key
 from interchange.models import ImportRun
 from interchange.services import import_data, import_undo
 from pairs.models import PlanStep, WorkPair
@@ -107,6 +109,26 @@ def test_reimporting_changes_nothing_and_a_change_is_previewed_then_undone():
     assert not import_undo(run=ImportRun.objects.get(pk=applied.run_id), by=None)
     assert Goal.objects.get(position=1, period__external_id="KO-1").outcome == "reached"
     assert WorkPair.objects.get(external_id="TP-1").notes == "Vaiheittain"
+
+
+def _meeting_entered_in_kokemus(day: str) -> list[tuple[str, bytes]]:
+    """The files after M2's assignment lost its key (entered in Kokemus, exported with its
+    fallback key), its date moved to ``day`` in assignments.csv."""
+    assignment = Assignment.objects.get(external_id="M2")
+    Assignment.objects.filter(pk=assignment.pk).update(external_id=None)
+    key = export_key(Assignment.objects.get(pk=assignment.pk))
+    moved = with_cell(with_cell(MEETING_ASSIGNMENTS, 1, 0, key), 1, 3, day)
+    meetings = guidance_files(guidance_meetings=with_cell(MEETINGS, 1, 1, key))[3:]
+    return [*files(assignments=[*ASSIGNMENTS, *moved]), *meetings]
+
+
+def test_a_meeting_entered_in_kokemus_is_checked_with_its_assignments_new_date():
+    import_data(guidance_files(), dry_run=False)
+
+    result = import_data(_meeting_entered_in_kokemus("5.5.2025"), dry_run=False)
+
+    assert _places(result) == [("guidance_meetings.csv", 3, "assignment_external_id")]
+    assert "cannot end before its last meeting" in result.errors[0].message
 
 
 def test_an_undo_removes_the_periods_and_pairs_it_made():
