@@ -340,14 +340,22 @@ class GuidanceSteps:
                 moved.append((record, obj.period_id))
                 continue
             old, changes = self._set_columns(MEETINGS, record, obj)
-            for name in ("date", "hours"):  # the assignment's: see the docstring
-                if getattr(obj, name) != getattr(assignment, name):
-                    old[name] = getattr(obj, name)
-                    setattr(obj, name, getattr(assignment, name))
+            self._take_assignments_day(obj, assignment, old, changes)
             self._check_meeting(record, obj, period, key, starts)
             self._touch_period(period, obj, old)
             self._finish(MEETINGS, Meeting, record, obj, old, changes)
         self._report_moved_meetings(moved)
+
+    def _take_assignments_day(self, obj: Meeting, assignment, old, changes) -> None:
+        """The meeting's date and hours are its assignment's (see the docstring): a stored
+        meeting that differs is written, and the preview says so."""
+        for name in ("date", "hours"):
+            current, value = getattr(obj, name), getattr(assignment, name)
+            if current != value:
+                old[name] = current
+                setattr(obj, name, value)
+                if obj.pk is not None:
+                    changes.append(Change(name, _shown(current), _shown(value)))
 
     def _meeting_assignments(self) -> dict[str, Any]:
         """The assignments the meetings name: the file's rows as planned, the others stored."""

@@ -1,6 +1,8 @@
 """Kokemusohjaus periods and work pairs in the interchange (issue 20): the five optional files
 import like the others, all or nothing, idempotent, with a preview and an undo."""
 
+import datetime
+
 import pytest
 
 from agreements.models import Assignment
@@ -129,6 +131,36 @@ def test_a_meeting_entered_in_kokemus_is_checked_with_its_assignments_new_date()
 
     assert _places(result) == [("guidance_meetings.csv", 3, "assignment_external_id")]
     assert "cannot end before its last meeting" in result.errors[0].message
+
+
+def test_a_meeting_takes_its_assignments_new_date_previewed_and_written():
+    import_data(guidance_files(), dry_run=False)
+    version = Period.objects.get(external_id="KO-1").version
+
+    result = import_data(_meeting_entered_in_kokemus("9.4.2025"), dry_run=False)
+
+    assert result.applied, result.errors
+    assert result.counts["guidance_meetings.csv"].update == 1
+    change = result.changes["guidance_meetings.csv"][0].changes
+    assert [(c.column, c.old, c.new) for c in change] == [("date", "2.4.2025", "9.4.2025")]
+    meeting = Meeting.objects.get(assignment__date=datetime.date(2025, 4, 9))
+    assert meeting.date == datetime.date(2025, 4, 9)
+    assert Period.objects.get(external_id="KO-1").version == version + 1
+
+
+def test_a_meeting_that_differs_from_its_assignment_is_synced_by_a_reimport():
+    import_data(guidance_files(), dry_run=False)
+    Meeting.objects.filter(assignment__external_id="M2").update(date=datetime.date(2025, 4, 3))
+    version = Period.objects.get(external_id="KO-1").version
+
+    result = import_data(guidance_files(), dry_run=False)
+
+    assert result.counts["guidance_meetings.csv"].update == 1
+    assert Meeting.objects.get(assignment__external_id="M2").date == datetime.date(2025, 4, 2)
+    assert Period.objects.get(external_id="KO-1").version == version + 1
+    again = import_data(guidance_files(), dry_run=False)
+    assert again.counts["guidance_meetings.csv"].update == 0
+    assert Period.objects.get(external_id="KO-1").version == version + 1
 
 
 def test_an_undo_removes_the_periods_and_pairs_it_made():
