@@ -565,6 +565,7 @@ class GuidanceSteps:
         meetings = importer._file(MEETINGS)
         for meeting, assignment in self.new_meetings:
             meeting.assignment_id = assignment.pk  # written by now, with its pk
+        self._unmark_former_starts(meetings.update)
         Meeting.objects.bulk_create(meetings.create, batch_size=WRITE_BATCH)
         _bulk_update(Meeting, meetings.update, MEETING_FIELDS)
         importer._journal_reference_data(Meeting, meetings, MEETING_FIELDS)
@@ -580,6 +581,14 @@ class GuidanceSteps:
         PlanStep.objects.bulk_create(steps.create, batch_size=WRITE_BATCH)
         _bulk_update(PlanStep, steps.update, STEP_FIELDS)
         importer._journal_reference_data(PlanStep, steps, STEP_FIELDS)
+
+    def _unmark_former_starts(self, updated: list[Meeting]) -> None:
+        """A period has one start meeting at a time, row by row: the meetings that stop
+        being the start let go first, then the new start is written."""
+        before = self.importer.before
+        former = [m.pk for m in updated if before.get((Meeting, m.pk), {}).get("is_start")]
+        for chunk in chunks(former):
+            Meeting.objects.filter(**in_lookup("pk", chunk)).update(is_start=False)
 
     def _fields(self, spec, references: dict[str, str]) -> list[str]:
         """The fields an update writes: the plain columns the file has and its references."""

@@ -163,6 +163,31 @@ def test_a_meeting_that_differs_from_its_assignment_is_synced_by_a_reimport():
     assert Period.objects.get(external_id="KO-1").version == version + 1
 
 
+SAME_DAY = ["M3", "experience_guidance", "mh_outpatient", "12.3.2025", "1", "done", "E1", "Toinen"]
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["new meeting", "stored meeting"])
+def test_the_start_meeting_moves_to_another_meeting_and_back_with_the_undo(stored):
+    """The partial unique index is checked row by row: the former start lets go first."""
+    with_m3 = files(assignments=[*ASSIGNMENTS, *MEETING_ASSIGNMENTS, SAME_DAY])
+    m3 = ["KO-1", "M3", "remote", "no", ""]
+    if stored:
+        import_data(
+            [*with_m3, *guidance_files(guidance_meetings=[*MEETINGS, m3])[3:]], dry_run=False
+        )
+    else:
+        import_data(guidance_files(), dry_run=False)
+    moved = [with_cell(MEETINGS, 0, 3, "no")[0], MEETINGS[1], with_cell([m3], 0, 3, "yes")[0]]
+
+    result = import_data([*with_m3, *guidance_files(guidance_meetings=moved)[3:]], dry_run=False)
+
+    assert result.applied, result.errors
+    assert Meeting.objects.get(is_start=True).assignment.external_id == "M3"
+    assert not import_undo(run=ImportRun.objects.get(pk=result.run_id), by=None)
+    assert Meeting.objects.get(is_start=True).assignment.external_id == "M1"
+    assert Meeting.objects.count() == (3 if stored else 2)
+
+
 def test_an_undo_removes_the_periods_and_pairs_it_made():
     result = import_data(guidance_files(), dry_run=False)
 
