@@ -85,7 +85,8 @@ PAIR_REFERENCES = {
 }
 GOAL_FIELDS = ["text", "outcome"]
 MEETING_FIELDS = ["date", "hours", "place", "is_start", "start_time"]
-STEP_FIELDS = ["kind", "title", "due_on", "done_on", "done_by"]
+STEP_FIELDS = ["position", "kind", "title", "due_on", "done_on", "done_by"]
+MAX_POSITION = 32767  # a PositiveSmallIntegerField's most, everywhere
 
 
 class _StoredAssignment:
@@ -506,14 +507,7 @@ class GuidanceSteps:
         records = self._records(STEPS)
         if not records:
             return
-        stored = [p.pk for p in self.pairs.values() if p.pk is not None]
-        steps, counts = {}, defaultdict(int)
-        for chunk in chunks(stored):
-            rows = PlanStep.objects.filter(**in_lookup("pair_id", chunk)).order_by("pk")
-            for step in rows:
-                # a plan edited by hand may repeat a position: the first step has it
-                steps.setdefault((("pk", step.pair_id), step.position), step)
-                counts[("pk", step.pair_id)] += 1
+        steps, counts = self._stored_steps()
         for record in records:
             pair = self._known(
                 STEPS,
@@ -524,8 +518,8 @@ class GuidanceSteps:
                 _("Unknown work pair %(id)s."),
             )
             position = record.values["position"]
-            if position < 1:
-                message = _("Give a position from 1 on.")
+            if not 1 <= position <= MAX_POSITION:
+                message = _("Give a position from 1 to %(max)s.") % {"max": MAX_POSITION}
                 self.importer._error(STEPS, record, "position", message)
                 continue
             if not pair:
@@ -539,12 +533,34 @@ class GuidanceSteps:
                     message = _("A plan has at most %(max)s steps.") % {"max": MAX_STEPS}
                     self.importer._error(STEPS, record, "position", message)
             old, changes = self._set_columns(STEPS, record, obj)
+            if obj.position != position:  # a repeated position numbered by its rank
+                old["position"] = obj.position
+                changes.append(Change("position", _shown(obj.position), _shown(position)))
+                obj.position = position
             if obj.done_by and not obj.done_on:
                 message = _("A step ticked done has the day it was done.")
                 self.importer._error(STEPS, record, "done_on", message)
             if pair.pk is not None and (obj.pk is None or old):
                 self.touched_pairs[pair.pk] = pair  # the plan is part of the pair
             self._finish(STEPS, PlanStep, record, obj, old, changes)
+
+    def _stored_steps(self) -> tuple[dict, dict]:
+        """The stored steps of the pairs in play by (pair, position), and each plan's count.
+        A plan edited by hand may repeat a position: its steps go by their rank in the plan's
+        order, as the export writes them, and the import numbers them so."""
+        stored = [p.pk for p in self.pairs.values() if p.pk is not None]
+        plans = defaultdict(list)
+        for chunk in chunks(stored):
+            rows = PlanStep.objects.filter(**in_lookup("pair_id", chunk))
+            for step in rows.order_by("pair_id", "position", "pk"):
+                plans[("pk", step.pair_id)].append(step)
+        steps, counts = {}, defaultdict(int)
+        for identity, plan in plans.items():
+            counts[identity] = len(plan)
+            by_rank = len({step.position for step in plan}) < len(plan)
+            for rank, step in enumerate(plan, 1):
+                steps[(identity, rank if by_rank else step.position)] = step
+        return steps, counts
 
     # writing -------------------------------------------------------------------------------
 

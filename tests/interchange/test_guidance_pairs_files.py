@@ -1,13 +1,16 @@
 """Kokemusohjaus periods and work pairs in the interchange (issue 20): the five optional files
 import like the others, all or nothing, idempotent, with a preview and an undo."""
 
+import csv
 import datetime
 
 import pytest
+from django.core.management import call_command
 
 from agreements.models import Assignment
 from guidance.models import Goal, Meeting, Period, PeriodStatus
 from interchange import formats
+from interchange.exports import DELIMITER
 from interchange.keys import export_key
 from interchange.models import ImportRun
 from interchange.services import import_data, import_undo
@@ -186,6 +189,42 @@ def test_the_start_meeting_moves_to_another_meeting_and_back_with_the_undo(store
     assert not import_undo(run=ImportRun.objects.get(pk=result.run_id), by=None)
     assert Meeting.objects.get(is_start=True).assignment.external_id == "M1"
     assert Meeting.objects.count() == (3 if stored else 2)
+
+
+def _plan(pair="TP-1") -> list[tuple]:
+    return list(
+        PlanStep.objects.filter(pair__external_id=pair)
+        .order_by("position", "pk")
+        .values_list("position", "title")
+    )
+
+
+def test_a_plan_that_repeats_a_position_exports_by_rank_and_reimports(tmp_path):
+    steps = [*STEPS, ["TP-1", "3", "joint_task", "Kolmas", "", "", ""]]
+    import_data(guidance_files(work_pair_steps=steps), dry_run=False)
+    PlanStep.objects.filter(title="Yhteinen tapaaminen").update(position=1)  # edited by hand
+    plan = [title for _position, title in _plan()]
+    call_command("export_data", str(tmp_path))
+    with (tmp_path / "work_pair_steps.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter=DELIMITER))
+    assert [r["position"] for r in rows if r["pair_external_id"] == "TP-1"] == ["1", "2", "3"]
+
+    result = import_data([(p.name, p) for p in tmp_path.iterdir()], dry_run=False)
+
+    assert result.applied, result.errors
+    assert _plan() == [(1, plan[0]), (2, plan[1]), (3, plan[2])]
+    again = import_data([(p.name, p) for p in tmp_path.iterdir()], dry_run=False)
+    assert again.counts["work_pair_steps.csv"].update == 0
+
+
+@pytest.mark.parametrize("position", ["0", "32768", "999999999"])
+def test_a_step_position_out_of_the_fields_range_is_refused(position):
+    result = import_data(
+        guidance_files(work_pair_steps=with_cell(STEPS, 1, 1, position)), dry_run=False
+    )
+
+    assert _places(result) == [("work_pair_steps.csv", 3, "position")]
+    assert not WorkPair.objects.exists()
 
 
 def test_an_undo_removes_the_periods_and_pairs_it_made():
