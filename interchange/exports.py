@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from django.db.models import Count
 from django.utils import timezone
 
 from agreements.models import Agreement, Assignment, Participation
@@ -282,11 +283,22 @@ def _pair_rows() -> Iterator[list]:
 
 
 def _step_rows() -> Iterator[list]:
+    """A plan edited by hand may repeat a position: its steps are written by their rank in
+    the plan's order, so that each row has its own key (the import finds them the same way)."""
+    repeating = set(
+        PlanStep.objects.values("pair_id", "position")
+        .annotate(steps=Count("pk"))
+        .filter(steps__gt=1)
+        .values_list("pair_id", flat=True)
+    )
     steps = PlanStep.objects.select_related("pair").order_by("pair_id", "position", "pk")
+    pair_id, rank = None, 0
     for step in steps.iterator(chunk_size=CHUNK):
+        rank = rank + 1 if step.pair_id == pair_id else 1
+        pair_id = step.pair_id
         yield [
             export_key(step.pair),
-            step.position,
+            rank if pair_id in repeating else step.position,
             step.kind,
             step.title,
             step.due_on,

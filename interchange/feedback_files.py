@@ -297,25 +297,48 @@ class FeedbackSteps:
 
     def _write_answers(self, assignment_pk) -> None:
         planned = self.importer._file(ANSWERS)
-        links = []
-        for obj, key, professional in self.new_answers:
+        for obj, key, _professional in self.new_answers:
             obj.assignment_id = assignment_pk(key)
-            # the answer's link, stopped and spent: see the module's docstring
-            links.append(
-                FeedbackLink(
+        unanswered = self._unanswered_links({obj.assignment_id for obj, *_ in self.new_answers})
+        links, stopped = [], []
+        for obj, _key, professional in self.new_answers:
+            link = unanswered.pop((obj.assignment_id, professional.pk), None)
+            if link is None:
+                # the answer's link, stopped and spent: see the module's docstring
+                link = FeedbackLink(
                     assignment_id=obj.assignment_id,
                     professional_id=professional.pk,
                     expires_at=obj.given_at,
                     revoked_at=obj.given_at,
                 )
-            )
+                links.append(link)
+            elif link.revoked_at is None:
+                # the link the professional was sent: the answer spends it, no second one
+                self.importer.journal.updated(
+                    FeedbackLink, link.pk, {"revoked_at": None}, {"revoked_at": obj.given_at}
+                )
+                link.revoked_at = obj.given_at
+                stopped.append(link)
+            obj.link = link
         FeedbackLink.objects.bulk_create(links, batch_size=WRITE_BATCH)
         self.importer.journal.created(FeedbackLink, (link.pk for link in links))
-        for (obj, _key, _professional), link in zip(self.new_answers, links, strict=True):
-            obj.link = link
+        _bulk_update(FeedbackLink, stopped, ["revoked_at"])
         _create_keeping(ProfessionalFeedback, planned.create, ["given_at"])
         _bulk_update(ProfessionalFeedback, planned.update, ANSWER_FIELDS)
         self.importer._journal_reference_data(ProfessionalFeedback, planned, ANSWER_FIELDS)
+
+    def _unanswered_links(self, assignment_pks: set[int]) -> dict[tuple[int, int], FeedbackLink]:
+        """The links on these assignments that no one has answered through, by (assignment,
+        professional): an imported answer takes its professional's, so that one person
+        answers once."""
+        found = {}
+        for chunk in chunks(sorted(assignment_pks)):
+            rows = FeedbackLink.objects.filter(
+                answer__isnull=True, **in_lookup("assignment_id", chunk)
+            )
+            for link in rows.order_by("-pk"):  # the first one made
+                found[(link.assignment_id, link.professional_id)] = link
+        return found
 
 
 def _create_keeping(model, objs: list, moments: list[str]) -> None:

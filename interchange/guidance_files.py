@@ -85,7 +85,8 @@ PAIR_REFERENCES = {
 }
 GOAL_FIELDS = ["text", "outcome"]
 MEETING_FIELDS = ["date", "hours", "place", "is_start", "start_time"]
-STEP_FIELDS = ["kind", "title", "due_on", "done_on", "done_by"]
+STEP_FIELDS = ["position", "kind", "title", "due_on", "done_on", "done_by"]
+MAX_POSITION = 32767  # a PositiveSmallIntegerField's most, everywhere
 
 
 class _StoredAssignment:
@@ -95,6 +96,12 @@ class _StoredAssignment:
 
     def __init__(self, pk, type_code, date, hours):
         self.pk, self.type_code, self.date, self.hours = pk, type_code, date, hours
+
+
+def _assignment_key(row) -> str:
+    """The key assignments.csv gives the row: only the fallback key finds a stored row
+    without an external id."""
+    return row.external_id or keys.fallback_key(Assignment._meta.label_lower, row.pk)
 
 
 class GuidanceSteps:
@@ -334,19 +341,28 @@ class GuidanceSteps:
                 moved.append((record, obj.period_id))
                 continue
             old, changes = self._set_columns(MEETINGS, record, obj)
-            for name in ("date", "hours"):  # the assignment's: see the docstring
-                if getattr(obj, name) != getattr(assignment, name):
-                    old[name] = getattr(obj, name)
-                    setattr(obj, name, getattr(assignment, name))
+            self._take_assignments_day(obj, assignment, old, changes)
             self._check_meeting(record, obj, period, key, starts)
             self._touch_period(period, obj, old)
             self._finish(MEETINGS, Meeting, record, obj, old, changes)
         self._report_moved_meetings(moved)
 
+    def _take_assignments_day(self, obj: Meeting, assignment, old, changes) -> None:
+        """The meeting's date and hours are its assignment's (see the docstring): a stored
+        meeting that differs is written, and the preview says so."""
+        for name in ("date", "hours"):
+            current, value = getattr(obj, name), getattr(assignment, name)
+            if current != value:
+                old[name] = current
+                setattr(obj, name, value)
+                if obj.pk is not None:
+                    changes.append(Change(name, _shown(current), _shown(value)))
+
     def _meeting_assignments(self) -> dict[str, Any]:
         """The assignments the meetings name: the file's rows as planned, the others stored."""
         planned = self.importer._file(formats.ASSIGNMENTS)
-        found = {row.external_id: row for row in [*planned.create, *planned.update]}
+        # by the file's key: a row entered in Kokemus has no external id, the export's key
+        found = {_assignment_key(row): row for row in [*planned.create, *planned.update]}
         missing = self._keys(MEETINGS, "assignment_external_id") - set(found)
 
         def select(queryset):
@@ -491,14 +507,7 @@ class GuidanceSteps:
         records = self._records(STEPS)
         if not records:
             return
-        stored = [p.pk for p in self.pairs.values() if p.pk is not None]
-        steps, counts = {}, defaultdict(int)
-        for chunk in chunks(stored):
-            rows = PlanStep.objects.filter(**in_lookup("pair_id", chunk)).order_by("pk")
-            for step in rows:
-                # a plan edited by hand may repeat a position: the first step has it
-                steps.setdefault((("pk", step.pair_id), step.position), step)
-                counts[("pk", step.pair_id)] += 1
+        steps, counts = self._stored_steps()
         for record in records:
             pair = self._known(
                 STEPS,
@@ -509,8 +518,8 @@ class GuidanceSteps:
                 _("Unknown work pair %(id)s."),
             )
             position = record.values["position"]
-            if position < 1:
-                message = _("Give a position from 1 on.")
+            if not 1 <= position <= MAX_POSITION:
+                message = _("Give a position from 1 to %(max)s.") % {"max": MAX_POSITION}
                 self.importer._error(STEPS, record, "position", message)
                 continue
             if not pair:
@@ -524,12 +533,34 @@ class GuidanceSteps:
                     message = _("A plan has at most %(max)s steps.") % {"max": MAX_STEPS}
                     self.importer._error(STEPS, record, "position", message)
             old, changes = self._set_columns(STEPS, record, obj)
+            if obj.position != position:  # a repeated position numbered by its rank
+                old["position"] = obj.position
+                changes.append(Change("position", _shown(obj.position), _shown(position)))
+                obj.position = position
             if obj.done_by and not obj.done_on:
                 message = _("A step ticked done has the day it was done.")
                 self.importer._error(STEPS, record, "done_on", message)
             if pair.pk is not None and (obj.pk is None or old):
                 self.touched_pairs[pair.pk] = pair  # the plan is part of the pair
             self._finish(STEPS, PlanStep, record, obj, old, changes)
+
+    def _stored_steps(self) -> tuple[dict, dict]:
+        """The stored steps of the pairs in play by (pair, position), and each plan's count.
+        A plan edited by hand may repeat a position: its steps go by their rank in the plan's
+        order, as the export writes them, and the import numbers them so."""
+        stored = [p.pk for p in self.pairs.values() if p.pk is not None]
+        plans = defaultdict(list)
+        for chunk in chunks(stored):
+            rows = PlanStep.objects.filter(**in_lookup("pair_id", chunk))
+            for step in rows.order_by("pair_id", "position", "pk"):
+                plans[("pk", step.pair_id)].append(step)
+        steps, counts = {}, defaultdict(int)
+        for identity, plan in plans.items():
+            counts[identity] = len(plan)
+            by_rank = len({step.position for step in plan}) < len(plan)
+            for rank, step in enumerate(plan, 1):
+                steps[(identity, rank if by_rank else step.position)] = step
+        return steps, counts
 
     # writing -------------------------------------------------------------------------------
 
@@ -550,6 +581,7 @@ class GuidanceSteps:
         meetings = importer._file(MEETINGS)
         for meeting, assignment in self.new_meetings:
             meeting.assignment_id = assignment.pk  # written by now, with its pk
+        self._unmark_former_starts(meetings.update)
         Meeting.objects.bulk_create(meetings.create, batch_size=WRITE_BATCH)
         _bulk_update(Meeting, meetings.update, MEETING_FIELDS)
         importer._journal_reference_data(Meeting, meetings, MEETING_FIELDS)
@@ -565,6 +597,14 @@ class GuidanceSteps:
         PlanStep.objects.bulk_create(steps.create, batch_size=WRITE_BATCH)
         _bulk_update(PlanStep, steps.update, STEP_FIELDS)
         importer._journal_reference_data(PlanStep, steps, STEP_FIELDS)
+
+    def _unmark_former_starts(self, updated: list[Meeting]) -> None:
+        """A period has one start meeting at a time, row by row: the meetings that stop
+        being the start let go first, then the new start is written."""
+        before = self.importer.before
+        former = [m.pk for m in updated if before.get((Meeting, m.pk), {}).get("is_start")]
+        for chunk in chunks(former):
+            Meeting.objects.filter(**in_lookup("pk", chunk)).update(is_start=False)
 
     def _fields(self, spec, references: dict[str, str]) -> list[str]:
         """The fields an update writes: the plain columns the file has and its references."""

@@ -1176,6 +1176,7 @@ class Importer:
         self.reimported_assignments: set[int] = set()  # the pks of the file's stored rows
         self.participations = {}  # assignment pk -> expert pk -> (pk, agreement pk, hours)
         self.wanted_participations = []  # (assignment, [(expert, agreement, own hours)])
+        self.removed_participations = {}  # participation pk -> the row that removes it
         if not records:
             return
         by_expert = self._agreements_by_expert()
@@ -1192,6 +1193,7 @@ class Importer:
             for assignment in stored.values():
                 if assignment.pk not in kept:
                     self.participations.pop(assignment.pk, None)
+        self._refuse_removing_reported()
 
     def _load_assignments(self, records: list[_Record]) -> dict[str, "_AssignmentRow"]:
         """The stored rows of these records by key, and their participations."""
@@ -1246,8 +1248,38 @@ class Importer:
             if experts_change:
                 if obj.pk is not None:
                     changes += self._participation_changes(obj, wanted)
+                    self._note_removed(record, obj, wanted)
                 self.wanted_participations.append((obj, wanted))
         self._classify(spec, obj, changes, record, changed=experts_change)
+
+    def _note_removed(self, record: _Record, obj, wanted: list[tuple]) -> None:
+        """Keep the participations the row takes away, to check them once for all rows."""
+        staying = {e.pk for e, _a, _h in wanted}
+        for expert_pk, (pk, _a, _h) in self.participations.get(obj.pk, {}).items():
+            if expert_pk not in staying:
+                self.removed_participations[pk] = record
+
+    def _refuse_removing_reported(self) -> None:
+        """An expert who reflected on an assignment or reported its hours stays on it: the
+        delete would take the reflection with it (and undo could not bring it back), and the
+        hours report protects its participation."""
+        spec = formats.ASSIGNMENTS
+        kept = Q(reflection__isnull=False) | Q(report_lines__isnull=False)
+        for chunk in chunks(list(self.removed_participations)):
+            rows = (
+                Participation.objects.filter(kept, **in_lookup("pk", chunk))
+                .values_list("pk", "expert_id", "expert__external_id")
+                .distinct()
+                .order_by("pk")
+            )
+            for pk, expert_pk, external_id in rows:
+                key = external_id or keys.fallback_key(Expert._meta.label_lower, expert_pk)
+                message = _(
+                    "%(id)s has a reflection or an hours report on this assignment and "
+                    "cannot be taken off it."
+                )
+                record = self.removed_participations[pk]
+                self._error(spec, record, "expert_external_ids", message % {"id": key})
 
     def _participation_changes(self, obj, wanted: list[tuple]) -> list[Change]:
         """How an existing assignment's experts, own hours or covering agreements change."""

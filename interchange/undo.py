@@ -278,6 +278,7 @@ def apply(journal: dict) -> dict:
     versioned row from and left it at, for the journal (UNDONE_VERSIONS)."""
     now = timezone.now()
     remove = _to_remove(journal)
+    _unmark_imported_starts(journal, remove[Meeting])
     for model in REMOVAL_ORDER:
         _restore(model, _entry(journal, model).get("updated", {}), now)
     for model in REMOVAL_ORDER:
@@ -304,6 +305,15 @@ def apply(journal: dict) -> dict:
         for model in VERSIONED
         if _entry(journal, model).get("updated")
     }
+
+
+def _unmark_imported_starts(journal: dict, made: set[int]) -> None:
+    """The start meetings the import made let go first: a period has one start meeting at a
+    time, row by row, and the restore marks the former start again."""
+    updated = _entry(journal, Meeting).get("updated", {})
+    marked = {int(pk) for pk, change in updated.items() if not change["before"].get("is_start", 1)}
+    for chunk in chunks(sorted(marked | made)):
+        Meeting.objects.filter(is_start=True, **in_lookup("pk", chunk)).update(is_start=False)
 
 
 def _values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:

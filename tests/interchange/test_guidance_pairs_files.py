@@ -1,10 +1,17 @@
 """Kokemusohjaus periods and work pairs in the interchange (issue 20): the five optional files
 import like the others, all or nothing, idempotent, with a preview and an undo."""
 
-import pytest
+import csv
+import datetime
 
+import pytest
+from django.core.management import call_command
+
+from agreements.models import Assignment
 from guidance.models import Goal, Meeting, Period, PeriodStatus
 from interchange import formats
+from interchange.exports import DELIMITER
+from interchange.keys import export_key
 from interchange.models import ImportRun
 from interchange.services import import_data, import_undo
 from pairs.models import PlanStep, WorkPair
@@ -107,6 +114,117 @@ def test_reimporting_changes_nothing_and_a_change_is_previewed_then_undone():
     assert not import_undo(run=ImportRun.objects.get(pk=applied.run_id), by=None)
     assert Goal.objects.get(position=1, period__external_id="KO-1").outcome == "reached"
     assert WorkPair.objects.get(external_id="TP-1").notes == "Vaiheittain"
+
+
+def _meeting_entered_in_kokemus(day: str) -> list[tuple[str, bytes]]:
+    """The files after M2's assignment lost its key (entered in Kokemus, exported with its
+    fallback key), its date moved to ``day`` in assignments.csv."""
+    assignment = Assignment.objects.get(external_id="M2")
+    Assignment.objects.filter(pk=assignment.pk).update(external_id=None)
+    key = export_key(Assignment.objects.get(pk=assignment.pk))
+    moved = with_cell(with_cell(MEETING_ASSIGNMENTS, 1, 0, key), 1, 3, day)
+    meetings = guidance_files(guidance_meetings=with_cell(MEETINGS, 1, 1, key))[3:]
+    return [*files(assignments=[*ASSIGNMENTS, *moved]), *meetings]
+
+
+def test_a_meeting_entered_in_kokemus_is_checked_with_its_assignments_new_date():
+    import_data(guidance_files(), dry_run=False)
+
+    result = import_data(_meeting_entered_in_kokemus("5.5.2025"), dry_run=False)
+
+    assert _places(result) == [("guidance_meetings.csv", 3, "assignment_external_id")]
+    assert "cannot end before its last meeting" in result.errors[0].message
+
+
+def test_a_meeting_takes_its_assignments_new_date_previewed_and_written():
+    import_data(guidance_files(), dry_run=False)
+    version = Period.objects.get(external_id="KO-1").version
+
+    result = import_data(_meeting_entered_in_kokemus("9.4.2025"), dry_run=False)
+
+    assert result.applied, result.errors
+    assert result.counts["guidance_meetings.csv"].update == 1
+    change = result.changes["guidance_meetings.csv"][0].changes
+    assert [(c.column, c.old, c.new) for c in change] == [("date", "2.4.2025", "9.4.2025")]
+    meeting = Meeting.objects.get(assignment__date=datetime.date(2025, 4, 9))
+    assert meeting.date == datetime.date(2025, 4, 9)
+    assert Period.objects.get(external_id="KO-1").version == version + 1
+
+
+def test_a_meeting_that_differs_from_its_assignment_is_synced_by_a_reimport():
+    import_data(guidance_files(), dry_run=False)
+    Meeting.objects.filter(assignment__external_id="M2").update(date=datetime.date(2025, 4, 3))
+    version = Period.objects.get(external_id="KO-1").version
+
+    result = import_data(guidance_files(), dry_run=False)
+
+    assert result.counts["guidance_meetings.csv"].update == 1
+    assert Meeting.objects.get(assignment__external_id="M2").date == datetime.date(2025, 4, 2)
+    assert Period.objects.get(external_id="KO-1").version == version + 1
+    again = import_data(guidance_files(), dry_run=False)
+    assert again.counts["guidance_meetings.csv"].update == 0
+    assert Period.objects.get(external_id="KO-1").version == version + 1
+
+
+SAME_DAY = ["M3", "experience_guidance", "mh_outpatient", "12.3.2025", "1", "done", "E1", "Toinen"]
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["new meeting", "stored meeting"])
+def test_the_start_meeting_moves_to_another_meeting_and_back_with_the_undo(stored):
+    """The partial unique index is checked row by row: the former start lets go first."""
+    with_m3 = files(assignments=[*ASSIGNMENTS, *MEETING_ASSIGNMENTS, SAME_DAY])
+    m3 = ["KO-1", "M3", "remote", "no", ""]
+    if stored:
+        import_data(
+            [*with_m3, *guidance_files(guidance_meetings=[*MEETINGS, m3])[3:]], dry_run=False
+        )
+    else:
+        import_data(guidance_files(), dry_run=False)
+    moved = [with_cell(MEETINGS, 0, 3, "no")[0], MEETINGS[1], with_cell([m3], 0, 3, "yes")[0]]
+
+    result = import_data([*with_m3, *guidance_files(guidance_meetings=moved)[3:]], dry_run=False)
+
+    assert result.applied, result.errors
+    assert Meeting.objects.get(is_start=True).assignment.external_id == "M3"
+    assert not import_undo(run=ImportRun.objects.get(pk=result.run_id), by=None)
+    assert Meeting.objects.get(is_start=True).assignment.external_id == "M1"
+    assert Meeting.objects.count() == (3 if stored else 2)
+
+
+def _plan(pair="TP-1") -> list[tuple]:
+    return list(
+        PlanStep.objects.filter(pair__external_id=pair)
+        .order_by("position", "pk")
+        .values_list("position", "title")
+    )
+
+
+def test_a_plan_that_repeats_a_position_exports_by_rank_and_reimports(tmp_path):
+    steps = [*STEPS, ["TP-1", "3", "joint_task", "Kolmas", "", "", ""]]
+    import_data(guidance_files(work_pair_steps=steps), dry_run=False)
+    PlanStep.objects.filter(title="Yhteinen tapaaminen").update(position=1)  # edited by hand
+    plan = [title for _position, title in _plan()]
+    call_command("export_data", str(tmp_path))
+    with (tmp_path / "work_pair_steps.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter=DELIMITER))
+    assert [r["position"] for r in rows if r["pair_external_id"] == "TP-1"] == ["1", "2", "3"]
+
+    result = import_data([(p.name, p) for p in tmp_path.iterdir()], dry_run=False)
+
+    assert result.applied, result.errors
+    assert _plan() == [(1, plan[0]), (2, plan[1]), (3, plan[2])]
+    again = import_data([(p.name, p) for p in tmp_path.iterdir()], dry_run=False)
+    assert again.counts["work_pair_steps.csv"].update == 0
+
+
+@pytest.mark.parametrize("position", ["0", "32768", "999999999"])
+def test_a_step_position_out_of_the_fields_range_is_refused(position):
+    result = import_data(
+        guidance_files(work_pair_steps=with_cell(STEPS, 1, 1, position)), dry_run=False
+    )
+
+    assert _places(result) == [("work_pair_steps.csv", 3, "position")]
+    assert not WorkPair.objects.exists()
 
 
 def test_an_undo_removes_the_periods_and_pairs_it_made():

@@ -10,10 +10,12 @@ import pytest
 from openpyxl import Workbook
 
 from agreements.models import Agreement, Assignment, Participation
+from feedback.models import Reflection
 from interchange import formats
 from interchange.importer import MAX_ERRORS, FileCounts
 from interchange.models import ImportRun
 from interchange.services import files_from_path, import_data, import_undo
+from payroll.models import ReportLine
 from registry.models import AssignmentType, Expert, ServiceArea
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 from tests.interchange.conftest import (
@@ -562,6 +564,40 @@ def test_participation_keeps_its_own_hours_when_its_expert_stays(valid_files):
     assert Participation.objects.get(
         expert__external_id="E1", assignment__external_id="X1"
     ).hours == Decimal("1.50")
+
+
+def _reflect(participation):
+    Reflection.objects.create(participation=participation, load=3, how_it_went="Hyvin")
+
+
+def _report_hours(participation):
+    ReportLine.objects.create(
+        participation=participation,
+        agreement=participation.agreement,
+        hours=Decimal("2.5"),
+        hourly_fee=Decimal("20"),
+        assignment_fee=Decimal("0"),
+        kilometre_rate=Decimal("0.25"),
+    )
+
+
+@pytest.mark.parametrize("keeps", [_reflect, _report_hours])
+def test_an_expert_who_reflected_or_reported_hours_is_not_taken_off_the_assignment(
+    valid_files, keeps
+):
+    import_data(valid_files, dry_run=False)
+    participation = Participation.objects.get(
+        expert__external_id="E2", assignment__external_id="X1"
+    )
+    keeps(participation)
+
+    result = import_data(files(assignments=with_cell(ASSIGNMENTS, 0, 6, "E1")), dry_run=False)
+
+    assert not result.applied
+    assert _places(result) == [("assignments.csv", 2, "expert_external_ids")]
+    assert "E2" in result.errors[0].message
+    assert Participation.objects.filter(pk=participation.pk).exists()
+    assert Reflection.objects.count() + ReportLine.objects.count() == 1
 
 
 def _own_hours_by_expert(external_id="X1"):

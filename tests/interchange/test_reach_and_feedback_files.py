@@ -15,6 +15,7 @@ from interchange import formats
 from interchange.forms import MAX_FILES
 from interchange.models import ImportRun
 from interchange.services import import_data, import_undo
+from registry.models import Professional
 from supervision.models import GroupMembership, SupervisionGroup
 from tests.interchange.conftest import ASSIGNMENTS, csv_bytes, files, with_cell
 from tests.interchange.test_supervision_files import GROUPS, MEMBERS, supervision_files
@@ -312,6 +313,24 @@ def test_undo_removes_what_the_import_created():
 
     assert _state() == before
     assert not FeedbackLink.objects.exists()
+
+
+def test_an_imported_answer_spends_the_link_the_professional_was_sent_and_undo_revives_it():
+    _apply(reach_files(answers=[]))
+    sent = FeedbackLink.objects.create(
+        assignment=Assignment.objects.get(external_id="X1"),
+        professional=Professional.objects.get(external_id="P1"),
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+
+    result = _apply(reach_files())
+
+    assert FeedbackLink.objects.get() == sent  # one link, one answer per professional
+    sent.refresh_from_db()
+    assert sent.answer.rating == 5 and sent.revoked_at is not None
+    assert not import_undo(run=ImportRun.objects.get(pk=result.run_id), by=None)
+    sent.refresh_from_db()
+    assert sent.revoked_at is None and not ProfessionalFeedback.objects.exists()
 
 
 def test_undo_restores_what_the_import_changed():
