@@ -96,6 +96,35 @@ def test_a_stopped_link_is_not_made_again(assignment):
     assert FeedbackLink.objects.get().revoked_at is not None
 
 
+def test_a_former_contacts_link_stops_and_their_answer_stays(assignment):
+    _mark_done(assignment)
+    answered = FeedbackLinkFactory(assignment=assignment)
+    services.professional_feedback_give(link=answered, rating=4, comment="Hyvä")
+    first = FeedbackLink.objects.get(professional=assignment.contact)
+    assignment.contact = ProfessionalFactory(email="oikea@example.fi")
+    assignment.save()
+
+    services.ask_for_feedback(assignment=assignment)
+
+    first.refresh_from_db()
+    answered.refresh_from_db()
+    assert first.revoked_at is not None and answered.revoked_at is not None
+    assert answered.answer.comment == "Hyvä"
+    current = FeedbackLink.objects.get(professional=assignment.contact)
+    assert current.revoked_at is None
+    assert Message.objects.filter(kind=Kind.FEEDBACK_REQUEST, to="oikea@example.fi").exists()
+
+
+def test_removing_the_contact_stops_their_link(assignment):
+    _mark_done(assignment)
+    assignment.contact = None
+    assignment.save()
+
+    services.ask_for_feedback(assignment=assignment)
+
+    assert FeedbackLink.objects.get().revoked_at is not None
+
+
 # --- the reflection ---------------------------------------------------------------------------
 
 
