@@ -43,7 +43,8 @@ def group_save(
     group's attendance history stays; one who never attended is simply removed.
     ``expected_version`` is the version the editing form was opened with (optimistic lock).
     ``new_supervisor`` ("First Last") becomes the supervisor: the professional of that name,
-    or a new one; ``supervisor_experience`` is recorded on the supervisor.
+    or a new one; ``supervisor_experience`` is recorded on the supervisor the group ends up
+    with (None: their recorded experience stays as it is).
     """
     claim_version(group, expected_version)  # first: a stale form hears that it is stale
     if new_supervisor.strip():

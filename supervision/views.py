@@ -90,7 +90,7 @@ def _edit_group(request, group: SupervisionGroup):
                 today=timezone.localdate(),
                 expected_version=form.expected_version,
                 new_supervisor=form.cleaned_data["new_supervisor"],
-                supervisor_experience=form.cleaned_data["supervisor_experience"],
+                supervisor_experience=form.experience_to_record(),
             )
         except ValidationError as error:
             add_service_error(form, error)

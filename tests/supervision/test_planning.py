@@ -354,6 +354,70 @@ def test_a_new_supervisor_is_a_professional_reused_by_name_with_their_experience
     assert "Vertaisohjaaja vuodesta 2015." in page
 
 
+def _group_form(client, url, **fields):
+    """The group form as the page shows it, with the coordinator's changes."""
+    form = client.get(url).context["form"]
+    data = {name: value for name in form.fields if (value := form[name].value()) not in (None, [])}
+    data["is_active"] = "on" if data.get("is_active") else ""
+    return client.post(url, data | fields)
+
+
+def test_a_new_group_with_a_known_supervisor_keeps_their_experience(client, coordinator):
+    known = ProfessionalFactory(peer_work_experience="Vertaisohjaaja vuodesta 2015.")
+    client.force_login(coordinator)
+
+    response = _group_form(
+        client,
+        reverse("supervision:group_create"),
+        name="Uusi ryhmä",
+        kind="joint",
+        supervisor=known.pk,
+        target_interval_weeks="8",
+    )
+
+    assert response.status_code == 302
+    known.refresh_from_db()
+    assert known.peer_work_experience == "Vertaisohjaaja vuodesta 2015."
+
+
+def test_a_new_supervisor_of_a_known_name_keeps_their_experience(client, coordinator):
+    known = ProfessionalFactory(
+        first_name="Raija", last_name="Rinne", peer_work_experience="Ohjannut ryhmiä."
+    )
+    group = SupervisionGroupFactory(supervisor=ProfessionalFactory(peer_work_experience="X:n"))
+    client.force_login(coordinator)
+
+    response = _group_form(
+        client,
+        reverse("supervision:group_update", args=[group.pk]),
+        supervisor="",
+        new_supervisor="Raija Rinne",
+    )
+
+    assert response.status_code == 302
+    known.refresh_from_db()
+    assert known.supervised_groups.get() == group
+    assert known.peer_work_experience == "Ohjannut ryhmiä."
+
+
+def test_switching_supervisor_keeps_each_ones_experience_unless_edited(client, coordinator):
+    first = ProfessionalFactory(peer_work_experience="Ensimmäisen kokemus.")
+    second = ProfessionalFactory(peer_work_experience="Toisen kokemus.")
+    group = SupervisionGroupFactory(supervisor=first)
+    url = reverse("supervision:group_update", args=[group.pk])
+    client.force_login(coordinator)
+
+    assert _group_form(client, url, supervisor=second.pk).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.peer_work_experience == "Ensimmäisen kokemus."
+    assert second.peer_work_experience == "Toisen kokemus."
+
+    _group_form(client, url, supervisor_experience="Toisen uusi kuvaus.")  # edited: recorded
+    second.refresh_from_db()
+    assert second.peer_work_experience == "Toisen uusi kuvaus."
+
+
 # --- topic proposals -------------------------------------------------------------------------
 
 
