@@ -212,7 +212,8 @@ def series_save(
     The series' coming sessions that nobody has recorded attendance for take the new dates in
     order (so their topic proposals go with them), surplus ones are removed and missing ones
     made. Past sessions and those with attendance stay as they are. The expert members get an
-    invitation with the coming dates (supervision.notices).
+    invitation with the coming dates and a cancellation of the removed ones
+    (supervision.notices).
     """
     claim_version(series, expected_version)  # first: a stale form hears that it is stale
     series.full_clean()
@@ -231,9 +232,9 @@ def series_save(
     for session, day in zip(open_sessions, wanted, strict=False):
         _follow_rule(session, series, day)
         session.save()
-    SupervisionSession.objects.filter(
-        pk__in=[session.pk for session in open_sessions[len(wanted) :]]
-    ).delete()
+    removed = open_sessions[len(wanted) :]
+    notices.series_cancellations(series=series, sessions=removed, today=today)
+    SupervisionSession.objects.filter(pk__in=[session.pk for session in removed]).delete()
     for day in wanted[len(open_sessions) :]:
         session = SupervisionSession(group=series.group, series=series)
         _follow_rule(session, series, day)

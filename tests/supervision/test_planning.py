@@ -179,6 +179,42 @@ def test_each_expert_member_with_an_e_mail_gets_the_dates_with_a_calendar_invita
     assert "SEQUENCE:2" in Message.objects.latest("pk").ics
 
 
+def _removal_cancellations(member) -> list[Message]:
+    return list(Message.objects.filter(to=member.expert.email, ics_method="CANCEL"))
+
+
+def test_sessions_a_change_removes_are_cancelled_in_the_members_calendars():
+    group = SupervisionGroupFactory(name="Tiistairyhmä")
+    member = GroupMembershipFactory(group=group, expert=ExpertFactory(email="a@example.fi"))
+    series = series_save(series=_series(group), today=MONDAY)
+    last_two = list(series.sessions.order_by("date")[2:])
+
+    series.count = 2
+    series_save(series=series, today=MONDAY, expected_version=1)
+    series_save(series=series, today=MONDAY, expected_version=2)  # nothing more removed
+
+    [cancel] = _removal_cancellations(member)
+    assert cancel.subject == "Työnohjauskerrat peruttu: Tiistairyhmä"
+    assert "ti 29.4.2025" in cancel.text and "ti 27.5.2025" in cancel.text
+    assert "4.3.2025" not in cancel.text
+    assert cancel.ics.count("BEGIN:VEVENT") == 2 and "METHOD:CANCEL" in cancel.ics
+    for session in last_two:
+        assert f"UID:supervision-{session.pk}@kokemus" in cancel.ics
+    assert "SEQUENCE:2" in cancel.ics
+
+
+def test_ending_a_series_cancels_its_coming_sessions():
+    group = SupervisionGroupFactory()
+    member = GroupMembershipFactory(group=group, expert=ExpertFactory(email="a@example.fi"))
+    series = series_save(series=_series(group), today=MONDAY)
+
+    series_end(series=series, today=d(4, 10), expected_version=1)
+
+    [cancel] = _removal_cancellations(member)
+    assert cancel.ics.count("BEGIN:VEVENT") == 2  # 29.4. and 27.5.; 4.3. and 1.4. are past
+    assert "ti 29.4.2025" in cancel.text
+
+
 # --- frequency targets and coverage ----------------------------------------------------------
 
 TODAY = d(6, 30)
