@@ -210,7 +210,7 @@ class SeriesForm(VersionedForm, forms.ModelForm):
         }
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(VersionedForm, forms.ModelForm):
     """A member marked new or experienced; an expert member's own frequency target."""
 
     class Meta:

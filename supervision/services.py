@@ -265,7 +265,12 @@ def series_end(
 
 
 @transaction.atomic
-def membership_update(*, membership: GroupMembership) -> GroupMembership:
+def membership_update(
+    *, membership: GroupMembership, expected_version: int | None = None
+) -> GroupMembership:
+    """Mark a member new or experienced and set their own target. ``expected_version`` is the
+    version the form was opened with: of two coordinators' edits the later is refused."""
+    claim_version(membership, expected_version)  # first: a stale form hears that it is stale
     membership.full_clean()
     membership.save(update_fields=["seniority", "target_interval_weeks"])
     return membership

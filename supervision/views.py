@@ -218,7 +218,9 @@ def membership_update(request, pk: int):
     form = MembershipForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(membership=form.instance)
+            services.membership_update(
+                membership=form.instance, expected_version=form.expected_version
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:

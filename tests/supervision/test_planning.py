@@ -345,10 +345,28 @@ def test_coordinator_marks_a_member_and_sets_their_own_target(client, coordinato
     membership = GroupMembershipFactory()
     client.force_login(coordinator)
     url = reverse("supervision:membership_update", args=[membership.pk])
-    response = client.post(url, {"seniority": "new", "target_interval_weeks": "99"}, **EN)
+    data = {"seniority": "new", "version": membership.version}
+    response = client.post(url, data | {"target_interval_weeks": "99"}, **EN)
     assert response.status_code == 200  # more than 52 weeks
-    response = client.post(url, {"seniority": "new", "target_interval_weeks": "6"})
+    response = client.post(url, data | {"target_interval_weeks": "6"})
     assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.seniority, membership.target_interval_weeks) == ("new", 6)
+
+
+def test_the_second_of_two_member_edits_is_refused(client, coordinator):
+    membership = GroupMembershipFactory()
+    client.force_login(coordinator)
+    url = reverse("supervision:membership_update", args=[membership.pk])
+    opened = client.get(url).context["form"]["version"].value()
+    client.post(url, {"seniority": "new", "target_interval_weeks": "6", "version": opened})
+
+    response = client.post(
+        url, {"seniority": "experienced", "target_interval_weeks": "", "version": opened}, **EN
+    )
+
+    assert response.status_code == 200
+    assert "Someone else saved this while you were editing it" in response.content.decode()
     membership.refresh_from_db()
     assert (membership.seniority, membership.target_interval_weeks) == ("new", 6)
 
