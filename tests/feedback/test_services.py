@@ -190,3 +190,19 @@ def test_revoking_stops_only_working_links():
     link = FeedbackLinkFactory()
     FeedbackLinkFactory(assignment=link.assignment, revoked_at=timezone.now())
     assert services.links_revoke(assignment=link.assignment) == 1
+
+
+def test_the_services_refuse_free_text_over_4000_characters():
+    link = FeedbackLinkFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.professional_feedback_give(link=link, rating=5, comment="x" * 4001)
+    assert "comment" in refused.value.message_dict
+    services.professional_feedback_give(link=link, rating=5, comment="x" * 4000)
+
+    participation = ParticipationFactory(assignment__status=AssignmentStatus.DONE)
+    with pytest.raises(ValidationError) as refused:
+        services.reflection_save(
+            participation=participation, how_it_went="x" * 4001, load=2, wants_talk=False
+        )
+    assert "how_it_went" in refused.value.message_dict
+    assert not Reflection.objects.exists()
