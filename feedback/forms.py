@@ -45,7 +45,7 @@ class ReflectionForm(forms.ModelForm):
         help_texts = {
             "how_it_went": _("A few words are enough. Only you and the coordinators read this.")
         }
-        widgets = {"how_it_went": forms.Textarea(attrs={"rows": 4, "maxlength": 4000})}
+        widgets = {"how_it_went": forms.Textarea(attrs={"rows": 4})}
 
 
 class ProfessionalFeedbackForm(forms.ModelForm):
@@ -63,7 +63,7 @@ class ProfessionalFeedbackForm(forms.ModelForm):
         help_texts = {
             "comment": _("What went well, what could be better? Write nothing about clients.")
         }
-        widgets = {"comment": forms.Textarea(attrs={"rows": 4, "maxlength": 4000})}
+        widgets = {"comment": forms.Textarea(attrs={"rows": 4})}
 
 
 class ReflectionFilter(django_filters.FilterSet):

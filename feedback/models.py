@@ -7,7 +7,7 @@ experts' contribution, given once through a ``FeedbackLink`` (no account).
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,11 @@ from registry.models import Professional
 SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 # A load from here up puts the expert on the coordinator's dashboard.
 HIGH_LOAD = 4
+# The longest free text of a reflection or a professional's comment (also the import's limit).
+# A TextField's max_length binds only its form field, so the validator binds full_clean too:
+# the professional's form is posted without an account, and the services clean what they save.
+TEXT_MAX_LENGTH = 4000
+TEXT_LIMIT = [MaxLengthValidator(TEXT_MAX_LENGTH)]
 
 
 class Reflection(models.Model):
@@ -29,7 +34,9 @@ class Reflection(models.Model):
         on_delete=models.CASCADE,
         related_name="reflection",
     )
-    how_it_went = models.TextField(_("how it went"), blank=True)
+    how_it_went = models.TextField(
+        _("how it went"), blank=True, max_length=TEXT_MAX_LENGTH, validators=TEXT_LIMIT
+    )
     load = models.PositiveSmallIntegerField(
         _("load"), validators=SCALE, help_text=_("1 = very light, 5 = very heavy.")
     )
@@ -112,7 +119,9 @@ class ProfessionalFeedback(models.Model):
         validators=SCALE,
         help_text=_("How useful the experts' contribution was: 1 = not at all, 5 = very."),
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=TEXT_MAX_LENGTH, validators=TEXT_LIMIT
+    )
     given_at = models.DateTimeField(_("given at"), auto_now_add=True)
 
     class Meta:

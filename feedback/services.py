@@ -25,12 +25,14 @@ def ask_for_feedback(*, assignment: Assignment) -> int:
     contact professional (with an e-mail) gets a feedback link; how many messages were new.
 
     Idempotent: whoever was asked before is not asked again (notices.py), and the contact's
-    link is made once. The assignment's row is locked, so two saves at once make one link."""
+    link is made once. The assignment's row is locked, so two saves at once make one link.
+    A former contact's link stops working whatever the status."""
     locked = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("contact")
         .get(pk=assignment.pk)
     )
+    _stop_former_contacts_links(locked)
     if locked.status != AssignmentStatus.DONE:
         return 0
     recorded = notices.reflections_asked(assignment=locked)
@@ -38,6 +40,16 @@ def ask_for_feedback(*, assignment: Assignment) -> int:
     if link is not None:
         recorded += notices.feedback_asked(link=link)
     return recorded
+
+
+def _stop_former_contacts_links(assignment: Assignment) -> int:
+    """The link belongs to the contact: when the contact changes (say the first was the wrong
+    person), the former contact's link stops. An answer they already gave stays."""
+    return (
+        assignment.feedback_links.filter(revoked_at__isnull=True)
+        .exclude(professional_id=assignment.contact_id)
+        .update(revoked_at=timezone.now())
+    )
 
 
 def _contact_link(assignment: Assignment) -> FeedbackLink | None:

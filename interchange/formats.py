@@ -25,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementStatus, AssignmentStatus, ReachedGroup
+from feedback.models import TEXT_MAX_LENGTH
 from guidance.codes import validate_client_code
 from guidance.models import Outcome, PeriodStatus, Place
 from kokemus.spreadsheets import from_text
@@ -549,7 +550,7 @@ FEEDBACK_REFLECTIONS = FileSpec(
         Column("expert_external_id", text(50), required=True),
         Column("load", SCALE, required=True),
         Column("wants_talk", boolean, default=False),
-        Column("how_it_went", text(5000), default=""),
+        Column("how_it_went", text(TEXT_MAX_LENGTH), default=""),
         Column("created_on", date, required=True),
         Column("handled_on", date),
     ),
@@ -562,7 +563,7 @@ FEEDBACK_PROFESSIONALS = FileSpec(
         Column("assignment_external_id", text(50), required=True),
         Column("professional_external_id", text(50), required=True),
         Column("rating", SCALE, required=True),
-        Column("comment", text(5000), default=""),
+        Column("comment", text(TEXT_MAX_LENGTH), default=""),
         Column("given_on", date, required=True),
     ),
     key_columns=("assignment_external_id", "professional_external_id"),

@@ -131,6 +131,19 @@ def expert_data_export(*, expert: Expert, by) -> dict:
             }
             for attendance in attendances_of_expert(expert).order_by("session__date", "pk")
         ],
+        "supervision_memberships": [
+            {
+                "group": membership.group.name,
+                "joined_on": _date(membership.joined_on),
+                "left_on": _date(membership.left_on),
+                "seniority": membership.seniority,
+                "target_interval_weeks": membership.target_interval_weeks,
+            }
+            for membership in GroupMembership.objects.filter(expert=expert)
+            .select_related("group")
+            .order_by("group__name", "pk")
+        ],
+        "reflections": [_reflection(reflection) for reflection in _reflections_of(expert)],
         "work_pairs": [_work_pair(pair) for pair in _work_pairs_of(expert)],
         "topic_proposals": [
             {
@@ -152,6 +165,27 @@ def expert_data_export(*, expert: Expert, by) -> dict:
             }
             for entry in expert_trail(expert)
         ],
+    }
+
+
+def _reflections_of(expert: Expert) -> QuerySet:
+    return (
+        Reflection.objects.filter(participation__expert=expert)
+        .select_related("participation__assignment")
+        .order_by("participation__assignment__date", "pk")
+    )
+
+
+def _reflection(reflection: Reflection) -> dict:
+    assignment = reflection.participation.assignment
+    return {
+        "assignment": assignment.title,
+        "date": _date(assignment.date),
+        "how_it_went": reflection.how_it_went,
+        "load": reflection.load,
+        "wants_talk": reflection.wants_talk,
+        "given_at": reflection.created_at.isoformat(),
+        "handled_at": reflection.handled_at and reflection.handled_at.isoformat(),
     }
 
 

@@ -20,16 +20,27 @@ def pair_save(
     *, pair: WorkPair, default_plan: bool = False, expected_version: int | None = None
 ) -> WorkPair:
     """Create or update a pair; a new one may start with the default gradual-start plan,
-    written in the organisation's language and dated from the pair's start."""
+    written in the organisation's language and dated from the pair's start.
+
+    The professional's link belongs to the pair: when the pair's professional or expert
+    changes (say the link went to the wrong person), the links sent so far stop working."""
     claim_version(pair, expected_version)  # first: a stale form hears that it is stale
     created = pair.pk is None
     pair.full_clean()
+    if not created and _people_changed(pair):
+        link_revoke(pair=pair)
     pair.save()
     if created and default_plan:
         with translation.override(settings.LANGUAGE_CODE):
             steps = default_steps(pair.started_on)
         PlanStep.objects.bulk_create(PlanStep(pair=pair, **step) for step in steps)
     return pair
+
+
+def _people_changed(pair: WorkPair) -> bool:
+    """The pair's professional or expert is not the stored one."""
+    stored = WorkPair.objects.values("professional_id", "expert_id").get(pk=pair.pk)
+    return stored != {"professional_id": pair.professional_id, "expert_id": pair.expert_id}
 
 
 @transaction.atomic

@@ -83,6 +83,8 @@ def pair_update(request, pk: int):
 
 
 def _edit_pair(request, pair: WorkPair):
+    # Read before the form changes the pair: a change of its people stops the working link.
+    link = selectors.latest_link(pair) if pair.pk else None
     form = PairForm(request.POST or None, instance=pair)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,8 +99,25 @@ def _edit_pair(request, pair: WorkPair):
                 pair = selectors.pair_for_page(pair.pk)
         else:
             messages.success(request, _("The work pair was saved."))
+            if _stopped(link):
+                messages.warning(
+                    request,
+                    _(
+                        "The pair's professional or expert changed, so the private link sent "
+                        "earlier no longer works. Send the professional a new link if they "
+                        "need one."
+                    ),
+                )
             return redirect("pairs:pair_detail", pk=form.instance.pk)
     return render(request, "pairs/pair_form.html", {"form": form, "pair": pair})
+
+
+def _stopped(link) -> bool:
+    """The link worked when the page was posted and no longer does."""
+    if link is None or not link.is_usable(timezone.now()):
+        return False
+    link.refresh_from_db(fields=["revoked_at"])
+    return link.revoked_at is not None
 
 
 @role_required(Role.COORDINATOR)

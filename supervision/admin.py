@@ -14,6 +14,7 @@ from supervision.models import (
 
 class MembershipInline(admin.TabularInline):
     model = GroupMembership
+    form = VersionedInlineForm
     extra = 1
     autocomplete_fields = ["expert", "professional"]
 

@@ -92,6 +92,15 @@ class GroupForm(VersionedForm, forms.ModelForm):
                 people = current.filter(**{f"{field}__isnull": False})
                 self.initial.setdefault(f"{field}s", [m[0] for m in people.values_list(field)])
 
+    def experience_to_record(self) -> str | None:
+        """The experience text to record on the group's supervisor, or None to leave theirs
+        as it is. Only a text the coordinator changed is recorded: the field shows the stored
+        supervisor's text, so left as it is it would copy that onto a newly chosen supervisor
+        (or wipe an existing one's with a new group's empty field)."""
+        if "supervisor_experience" not in self.changed_data:
+            return None
+        return self.cleaned_data["supervisor_experience"]
+
     def clean(self):
         cleaned = super().clean()
         new_supervisor = cleaned.get("new_supervisor", "").strip()
@@ -201,7 +210,7 @@ class SeriesForm(VersionedForm, forms.ModelForm):
         }
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(VersionedForm, forms.ModelForm):
     """A member marked new or experienced; an expert member's own frequency target."""
 
     class Meta:

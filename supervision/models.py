@@ -119,6 +119,8 @@ class GroupMembership(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_TARGET_WEEKS)],
         help_text=_("Empty: the group's target."),
     )
+    # Optimistic lock (kokemus.concurrency): the member form's saves move it on.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("group member")

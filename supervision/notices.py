@@ -1,5 +1,6 @@
 """Experts hear by e-mail that a session of their supervision group is coming: an invitation
-with the dates when a series is set up or changed, and a reminder before each session."""
+with the dates when a series is set up or changed, a cancellation of the sessions a change or
+the series' end removed, and a reminder before each session."""
 
 import datetime
 
@@ -66,6 +67,41 @@ def series_invitations(*, series: SessionSeries, today: datetime.date) -> int:
                 events, method="REQUEST", sequence=series.version, attendee=to.email, stamp=stamp
             ),
             ics_method="REQUEST",
+        )
+        for to in recipients.values()
+    ]
+    return record(notices)
+
+
+def series_cancellations(
+    *, series: SessionSeries, sessions: list[SupervisionSession], today: datetime.date
+) -> int:
+    """The sessions a change or the end of a series removed: each expert member with an
+    e-mail gets a cancellation of them (the UIDs of the invitation), once per change. Call
+    before the sessions are deleted, while they still have their ids."""
+    if not sessions:
+        return 0
+    group = series.group
+    memberships = _current_expert_members([group.pk], today)
+    recipients = expert_recipients([m.expert for m in memberships])
+    events = [_session_event(session, group.name) for session in sessions]
+    stamp = timezone.now()
+    notices = [
+        Notice(
+            event=f"supervision:series-{series.pk}:v{series.version}:cancelled",
+            kind=Kind.SUPERVISION,
+            to=to,
+            template="supervision_series_cancelled",
+            context={
+                "group": group,
+                "series": series,
+                "sessions": sessions,
+                "url": reverse("portal:supervision"),
+            },
+            ics=invitation_of_many(
+                events, method="CANCEL", sequence=series.version, attendee=to.email, stamp=stamp
+            ),
+            ics_method="CANCEL",
         )
         for to in recipients.values()
     ]

@@ -43,7 +43,8 @@ def group_save(
     group's attendance history stays; one who never attended is simply removed.
     ``expected_version`` is the version the editing form was opened with (optimistic lock).
     ``new_supervisor`` ("First Last") becomes the supervisor: the professional of that name,
-    or a new one; ``supervisor_experience`` is recorded on the supervisor.
+    or a new one; ``supervisor_experience`` is recorded on the supervisor the group ends up
+    with (None: their recorded experience stays as it is).
     """
     claim_version(group, expected_version)  # first: a stale form hears that it is stale
     if new_supervisor.strip():
@@ -211,7 +212,8 @@ def series_save(
     The series' coming sessions that nobody has recorded attendance for take the new dates in
     order (so their topic proposals go with them), surplus ones are removed and missing ones
     made. Past sessions and those with attendance stay as they are. The expert members get an
-    invitation with the coming dates (supervision.notices).
+    invitation with the coming dates and a cancellation of the removed ones
+    (supervision.notices).
     """
     claim_version(series, expected_version)  # first: a stale form hears that it is stale
     series.full_clean()
@@ -230,9 +232,9 @@ def series_save(
     for session, day in zip(open_sessions, wanted, strict=False):
         _follow_rule(session, series, day)
         session.save()
-    SupervisionSession.objects.filter(
-        pk__in=[session.pk for session in open_sessions[len(wanted) :]]
-    ).delete()
+    removed = open_sessions[len(wanted) :]
+    notices.series_cancellations(series=series, sessions=removed, today=today)
+    SupervisionSession.objects.filter(pk__in=[session.pk for session in removed]).delete()
     for day in wanted[len(open_sessions) :]:
         session = SupervisionSession(group=series.group, series=series)
         _follow_rule(session, series, day)
@@ -263,7 +265,12 @@ def series_end(
 
 
 @transaction.atomic
-def membership_update(*, membership: GroupMembership) -> GroupMembership:
+def membership_update(
+    *, membership: GroupMembership, expected_version: int | None = None
+) -> GroupMembership:
+    """Mark a member new or experienced and set their own target. ``expected_version`` is the
+    version the form was opened with: of two coordinators' edits the later is refused."""
+    claim_version(membership, expected_version)  # first: a stale form hears that it is stale
     membership.full_clean()
     membership.save(update_fields=["seniority", "target_interval_weeks"])
     return membership

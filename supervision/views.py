@@ -90,7 +90,7 @@ def _edit_group(request, group: SupervisionGroup):
                 today=timezone.localdate(),
                 expected_version=form.expected_version,
                 new_supervisor=form.cleaned_data["new_supervisor"],
-                supervisor_experience=form.cleaned_data["supervisor_experience"],
+                supervisor_experience=form.experience_to_record(),
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -218,7 +218,9 @@ def membership_update(request, pk: int):
     form = MembershipForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(membership=form.instance)
+            services.membership_update(
+                membership=form.instance, expected_version=form.expected_version
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:

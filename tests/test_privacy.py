@@ -8,11 +8,14 @@ import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from agreements.models import Participation
 from kokemus.privacy import expert_anonymise, expert_data_export, experts_past_retention
 from registry.models import ExperienceConsent, Expert, ExpertExperience
+from supervision.models import GroupMembership, Seniority
 from tests.factories import (
     AgreementFactory,
     AttendanceFactory,
@@ -21,6 +24,7 @@ from tests.factories import (
     ParticipationFactory,
     UserFactory,
 )
+from tests.feedback.factories import ReflectionFactory
 from tests.pairs.factories import PlanStepFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +57,46 @@ def test_data_export_holds_everything_about_the_expert(aino, coordinator):
     assert (pair["notes"], pair["steps"][0]["step"]) == ("Aloittaa asteittain", "Tutustuminen")
     assert any(entry["action"] == "create" for entry in data["audit_trail"])
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=coordinator).exists()
+
+
+@pytest.fixture
+def reflecting(aino):
+    """Aino reflected on her assignment and is an experienced member with her own target."""
+    participation = Participation.objects.get(expert=aino)
+    participation.assignment.title = "Asiakasraati"
+    participation.assignment.save()
+    ReflectionFactory(participation=participation, how_it_went="Jännitti", load=4, wants_talk=True)
+    GroupMembership.objects.filter(expert=aino).update(
+        seniority=Seniority.EXPERIENCED, target_interval_weeks=6
+    )
+    return aino
+
+
+def test_data_export_holds_reflections_and_memberships(reflecting, coordinator):
+    data = expert_data_export(expert=reflecting, by=coordinator)
+
+    [reflection] = data["reflections"]
+    assert reflection["assignment"] == "Asiakasraati"
+    assert (reflection["how_it_went"], reflection["load"], reflection["wants_talk"]) == (
+        "Jännitti",
+        4,
+        True,
+    )
+    assert reflection["given_at"] and reflection["handled_at"] is None
+    [membership] = data["supervision_memberships"]
+    assert (membership["seniority"], membership["target_interval_weeks"]) == ("experienced", 6)
+    json.dumps(data)
+
+
+def test_data_export_pdf_holds_reflections_and_memberships(reflecting, login, coordinator):
+    response = login(coordinator).get(
+        reverse("registry:expert_data_pdf", args=[reflecting.pk]), headers={"accept-language": "en"}
+    )
+
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Reflections" in text and "Jännitti" in text and "Asiakasraati" in text
+    assert "experienced" in text and "Own target (weeks)" in text
 
 
 def test_anonymisation_removes_the_person_and_keeps_the_work(aino, coordinator):

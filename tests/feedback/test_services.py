@@ -96,6 +96,35 @@ def test_a_stopped_link_is_not_made_again(assignment):
     assert FeedbackLink.objects.get().revoked_at is not None
 
 
+def test_a_former_contacts_link_stops_and_their_answer_stays(assignment):
+    _mark_done(assignment)
+    answered = FeedbackLinkFactory(assignment=assignment)
+    services.professional_feedback_give(link=answered, rating=4, comment="Hyvä")
+    first = FeedbackLink.objects.get(professional=assignment.contact)
+    assignment.contact = ProfessionalFactory(email="oikea@example.fi")
+    assignment.save()
+
+    services.ask_for_feedback(assignment=assignment)
+
+    first.refresh_from_db()
+    answered.refresh_from_db()
+    assert first.revoked_at is not None and answered.revoked_at is not None
+    assert answered.answer.comment == "Hyvä"
+    current = FeedbackLink.objects.get(professional=assignment.contact)
+    assert current.revoked_at is None
+    assert Message.objects.filter(kind=Kind.FEEDBACK_REQUEST, to="oikea@example.fi").exists()
+
+
+def test_removing_the_contact_stops_their_link(assignment):
+    _mark_done(assignment)
+    assignment.contact = None
+    assignment.save()
+
+    services.ask_for_feedback(assignment=assignment)
+
+    assert FeedbackLink.objects.get().revoked_at is not None
+
+
 # --- the reflection ---------------------------------------------------------------------------
 
 
@@ -161,3 +190,19 @@ def test_revoking_stops_only_working_links():
     link = FeedbackLinkFactory()
     FeedbackLinkFactory(assignment=link.assignment, revoked_at=timezone.now())
     assert services.links_revoke(assignment=link.assignment) == 1
+
+
+def test_the_services_refuse_free_text_over_4000_characters():
+    link = FeedbackLinkFactory()
+    with pytest.raises(ValidationError) as refused:
+        services.professional_feedback_give(link=link, rating=5, comment="x" * 4001)
+    assert "comment" in refused.value.message_dict
+    services.professional_feedback_give(link=link, rating=5, comment="x" * 4000)
+
+    participation = ParticipationFactory(assignment__status=AssignmentStatus.DONE)
+    with pytest.raises(ValidationError) as refused:
+        services.reflection_save(
+            participation=participation, how_it_went="x" * 4001, load=2, wants_talk=False
+        )
+    assert "how_it_went" in refused.value.message_dict
+    assert not Reflection.objects.exists()

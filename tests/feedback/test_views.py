@@ -169,6 +169,28 @@ def test_a_refused_answer_shows_its_errors(client):
     assert not ProfessionalFeedback.objects.exists()
 
 
+def test_an_overlong_answer_is_refused_with_a_finnish_message(client):
+    link = FeedbackLinkFactory()
+    url = reverse("professional_feedback:form", args=[link.token])
+
+    page = client.post(url, {"rating": "5", "comment": "x" * 4001}).content.decode()
+
+    assert "error-summary" in page and "enintään 4000 merkkiä" in page
+    assert 'maxlength="4000"' in page
+    assert not ProfessionalFeedback.objects.exists()
+
+
+def test_an_overlong_reflection_is_refused(client, expert_alice):
+    participation = _done_work_of(expert_alice)
+    client.force_login(expert_alice)
+    url = reverse("reflections:reflection_form", args=[participation.assignment_id])
+
+    page = client.post(url, {"how_it_went": "x" * 4001, "load": "3"}, **EN).content.decode()
+
+    assert "at most 4000 characters" in page
+    assert not Reflection.objects.exists()
+
+
 def test_unknown_expired_and_revoked_links_look_the_same(client):
     past = timezone.now() - datetime.timedelta(seconds=1)
     expired = FeedbackLinkFactory(expires_at=past)

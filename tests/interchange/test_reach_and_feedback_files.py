@@ -221,6 +221,18 @@ BAD_INPUT = [
         "P9",
     ),
     (
+        "reflection longer than its form takes",
+        {"reflections": with_cell(REFLECTIONS, 0, 4, "x" * 4001)},
+        ("feedback_reflections.csv", 2, "how_it_went"),
+        "at most 4000 characters",
+    ),
+    (
+        "comment longer than its form takes",
+        {"answers": with_cell(ANSWERS, 0, 3, "x" * 4001)},
+        ("feedback_professionals.csv", 2, "comment"),
+        "at most 4000 characters",
+    ),
+    (
         "rating below the scale",
         {"answers": with_cell(ANSWERS, 0, 2, "0")},
         ("feedback_professionals.csv", 2, "rating"),

@@ -305,6 +305,38 @@ def test_a_new_link_stops_the_old_one(login, coordinator, pair_with_plan):
     assert Client().get(new).status_code == 200
 
 
+@pytest.mark.parametrize("changed", ["professional", "expert"])
+def test_changing_the_pairs_people_stops_the_link(login, coordinator, pair_with_plan, changed):
+    client = login(coordinator)
+    path = _sent_link(pair_with_plan, client)
+    pair = WorkPair.objects.get(pk=pair_with_plan.pk)
+    people = {"expert": pair.expert, "professional": pair.professional}
+    people[changed] = ExpertFactory() if changed == "expert" else ProfessionalFactory()
+    data = _pair_data(**people, version=pair.version, supervision_group=pair.supervision_group_id)
+
+    response = client.post(
+        reverse("pairs:pair_update", args=[pair.pk]), data, headers=EN, follow=True
+    )
+
+    assert Client().get(path).status_code == 404
+    assert "the private link sent earlier no longer works" in response.content.decode()
+    assert PlanStep.objects.filter(pair=pair).count() == 2  # the plan stays
+
+
+def test_editing_other_details_keeps_the_link(login, coordinator, pair_with_plan):
+    client = login(coordinator)
+    path = _sent_link(pair_with_plan, client)
+    pair = WorkPair.objects.get(pk=pair_with_plan.pk)
+    data = _pair_data(pair.expert, pair.professional, version=pair.version, notes="Uusi")
+
+    response = client.post(
+        reverse("pairs:pair_update", args=[pair.pk]), data, headers=EN, follow=True
+    )
+
+    assert Client().get(path).status_code == 200
+    assert "no longer works" not in response.content.decode()
+
+
 def test_no_link_is_sent_to_a_professional_without_e_mail(login, coordinator):
     pair = WorkPairFactory(professional=ProfessionalFactory(email=""))
 

@@ -179,6 +179,42 @@ def test_each_expert_member_with_an_e_mail_gets_the_dates_with_a_calendar_invita
     assert "SEQUENCE:2" in Message.objects.latest("pk").ics
 
 
+def _removal_cancellations(member) -> list[Message]:
+    return list(Message.objects.filter(to=member.expert.email, ics_method="CANCEL"))
+
+
+def test_sessions_a_change_removes_are_cancelled_in_the_members_calendars():
+    group = SupervisionGroupFactory(name="Tiistairyhmä")
+    member = GroupMembershipFactory(group=group, expert=ExpertFactory(email="a@example.fi"))
+    series = series_save(series=_series(group), today=MONDAY)
+    last_two = list(series.sessions.order_by("date")[2:])
+
+    series.count = 2
+    series_save(series=series, today=MONDAY, expected_version=1)
+    series_save(series=series, today=MONDAY, expected_version=2)  # nothing more removed
+
+    [cancel] = _removal_cancellations(member)
+    assert cancel.subject == "Työnohjauskerrat peruttu: Tiistairyhmä"
+    assert "ti 29.4.2025" in cancel.text and "ti 27.5.2025" in cancel.text
+    assert "4.3.2025" not in cancel.text
+    assert cancel.ics.count("BEGIN:VEVENT") == 2 and "METHOD:CANCEL" in cancel.ics
+    for session in last_two:
+        assert f"UID:supervision-{session.pk}@kokemus" in cancel.ics
+    assert "SEQUENCE:2" in cancel.ics
+
+
+def test_ending_a_series_cancels_its_coming_sessions():
+    group = SupervisionGroupFactory()
+    member = GroupMembershipFactory(group=group, expert=ExpertFactory(email="a@example.fi"))
+    series = series_save(series=_series(group), today=MONDAY)
+
+    series_end(series=series, today=d(4, 10), expected_version=1)
+
+    [cancel] = _removal_cancellations(member)
+    assert cancel.ics.count("BEGIN:VEVENT") == 2  # 29.4. and 27.5.; 4.3. and 1.4. are past
+    assert "ti 29.4.2025" in cancel.text
+
+
 # --- frequency targets and coverage ----------------------------------------------------------
 
 TODAY = d(6, 30)
@@ -309,10 +345,28 @@ def test_coordinator_marks_a_member_and_sets_their_own_target(client, coordinato
     membership = GroupMembershipFactory()
     client.force_login(coordinator)
     url = reverse("supervision:membership_update", args=[membership.pk])
-    response = client.post(url, {"seniority": "new", "target_interval_weeks": "99"}, **EN)
+    data = {"seniority": "new", "version": membership.version}
+    response = client.post(url, data | {"target_interval_weeks": "99"}, **EN)
     assert response.status_code == 200  # more than 52 weeks
-    response = client.post(url, {"seniority": "new", "target_interval_weeks": "6"})
+    response = client.post(url, data | {"target_interval_weeks": "6"})
     assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.seniority, membership.target_interval_weeks) == ("new", 6)
+
+
+def test_the_second_of_two_member_edits_is_refused(client, coordinator):
+    membership = GroupMembershipFactory()
+    client.force_login(coordinator)
+    url = reverse("supervision:membership_update", args=[membership.pk])
+    opened = client.get(url).context["form"]["version"].value()
+    client.post(url, {"seniority": "new", "target_interval_weeks": "6", "version": opened})
+
+    response = client.post(
+        url, {"seniority": "experienced", "target_interval_weeks": "", "version": opened}, **EN
+    )
+
+    assert response.status_code == 200
+    assert "Someone else saved this while you were editing it" in response.content.decode()
     membership.refresh_from_db()
     assert (membership.seniority, membership.target_interval_weeks) == ("new", 6)
 
@@ -352,6 +406,70 @@ def test_a_new_supervisor_is_a_professional_reused_by_name_with_their_experience
     assert known.peer_work_experience == "Vertaisohjaaja vuodesta 2015."
     page = client.get(response["Location"], **EN).content.decode()
     assert "Vertaisohjaaja vuodesta 2015." in page
+
+
+def _group_form(client, url, **fields):
+    """The group form as the page shows it, with the coordinator's changes."""
+    form = client.get(url).context["form"]
+    data = {name: value for name in form.fields if (value := form[name].value()) not in (None, [])}
+    data["is_active"] = "on" if data.get("is_active") else ""
+    return client.post(url, data | fields)
+
+
+def test_a_new_group_with_a_known_supervisor_keeps_their_experience(client, coordinator):
+    known = ProfessionalFactory(peer_work_experience="Vertaisohjaaja vuodesta 2015.")
+    client.force_login(coordinator)
+
+    response = _group_form(
+        client,
+        reverse("supervision:group_create"),
+        name="Uusi ryhmä",
+        kind="joint",
+        supervisor=known.pk,
+        target_interval_weeks="8",
+    )
+
+    assert response.status_code == 302
+    known.refresh_from_db()
+    assert known.peer_work_experience == "Vertaisohjaaja vuodesta 2015."
+
+
+def test_a_new_supervisor_of_a_known_name_keeps_their_experience(client, coordinator):
+    known = ProfessionalFactory(
+        first_name="Raija", last_name="Rinne", peer_work_experience="Ohjannut ryhmiä."
+    )
+    group = SupervisionGroupFactory(supervisor=ProfessionalFactory(peer_work_experience="X:n"))
+    client.force_login(coordinator)
+
+    response = _group_form(
+        client,
+        reverse("supervision:group_update", args=[group.pk]),
+        supervisor="",
+        new_supervisor="Raija Rinne",
+    )
+
+    assert response.status_code == 302
+    known.refresh_from_db()
+    assert known.supervised_groups.get() == group
+    assert known.peer_work_experience == "Ohjannut ryhmiä."
+
+
+def test_switching_supervisor_keeps_each_ones_experience_unless_edited(client, coordinator):
+    first = ProfessionalFactory(peer_work_experience="Ensimmäisen kokemus.")
+    second = ProfessionalFactory(peer_work_experience="Toisen kokemus.")
+    group = SupervisionGroupFactory(supervisor=first)
+    url = reverse("supervision:group_update", args=[group.pk])
+    client.force_login(coordinator)
+
+    assert _group_form(client, url, supervisor=second.pk).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.peer_work_experience == "Ensimmäisen kokemus."
+    assert second.peer_work_experience == "Toisen kokemus."
+
+    _group_form(client, url, supervisor_experience="Toisen uusi kuvaus.")  # edited: recorded
+    second.refresh_from_db()
+    assert second.peer_work_experience == "Toisen uusi kuvaus."
 
 
 # --- topic proposals -------------------------------------------------------------------------
