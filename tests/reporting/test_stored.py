@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Assignment, Participation
+from kokemus.management.commands.worker import REPORT_QUIET_SECONDS, ReportWatch
 from kokemus.management.commands.worker import Command as Worker
 from reporting.models import StoredReport, View
 from reporting.stored import KEPT_DAYS, Report, current_version, refresh_this_year
@@ -177,16 +178,24 @@ def test_one_row_per_report_and_old_ones_are_forgotten(client, coordinator, repo
 
 
 @mock.patch("kokemus.management.commands.worker.close_old_connections")  # the test's own
-def test_the_worker_enqueues_the_renders_when_the_version_changes(_close, report_data):
-    worker = Worker()
+def test_the_worker_enqueues_the_renders_once_a_changed_version_stands_still(_close, report_data):
+    worker, watch = Worker(), ReportWatch()
     with mock.patch("kokemus.management.commands.worker.render_current_reports") as task:
         enqueue = task.enqueue
-        seen = worker.watch_reports_once(None)
-        assert enqueue.call_count == 1  # on start
-        assert worker.watch_reports_once(seen) == seen
-        assert enqueue.call_count == 1
+        worker.watch_reports_once(watch, now=0)
+        worker.watch_reports_once(watch, now=REPORT_QUIET_SECONDS - 1)
+        assert enqueue.call_count == 0  # not yet: writes may follow
+        worker.watch_reports_once(watch, now=REPORT_QUIET_SECONDS)
+        assert enqueue.call_count == 1  # after start, once it stood still
+        worker.watch_reports_once(watch, now=100)
+        assert enqueue.call_count == 1  # nothing changed since
         add_bulk()
-        worker.watch_reports_once(seen)
+        worker.watch_reports_once(watch, now=110)
+        add_bulk()
+        worker.watch_reports_once(watch, now=130)  # people keep writing: no render
+        worker.watch_reports_once(watch, now=150)
+        assert enqueue.call_count == 1
+        worker.watch_reports_once(watch, now=160)
         assert enqueue.call_count == 2
 
 

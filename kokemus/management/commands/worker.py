@@ -1,7 +1,7 @@
 """Kokemus's background worker: the task queue (django-tasks' db_worker, which sends e-mail)
 plus the periodic planner (plan_notifications) every PLAN_INTERVAL seconds in a thread, and a
-thread that enqueues the report renders when the figures' data version changes
-(reporting/stored.py), whatever changed it (a form, an import, its undo).
+thread that enqueues the report renders once the figures' data version has changed and then
+stood still for a while (reporting/stored.py), whatever changed it (a form, an import, its undo).
 
 bin/serve starts one beside gunicorn and bin/demo one beside the development server; several
 of them on several servers send nothing twice (notifications.delivery). The worker ends when
@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 import time
+from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.db import close_old_connections
@@ -24,6 +25,16 @@ from reporting.tasks import render_current_reports
 logger = logging.getLogger(__name__)
 # How often the worker looks at the report data version: one primary-key read.
 REPORT_WATCH_SECONDS = 2
+# How long the version must stand still before the renders: while people keep writing, a
+# render (seconds of CPU) would be old before it was done, and would slow their pages.
+REPORT_QUIET_SECONDS = 30
+
+
+@dataclass
+class ReportWatch:
+    seen: int | None = None  # the version last read
+    since: float = 0.0  # when it was first read
+    rendered: int | None = None  # the version the renders were last enqueued for
 
 
 class Command(DbWorkerCommand):
@@ -52,21 +63,23 @@ class Command(DbWorkerCommand):
         super().handle(*args, **options)
 
     def watch_reports_forever(self, parent: int) -> None:
-        seen = None
+        watch = ReportWatch()
         while os.getppid() == parent:
-            seen = self.watch_reports_once(seen)
+            self.watch_reports_once(watch, time.monotonic())
             time.sleep(REPORT_WATCH_SECONDS)
 
-    def watch_reports_once(self, seen: int | None) -> int | None:
-        """Enqueue the renders when the version differs from ``seen`` (also on start)."""
+    def watch_reports_once(self, watch: ReportWatch, now: float) -> None:
+        """Enqueue the renders when a version not rendered for has stood still for
+        REPORT_QUIET_SECONDS (also after start)."""
         try:
             version = current_version()
-            if version != seen:
+            if version != watch.seen:
+                watch.seen, watch.since = version, now
+            elif version != watch.rendered and now - watch.since >= REPORT_QUIET_SECONDS:
                 render_current_reports.enqueue()
-            return version
+                watch.rendered = version
         except Exception:  # noqa: BLE001 - log it and look again next round
             logger.exception("watching the report data version failed")
-            return seen
         finally:
             close_old_connections()
 
