@@ -23,8 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -108,8 +107,7 @@ class Suggestion:
 
 
 def candidates(order: Request) -> QuerySet[Expert]:
-    """The experts who meet criteria 1–4 (the database's part), with ``month_count`` (their
-    counted assignments in the request's month) and ``last_date`` (their last one before it)."""
+    """The experts who meet criteria 1–4 (the database's part)."""
     experts = Expert.objects.filter(
         Exists(agreements_covering(order.date).filter(expert=OuterRef("pk"))),
         speaks(order.language),
@@ -125,22 +123,27 @@ def candidates(order: Request) -> QuerySet[Expert]:
         experts = experts.filter(Exists(consented))
     if order.mode == Mode.ON_SITE:
         experts = experts.filter(municipality__iexact=order.municipality.strip())
-    counted = Participation.objects.filter(
-        expert=OuterRef("pk"), assignment__status__in=COUNTED_STATUSES
-    )
+    return experts.select_related("user")
+
+
+def work_of(order: Request, experts: QuerySet[Expert]) -> dict[int, tuple[int, datetime.date]]:
+    """Each expert's counted assignments in the request's month and their last one before its
+    day, from one grouped query: as subqueries per expert they cost 0.4 s at 100k assignments."""
     first = order.date.replace(day=1)
-    in_month = (
-        counted.filter(assignment__date__gte=first, assignment__date__lt=next_month(first))
+    in_month = Q(assignment__date__gte=first, assignment__date__lt=next_month(first))
+    rows = (
+        Participation.objects.filter(
+            expert__in=experts.values("pk"), assignment__status__in=COUNTED_STATUSES
+        )
+        .values("expert_id")
+        .annotate(
+            month_count=Count("pk", filter=in_month),
+            last_date=Max("assignment__date", filter=Q(assignment__date__lt=order.date)),
+        )
+        .values_list("expert_id", "month_count", "last_date")
         .order_by()
-        .values("expert")
-        .annotate(count=Count("pk"))
-        .values("count")
     )
-    before = counted.filter(assignment__date__lt=order.date).order_by("-assignment__date")
-    return experts.select_related("user").annotate(
-        month_count=Coalesce(Subquery(in_month, output_field=IntegerField()), Value(0)),
-        last_date=Subquery(before.values("assignment__date")[:1]),
-    )
+    return {expert_id: (count, last) for expert_id, count, last in rows}
 
 
 def busy_expert_ids(order: Request, experts: QuerySet[Expert]) -> set[int]:
@@ -189,16 +192,18 @@ def suggestions(order: Request) -> list[Suggestion]:
     busy = busy_expert_ids(order, experts)
     agreements = covering_by_expert(order, experts)
     headroom = earnings_headroom(experts=experts, day=order.date)
+    work = work_of(order, experts)
     found = []
     for expert in experts:
         agreement = agreements.get(expert.pk)
         if expert.pk in busy or agreement is None:
             continue
+        month_count, last_date = work.get(expert.pk, (0, None))
         suggestion = Suggestion(
             expert=expert,
             agreement=agreement,
-            month_count=expert.month_count,
-            last_date=expert.last_date,
+            month_count=month_count,
+            last_date=last_date,
             fee_cents=estimated_fee_cents(order, agreement),
             headroom=headroom.get(expert.pk),
         )

@@ -191,7 +191,7 @@ def _many_experts(count: int, area) -> None:
 
 
 @pytest.mark.parametrize("count", [10, 100])
-def test_suggestions_cost_six_queries_however_many_experts(order, mental_health, count):
+def test_suggestions_cost_seven_queries_however_many_experts(order, mental_health, count):
     _many_experts(count, mental_health)
     _book(order_expert := matching_expert("Busy", mental_health), order.date, None)
     _limit(Expert.objects.get(first_name="Expert0"), "500.00")
@@ -201,6 +201,7 @@ def test_suggestions_cost_six_queries_however_many_experts(order, mental_health,
 
     assert len(found) == count
     assert order_expert not in [s.expert for s in found]
-    # candidates with counts, their bookings, their agreements; earnings limits, the limited
-    # experts' hours report lines and their unreported work (payroll.selectors.positions_of)
-    assert len(queries) == 6
+    # candidates, their bookings, their agreements; earnings limits, the limited experts' hours
+    # report lines and their unreported work (payroll.selectors.positions_of); their work's
+    # counts and last dates (work_of)
+    assert len(queries) == 7
