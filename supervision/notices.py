@@ -44,33 +44,7 @@ def series_invitations(*, series: SessionSeries, today: datetime.date) -> int:
     """Each expert member with an e-mail gets the series' coming dates, with a calendar
     invitation of them; a changed series (a new version) sends the new dates again."""
     sessions = list(series.sessions.filter(date__gte=today).order_by("date", "pk"))
-    if not sessions:
-        return 0
-    group = series.group
-    memberships = _current_expert_members([group.pk], today)
-    recipients = expert_recipients([m.expert for m in memberships])
-    events = [_session_event(session, group.name) for session in sessions]
-    stamp = timezone.now()
-    notices = [
-        Notice(
-            event=f"supervision:series-{series.pk}:v{series.version}",
-            kind=Kind.SUPERVISION,
-            to=to,
-            template="supervision_series",
-            context={
-                "group": group,
-                "series": series,
-                "sessions": sessions,
-                "url": reverse("portal:supervision"),
-            },
-            ics=invitation_of_many(
-                events, method="REQUEST", sequence=series.version, attendee=to.email, stamp=stamp
-            ),
-            ics_method="REQUEST",
-        )
-        for to in recipients.values()
-    ]
-    return record(notices)
+    return _series_notices(series, sessions, today, method="REQUEST")
 
 
 def series_cancellations(
@@ -79,6 +53,12 @@ def series_cancellations(
     """The sessions a change or the end of a series removed: each expert member with an
     e-mail gets a cancellation of them (the UIDs of the invitation), once per change. Call
     before the sessions are deleted, while they still have their ids."""
+    return _series_notices(series, sessions, today, method="CANCEL")
+
+
+def _series_notices(series, sessions, today, *, method: str) -> int:
+    """One message to each expert member with an e-mail about ``sessions``, with their calendar
+    events: an invitation (REQUEST) or a cancellation (CANCEL), once per version of the series."""
     if not sessions:
         return 0
     group = series.group
@@ -86,12 +66,14 @@ def series_cancellations(
     recipients = expert_recipients([m.expert for m in memberships])
     events = [_session_event(session, group.name) for session in sessions]
     stamp = timezone.now()
+    cancelled = method == "CANCEL"
     notices = [
         Notice(
-            event=f"supervision:series-{series.pk}:v{series.version}:cancelled",
+            event=f"supervision:series-{series.pk}:v{series.version}"
+            + (":cancelled" if cancelled else ""),
             kind=Kind.SUPERVISION,
             to=to,
-            template="supervision_series_cancelled",
+            template="supervision_series_cancelled" if cancelled else "supervision_series",
             context={
                 "group": group,
                 "series": series,
@@ -99,9 +81,9 @@ def series_cancellations(
                 "url": reverse("portal:supervision"),
             },
             ics=invitation_of_many(
-                events, method="CANCEL", sequence=series.version, attendee=to.email, stamp=stamp
+                events, method=method, sequence=series.version, attendee=to.email, stamp=stamp
             ),
-            ics_method="CANCEL",
+            ics_method=method,
         )
         for to in recipients.values()
     ]
