@@ -100,6 +100,7 @@ REPORTED_DAYS = 90
 # test has something for them to report (bench/locustfile.py).
 UNREPORTED_DAYS = 60
 PAYROLL_MONTHS = 12
+WAITING_DAYS = 7
 # Kokemusohjaus: a period per this many assignments, the expert logins' first; every other
 # one ended. Made through guidance.services, so each meeting is its guide's assignment.
 ASSIGNMENTS_PER_PERIOD = 500
@@ -482,8 +483,9 @@ class LoadData:
 
     def _hours_reports_and_runs(self) -> None:
         """The last REPORTED_DAYS' done work reported: before this month approved and paid in
-        a run per month (exported), this month's waiting for approval. The expert logins'
-        own work of the last UNREPORTED_DAYS stays unreported (the load test reports it)."""
+        a run per month (exported); this month's and the last WAITING_DAYS' waiting for
+        approval (so there is some on the first of a month too). The expert logins' own work of
+        the last UNREPORTED_DAYS stays unreported (the load test reports it)."""
         this_month = self.today.replace(day=1)
         coordinator = User.objects.get(username=f"load-{Role.COORDINATOR}-01")
         runs = PayrollRun.objects.bulk_create(
@@ -499,6 +501,7 @@ class LoadData:
         run_by_month = {run.month: run for run in runs}
         login_ids = {expert.pk for expert in self.experts[: LOGIN_COUNTS[Role.EXPERT]]}
         kept_for_logins = self.today - datetime.timedelta(days=UNREPORTED_DAYS)
+        waiting_since = self.today - datetime.timedelta(days=WAITING_DAYS)
         participations = Participation.objects.filter(
             assignment__status=AssignmentStatus.DONE,
             assignment__date__gt=self.today - datetime.timedelta(days=REPORTED_DAYS),
@@ -510,7 +513,7 @@ class LoadData:
             if participation.expert_id in login_ids and day > kept_for_logins:
                 continue
             month = day.replace(day=1)
-            approved = month < this_month
+            approved = month < this_month and day <= waiting_since
             moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16)))
             lines.append(
                 ReportLine(
