@@ -57,9 +57,11 @@ def test_a_guide_records_a_period_from_referral_to_outcome_on_a_phone(phone, log
     phone.goto("/oma/")
     _fits(phone)
     phone.locator("#my-periods").get_by_role("link", name="KO-2025-31").click()
+    start = phone.get_by_role("link", name="Record the start meeting")
+    start.wait_for()  # the period's page, not the one being left
     _fits(phone)
 
-    phone.get_by_role("link", name="Record the start meeting").click()
+    start.click()
     phone.get_by_label("Date").fill((today - 14 * day).isoformat())
     phone.get_by_label("Duration (hours)").fill("1,5")
     phone.get_by_label("outside the home").check()
