@@ -90,6 +90,8 @@ def test_expert_reports_on_a_phone_coordinator_approves_runs_and_exports(phone, 
     page = page_en
     log_in(page, "koordinaattori")
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Payroll").click()
+    # The tick-all box works once its deferred script has run: wait for the page's load.
+    page.wait_for_url("**/palkkiot/")
     page.locator("#select-all").check()
     assert page.locator("input[name=lines]:checked").count() == 2
     page.get_by_role("button", name="Approve the ticked lines").click()
