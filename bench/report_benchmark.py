@@ -366,6 +366,7 @@ def _load_selectors(path: Path):
 
     spec = importlib.util.spec_from_file_location("compared_selectors", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

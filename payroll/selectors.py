@@ -613,19 +613,27 @@ def limits_for_list() -> QuerySet[EarningsLimit]:
 # --- Paid work: the monthly report and the fee statement ------------------------------------
 
 
-def reported() -> Exists:
-    """Whether a participation has an hours report line (any status): from then on its
-    approved lines, not the participation, say what it pays. For ``Participation`` querysets."""
-    return Exists(ReportLine.objects.filter(participation=OuterRef("pk")))
+def paid_by_lines(participations: QuerySet[Participation]) -> QuerySet[ReportLine]:
+    """Of these participations, each one with an hours report line (any status), as
+    ``(participation, fee, travel, other)``: the sums in cents of its approved lines
+    (reversals with their sign), 0 when none is approved yet. Once reported, these, not the
+    participation, say what it pays (reporting.selectors puts them into its one statement).
 
-
-def approved_lines_of(participations: QuerySet[Participation]) -> QuerySet[ReportLine]:
-    """The approved lines (reversals with their sign) of these participations, with their
-    amounts in cents: what the monthly report's fees, travel and other costs sum
-    (reporting.selectors puts them into its one statement)."""
-    return ReportLine.objects.filter(
-        status=LineStatus.APPROVED, participation__in=participations.values("pk")
-    ).annotate(**line_amounts())
+    Every line of a participation is in its assignment's month, so a month's or an expert's
+    sums are sums of these, each at least 0 (a reversal takes back an approved line)."""
+    approved = Q(status=LineStatus.APPROVED)
+    amounts = line_amounts()
+    return (
+        ReportLine.objects.filter(participation__in=participations.values("pk"))
+        .values("participation")
+        .annotate(
+            fee=Sum(amounts["fee_cents"], filter=approved, default=0),
+            travel=Sum(amounts["travel_cents"], filter=approved, default=0),
+            other=Sum(amounts["other_cents"], filter=approved, default=0),
+        )
+        .values_list("participation", "fee", "travel", "other")
+        .order_by()
+    )
 
 
 def fees_of_expert(expert: Expert, year: int) -> dict:

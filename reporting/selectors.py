@@ -16,7 +16,7 @@ queries, whatever the amount of data (docs/performance.md "Monthly report"):
    the experts who attended;
 5. the people reached by done assignments per (month, type, group) (issue 20, at the end).
 
-Fees are the experts' approved hours report lines (payroll.selectors.approved_lines_of) where
+Fees are the experts' approved hours report lines (payroll.selectors.paid_by_lines) where
 they reported, and done work nobody reported at its recorded hours; travel and other costs come
 from the approved lines only.
 
@@ -34,15 +34,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
-    Case,
     Count,
     IntegerField,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Cast, ExtractMonth
 
@@ -56,7 +52,7 @@ from agreements.models import (
 )
 from feedback.selectors import FeedbackPeriod, feedback_counts
 from kokemus.money import cents
-from payroll.selectors import approved_lines_of, reported
+from payroll.selectors import paid_by_lines
 from registry.models import AssignmentType, ServiceArea
 from supervision.models import Attendance, SupervisionSession
 
@@ -221,37 +217,19 @@ def _assignment_groups(year, division) -> QuerySet:
     )
 
 
-def _unreported_fee_cents() -> Case:
-    """A participation's fee when nobody reported it (history from the spreadsheets, work from
-    before hours reports): paid by the participation if done. Once an hours report exists, only
-    its approved lines pay (``lines`` below), so the participation adds 0."""
-    return Case(
-        When(reported(), then=Value(0)),
-        default=paid_fee_cents(),
-        output_field=BigIntegerField(),
-    )
-
-
 def _rows_by_month(year, division) -> dict[str, QuerySet]:
     """The rows that the figures of the monthly and supervision tables count, each with its
     month, by the name and columns the statement below gives them."""
-    participations = counted_participations(year, division).annotate(
-        month=_month("assignment__date"), worked=worked_hours(), fee=_unreported_fee_cents()
-    )
-    lines = approved_lines_of(counted_participations(year, division)).annotate(
-        month=_month("participation__assignment__date")
-    )
+    participations = counted_participations(year, division)
     attendances = _present_attendances(year, division).annotate(month=_month("session__date"))
     return {
         "agreements (month)": _new_agreements(year, division)
         .annotate(month=_month("signed_on"))
         .values_list("month"),
-        "participations (month, expert, worked, fee)": participations.values_list(
-            "month", "expert", "worked", "fee"
-        ),
-        "lines (month, expert, fee, travel, other)": lines.values_list(
-            "month", "participation__expert", "fee_cents", "travel_cents", "other_cents"
-        ),
+        "recorded (id, month, expert, worked, fee)": participations.annotate(
+            month=_month("assignment__date"), worked=worked_hours(), fee=paid_fee_cents()
+        ).values_list("pk", "month", "expert", "worked", "fee"),
+        "reported (participation, fee, travel, other)": paid_by_lines(participations),
         "sessions (month)": _sessions(year, division)
         .annotate(month=_month("date"))
         .values_list("month"),
@@ -260,56 +238,52 @@ def _rows_by_month(year, division) -> dict[str, QuerySet]:
 
 
 # Every figure of the monthly and supervision tables by name: a row for each month, then the
-# year's row (month NULL) with the figures that are not the sum of the months: the distinct
-# experts (an expert active in two months counts once). One statement, so each table's rows are
-# read once (participations and attendances feed two figures each) in one round trip. The
-# year's distinct experts are counted by a hash (GROUP BY, SELECT DISTINCT), where
-# COUNT(DISTINCT) would sort all the year's participations again (docs/performance.md); the
-# year's paid experts come from one GROUP BY expert over ``paid``: the unreported done work and
-# the approved hours report lines together, so an expert counts once whichever paid them. A paid
-# expert has a fee above zero (net of a reversal): an hourly fee and a fee per assignment may
-# both be 0, and an expert whose fee adds nothing is not what the fees figure rests on.
+# year's row (month NULL), whose distinct experts are not the sum of the months' (an expert
+# active in two months counts once). One statement, so each table's rows are read once, in one
+# round trip. A participation pays by its hours report lines once it has any (``reported``),
+# else at its recorded hours: a join, not a question per participation. Each participation
+# pays at least 0 (a reversal takes back an approved line of the same one), so an expert is
+# paid in a month, or paid travel or other costs, when one of their participations is: a
+# distinct count, like the active experts.
 _FIGURES_BY_MONTH = """
-WITH months (month) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)),
+WITH months (month) AS (
+    VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (NULL)
+),
 {rows},
-paid (month, expert, fee, travel, other) AS (
-    SELECT month, expert, fee, 0, 0 FROM participations
-    UNION ALL
-    SELECT month, expert, fee, travel, other FROM lines
+participations (month, expert, worked, fee, travel, other) AS (
+    SELECT p.month, p.expert, p.worked, COALESCE(r.fee, p.fee), COALESCE(r.travel, 0),
+           COALESCE(r.other, 0)
+    FROM recorded p LEFT JOIN reported r ON r.participation = p.id
 )
-SELECT month, new_agreements, participations, hours, fees, travel, other_costs, active_experts,
-       paid_experts, travelling_experts, experts_with_costs,
+SELECT m.month, new_agreements, participations, hours, fees, travel, other_costs,
+       active_experts, paid_experts, travelling_experts, experts_with_costs,
        supervision_sessions, supervision_attendances, supervision_experts
-FROM months
+FROM months m
 LEFT JOIN (SELECT month, COUNT(*) AS new_agreements FROM agreements GROUP BY month) a
-    USING (month)
-LEFT JOIN (SELECT month, COUNT(*) AS participations, SUM(worked) AS hours,
-                  COUNT(DISTINCT expert) AS active_experts
-           FROM participations GROUP BY month) p USING (month)
-LEFT JOIN (SELECT month, SUM(fee) AS fees, SUM(travel) AS travel, SUM(other) AS other_costs,
-                  SUM(CASE WHEN fee > 0 THEN 1 ELSE 0 END) AS paid_experts,
-                  SUM(CASE WHEN travel > 0 THEN 1 ELSE 0 END) AS travelling_experts,
-                  SUM(CASE WHEN other > 0 THEN 1 ELSE 0 END) AS experts_with_costs
-           FROM (SELECT month, expert, SUM(fee) AS fee, SUM(travel) AS travel,
-                        SUM(other) AS other
-                 FROM paid GROUP BY month, expert) m
-           GROUP BY month) f USING (month)
+    ON a.month = m.month
+LEFT JOIN ({participations}) p ON COALESCE(p.month, 0) = COALESCE(m.month, 0)
 LEFT JOIN (SELECT month, COUNT(*) AS supervision_sessions FROM sessions GROUP BY month) s
-    USING (month)
-LEFT JOIN (SELECT month, COUNT(*) AS supervision_attendances,
-                  COUNT(DISTINCT expert) AS supervision_experts
-           FROM attendances GROUP BY month) v USING (month)
-UNION ALL
-SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM participations) e),
-       y.paid_experts, y.travelling_experts, y.experts_with_costs, NULL, NULL,
-       (SELECT COUNT(*) FROM (SELECT DISTINCT expert FROM attendances WHERE expert IS NOT NULL) v)
-FROM (SELECT SUM(CASE WHEN fee > 0 THEN 1 ELSE 0 END) AS paid_experts,
-             SUM(CASE WHEN travel > 0 THEN 1 ELSE 0 END) AS travelling_experts,
-             SUM(CASE WHEN other > 0 THEN 1 ELSE 0 END) AS experts_with_costs
-      FROM (SELECT expert, SUM(fee) AS fee, SUM(travel) AS travel, SUM(other) AS other
-            FROM paid GROUP BY expert) x) y
+    ON s.month = m.month
+LEFT JOIN ({attendances}) v ON COALESCE(v.month, 0) = COALESCE(m.month, 0)
 """
+_PARTICIPATION_FIGURES = """COUNT(*) AS participations, SUM(worked) AS hours, SUM(fee) AS fees,
+    SUM(travel) AS travel, SUM(other) AS other_costs, COUNT(DISTINCT expert) AS active_experts,
+    COUNT(DISTINCT CASE WHEN fee > 0 THEN expert END) AS paid_experts,
+    COUNT(DISTINCT CASE WHEN travel > 0 THEN expert END) AS travelling_experts,
+    COUNT(DISTINCT CASE WHEN other > 0 THEN expert END) AS experts_with_costs"""
+_ATTENDANCE_FIGURES = """COUNT(*) AS supervision_attendances,
+    COUNT(DISTINCT expert) AS supervision_experts"""
+
+
+def _by_month_and_year(figures: str, rows: str) -> str:
+    """The figures of ``rows`` per month and, month NULL, over the year. PostgreSQL's ROLLUP
+    reads the rows once (its CTE then stays inline, in parallel); SQLite has no ROLLUP."""
+    if connection.vendor == "postgresql":
+        return f"SELECT month, {figures} FROM {rows} GROUP BY ROLLUP (month)"
+    return (
+        f"SELECT month, {figures} FROM {rows} GROUP BY month "
+        f"UNION ALL SELECT NULL, {figures} FROM {rows}"
+    )
 
 
 def _figures_by_month(year, division) -> list[dict]:
@@ -319,8 +293,13 @@ def _figures_by_month(year, division) -> list[dict]:
         sql, row_params = rows.order_by().query.sql_with_params()
         ctes.append(f"{name} AS ({sql})")
         params.extend(row_params)  # in the order their placeholders come in the statement
+    statement = _FIGURES_BY_MONTH.format(
+        rows=",\n".join(ctes),
+        participations=_by_month_and_year(_PARTICIPATION_FIGURES, "participations"),
+        attendances=_by_month_and_year(_ATTENDANCE_FIGURES, "attendances"),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_FIGURES_BY_MONTH.format(rows=",\n".join(ctes)), params)
+        cursor.execute(statement, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -461,9 +440,9 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
     ordered = [months[number] for number in MONTHS]
     totals = _year_totals(ordered)
     totals.active_experts = year_row["active_experts"]
-    totals.paid_experts = year_row["paid_experts"] or 0  # a SUM over no experts is NULL
-    totals.travelling_experts = year_row["travelling_experts"] or 0
-    totals.experts_with_costs = year_row["experts_with_costs"] or 0
+    totals.paid_experts = year_row["paid_experts"]
+    totals.travelling_experts = year_row["travelling_experts"]
+    totals.experts_with_costs = year_row["experts_with_costs"]
     totals.supervision_experts = year_row["supervision_experts"]
     types, areas, division_labels = _labels(division, totals, reference)
     return MonthlyFigures(
