@@ -33,8 +33,11 @@ BENCH_DB = "kokemus_bench_reports"  # the default scratch database (--database)
 # Kokemus: each table grouped by month with ROLLUP (a NULL month is the year), the assignments
 # counted per (month, type, area) and then summed by GROUPING SETS over their type, service area
 # and division codes, distinct people with COUNT(DISTINCT), a fee for each participation of a
-# done assignment (hours × hourly fee rounded to cents, plus the fee per assignment).
-# Rows: (kind, grouping, month, type, area, division, count, hours, fees, distinct experts).
+# done assignment (hours × hourly fee rounded to cents, plus the fee per assignment) unless the
+# participation has hours report lines, whose approved ones (with their sign) then pay its fee,
+# travel and other costs; the experts paid (and paid travel, other costs) counted as distinct.
+# Rows: (kind, grouping, month, type, area, division, count, hours, fees, distinct experts,
+# travel, other costs, paid, travelling and with costs experts).
 # The benchmark checks that it gives every figure the report gives.
 SAME_FIGURES_SQL = """
 WITH g AS (
@@ -48,14 +51,26 @@ WITH g AS (
     JOIN registry_assignmenttype t ON t.id = g.type_id
     JOIN registry_servicearea s ON s.id = g.service_area_id
     LEFT JOIN registry_servicearea d ON d.id = s.parent_id
+), l AS (
+    SELECT participation_id,
+           SUM(CASE WHEN status = 'approved' THEN sign * (ROUND(hours * hourly_fee, 2)
+               + assignment_fee) ELSE 0 END) AS fee,
+           SUM(CASE WHEN status = 'approved' THEN sign * ROUND(kilometres * kilometre_rate, 2)
+               ELSE 0 END) AS travel,
+           SUM(CASE WHEN status = 'approved' THEN sign * other_costs ELSE 0 END) AS other
+    FROM payroll_reportline
+    GROUP BY participation_id
 ), p AS (
     SELECT EXTRACT(MONTH FROM a.date)::int AS month, p.expert_id,
            COALESCE(p.hours, a.hours) AS hours,
-           CASE WHEN a.status = 'done' THEN ROUND(COALESCE(p.hours, a.hours)
-               * COALESCE(ag.hourly_fee, 0), 2) + COALESCE(ag.assignment_fee, 0) ELSE 0 END AS fee
+           COALESCE(l.fee, CASE WHEN a.status = 'done' THEN ROUND(COALESCE(p.hours, a.hours)
+               * COALESCE(ag.hourly_fee, 0), 2) + COALESCE(ag.assignment_fee, 0) ELSE 0 END)
+               AS fee,
+           COALESCE(l.travel, 0) AS travel, COALESCE(l.other, 0) AS other
     FROM agreements_assignment a
     JOIN agreements_participation p ON p.assignment_id = a.id
     LEFT JOIN agreements_agreement ag ON ag.id = p.agreement_id
+    LEFT JOIN l ON l.participation_id = p.id
     WHERE a.date >= %(start)s AND a.date < %(end)s AND a.status <> 'cancelled'
 ), v AS (
     SELECT EXTRACT(MONTH FROM s.date)::int AS month, m.expert_id
@@ -65,33 +80,38 @@ WITH g AS (
     WHERE s.date >= %(start)s AND s.date < %(end)s AND t.present
 )
 SELECT 'assignments', GROUPING(month, type, area, division), month, type, area, division,
-       SUM(n)::bigint, NULL::numeric, NULL::numeric, NULL::bigint
+       SUM(n)::bigint, NULL::numeric, NULL::numeric, NULL::bigint, NULL::numeric, NULL::numeric,
+       NULL::bigint, NULL::bigint, NULL::bigint
 FROM a
 GROUP BY GROUPING SETS ((month), (), (month, type), (type), (month, area), (area),
                         (month, division), (division), (type, division))
 UNION ALL
 SELECT 'participations', 0, month, NULL, NULL, NULL, COUNT(*), SUM(hours), SUM(fee),
-       COUNT(DISTINCT expert_id)
+       COUNT(DISTINCT expert_id), SUM(travel), SUM(other),
+       COUNT(DISTINCT CASE WHEN fee > 0 THEN expert_id END),
+       COUNT(DISTINCT CASE WHEN travel > 0 THEN expert_id END),
+       COUNT(DISTINCT CASE WHEN other > 0 THEN expert_id END)
 FROM p GROUP BY ROLLUP (month)
 UNION ALL
 SELECT 'agreements', 0, EXTRACT(MONTH FROM signed_on)::int, NULL, NULL, NULL, COUNT(*), NULL,
-       NULL, NULL
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM agreements_agreement
 WHERE signed_on >= %(start)s AND signed_on < %(end)s
 GROUP BY ROLLUP (EXTRACT(MONTH FROM signed_on)::int)
 UNION ALL
 SELECT 'sessions', 0, EXTRACT(MONTH FROM date)::int, NULL, NULL, NULL, COUNT(*), NULL, NULL,
-       NULL
+       NULL, NULL, NULL, NULL, NULL, NULL
 FROM supervision_supervisionsession
 WHERE date >= %(start)s AND date < %(end)s
 GROUP BY ROLLUP (EXTRACT(MONTH FROM date)::int)
 UNION ALL
-SELECT 'attendances', 0, month, NULL, NULL, NULL, COUNT(*), NULL, NULL, COUNT(DISTINCT expert_id)
+SELECT 'attendances', 0, month, NULL, NULL, NULL, COUNT(*), NULL, NULL, COUNT(DISTINCT expert_id),
+       NULL, NULL, NULL, NULL, NULL
 FROM v GROUP BY ROLLUP (month)
 """
 
 FILL_SQL = """
-TRUNCATE agreements_participation, agreements_assignment, agreements_agreement,
+TRUNCATE payroll_reportline, agreements_participation, agreements_assignment, agreements_agreement,
          supervision_attendance, supervision_supervisionsession, supervision_groupmembership,
          supervision_supervisiongroup, registry_expert RESTART IDENTITY CASCADE;
 
@@ -126,6 +146,36 @@ SELECT i, e, e, CASE WHEN i %% 10 = 3 THEN 1.5 END
 FROM generate_series(1, %(assignments)s) AS i,
      LATERAL (SELECT 1 + (i::bigint * 31 + j * 17) %% %(experts)s AS e
               FROM generate_series(0, i %% 3) AS j) AS chosen;
+
+-- hours reports of every third assignment's experts: approved on done work (a quarter hour
+-- more than recorded, km on most, other costs on every 7th), waiting on planned work (which then
+-- pays nothing until approved); on every 99th assignment the paid line was taken back by a
+-- reversal and corrected by a new line of half an hour more
+INSERT INTO payroll_reportline (status, sign, hours, kilometres, route, other_costs,
+    other_costs_description, receipt, comment, return_comment, hourly_fee, assignment_fee,
+    kilometre_rate, payroll_class, superseded, version, created_at, updated_at, agreement_id,
+    participation_id)
+SELECT CASE WHEN a.status = 'done' THEN 'approved' ELSE 'submitted' END, 1,
+       COALESCE(p.hours, a.hours) + 0.25, (a.id %% 40)::numeric / 2, '',
+       CASE WHEN a.id %% 7 = 0 THEN 12.40 ELSE 0 END,
+       CASE WHEN a.id %% 7 = 0 THEN 'Pysäköinti' ELSE '' END, '', '', '', ag.hourly_fee,
+       ag.assignment_fee, 0.25, '', a.id %% 99 = 0 AND a.status = 'done', 1, now(), now(),
+       ag.id, p.id
+FROM agreements_participation p
+JOIN agreements_assignment a ON a.id = p.assignment_id
+JOIN agreements_agreement ag ON ag.id = p.agreement_id
+WHERE a.id %% 3 = 0 AND a.status <> 'cancelled';
+
+INSERT INTO payroll_reportline (status, sign, hours, kilometres, route, other_costs,
+    other_costs_description, receipt, comment, return_comment, hourly_fee, assignment_fee,
+    kilometre_rate, payroll_class, superseded, version, created_at, updated_at, agreement_id,
+    participation_id, reverses_id, corrects_id)
+SELECT 'approved', r.sign, l.hours + r.more, l.kilometres, '', l.other_costs,
+       l.other_costs_description, '', '', '', l.hourly_fee, l.assignment_fee, l.kilometre_rate,
+       '', false, 1, now(), now(), l.agreement_id, l.participation_id,
+       CASE WHEN r.sign = -1 THEN l.id END, CASE WHEN r.sign = 1 THEN l.id END
+FROM payroll_reportline l, (VALUES (-1, 0), (1, 0.5)) AS r (sign, more)
+WHERE l.superseded;
 
 INSERT INTO supervision_supervisiongroup (id, name, kind, division_id, is_active, version)
 SELECT g, 'Ryhmä ' || g, 'joint', (%(divisions)s::int[])[1 + g %% %(n_divisions)s], true, 1
@@ -208,7 +258,7 @@ def timed_in_turn(functions, repeat: int) -> list[tuple[float, float]]:
 def _empty_month() -> dict:
     return {
         "new_agreements": 0, "assignments": 0, "participations": 0, "hours": "0.00",
-        "fees": "0.00", "travel": "0.00", "other_costs": "0.00",  # no hours reports here
+        "fees": "0.00", "travel": "0.00", "other_costs": "0.00",
         "active_experts": 0, "by_type": {}, "by_service_area": {},
         "by_division": {}, "supervision_sessions": 0, "supervision_attendances": 0,
         "supervision_experts": 0,
@@ -221,11 +271,15 @@ def _cents(value) -> str:
     return f"{Decimal(value or 0).quantize(Decimal('0.01'))}"
 
 
-def same_figures(rows, year: int) -> tuple[dict, dict]:
-    """SAME_FIGURES_SQL's rows in the report's JSON shape, and the type × division table."""
+def same_figures(rows, year: int) -> tuple[dict, dict, dict]:
+    """SAME_FIGURES_SQL's rows in the report's JSON shape, the type × division table, and the
+    experts paid, paid travel and paid other costs by month (None: the year), which the JSON
+    leaves out."""
     months = {number: _empty_month() for number in range(1, 13)}
     totals, type_by_division = _empty_month(), {}
-    for kind, grouping, month, type_code, area, division, n, hours, fees, people in rows:
+    paid = dict.fromkeys([*months, None], (0, 0, 0))
+    for row in rows:
+        kind, grouping, month, type_code, area, division, n, hours, fees, people = row[:10]
         figures = totals if month is None else months[month]
         if kind == "assignments":
             if grouping == 0b1010:  # GROUPING(month, type, area, division) of (type, division)
@@ -239,26 +293,37 @@ def same_figures(rows, year: int) -> tuple[dict, dict]:
             else:
                 figures["assignments"] = n
         elif kind == "participations":
+            travel, other, *experts_paid = row[10:]
             figures.update(participations=n, hours=_cents(hours), fees=_cents(fees))
+            figures.update(travel=_cents(travel), other_costs=_cents(other))
             figures["active_experts"] = people
+            paid[month] = tuple(experts_paid)
         elif kind == "agreements":
             figures["new_agreements"] = n
         elif kind == "sessions":
             figures["supervision_sessions"] = n
         else:
             figures.update(supervision_attendances=n, supervision_experts=people)
-    for name in ("hours", "fees"):  # the year's are the sums of the months, as in the report
+    for name in ("hours", "fees", "travel", "other_costs"):  # the year's: the months' sums
         totals[name] = _cents(sum(Decimal(figures[name]) for figures in months.values()))
     as_json = {"year": year, "months": [{"month": f"{year}-{number:02}"} | months[number]
                                         for number in months]}  # fmt: skip
-    return as_json | {"totals": totals}, type_by_division
+    return as_json | {"totals": totals}, type_by_division, paid
+
+
+def experts_paid(figures) -> dict:
+    """The report's experts paid, paid travel and paid other costs, as same_figures gives them."""
+    return {
+        month.month: (month.paid_experts, month.travelling_experts, month.experts_with_costs)
+        for month in (*figures.months, figures.totals)
+    }
 
 
 def _check_figures(figures, rows, year: int) -> None:
     """Every figure of the report must be the baseline's, or the timing compares nothing."""
     from reporting.exports import as_json
 
-    expected, type_by_division = same_figures(rows, year)
+    expected, type_by_division, paid = same_figures(rows, year)
     got = as_json(figures)
     if got != expected or figures.type_by_division != type_by_division:
         differing = [
@@ -268,6 +333,8 @@ def _check_figures(figures, rows, year: int) -> None:
             if month[key] != other.get(key)
         ]
         sys.exit(f"The report's figures differ from SAME_FIGURES_SQL's for {year}: {differing[:3]}")
+    if experts_paid(figures) != paid:
+        sys.exit(f"The experts paid differ: {experts_paid(figures)} != {paid}")
 
 
 def _ms(best: float, median: float) -> str:

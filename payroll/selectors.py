@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -613,8 +613,9 @@ def limits_for_list() -> QuerySet[EarningsLimit]:
 # --- Paid work: the monthly report and the fee statement ------------------------------------
 
 
-def paid_by_lines(participations: QuerySet[Participation]) -> QuerySet[ReportLine]:
-    """Of these participations, each one with an hours report line (any status), as
+def paid_by_lines(participation_ids) -> QuerySet[ReportLine]:
+    """Of these participations (ids: a queryset or an SQL expression), each one with an hours
+    report line (any status), as
     ``(participation, fee, travel, other)``: the sums in cents of its approved lines
     (reversals with their sign), 0 when none is approved yet. Once reported, these, not the
     participation, say what it pays (reporting.selectors puts them into its one statement).
@@ -623,13 +624,15 @@ def paid_by_lines(participations: QuerySet[Participation]) -> QuerySet[ReportLin
     sums are sums of these, each at least 0 (a reversal takes back an approved line)."""
     approved = Q(status=LineStatus.APPROVED)
     amounts = line_amounts()
+    bigint = BigIntegerField()  # PostgreSQL sums whole numbers as numeric: whole cents again
     return (
-        ReportLine.objects.filter(participation__in=participations.values("pk"))
+        ReportLine.objects.filter(participation__in=participation_ids)
         .values("participation")
         .annotate(
-            fee=Sum(amounts["fee_cents"], filter=approved, default=0),
-            travel=Sum(amounts["travel_cents"], filter=approved, default=0),
-            other=Sum(amounts["other_cents"], filter=approved, default=0),
+            **{
+                name: Cast(Sum(amounts[f"{name}_cents"], filter=approved, default=0), bigint)
+                for name in ("fee", "travel", "other")
+            }
         )
         .values_list("participation", "fee", "travel", "other")
         .order_by()

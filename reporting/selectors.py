@@ -40,6 +40,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractMonth
 
 from agreements.fees import euros, paid_fee_cents, worked_hours
@@ -229,7 +230,10 @@ def _rows_by_month(year, division) -> dict[str, QuerySet]:
         "recorded (id, month, expert, worked, fee)": participations.annotate(
             month=_month("assignment__date"), worked=worked_hours(), fee=paid_fee_cents()
         ).values_list("pk", "month", "expert", "worked", "fee"),
-        "reported (participation, fee, travel, other)": paid_by_lines(participations),
+        # the lines of the participations above, by their CTE: computed once, not again here
+        "reported (participation, fee, travel, other)": paid_by_lines(
+            RawSQL("SELECT id FROM recorded", ())
+        ),
         "sessions (month)": _sessions(year, division)
         .annotate(month=_month("date"))
         .values_list("month"),

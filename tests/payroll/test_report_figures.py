@@ -1,5 +1,5 @@
 """The monthly report's fees over approved lines, with travel and other costs as figures of
-their own (payroll.selectors.approved_lines_of, a part of reporting.selectors' statement)."""
+their own (payroll.selectors.paid_by_lines, a part of reporting.selectors' statement)."""
 
 from decimal import Decimal
 
@@ -124,3 +124,40 @@ def test_travel_and_other_costs_of_one_expert_are_hidden_from_the_evaluation_gro
 
     assert isinstance(shown.travel, Hidden)
     assert isinstance(shown.other_costs, Hidden)
+
+
+def test_the_benchmarks_hand_written_sql_pays_by_the_same_lines(people, coordinator):
+    """bench/report_benchmark.py's baseline computes fees, travel, other costs and the experts
+    paid from the lines as the report does: approved, waiting, reversed and corrected."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the benchmark's SQL is PostgreSQL's (GROUPING SETS, ROLLUP)")
+    from bench.report_benchmark import SAME_FIGURES_SQL, experts_paid, same_figures
+
+    corrected = _approved(people.aino_agreement, D(2025, 3, 10), "2.50", kilometres=Decimal(42))
+    services.run_export(
+        run=services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY), by=coordinator
+    )
+    corrected.refresh_from_db()
+    services.line_correct(line=corrected, comment="2 h", by=coordinator)
+    redone = services.line_submit(participation=corrected.participation, hours=Decimal(2))
+    services.lines_approve(line_ids=[redone.pk], by=coordinator)
+    _approved(
+        people.bertta_agreement, D(2025, 3, 31), "1.75",
+        other_costs=Decimal("4.20"), other_costs_description="Bussi",
+    )  # fmt: skip
+    waiting = ParticipationFactory(
+        agreement=people.aino_agreement,
+        assignment=AssignmentFactory(date=D(2025, 2, 12), status="done"),
+    )
+    services.line_submit(participation=waiting, hours=Decimal(5), today=TODAY)
+
+    with connection.cursor() as cursor:
+        cursor.execute(SAME_FIGURES_SQL, {"start": "2025-01-01", "end": "2026-01-01"})
+        expected, _, paid = same_figures(cursor.fetchall(), 2025)
+    figures = monthly_figures(2025)
+    assert as_json(figures) == expected
+    assert expected["months"][2]["travel"] == "0.00"  # the 42 km reversed with their line
+    assert paid[3] == (2, 0, 1) and paid[2] == (0, 0, 0)  # the waiting line pays nothing yet
+    assert experts_paid(figures) == paid
