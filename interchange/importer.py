@@ -51,7 +51,7 @@ from agreements.rules import (
     uncovered_error,
     working_days,
 )
-from interchange import formats, keys
+from interchange import foreign_keys, formats, keys
 from interchange.formats import CellError, FileSpec
 from interchange.limits import Budget, LimitError, max_file_bytes, too_large_message
 from interchange.readers import ReadError, Table, Workbook, is_blank, read_csv
@@ -1463,6 +1463,16 @@ class Importer:
     # writing -------------------------------------------------------------------------------
 
     def apply(self) -> None:
+        with foreign_keys.checked_at_once(self._inserted_rows()):
+            self._write()
+
+    def _inserted_rows(self) -> int:
+        """About how many rows the writes insert (new participations of changed assignments
+        counted whole): enough to tell a large import from a small one."""
+        new_assignments = len(self._file(formats.ASSIGNMENTS).create)
+        return new_assignments + sum(len(wanted) for _a, wanted in self.wanted_participations)
+
+    def _write(self) -> None:
         now = timezone.now()
         journal = self.journal
         areas = self._file(formats.SERVICE_AREAS)
