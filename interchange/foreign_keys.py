@@ -44,7 +44,10 @@ def checked_at_once(inserted_rows: int) -> Iterator[None]:
 
 
 def _worth_it(inserted_rows: int) -> bool:
-    if connection.vendor != "postgresql" or inserted_rows < MIN_ROWS:
+    # outside a transaction the drop would be committed at once: never
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    if inserted_rows < MIN_ROWS:
         return False
     return _estimated_rows(Participation) <= MAX_STORED_PER_INSERTED * inserted_rows
 

@@ -4,7 +4,7 @@ tables someone is reading leave the checks row by row."""
 
 import psycopg
 import pytest
-from django.db import IntegrityError, connection
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections
 
 from agreements.models import Agreement, Assignment, Participation
 from interchange import foreign_keys
@@ -103,3 +103,11 @@ def test_tables_someone_is_reading_leave_the_checks_row_by_row(every_import_larg
     with connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")
         assert cursor.fetchone()[0] != "100ms"
+
+
+def test_outside_a_transaction_the_keys_are_never_dropped(every_import_large, monkeypatch):
+    monkeypatch.setattr(foreign_keys, "_drop_keys", lambda: pytest.fail("dropped"))
+    monkeypatch.setattr(connections[DEFAULT_DB_ALIAS], "in_atomic_block", False)
+
+    with foreign_keys.checked_at_once(10**6):
+        pass
