@@ -11,7 +11,8 @@ from interchange import foreign_keys
 from interchange.importer import Importer
 from interchange.services import import_data
 from registry.models import Expert
-from tests.interchange.conftest import files
+from reporting.stored import current_version
+from tests.interchange.conftest import ASSIGNMENTS, files, with_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,27 @@ def test_outside_a_transaction_the_keys_are_never_dropped(every_import_large, mo
 
     with foreign_keys.checked_at_once(10**6):
         pass
+
+
+def test_a_large_import_raises_the_reports_data_version_and_leaves_its_trigger_on(
+    every_import_large,
+):
+    import_data(files(), dry_run=False)
+    before = current_version()
+    # only assignments and participations change, the tables whose trigger is off meanwhile
+    assignments = with_cell(ASSIGNMENTS, 1, 6, "E1|E2")
+
+    result = import_data(files(assignments=assignments), dry_run=False)
+
+    assert result.counts["assignments.csv"].update == 1 and len(every_import_large) == 2
+    assert current_version() > before
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgenabled FROM pg_trigger WHERE tgname = %s "
+            "AND tgrelid = ANY (%s::regclass[])",
+            [foreign_keys.VERSION_TRIGGER, foreign_keys._tables()],
+        )
+        assert sorted(cursor.fetchall()) == [
+            ("agreements_assignment", "O"),
+            ("agreements_participation", "O"),
+        ]
