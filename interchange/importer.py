@@ -51,7 +51,7 @@ from agreements.rules import (
     uncovered_error,
     working_days,
 )
-from interchange import formats, keys
+from interchange import foreign_keys, formats, keys
 from interchange.formats import CellError, FileSpec
 from interchange.limits import Budget, LimitError, max_file_bytes, too_large_message
 from interchange.readers import ReadError, Table, Workbook, is_blank, read_csv
@@ -287,10 +287,11 @@ def allocated_pks(model: type[Model], count: int) -> list[int] | None:
     if connection.vendor != "postgresql" or not count:
         return None
     with connection.cursor() as cursor:
-        # one text of ids, not 100,000 rows (psycopg makes a Python row of each)
+        # one text of ids, not 100,000 rows (psycopg makes a Python row of each); the
+        # sequence looked up once (MATERIALIZED), not for each id (0.2 s of 0.25 s for 100,000)
         cursor.execute(
-            "SELECT string_agg(nextval(pg_get_serial_sequence(%s, %s))::text, ',') "
-            "FROM generate_series(1, %s)",
+            "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
+            "SELECT string_agg(nextval(s.seq)::text, ',') FROM s, generate_series(1, %s)",
             [model._meta.db_table, model._meta.pk.column, count],
         )
         return list(map(int, cursor.fetchone()[0].split(",")))
@@ -1463,6 +1464,16 @@ class Importer:
     # writing -------------------------------------------------------------------------------
 
     def apply(self) -> None:
+        with foreign_keys.checked_at_once(self._inserted_rows()):
+            self._write()
+
+    def _inserted_rows(self) -> int:
+        """About how many rows the writes insert (new participations of changed assignments
+        counted whole): enough to tell a large import from a small one."""
+        new_assignments = len(self._file(formats.ASSIGNMENTS).create)
+        return new_assignments + sum(len(wanted) for _a, wanted in self.wanted_participations)
+
+    def _write(self) -> None:
         now = timezone.now()
         journal = self.journal
         areas = self._file(formats.SERVICE_AREAS)
@@ -1616,15 +1627,18 @@ class Importer:
         self._journal_new_participations(existing_assignments)
 
     def _new_participations(self) -> Iterator[dict[str, Any]]:
-        """The rows to insert, made one at a time: as a list, 570,000 of them took 200 MB."""
+        """The rows to insert, made one at a time: as a list, 570,000 of them took 200 MB.
+        Experts and agreements give their ``id``, not ``pk``: a model's ``pk`` is a property
+        that looks its field up (0.4 s of CPU for 200,000 rows)."""
+        participations = self.participations
         for assignment, wanted in self.wanted_participations:
-            current = self.participations.get(assignment.pk, {})
+            current = participations.get(assignment.pk, ())
             for expert, agreement, hours in wanted:
-                if expert.pk not in current:
+                if expert.id not in current:
                     yield {
                         "assignment_id": assignment.pk,
-                        "expert_id": expert.pk,
-                        "agreement_id": agreement.pk,
+                        "expert_id": expert.id,
+                        "agreement_id": agreement.id,
                         "hours": hours,
                     }
 
