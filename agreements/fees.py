@@ -16,7 +16,7 @@ could differ from PostgreSQL's by a cent; integers are exact on both.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BigIntegerField, Case, F, Func, Q, Value, When
+from django.db.models import BigIntegerField, Case, F, Q, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, Round
 
@@ -28,23 +28,9 @@ def worked_hours(prefix: str = "") -> Coalesce:
     return Coalesce(F(f"{prefix}hours"), F(f"{prefix}assignment__hours"))
 
 
-class _Hundredths(Func):
-    """A two-decimal amount as a whole number of hundredths (hours or euros × 100).
-
-    SQLite keeps decimals as floats (2.35 × 100 may be 234.99…), so it rounds before the cast.
-    PostgreSQL's numeric × 100 is already whole: it casts without rounding, a step fewer for
-    each of the millions of amounts a year's report reads."""
-
-    template = "CAST(ROUND(COALESCE(%(expressions)s, 0) * 100) AS bigint)"
-    output_field = BigIntegerField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        template = "CAST(COALESCE(%(expressions)s, 0) * 100 AS bigint)"
-        return self.as_sql(compiler, connection, template=template, **extra_context)
-
-
-def _hundredths(expression) -> _Hundredths:
-    return _Hundredths(expression)
+def _hundredths(expression) -> Cast:
+    """A two-decimal amount as a whole number of hundredths (hours or euros × 100)."""
+    return Cast(Round(Coalesce(expression, Value(Decimal(0))) * 100), BigIntegerField())
 
 
 def cents_of(amount) -> Cast:
