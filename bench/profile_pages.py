@@ -17,7 +17,8 @@ the data as bench/served.sh does, then
 Each page is requested once to warm up, then ``-n`` times timed (the median is printed), then
 once more with its queries captured: their number and the slowest one's ms (capturing costs a
 little, so it is not in the median). ``--only`` keeps the pages whose template contains the
-text; ``--queries`` also prints the captured queries of those pages, slowest first. The
+text; ``--queries`` also prints the captured queries of those pages, slowest first, and
+``--profile`` where their time goes in Python (cProfile of one more request). The
 "weight" column is how often the load test (bench/locustfile.py) opens the page per hour of a
 user of its role (its task weights, not its think time), to rank pages by what they cost the
 mix. The hours report POST is written and then corrected again on the next round, as experts
@@ -25,8 +26,10 @@ do in the load test; it leaves report lines in the database.
 """
 
 import argparse
+import cProfile
 import itertools
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -100,6 +103,9 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=10, help="timed requests per page")
     parser.add_argument("--only", action="append", default=[], help="text in the template")
     parser.add_argument("--queries", action="append", default=[], help="print their SQL")
+    parser.add_argument(
+        "--profile", action="append", default=[], help="cProfile those pages (once)"
+    )
     parser.add_argument("--no-post", action="store_true", help="skip the hours report POST")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -145,10 +151,21 @@ def main() -> int:
             f"{median * weight:6.0f}  {role:<11} {template}"
             + ("" if status in (200, 302, 304) else f"  (status {status})")
         )
+        if any(text in template for text in args.profile):
+            _print_profile(request)
         if any(text in template for text in args.queries):
             for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
                 print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:600]}")
     return 0
+
+
+def _print_profile(request) -> None:
+    """The functions the request spends its time in (cProfile), by their own time."""
+    profile = cProfile.Profile()
+    profile.runcall(request)
+    stats = pstats.Stats(profile, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
 
 
 def _request_for(client: Client, template: str, values: dict):
