@@ -103,9 +103,9 @@ def test_dashboard_runs_a_constant_number_of_queries(
         AgreementFactory(status=AgreementStatus.DRAFT, signed_on=None)
     client.force_login(coordinator)
     # session, user, groups; figures: assignments with their hours, new agreements;
-    # upcoming + their experts, expiring, drafts, experts without supervision; hours reports
-    # waiting, earnings limits (and, when there are some, their lines and participations);
-    # reflections that call for a coordinator
+    # upcoming + their experts, expiring, drafts, experts without supervision (their targets,
+    # last attendances, work); hours reports waiting, earnings limits (and, when there are
+    # some, their lines and participations); reflections that call for a coordinator
     with django_assert_max_num_queries(15):
         response = client.get(reverse("home"))
     assert len(response.context["dashboard"]["drafts"]) == min(size, 10)
