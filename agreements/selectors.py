@@ -17,7 +17,8 @@ from django.db.models import (
     TextChoices,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import GreaterThanOrEqual
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,10 +203,30 @@ def period_figures(*, first: datetime.date, after: datetime.date) -> dict:
     return {
         "assignments": figures["assignments"],
         "hours": figures["hours"],
-        "new_agreements": Agreement.objects.filter(
-            signed_on__gte=first, signed_on__lt=after
-        ).count(),
+        "new_agreements": new_agreements(first=first, after=after),
     }
+
+
+def new_agreements(*, first: datetime.date, after: datetime.date) -> int:
+    return Agreement.objects.filter(signed_on__gte=first, signed_on__lt=after).count()
+
+
+def period_work(*, first: datetime.date, after: datetime.date) -> dict:
+    """period_figures' assignments and hours with experts_in_period's distinct experts, from
+    one pass over the period's participations (the evaluation group's start page).
+
+    For a year PostgreSQL reads every participation either way; the two queries read them
+    twice (~120 ms at 100k assignments), this once (~35 ms). For a month period_figures'
+    subquery per assignment is the cheaper (~6 ms).
+    """
+    worked = Q(participations__isnull=False)
+    return Assignment.objects.filter(
+        date__gte=first, date__lt=after, status__in=COUNTED_STATUSES
+    ).aggregate(
+        assignments=Count("pk", distinct=True),
+        hours=Sum(Coalesce("participations__hours", "hours"), filter=worked, default=Decimal("0")),
+        experts=Count("participations__expert", distinct=True),
+    )
 
 
 # --- One expert's work: the expert's own pages, the coordinator's page about the expert and
@@ -224,9 +245,16 @@ def participations_of_expert(expert: Expert) -> QuerySet[Participation]:
 
 def upcoming_work(today: datetime.date) -> Q:
     """Participations in work still to do: planned, from today on (or begun and still
-    running). Today's assignment that is already done, or a cancelled one, is not upcoming."""
+    running). Today's assignment that is already done, or a cancelled one, is not upcoming.
+
+    As "its last day is today or later", not "its date or end date": on those two columns
+    PostgreSQL estimated a few hundred planned assignments to come (the status and the date
+    taken as independent), hashed all of them (~3,000 at 100k) and then joined the expert's
+    participations to them, 4–8 ms; with a last day it cannot estimate from an index it reads
+    the expert's few hundred participations first, ~1.5 ms."""
+    last_day = Greatest("assignment__date", Coalesce("assignment__end_date", "assignment__date"))
     return Q(
-        Q(assignment__date__gte=today) | Q(assignment__end_date__gte=today),
+        GreaterThanOrEqual(last_day, Value(today, output_field=DateField())),
         assignment__status=AssignmentStatus.PLANNED,
     )
 

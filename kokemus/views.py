@@ -31,7 +31,7 @@ def home(request):
 
 def evaluation_figures() -> dict:
     """This month's and this year's figures as the monthly follow-up counts them: aggregates
-    only, no person in them; six queries."""
+    only, no person in them; four queries."""
     today = timezone.localdate()
     month_start, year_start = today.replace(day=1), today.replace(month=1, day=1)
     periods = {
@@ -40,8 +40,13 @@ def evaluation_figures() -> dict:
     }
     figures = {"today": today}
     for name, (first, after) in periods.items():
-        period = agreement_selectors.period_figures(first=first, after=after)
-        experts = agreement_selectors.experts_in_period(first=first, after=after)
+        work = agreement_selectors.period_work(first=first, after=after)
+        experts = work["experts"]
+        period = {
+            "assignments": work["assignments"],
+            "hours": work["hours"],
+            "new_agreements": agreement_selectors.new_agreements(first=first, after=after),
+        }
         # SPEC "Small counts", by the report's threshold (reporting/disclosure.py)
         period["hours_shown"] = experts == 0 or experts >= settings.SMALL_COUNT_THRESHOLD
         figures[name] = period

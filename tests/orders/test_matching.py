@@ -133,6 +133,21 @@ def test_fewer_assignments_this_month_come_first_then_the_longest_wait(order, me
     assert found[3].reasons[-2] == "2 assignments in May 2025"
 
 
+def test_the_last_assignment_counts_however_long_ago_and_not_after_the_day(order, mental_health):
+    """work_of looks at the recent weeks first and further back only for who has none there."""
+    anna = matching_expert("Anna", mental_health)
+    bea = matching_expert("Bea", mental_health)
+    _book(anna, datetime.date(2023, 1, 9), None)  # years ago
+    _book(anna, datetime.date(2025, 5, 20), None)  # later in the month: counted, not "last"
+    _book(bea, datetime.date(2025, 5, 2), None)
+    _book(bea, datetime.date(2024, 12, 2), None)
+
+    found = {s.expert.first_name: s for s in suggestions(order)}
+
+    assert (found["Anna"].month_count, found["Anna"].last_date) == (1, datetime.date(2023, 1, 9))
+    assert (found["Bea"].month_count, found["Bea"].last_date) == (1, datetime.date(2025, 5, 2))
+
+
 def _limit(expert, monthly: str) -> EarningsLimit:
     return EarningsLimit.objects.create(
         expert=expert,
@@ -191,7 +206,7 @@ def _many_experts(count: int, area) -> None:
 
 
 @pytest.mark.parametrize("count", [10, 100])
-def test_suggestions_cost_seven_queries_however_many_experts(order, mental_health, count):
+def test_suggestions_cost_eight_queries_however_many_experts(order, mental_health, count):
     _many_experts(count, mental_health)
     _book(order_expert := matching_expert("Busy", mental_health), order.date, None)
     _limit(Expert.objects.get(first_name="Expert0"), "500.00")
@@ -203,5 +218,5 @@ def test_suggestions_cost_seven_queries_however_many_experts(order, mental_healt
     assert order_expert not in [s.expert for s in found]
     # candidates, their bookings, their agreements; earnings limits, the limited experts' hours
     # report lines and their unreported work (payroll.selectors.positions_of); their work's
-    # counts and last dates (work_of)
-    assert len(queries) == 7
+    # counts and last dates in the recent weeks, and the last dates before them (work_of)
+    assert len(queries) == 8

@@ -288,9 +288,9 @@ def test_the_run_page_in_fixed_queries(login, coordinator, experts, django_asser
         services.lines_approve(line_ids=[_line(participation).pk], by=coordinator)
     run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
     client = login(coordinator)
-    # session, user, groups, run, summary, audit entries (content type, insert), the run's
-    # experts, their limits
-    with django_assert_max_num_queries(10):
+    # session, user, groups, run, summary, audit entries (content type, insert), the limits of
+    # the run's experts
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("payroll:run_detail", args=[run.pk])).status_code == 200
 
 

@@ -96,6 +96,28 @@ def test_todays_done_assignment_is_no_longer_upcoming(login, expert_alice, alice
     assert "Aamun luento" in past
 
 
+@pytest.mark.time_machine(datetime.datetime(2025, 3, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki")))
+def test_work_over_several_days_is_upcoming_to_its_last_day(login, expert_alice, alice_agreement):
+    today, day = datetime.date(2025, 3, 10), datetime.timedelta(days=1)
+    for title, first, last in [
+        ("Leiri loppuu tänään", today - 2 * day, today),
+        ("Leiri alkaa tänään", today, today + 2 * day),
+        ("Leiri loppui eilen", today - 3 * day, today - day),
+        ("Tuleva päivä", today + day, None),
+    ]:
+        ParticipationFactory(
+            agreement=alice_agreement,
+            assignment=AssignmentFactory(title=title, date=first, end_date=last),
+        )
+    response = login(expert_alice).get(reverse("portal:my_page"), headers=EN)
+    assert [p.assignment.title for p in response.context["upcoming"]] == [
+        "Leiri loppuu tänään",
+        "Leiri alkaa tänään",
+        "Tuleva päivä",
+    ]
+    assert [p.assignment.title for p in response.context["past"]] == ["Leiri loppui eilen"]
+
+
 def test_assignment_detail_shows_co_workers_by_first_name_only(
     login, expert_alice, alice_participation
 ):

@@ -310,7 +310,9 @@ def test_coverage_page_shows_targets_and_due_dates(
     ok = _worker()
     _member(ok, group, attended=d(6, 25))
     client.force_login(coordinator)
-    with django_assert_max_num_queries(7):
+    # as test_views' coverage page: session, user, groups, the targets, the last attendances,
+    # the list, its experts' groups now, the groups to offer
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("supervision:coverage"), {"show": "all"}, **EN)
     rows = list(response.context["page_obj"])
     assert len(rows) == 4 and rows[-1] == ok

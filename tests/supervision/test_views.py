@@ -366,9 +366,9 @@ def test_coverage_page_lists_the_expert_with_dates(
     attended_on(expert, days_ago(120))  # before the window
     covered = worked_on(days_ago(27))
     attended_on(covered, days_ago(20))
-    # session, user, groups, the targets, the list (no COUNT), its experts' groups now, the
-    # groups to offer
-    with django_assert_max_num_queries(7):
+    # session, user, groups, the targets, the experts' last attendances, the list (no COUNT),
+    # its experts' groups now, the groups to offer
+    with django_assert_max_num_queries(8):
         response = coordinator_client.get(reverse("supervision:coverage"))
     rows = list(response.context["page_obj"])
     assert rows == [expert]
