@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -621,30 +621,24 @@ def limits_for_list() -> QuerySet[EarningsLimit]:
 # --- Paid work: the monthly report and the fee statement ------------------------------------
 
 
-def paid_by_lines(participation_ids) -> QuerySet[ReportLine]:
-    """Of these participations (ids: a queryset or an SQL expression), each one with an hours
-    report line (any status), as
-    ``(participation, fee, travel, other)``: the sums in cents of its approved lines
-    (reversals with their sign), 0 when none is approved yet. Once reported, these, not the
-    participation, say what it pays (reporting.selectors puts them into its one statement).
-
-    Every line of a participation is in its assignment's month, so a month's or an expert's
-    sums are sums of these, each at least 0 (a reversal takes back an approved line)."""
+def line_payments() -> QuerySet[ReportLine]:
+    """Every hours report line as ``(participation, fee, travel, other)``: what it pays in
+    cents if approved (a reversal with its sign), else 0. A participation with any line pays
+    the sum of its lines, not its recorded hours (reporting.selectors sums them per
+    participation in its one statement). Every line of a participation is in its assignment's
+    month, and its lines sum to at least 0 (a reversal takes back an approved line)."""
     approved = Q(status=LineStatus.APPROVED)
     amounts = line_amounts()
-    bigint = BigIntegerField()  # PostgreSQL sums whole numbers as numeric: whole cents again
-    return (
-        ReportLine.objects.filter(participation__in=participation_ids)
-        .values("participation")
-        .annotate(
-            **{
-                name: Cast(Sum(amounts[f"{name}_cents"], filter=approved, default=0), bigint)
-                for name in ("fee", "travel", "other")
-            }
-        )
-        .values_list("participation", "fee", "travel", "other")
-        .order_by()
-    )
+    return ReportLine.objects.annotate(
+        **{
+            name: Case(
+                When(approved, then=amounts[f"{name}_cents"]),
+                default=Value(0),
+                output_field=BigIntegerField(),
+            )
+            for name in ("fee", "travel", "other")
+        }
+    ).values_list("participation", "fee", "travel", "other")
 
 
 def fees_of_expert(expert: Expert, year: int) -> dict:

@@ -16,7 +16,7 @@ queries, whatever the amount of data (docs/performance.md "Monthly report"):
    the experts who attended;
 5. the people reached by done assignments per (month, type, group) (issue 20, at the end).
 
-Fees are the experts' approved hours report lines (payroll.selectors.paid_by_lines) where
+Fees are the experts' approved hours report lines (payroll.selectors.line_payments) where
 they reported, and done work nobody reported at its recorded hours; travel and other costs come
 from the approved lines only.
 
@@ -40,7 +40,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, ExtractMonth
 
 from agreements.fees import euros, paid_fee_cents, worked_hours
@@ -53,7 +52,7 @@ from agreements.models import (
 )
 from feedback.selectors import FeedbackPeriod, feedback_counts
 from kokemus.money import cents
-from payroll.selectors import paid_by_lines
+from payroll.selectors import line_payments
 from registry.models import AssignmentType, ServiceArea
 from supervision.models import Attendance, SupervisionSession
 
@@ -230,10 +229,7 @@ def _rows_by_month(year, division) -> dict[str, QuerySet]:
         "recorded (id, month, expert, worked, fee)": participations.annotate(
             month=_month("assignment__date"), worked=worked_hours(), fee=paid_fee_cents()
         ).values_list("pk", "month", "expert", "worked", "fee"),
-        # the lines of the participations above, by their CTE: computed once, not again here
-        "reported (participation, fee, travel, other)": paid_by_lines(
-            RawSQL("SELECT id FROM recorded", ())
-        ),
+        "lines (participation, fee, travel, other)": line_payments(),
         "sessions (month)": _sessions(year, division)
         .annotate(month=_month("date"))
         .values_list("month"),
@@ -254,6 +250,11 @@ WITH months (month) AS (
     VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (NULL)
 ),
 {rows},
+reported (participation, fee, travel, other) AS (
+    SELECT l.participation, SUM(l.fee), SUM(l.travel), SUM(l.other)
+    FROM lines l JOIN recorded p ON p.id = l.participation
+    GROUP BY l.participation
+),
 participations (month, expert, worked, fee, travel, other) AS (
     SELECT p.month, p.expert, p.worked, COALESCE(r.fee, p.fee), COALESCE(r.travel, 0),
            COALESCE(r.other, 0)

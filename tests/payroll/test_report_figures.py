@@ -1,5 +1,5 @@
 """The monthly report's fees over approved lines, with travel and other costs as figures of
-their own (payroll.selectors.paid_by_lines, a part of reporting.selectors' statement)."""
+their own (payroll.selectors.line_payments, a part of reporting.selectors' statement)."""
 
 from decimal import Decimal
 
