@@ -1,5 +1,6 @@
 """Amounts (Decimal euros and hours) as the pages print them, for long tables."""
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -28,22 +29,15 @@ def amount(value):
     return mark_safe(f"{rounded:,.2f}".translate(separators))
 
 
-_SEPARATORS: dict[str, dict | None] = {}
-
-
+@functools.cache
 def _separators(language: str) -> dict | None:
     """A translation table from Python's "1,234.50" to the language's format, or None where
     the language does not group by three (then floatformat does it)."""
-    if language not in _SEPARATORS:
-        grouping = get_format("NUMBER_GROUPING", language)
-        _SEPARATORS[language] = (
-            str.maketrans(
-                {
-                    ",": get_format("THOUSAND_SEPARATOR", language),
-                    ".": get_format("DECIMAL_SEPARATOR", language),
-                }
-            )
-            if grouping == 3
-            else None
-        )
-    return _SEPARATORS[language]
+    if get_format("NUMBER_GROUPING", language) != 3:
+        return None
+    return str.maketrans(
+        {
+            ",": get_format("THOUSAND_SEPARATOR", language),
+            ".": get_format("DECIMAL_SEPARATOR", language),
+        }
+    )
