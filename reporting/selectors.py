@@ -282,7 +282,7 @@ _ATTENDANCE_FIGURES = """COUNT(*) AS supervision_attendances,
 
 def _by_month_and_year(figures: str, rows: str) -> str:
     """The figures of ``rows`` per month and, month NULL, over the year. PostgreSQL's ROLLUP
-    reads the rows once (its CTE then stays inline, in parallel); SQLite has no ROLLUP."""
+    reads the rows once; SQLite has no ROLLUP, and reads them twice."""
     if connection.vendor == "postgresql":
         return f"SELECT month, {figures} FROM {rows} GROUP BY ROLLUP (month)"
     return (
