@@ -228,16 +228,13 @@ def _referred_to(journal: dict) -> list[tuple]:
 def _referring(model: type[Model], pks: list[int]) -> str:
     examples = ", ".join(str(obj) for obj in model._base_manager.filter(pk__in=pks[:EXAMPLES]))
     count = len(pks)
+    # one placeholder in both forms (msgfmt -c requires it): the name in the count's number
+    kind = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
     return ngettext(
-        "%(count)s %(thing)s made since the import refers to it (%(examples)s)",
-        "%(count)s %(things)s made since the import refer to it (%(examples)s)",
+        "%(count)s %(kind)s made since the import refers to it (%(examples)s)",
+        "%(count)s %(kind)s made since the import refer to it (%(examples)s)",
         count,
-    ) % {
-        "count": count,
-        "thing": model._meta.verbose_name,
-        "things": model._meta.verbose_name_plural,
-        "examples": examples,
-    }
+    ) % {"count": count, "kind": kind, "examples": examples}
 
 
 KEY_FIELDS = {
