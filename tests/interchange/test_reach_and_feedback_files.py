@@ -7,6 +7,7 @@ import csv
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from agreements.models import Assignment
@@ -327,6 +328,8 @@ def test_undo_removes_what_the_import_created():
     assert not FeedbackLink.objects.exists()
 
 
+# the link is sent after the assignment (10.3.2025) and still valid when the answer comes
+@time_machine.travel(datetime.datetime(2025, 4, 1, 9, tzinfo=datetime.UTC), tick=False)
 def test_an_imported_answer_spends_the_link_the_professional_was_sent_and_undo_revives_it():
     _apply(reach_files(answers=[]))
     sent = FeedbackLink.objects.create(
