@@ -10,7 +10,7 @@ import sys
 import time
 
 import requests
-from common import load_manifest, login, placeholders, read_pages
+from common import load_manifest, login, placeholders, read_pages, usernames_by_role
 
 
 def main() -> int:
@@ -21,11 +21,7 @@ def main() -> int:
     manifest = load_manifest()
     expert = manifest["logins"]["expert"][0]
     values = placeholders(manifest, expert)
-    usernames = {
-        "coordinator": manifest["logins"]["coordinator"][0],
-        "evaluation": manifest["logins"]["evaluation"][0],
-        "expert": expert["username"],
-    }
+    usernames = usernames_by_role(manifest)
     sessions: dict[str, requests.Session] = {}
     failures = []
     for page in read_pages():

@@ -53,6 +53,16 @@ def placeholders(manifest: dict, expert_login: dict) -> dict:
     }
 
 
+def usernames_by_role(manifest: dict) -> dict[str, str]:
+    """The load-test login that pages.txt's roles use: each role's first (the expert's is the
+    one whose placeholders fill the pages)."""
+    return {
+        "coordinator": manifest["logins"]["coordinator"][0],
+        "evaluation": manifest["logins"]["evaluation"][0],
+        "expert": manifest["logins"]["expert"][0]["username"],
+    }
+
+
 def _first(pks: list[int]) -> int | str:
     return pks[0] if pks else "none"  # a page that then fails loudly in check_pages
 

@@ -50,7 +50,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from common import form_fields, load_manifest, placeholders, read_pages  # noqa: E402
+from common import form_fields, load_manifest, placeholders, read_pages, usernames_by_role  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -115,11 +115,7 @@ def main() -> int:
     manifest = load_manifest(args.manifest)
     expert = manifest["logins"]["expert"][0]
     values = placeholders(manifest, expert)
-    usernames = {
-        "coordinator": manifest["logins"]["coordinator"][0],
-        "evaluation": manifest["logins"]["evaluation"][0],
-        "expert": expert["username"],
-    }
+    usernames = usernames_by_role(manifest)
     clients = {"anonymous": Client()}
     for role, username in usernames.items():
         clients[role] = Client()
