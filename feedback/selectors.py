@@ -1,7 +1,7 @@
 """What the feedback pages, the coordinator's dashboard and the monthly report read."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractMonth
@@ -54,15 +54,15 @@ def link_by_token(token: str, now: datetime.datetime) -> FeedbackLink | None:
 
 @dataclass
 class FeedbackPeriod:
-    """A month's (or the year's) counts; the distinct experts are what each figure rests on."""
+    """A month's counts, and the distinct experts each figure rests on."""
 
     reflections: int = 0
     load_sum: int = 0
     talks: int = 0
-    reflecting_experts: int = 0
+    reflecting_experts: set[int] = field(default_factory=set)
     answers: int = 0  # professionals' feedback
     rating_sum: int = 0
-    rated_experts: int = 0  # experts on the assignments the professionals rated
+    rated_experts: set[int] = field(default_factory=set)  # on the rated assignments
 
 
 def _month(assignment: str = "assignment") -> Cast:
@@ -70,11 +70,9 @@ def _month(assignment: str = "assignment") -> Cast:
     return Cast(ExtractMonth(f"{assignment}__date"), IntegerField())
 
 
-def feedback_counts(
-    assignments: QuerySet[Assignment],
-) -> tuple[dict[int, FeedbackPeriod], FeedbackPeriod]:
-    """Per month of the assignments' dates (one year's assignments), then for them all: the
-    reflections and professionals' feedback on those that are done. Five queries."""
+def feedback_counts(assignments: QuerySet[Assignment]) -> dict[int, FeedbackPeriod]:
+    """Per month of the assignments' dates (one year's assignments): the reflections and
+    professionals' feedback on those that are done. Four queries."""
     done = assignments.filter(status=AssignmentStatus.DONE).values("pk")
     reflections = Reflection.objects.filter(participation__assignment__in=done)
     answers = ProfessionalFeedback.objects.filter(assignment__in=done)
@@ -87,7 +85,6 @@ def feedback_counts(
             reflections=Count("pk"),
             load_sum=Sum("load"),
             talks=Count("pk", filter=Q(wants_talk=True)),
-            reflecting_experts=Count("participation__expert", distinct=True),
         )
         .order_by()
     ):
@@ -101,23 +98,12 @@ def feedback_counts(
     ):
         month = months.setdefault(row.pop("month"), FeedbackPeriod())
         vars(month).update(row)
-    for row in (
-        rated.annotate(month=_month())
-        .values("month")
-        .annotate(rated_experts=Count("expert", distinct=True))
-        .order_by()
-    ):
-        months.setdefault(row.pop("month"), FeedbackPeriod()).rated_experts = row["rated_experts"]
-    year = FeedbackPeriod(
-        reflections=sum(m.reflections for m in months.values()),
-        load_sum=sum(m.load_sum for m in months.values()),
-        talks=sum(m.talks for m in months.values()),
-        answers=sum(m.answers for m in months.values()),
-        rating_sum=sum(m.rating_sum for m in months.values()),
-        # an expert who reflected (or was rated) in two months counts once over the year
-        reflecting_experts=reflections.aggregate(n=Count("participation__expert", distinct=True))[
-            "n"
-        ],
-        rated_experts=rated.aggregate(n=Count("expert", distinct=True))["n"],
+    experts = (
+        (reflections, "participation__assignment", "participation__expert", "reflecting_experts"),
+        (rated, "assignment", "expert", "rated_experts"),
     )
-    return months, year
+    for rows, assignment, expert, name in experts:
+        pairs = rows.annotate(month=_month(assignment)).values_list("month", expert).distinct()
+        for month, expert_id in pairs.order_by():
+            getattr(months.setdefault(month, FeedbackPeriod()), name).add(expert_id)
+    return months

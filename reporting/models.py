@@ -58,3 +58,43 @@ class StoredReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.division or '*'} {self.view} {self.language}.{self.file_format}"
+
+
+class MonthVersion(models.Model):
+    """How often one month's figures have changed: the database raises ``number`` of the
+    month ("2026-03") that a change reaches, or of "*" for a change that may reach every month
+    (a type, a service area, a group's division, a member). Triggers: migration 0005."""
+
+    month = models.CharField(max_length=7, primary_key=True)
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version of a month")
+        verbose_name_plural = _("data versions of months")
+
+    def __str__(self) -> str:
+        return f"{self.month}: {self.number}"
+
+
+class MonthFigures(models.Model):
+    """One month's figures as counted (reporting.months), with the versions of the month and
+    of "*" they were counted at: used while both are still current, so never stale."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    division = models.CharField(max_length=50, blank=True)  # a division's code, "" for all
+    version = models.BigIntegerField()
+    everything_version = models.BigIntegerField()
+    counts = models.JSONField()
+
+    class Meta:
+        verbose_name = _("counted month of the report")
+        verbose_name_plural = _("counted months of the report")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "division"], name="month_figures_one_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02} {self.division or '*'}"

@@ -29,6 +29,9 @@ SQLite adds decimals as floating point; fees are whole cents (agreements/fees.py
 """
 
 import datetime
+import functools
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -54,6 +57,7 @@ from feedback.selectors import FeedbackPeriod, feedback_counts
 from kokemus.money import cents
 from payroll.selectors import line_payments
 from registry.models import AssignmentType, ServiceArea
+from reporting.months import counted_months
 from supervision.models import Attendance, SupervisionSession
 
 MONTHS = range(1, 13)
@@ -137,14 +141,27 @@ class MonthlyFigures:
 # The rows each figure counts --------------------------------------------------------------
 
 
-def _year_range(year: int, lookup: str) -> Q:
-    """Dates of the year as a range, so the date indexes serve it."""
-    return Q(
-        **{
-            f"{lookup}__gte": datetime.date(year, 1, 1),
-            f"{lookup}__lt": datetime.date(year + 1, 1, 1),
-        }
+def _in_months(year: int, months: Iterable[int], lookup: str) -> Q:
+    """Dates in ``months`` of ``year`` as ranges (months in a row as one), so the date
+    indexes serve them."""
+    ranges, numbers = [], sorted(months)
+    for number in numbers:
+        if ranges and ranges[-1][1] == number:
+            ranges[-1][1] = number + 1
+        else:
+            ranges.append([number, number + 1])
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(**{f"{lookup}__gte": _first_day(year, first), f"{lookup}__lt": _first_day(year, end)})
+            for first, end in ranges
+        ),
     )
+
+
+def _first_day(year: int, month: int) -> datetime.date:
+    """The first day of ``month``; month 13 is next January."""
+    return datetime.date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
 
 def _in_division(division: ServiceArea | None, prefix: str = "") -> Q:
@@ -155,42 +172,45 @@ def _in_division(division: ServiceArea | None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}service_area__in": areas})
 
 
-def counted_assignments(year: int, division: ServiceArea | None = None) -> QuerySet[Assignment]:
-    """Assignments dated in ``year`` that count: planned and done, never cancelled."""
+def counted_assignments(
+    year: int, division: ServiceArea | None = None, months: Iterable[int] = MONTHS
+) -> QuerySet[Assignment]:
+    """Assignments dated in ``months`` of ``year`` that count: planned and done, never
+    cancelled."""
     return Assignment.objects.filter(
-        _year_range(year, "date"), _in_division(division), status__in=COUNTED_STATUSES
+        _in_months(year, months, "date"), _in_division(division), status__in=COUNTED_STATUSES
     )
 
 
 def counted_participations(
-    year: int, division: ServiceArea | None = None
+    year: int, division: ServiceArea | None = None, months: Iterable[int] = MONTHS
 ) -> QuerySet[Participation]:
-    """Each expert's place on a counted assignment of ``year``."""
+    """Each expert's place on a counted assignment of ``months`` of ``year``."""
     return Participation.objects.filter(
-        _year_range(year, "assignment__date"),
+        _in_months(year, months, "assignment__date"),
         _in_division(division, "assignment__"),
         assignment__status__in=COUNTED_STATUSES,
     )
 
 
-def _new_agreements(year: int, division: ServiceArea | None) -> QuerySet[Agreement]:
-    """Agreements signed in ``year`` (a draft has no signed date)."""
-    agreements = Agreement.objects.filter(_year_range(year, "signed_on"))
+def _new_agreements(year, division, months) -> QuerySet[Agreement]:
+    """Agreements signed in the months (a draft has no signed date)."""
+    agreements = Agreement.objects.filter(_in_months(year, months, "signed_on"))
     if division is not None:
         agreements = agreements.filter(division_id=division.pk)
     return agreements
 
 
-def _sessions(year: int, division: ServiceArea | None) -> QuerySet[SupervisionSession]:
-    sessions = SupervisionSession.objects.filter(_year_range(year, "date"))
+def _sessions(year, division, months) -> QuerySet[SupervisionSession]:
+    sessions = SupervisionSession.objects.filter(_in_months(year, months, "date"))
     if division is not None:
         sessions = sessions.filter(group__division_id=division.pk)
     return sessions
 
 
-def _present_attendances(year: int, division: ServiceArea | None) -> QuerySet[Attendance]:
+def _present_attendances(year, division, months) -> QuerySet[Attendance]:
     """Present attendances: experts' and professionals' (whose membership has no expert)."""
-    attendances = Attendance.objects.filter(_year_range(year, "session__date"), present=True)
+    attendances = Attendance.objects.filter(_in_months(year, months, "session__date"), present=True)
     if division is not None:
         attendances = attendances.filter(session__group__division_id=division.pk)
     return attendances
@@ -204,11 +224,11 @@ def _month(date_field: str) -> Cast:
     return Cast(ExtractMonth(date_field), IntegerField())
 
 
-def _assignment_groups(year, division) -> QuerySet:
+def _assignment_groups(year, division, months) -> QuerySet:
     """Counted assignments per (month, type, service area): the groups that the four
     assignment tables add up (an index-only scan of assignment_report_idx)."""
     return (
-        counted_assignments(year, division)
+        counted_assignments(year, division, months)
         .annotate(month=_month("date"))
         .values("month", "type_id", "service_area_id")
         .annotate(assignments=Count("pk"))
@@ -217,38 +237,38 @@ def _assignment_groups(year, division) -> QuerySet:
     )
 
 
-def _rows_by_month(year, division) -> dict[str, QuerySet]:
+def _rows_by_month(year, division, months) -> dict[str, QuerySet]:
     """The rows that the figures of the monthly and supervision tables count, each with its
     month, by the name and columns the statement below gives them."""
-    participations = counted_participations(year, division)
-    attendances = _present_attendances(year, division).annotate(month=_month("session__date"))
+    participations = counted_participations(year, division, months)
+    attendances = _present_attendances(year, division, months)
     return {
-        "agreements (month)": _new_agreements(year, division)
+        "agreements (month)": _new_agreements(year, division, months)
         .annotate(month=_month("signed_on"))
         .values_list("month"),
         "recorded (id, month, expert, worked, fee)": participations.annotate(
             month=_month("assignment__date"), worked=worked_hours(), fee=paid_fee_cents()
         ).values_list("pk", "month", "expert", "worked", "fee"),
         "lines (participation, fee, travel, other)": line_payments(),
-        "sessions (month)": _sessions(year, division)
+        "sessions (month)": _sessions(year, division, months)
         .annotate(month=_month("date"))
         .values_list("month"),
-        "attendances (month, expert)": attendances.values_list("month", "membership__expert"),
+        "attendances (month, expert)": attendances.annotate(
+            month=_month("session__date")
+        ).values_list("month", "membership__expert"),
     }
 
 
-# Every figure of the monthly and supervision tables by name: a row for each month, then the
-# year's row (month NULL), whose distinct experts are not the sum of the months' (an expert
-# active in two months counts once). One statement, so each table's rows are read once, in one
-# round trip. A participation pays by its hours report lines once it has any (``reported``),
-# else at its recorded hours: a join, not a question per participation. Each participation
-# pays at least 0 (a reversal takes back an approved line of the same one), so an expert is
-# paid in a month, or paid travel or other costs, when one of their participations is: a
-# distinct count, like the active experts.
+# Every figure of the monthly and supervision tables by name, a row for each month. The
+# distinct experts come as their ids (``_EXPERTS``): the year's are the union of its months'
+# (an expert active in two months counts once), and a kept month (reporting/months.py) keeps
+# them. One statement, so each table's rows are read once, in one round trip. A participation
+# pays by its hours report lines once it has any (``reported``), else at its recorded hours: a
+# join, not a question per participation. Each participation pays at least 0 (a reversal
+# takes back an approved line of the same one), so an expert is paid in a month, or paid
+# travel or other costs, when one of their participations is.
 _FIGURES_BY_MONTH = """
-WITH months (month) AS (
-    VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (NULL)
-),
+WITH months (month) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12)),
 {rows},
 reported (participation, fee, travel, other) AS (
     SELECT l.participation, SUM(l.fee), SUM(l.travel), SUM(l.other)
@@ -266,47 +286,56 @@ SELECT m.month, new_agreements, participations, hours, fees, travel, other_costs
 FROM months m
 LEFT JOIN (SELECT month, COUNT(*) AS new_agreements FROM agreements GROUP BY month) a
     ON a.month = m.month
-LEFT JOIN ({participations}) p ON COALESCE(p.month, 0) = COALESCE(m.month, 0)
+LEFT JOIN (
+    SELECT month, COUNT(*) AS participations, SUM(worked) AS hours, SUM(fee) AS fees,
+           SUM(travel) AS travel, SUM(other) AS other_costs,
+           {active} AS active_experts, {paid} AS paid_experts,
+           {travelling} AS travelling_experts, {with_costs} AS experts_with_costs
+    FROM participations GROUP BY month
+) p ON p.month = m.month
 LEFT JOIN (SELECT month, COUNT(*) AS supervision_sessions FROM sessions GROUP BY month) s
     ON s.month = m.month
-LEFT JOIN ({attendances}) v ON COALESCE(v.month, 0) = COALESCE(m.month, 0)
+LEFT JOIN (
+    SELECT month, COUNT(*) AS supervision_attendances, {attending} AS supervision_experts
+    FROM attendances GROUP BY month
+) v ON v.month = m.month
 """
-_PARTICIPATION_FIGURES = """COUNT(*) AS participations, SUM(worked) AS hours, SUM(fee) AS fees,
-    SUM(travel) AS travel, SUM(other) AS other_costs, COUNT(DISTINCT expert) AS active_experts,
-    COUNT(DISTINCT CASE WHEN fee > 0 THEN expert END) AS paid_experts,
-    COUNT(DISTINCT CASE WHEN travel > 0 THEN expert END) AS travelling_experts,
-    COUNT(DISTINCT CASE WHEN other > 0 THEN expert END) AS experts_with_costs"""
-_ATTENDANCE_FIGURES = """COUNT(*) AS supervision_attendances,
-    COUNT(DISTINCT expert) AS supervision_experts"""
 
 
-def _by_month_and_year(figures: str, rows: str) -> str:
-    """The figures of ``rows`` per month and, month NULL, over the year. PostgreSQL's ROLLUP
-    reads the rows once; SQLite has no ROLLUP, and reads them twice."""
+def _experts(where: str = "expert IS NOT NULL") -> str:
+    """The distinct experts of a group's rows that match ``where``, as one value: an array on
+    PostgreSQL, a comma-separated text on SQLite (``_ids`` reads either)."""
     if connection.vendor == "postgresql":
-        return f"SELECT month, {figures} FROM {rows} GROUP BY ROLLUP (month)"
-    return (
-        f"SELECT month, {figures} FROM {rows} GROUP BY month "
-        f"UNION ALL SELECT NULL, {figures} FROM {rows}"
-    )
+        return f"ARRAY_AGG(DISTINCT expert) FILTER (WHERE {where})"
+    return f"GROUP_CONCAT(DISTINCT expert) FILTER (WHERE {where})"
 
 
-def _figures_by_month(year, division) -> list[dict]:
-    """Thirteen rows of named figures: January to December, then the year's."""
+def _ids(value: list[int] | str | None) -> list[int]:
+    if not value:
+        return []
+    return sorted(value) if isinstance(value, list) else sorted(map(int, value.split(",")))
+
+
+def _figures_by_month(year, division, months) -> dict[int, dict]:
+    """Named figures of each month asked for."""
     ctes, params = [], []
-    for name, rows in _rows_by_month(year, division).items():
+    for name, rows in _rows_by_month(year, division, months).items():
         sql, row_params = rows.order_by().query.sql_with_params()
         ctes.append(f"{name} AS ({sql})")
         params.extend(row_params)  # in the order their placeholders come in the statement
     statement = _FIGURES_BY_MONTH.format(
         rows=",\n".join(ctes),
-        participations=_by_month_and_year(_PARTICIPATION_FIGURES, "participations"),
-        attendances=_by_month_and_year(_ATTENDANCE_FIGURES, "attendances"),
+        active=_experts(),
+        paid=_experts("fee > 0"),
+        travelling=_experts("travel > 0"),
+        with_costs=_experts("other > 0"),
+        attending=_experts(),
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = (dict(zip(names, row, strict=True)) for row in cursor.fetchall())
+        return {row["month"]: row for row in rows if row["month"] in months}
 
 
 # Reference data and labels ----------------------------------------------------------------
@@ -364,30 +393,117 @@ def _labels(division: ServiceArea | None, totals: Figures, reference: _Reference
     return types, labels, division_labels
 
 
-# The year's table -------------------------------------------------------------------------
+# The months' counts and the year's table -------------------------------------------------
+
+# The distinct experts each month keeps, by the figure they count for
+EXPERT_FIGURES = (
+    "active_experts",
+    "paid_experts",
+    "travelling_experts",
+    "experts_with_costs",
+    "supervision_experts",
+    "reflecting_experts",
+    "rated_experts",
+)
 
 
-def _count_assignments(months, type_by_division, groups, reference: _Reference) -> None:
-    """Each (month, type, area) group counts for its month, type, area and the area's
-    division, and for the year's type × division cell. One plain loop: there are ~1,500
-    groups in a year of 20,000 assignments (docs/performance.md)."""
-    type_codes = {pk: kind.code for pk, kind in reference.types.items()}
-    area_codes = {pk: (a.code, reference.division(a).code) for pk, a in reference.areas.items()}
-    for month, type_id, area_id, assignments in groups:
-        figures = months[month]
-        type_code = type_codes[type_id]
-        area_code, division_code = area_codes[area_id]
+def count_months(year: int, division: ServiceArea | None, months: list[int]) -> dict[int, dict]:
+    """What each of ``months`` counts, as plain data that reporting/months.py keeps: the
+    assignment and reach groups by ids, the sums, and the distinct experts' ids."""
+    counts = {
+        number: {"assignments": [], "reached": [], "experts": {}, **_feedback_sums(None)}
+        for number in months
+    }
+    for month, type_id, area_id, assignments in _assignment_groups(year, division, months):
+        counts[month]["assignments"].append([type_id, area_id, assignments])
+    for month, type_id, group, people in _reach_groups(year, division, months):
+        counts[month]["reached"].append([type_id, group, people])
+    for month, row in _figures_by_month(year, division, months).items():
+        counts[month].update(
+            new_agreements=row["new_agreements"] or 0,
+            participations=row["participations"] or 0,
+            hours=str(cents(row["hours"])),  # the expert's own where recorded, else the task's
+            # agreements.fees in cents (PostgreSQL sums them as numeric): approved lines, and
+            # done work nobody reported
+            fees=int(row["fees"] or 0),
+            travel=int(row["travel"] or 0),
+            other_costs=int(row["other_costs"] or 0),
+            supervision_sessions=row["supervision_sessions"] or 0,
+            supervision_attendances=row["supervision_attendances"] or 0,
+        )
+        for name in EXPERT_FIGURES[:5]:
+            counts[month]["experts"][name] = _ids(row[name])
+    for month, period in feedback_counts(counted_assignments(year, division, months)).items():
+        counts[month].update(_feedback_sums(period))
+        counts[month]["experts"].update(
+            reflecting_experts=sorted(period.reflecting_experts),
+            rated_experts=sorted(period.rated_experts),
+        )
+    return counts
+
+
+FEEDBACK_SUMS = ("reflections", "load_sum", "talks", "answers", "rating_sum")
+
+
+def _feedback_sums(period: FeedbackPeriod | None) -> dict:
+    return {name: getattr(period or FeedbackPeriod(), name) for name in FEEDBACK_SUMS}
+
+
+def _month_figures(number: int, counts: dict, reference: "_Codes") -> Figures:
+    """A month's ``Figures`` from its counts; the type × division cells go to ``reference``."""
+    figures = Figures(
+        month=number,
+        new_agreements=counts.get("new_agreements", 0),
+        participations=counts.get("participations", 0),
+        hours=Decimal(counts.get("hours", "0.00")),
+        fees=euros(counts.get("fees")),
+        travel=euros(counts.get("travel")),
+        other_costs=euros(counts.get("other_costs")),
+        supervision_sessions=counts.get("supervision_sessions", 0),
+        supervision_attendances=counts.get("supervision_attendances", 0),
+    )
+    experts = counts["experts"]
+    for name in EXPERT_FIGURES[:5]:
+        setattr(figures, name, len(experts.get(name, ())))
+    for type_id, area_id, assignments in counts["assignments"]:
+        reference.count_assignments(figures, type_id, area_id, assignments)
+    for type_id, group, people in counts["reached"]:
+        reference.count_reach(figures, type_id, group, people)
+    return figures
+
+
+@dataclass
+class _Codes:
+    """The codes of type and area ids, and the year's type × division cells as counted."""
+
+    types: dict[int, str]
+    areas: dict[int, tuple[str, str]]  # id -> (code, its division's code)
+    type_by_division: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def count_assignments(self, figures: Figures, type_id, area_id, assignments) -> None:
+        """A (type, area) group counts for its type, area and the area's division, and for
+        the year's type × division cell. ~1,500 groups in a year of 20,000 assignments."""
+        type_code = self.types[type_id]
+        area_code, division_code = self.areas[area_id]
         figures.assignments += assignments
-        figures.by_type[type_code] = figures.by_type.get(type_code, 0) + assignments
-        figures.by_service_area[area_code] = figures.by_service_area.get(area_code, 0) + assignments
-        figures.by_division[division_code] = figures.by_division.get(division_code, 0) + assignments
-        key = (type_code, division_code)
-        type_by_division[key] = type_by_division.get(key, 0) + assignments
+        _add(figures.by_type, type_code, assignments)
+        _add(figures.by_service_area, area_code, assignments)
+        _add(figures.by_division, division_code, assignments)
+        _add(self.type_by_division, (type_code, division_code), assignments)
+
+    def count_reach(self, figures: Figures, type_id, group, people) -> None:
+        figures.people_reached += people
+        _add(figures.people_reached_by_type, self.types[type_id], people)
+        _add(figures.people_reached_by_group, group, people)
 
 
-def _year_totals(months: list[Figures]) -> Figures:
-    """The year's column: the sum of the months, except for the distinct-expert counts, which
-    the caller takes from their own queries (an expert active in two months counts once)."""
+def _add(counts: dict, key, n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
+
+
+def _year_totals(months: list[Figures], counts: dict[int, dict]) -> Figures:
+    """The year's column: the sum of the months, except for the distinct experts, who are the
+    union of the months' (an expert active in two months counts once)."""
     totals = Figures(month=None)
     for figures in months:
         totals.new_agreements += figures.new_agreements
@@ -407,61 +523,43 @@ def _year_totals(months: list[Figures]) -> Figures:
             "people_reached_by_type",
             "people_reached_by_group",
         ):
-            counts = getattr(totals, name)
+            counts_by_code = getattr(totals, name)
             for code, n in getattr(figures, name).items():
-                counts[code] = counts.get(code, 0) + n
+                _add(counts_by_code, code, n)
+    for name in EXPERT_FIGURES[:5]:
+        setattr(totals, name, len(_year_experts(counts, name)))
     return totals
 
 
+def _year_experts(counts: dict[int, dict], name: str) -> set[int]:
+    return {expert for month in counts.values() for expert in month["experts"].get(name, ())}
+
+
 def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFigures:
-    """All figures of the monthly follow-up table for ``year``, optionally for one division."""
+    """All figures of the monthly follow-up table for ``year``, optionally for one division:
+    the months' counts as kept, each counted again when a change has reached it
+    (reporting/months.py)."""
     reference = _reference()
-    months = {number: Figures(month=number) for number in MONTHS}
-    type_by_division: dict[tuple[str, str], int] = {}
-
-    _count_assignments(months, type_by_division, _assignment_groups(year, division), reference)
-    _count_reach(months, _reach_groups(year, division), reference)
-    year_row = {}
-    for row in _figures_by_month(year, division):
-        if row["month"] is None:
-            year_row = row
-            continue
-        figures = months[row["month"]]
-        figures.new_agreements = row["new_agreements"] or 0
-        figures.participations = row["participations"] or 0
-        figures.hours = cents(row["hours"])  # the expert's own where recorded, else the task's
-        # agreements.fees in cents: approved hours reports, and done work nobody reported
-        figures.fees = euros(row["fees"])
-        figures.travel = euros(row["travel"])
-        figures.other_costs = euros(row["other_costs"])
-        figures.active_experts = row["active_experts"] or 0
-        figures.paid_experts = row["paid_experts"] or 0
-        figures.travelling_experts = row["travelling_experts"] or 0
-        figures.experts_with_costs = row["experts_with_costs"] or 0
-        figures.supervision_sessions = row["supervision_sessions"] or 0
-        figures.supervision_attendances = row["supervision_attendances"] or 0
-        figures.supervision_experts = row["supervision_experts"] or 0
-
-    ordered = [months[number] for number in MONTHS]
-    totals = _year_totals(ordered)
-    totals.active_experts = year_row["active_experts"]
-    totals.paid_experts = year_row["paid_experts"]
-    totals.travelling_experts = year_row["travelling_experts"]
-    totals.experts_with_costs = year_row["experts_with_costs"]
-    totals.supervision_experts = year_row["supervision_experts"]
+    counts = counted_months(year, division, count_months)
+    codes = _Codes(
+        types={pk: kind.code for pk, kind in reference.types.items()},
+        areas={pk: (a.code, reference.division(a).code) for pk, a in reference.areas.items()},
+    )
+    months = [_month_figures(number, counts[number], codes) for number in MONTHS]
+    totals = _year_totals(months, counts)
     types, areas, division_labels = _labels(division, totals, reference)
     return MonthlyFigures(
         year=year,
         division=Label(division.code, division.translated_name) if division else None,
-        months=ordered,
+        months=months,
         totals=totals,
-        type_by_division=type_by_division,
+        type_by_division=codes.type_by_division,
         types=types,
         service_areas=areas,
         divisions=division_labels,
         all_divisions=reference.all_divisions(),
         reach_types=_reach_labels(totals, reference),
-        feedback=feedback_figures(year, division),
+        feedback=feedback_figures(counts),
     )
 
 
@@ -472,33 +570,26 @@ def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFi
 # the assignment is marked done), so planned ones, which the other figures count, add nothing.
 
 
-def reached_assignments(year: int, division: ServiceArea | None = None) -> QuerySet[Assignment]:
-    """The counted assignments of ``year`` that are done and say whom they reached."""
-    return counted_assignments(year, division).filter(
+def reached_assignments(
+    year: int, division: ServiceArea | None = None, months: Iterable[int] = MONTHS
+) -> QuerySet[Assignment]:
+    """The counted assignments of ``months`` of ``year`` that are done and say whom they
+    reached."""
+    return counted_assignments(year, division, months).filter(
         status=AssignmentStatus.DONE, people_reached__isnull=False
     )
 
 
-def _reach_groups(year, division) -> QuerySet:
+def _reach_groups(year, division, months) -> QuerySet:
     """People reached per (month, type, group): the people-reached tables add these up."""
     return (
-        reached_assignments(year, division)
+        reached_assignments(year, division, months)
         .annotate(month=_month("date"))
         .values("month", "type_id", "reached_group")
         .annotate(people=Sum("people_reached"))
         .values_list("month", "type_id", "reached_group", "people")
         .order_by()
     )
-
-
-def _count_reach(months, groups, reference: _Reference) -> None:
-    type_codes = {pk: kind.code for pk, kind in reference.types.items()}
-    for month, type_id, group, people in groups:
-        figures, type_code = months[month], type_codes[type_id]
-        figures.people_reached += people
-        by_type, by_group = figures.people_reached_by_type, figures.people_reached_by_group
-        by_type[type_code] = by_type.get(type_code, 0) + people
-        by_group[group] = by_group.get(group, 0) + people
 
 
 def _reach_labels(totals: Figures, reference: _Reference) -> list[Label]:
@@ -541,17 +632,25 @@ def _per_cent(part: int, count: int) -> int | None:
     )
 
 
-def feedback_figures(year: int, division: ServiceArea | None = None) -> FeedbackFigures:
-    months, whole_year = feedback_counts(counted_assignments(year, division))
-    periods = [months.get(number, FeedbackPeriod()) for number in MONTHS] + [whole_year]
+def feedback_figures(counts: dict[int, dict]) -> FeedbackFigures:
+    """The feedback rows from the months' counts (``count_months``)."""
+    months = [counts[number] for number in MONTHS]
+    sums = {name: [month[name] for month in months] for name in FEEDBACK_SUMS}
+    for row in sums.values():
+        row.append(sum(row))
+    experts = {
+        name: [len(month["experts"].get(name, ())) for month in months]
+        + [len(_year_experts(counts, name))]
+        for name in ("reflecting_experts", "rated_experts")
+    }
     return FeedbackFigures(
-        reflections=[p.reflections for p in periods],
-        average_load=[_average(p.load_sum, p.reflections) for p in periods],
-        talk_share=[_per_cent(p.talks, p.reflections) for p in periods],
-        reflecting_experts=[p.reflecting_experts for p in periods],
-        answers=[p.answers for p in periods],
-        average_rating=[_average(p.rating_sum, p.answers) for p in periods],
-        rated_experts=[p.rated_experts for p in periods],
+        reflections=sums["reflections"],
+        average_load=list(map(_average, sums["load_sum"], sums["reflections"])),
+        talk_share=list(map(_per_cent, sums["talks"], sums["reflections"])),
+        reflecting_experts=experts["reflecting_experts"],
+        answers=sums["answers"],
+        average_rating=list(map(_average, sums["rating_sum"], sums["answers"])),
+        rated_experts=experts["rated_experts"],
     )
 
 

@@ -14,7 +14,6 @@ version's data, never older.
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language, override
 
@@ -22,6 +21,7 @@ from registry.models import ServiceArea
 from reporting import exports
 from reporting.disclosure import shown_in
 from reporting.models import DataVersion, StoredReport, View
+from reporting.months import raise_pending_versions
 from reporting.selectors import monthly_figures
 
 # The worker renders these for this year whenever the data changes, downloaded or not.
@@ -58,15 +58,7 @@ def report_for(year: int, division: ServiceArea | None, view: View, file_format:
 
 def current_version() -> int:
     """The figures' data version as committed (and as this transaction changed it)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and connection.in_atomic_block:
-            # Inside a transaction that wrote (a test, a script): raise the version for those
-            # writes now, instead of at commit, and let later writes raise it again.
-            cursor.execute(
-                "SET CONSTRAINTS reporting_raise_data_version IMMEDIATE;"
-                "SET CONSTRAINTS reporting_raise_data_version DEFERRED;"
-                "SELECT set_config('kokemus.report_data_raised', '', true)"
-            )
+    raise_pending_versions()
     number = DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
     return number or 0
 

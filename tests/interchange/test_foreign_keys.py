@@ -11,6 +11,7 @@ from interchange import foreign_keys
 from interchange.importer import Importer
 from interchange.services import import_data
 from registry.models import Expert
+from reporting.models import MonthVersion
 from reporting.stored import current_version
 from tests.interchange.conftest import ASSIGNMENTS, files, with_cell
 
@@ -114,11 +115,16 @@ def test_outside_a_transaction_the_keys_are_never_dropped(every_import_large, mo
         pass
 
 
+def _april_version() -> int:
+    current_version()  # raises what is pending
+    return MonthVersion.objects.get(month="2025-04").number
+
+
 def test_a_large_import_raises_the_reports_data_version_and_leaves_its_trigger_on(
     every_import_large,
 ):
     import_data(files(), dry_run=False)
-    before = current_version()
+    before, april = current_version(), _april_version()
     # only assignments and participations change, the tables whose trigger is off meanwhile
     assignments = with_cell(ASSIGNMENTS, 1, 6, "E1|E2")
 
@@ -126,6 +132,7 @@ def test_a_large_import_raises_the_reports_data_version_and_leaves_its_trigger_o
 
     assert result.counts["assignments.csv"].update == 1 and len(every_import_large) == 2
     assert current_version() > before
+    assert _april_version() > april  # the month of the assignment that changed
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tgrelid::regclass::text, tgenabled FROM pg_trigger WHERE tgname = %s "

@@ -18,7 +18,12 @@ from kokemus.management.commands.worker import Command as Worker
 from reporting.models import StoredReport, View
 from reporting.stored import KEPT_DAYS, Report, current_version, refresh_this_year
 from reporting.tasks import render_current_reports
-from reporting.triggers import FIGURE_TABLES, ensure_triggers, tables_with_triggers
+from reporting.triggers import (
+    FIGURE_TABLES,
+    MONTH_TABLES,
+    ensure_triggers,
+    tables_with_triggers,
+)
 from tests.factories import AssignmentFactory, ParticipationFactory
 from tests.feedback.factories import ProfessionalFeedbackFactory, ReflectionFactory
 from tests.guidance.factories import PeriodFactory
@@ -203,6 +208,7 @@ def test_every_table_the_figures_read_has_its_trigger_after_migrating():
     """On SQLite a migration that rebuilds a table (the supervision tables' new columns did)
     drops its triggers: post_migrate makes them again."""
     assert tables_with_triggers(connection) == set(FIGURE_TABLES)
+    assert tables_with_triggers(connection, "reporting_mark_months") == set(MONTH_TABLES)
 
 
 def test_a_lost_trigger_is_made_again(report_data):
