@@ -8,7 +8,10 @@ it, and for each size fills it with that many assignments in bulk SQL (generate_
 evenly over ``--years`` years ending with ``--year``, in the order they were entered (ids grow
 with dates). It then checks that ``monthly_figures(year)`` gives the same figures as a
 hand-written SQL statement (SAME_FIGURES_SQL), times the report against it, and prints the
-times, the ratio and the report's query count. ``--compare FILE`` times another version of
+times, the ratio and the report's query count. The report is timed three ways: counted afresh
+(no month kept: what the ratio compares), after a change that reaches one month (the steady
+state: that month is counted again, reporting/months.py), and with nothing changed (every
+month kept); the figures are checked after the change too. ``--compare FILE`` times another version of
 reporting/selectors.py in the same turns (e.g. main's, from ``git show``), for a before and
 after measured under the same load.
 """
@@ -108,6 +111,12 @@ UNION ALL
 SELECT 'attendances', 0, month, NULL, NULL, NULL, COUNT(*), NULL, NULL, COUNT(DISTINCT expert_id),
        NULL, NULL, NULL, NULL, NULL
 FROM v GROUP BY ROLLUP (month)
+"""
+
+# A no-op update of the year's last assignment: its month's version rises (reporting/months.py).
+CHANGE_A_MONTH_SQL = """
+UPDATE agreements_assignment SET hours = hours
+WHERE id = (SELECT max(id) FROM agreements_assignment WHERE date < %(end)s)
 """
 
 FILL_SQL = """
@@ -243,12 +252,18 @@ def fill(connection, url: str, *, assignments: int, first_year: int, year: int) 
 
 def timed_in_turn(functions, repeat: int) -> list[tuple[float, float]]:
     """Best and median wall-clock time of each function, run in turn, so that a change in the
-    machine's load falls on all alike; on a shared machine the best is the steadier figure."""
-    for function in functions:
+    machine's load falls on all alike; on a shared machine the best is the steadier figure.
+    A function given as (prepare, function) has ``prepare()`` run untimed before each run."""
+    functions = [f if isinstance(f, tuple) else (None, f) for f in functions]
+    for prepare, function in functions:
+        if prepare:
+            prepare()
         function()  # warm the cache
     times = [[] for _ in functions]
     for _ in range(repeat):
-        for function, spent in zip(functions, times, strict=True):
+        for (prepare, function), spent in zip(functions, times, strict=True):
+            if prepare:
+                prepare()
             started = time.perf_counter()
             function()
             spent.append(time.perf_counter() - started)
@@ -373,8 +388,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
+    from reporting.models import MonthFigures
     from reporting.selectors import monthly_figures
 
     call_command("migrate", verbosity=0)
@@ -384,7 +399,8 @@ def main() -> None:
           f"report year {args.year}, best (median) of {args.repeat}, "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
     print(f"{'assignments':>12} {'in year':>9} {'report ms':>17} {'same-figures SQL':>17} "
-          f"{'ratio':>6} {'queries':>8}"
+          f"{'ratio':>6} {'queries':>8} {'a month changed':>17} {'queries':>8} "
+          f"{'none changed':>17} {'queries':>8}"
           + (f" {'compared ms':>17} {'ratio':>6} {'queries':>8}" if compared else ""))  # fmt: skip
     if args.reuse:
         from agreements.models import Assignment
@@ -397,6 +413,14 @@ def main() -> None:
             cursor.execute(SAME_FIGURES_SQL, year_range)
             return cursor.fetchall()
 
+    def forget_kept_months():
+        MonthFigures.objects.all().delete()
+
+    def change_a_month():
+        """A change that reaches the year's last month, as the day's work reaches this one."""
+        with connection.cursor() as cursor:
+            cursor.execute(CHANGE_A_MONTH_SQL, year_range)
+
     def report():
         return monthly_figures(args.year)
 
@@ -406,25 +430,44 @@ def main() -> None:
     for size in args.sizes:
         if not args.reuse:
             fill(connection, bench_url, assignments=size, first_year=first_year, year=args.year)
-        with CaptureQueriesContext(connection) as queries:
-            figures = report()
+        forget_kept_months()
+        figures, queries = _counted_queries(report)
         _check_figures(figures, same_figures_sql(), args.year)
-        functions = [report, same_figures_sql]
+        change_a_month()
+        figures, month_queries = _counted_queries(report)
+        _check_figures(figures, same_figures_sql(), args.year)
+        kept_queries = _counted_queries(report)[1]
+        functions = [
+            (forget_kept_months, report),
+            same_figures_sql,
+            (change_a_month, report),
+            report,
+        ]
         if compared:
-            with CaptureQueriesContext(connection) as compared_queries:
-                compared_report()
+            compared_queries = _counted_queries(compared_report)[1]
             functions.append(compared_report)
         times = timed_in_turn(functions, args.repeat)
         report_time, same_time = times[0], times[1]
         line = (f"{size:>12,} {figures.totals.assignments:>9,} {_ms(*report_time)} "
                 f"{_ms(*same_time)} {report_time[0] / same_time[0]:>6.2f} "
-                f"{len(queries):>8}")  # fmt: skip
+                f"{queries:>8} {_ms(*times[2])} {month_queries:>8} "
+                f"{_ms(*times[3])} {kept_queries:>8}")  # fmt: skip
         if compared:
-            line += (f" {_ms(*times[2])} {times[2][0] / same_time[0]:>6.2f} "
-                     f"{len(compared_queries):>8}")  # fmt: skip
+            line += (f" {_ms(*times[4])} {times[4][0] / same_time[0]:>6.2f} "
+                     f"{compared_queries:>8}")  # fmt: skip
         print(line)
         sys.stdout.flush()
     connection.close()
+
+
+def _counted_queries(function):
+    """What ``function()`` returns, and the number of queries it made."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = function()
+    return result, len(queries)
 
 
 def _load_selectors(path: Path):
