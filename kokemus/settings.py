@@ -36,8 +36,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: Kokemus's queries are short, and for the one long one (a year's
-    # report at 1M assignments) compiling took ~40 ms more than it saved (docs/performance.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # report at 1M assignments) compiling took ~40 ms more than it saved. A random page read
+    # priced near a sequential one, as a county's data is all in memory: the planner then
+    # takes the index joins of a month's report and of the pages (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c random_page_cost=1.1"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The report's covering index (agreements 0003) pays off on PostgreSQL; SQLite makes it a plain
 # index, which is all it needs, and would otherwise say so before every command.

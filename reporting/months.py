@@ -11,6 +11,7 @@ The versions are read before the counts: counts kept under a version hold at lea
 version's data, never older.
 """
 
+import json
 from collections.abc import Callable
 
 from django.db import connection
@@ -55,7 +56,7 @@ def counted_months(year: int, division: ServiceArea | None, count: Count) -> dic
         for month in MonthFigures.objects.filter(year=year, division=division_code)
         if (month.version, month.everything_version) == (current[month.month], everything)
     }
-    counts = {number: month.counts for number, month in kept.items()}
+    counts = {number: json.loads(month.counts) for number, month in kept.items()}
     stale = [number for number in MONTHS if number not in kept]
     if stale:
         counts |= count(year, division, stale)
@@ -67,7 +68,7 @@ def counted_months(year: int, division: ServiceArea | None, count: Count) -> dic
                     division=division_code,
                     version=current[number],
                     everything_version=everything,
-                    counts=counts[number],
+                    counts=json.dumps(counts[number]),
                 )
                 for number in stale
             ],

@@ -249,7 +249,7 @@ def _rows_by_month(year, division, months) -> dict[str, QuerySet]:
         "recorded (id, month, expert, worked, fee)": participations.annotate(
             month=_month("assignment__date"), worked=worked_hours(), fee=paid_fee_cents()
         ).values_list("pk", "month", "expert", "worked", "fee"),
-        "lines (participation, fee, travel, other)": line_payments(),
+        "lines (participation, fee, travel, other)": _lines(year, months),
         "sessions (month)": _sessions(year, division, months)
         .annotate(month=_month("date"))
         .values_list("month"),
@@ -257,6 +257,14 @@ def _rows_by_month(year, division, months) -> dict[str, QuerySet]:
             month=_month("session__date")
         ).values_list("month", "membership__expert"),
     }
+
+
+def _lines(year, months) -> QuerySet:
+    """The hours report lines of the months' participations: a whole year's in one scan of
+    them all, a few months' through their assignments' dates (measured, docs/performance.md)."""
+    if len(months) == len(MONTHS):
+        return line_payments()
+    return line_payments().filter(_in_months(year, months, "participation__assignment__date"))
 
 
 # Every figure of the monthly and supervision tables by name, a row for each month. The
@@ -304,7 +312,8 @@ LEFT JOIN (
 
 def _experts(where: str = "expert IS NOT NULL") -> str:
     """The distinct experts of a group's rows that match ``where``, as one value: an array on
-    PostgreSQL, a comma-separated text on SQLite (``_ids`` reads either)."""
+    PostgreSQL, a comma-separated text on SQLite (``_ids`` reads either). An array of ids
+    beats a text of them in both the statement and the kept month's JSON (measured)."""
     if connection.vendor == "postgresql":
         return f"ARRAY_AGG(DISTINCT expert) FILTER (WHERE {where})"
     return f"GROUP_CONCAT(DISTINCT expert) FILTER (WHERE {where})"
@@ -313,7 +322,7 @@ def _experts(where: str = "expert IS NOT NULL") -> str:
 def _ids(value: list[int] | str | None) -> list[int]:
     if not value:
         return []
-    return sorted(value) if isinstance(value, list) else sorted(map(int, value.split(",")))
+    return value if isinstance(value, list) else list(map(int, value.split(",")))
 
 
 def _figures_by_month(year, division, months) -> dict[int, dict]:
@@ -395,15 +404,13 @@ def _labels(division: ServiceArea | None, totals: Figures, reference: _Reference
 
 # The months' counts and the year's table -------------------------------------------------
 
-# The distinct experts each month keeps, by the figure they count for
-EXPERT_FIGURES = (
+# The distinct experts of statement 3 that each month keeps, by the figure they count for
+_EXPERTS = (
     "active_experts",
     "paid_experts",
     "travelling_experts",
     "experts_with_costs",
     "supervision_experts",
-    "reflecting_experts",
-    "rated_experts",
 )
 
 
@@ -431,13 +438,12 @@ def count_months(year: int, division: ServiceArea | None, months: list[int]) -> 
             supervision_sessions=row["supervision_sessions"] or 0,
             supervision_attendances=row["supervision_attendances"] or 0,
         )
-        for name in EXPERT_FIGURES[:5]:
-            counts[month]["experts"][name] = _ids(row[name])
+        counts[month]["experts"] = {name: _ids(row[name]) for name in _EXPERTS}
     for month, period in feedback_counts(counted_assignments(year, division, months)).items():
         counts[month].update(_feedback_sums(period))
         counts[month]["experts"].update(
-            reflecting_experts=sorted(period.reflecting_experts),
-            rated_experts=sorted(period.rated_experts),
+            reflecting_experts=list(period.reflecting_experts),
+            rated_experts=list(period.rated_experts),
         )
     return counts
 
@@ -449,26 +455,24 @@ def _feedback_sums(period: FeedbackPeriod | None) -> dict:
     return {name: getattr(period or FeedbackPeriod(), name) for name in FEEDBACK_SUMS}
 
 
-def _month_figures(number: int, counts: dict, reference: "_Codes") -> Figures:
-    """A month's ``Figures`` from its counts; the type × division cells go to ``reference``."""
+def _month_figures(number: int, counts: dict, codes: "_Codes") -> Figures:
+    """A month's ``Figures`` from its counts; the type × division cells go to ``codes``."""
     figures = Figures(
         month=number,
-        new_agreements=counts.get("new_agreements", 0),
-        participations=counts.get("participations", 0),
-        hours=Decimal(counts.get("hours", "0.00")),
-        fees=euros(counts.get("fees")),
-        travel=euros(counts.get("travel")),
-        other_costs=euros(counts.get("other_costs")),
-        supervision_sessions=counts.get("supervision_sessions", 0),
-        supervision_attendances=counts.get("supervision_attendances", 0),
+        new_agreements=counts["new_agreements"],
+        participations=counts["participations"],
+        hours=Decimal(counts["hours"]),
+        fees=euros(counts["fees"]),
+        travel=euros(counts["travel"]),
+        other_costs=euros(counts["other_costs"]),
+        supervision_sessions=counts["supervision_sessions"],
+        supervision_attendances=counts["supervision_attendances"],
+        **{name: len(counts["experts"][name]) for name in _EXPERTS},
     )
-    experts = counts["experts"]
-    for name in EXPERT_FIGURES[:5]:
-        setattr(figures, name, len(experts.get(name, ())))
     for type_id, area_id, assignments in counts["assignments"]:
-        reference.count_assignments(figures, type_id, area_id, assignments)
+        codes.count_assignments(figures, type_id, area_id, assignments)
     for type_id, group, people in counts["reached"]:
-        reference.count_reach(figures, type_id, group, people)
+        codes.count_reach(figures, type_id, group, people)
     return figures
 
 
@@ -526,13 +530,13 @@ def _year_totals(months: list[Figures], counts: dict[int, dict]) -> Figures:
             counts_by_code = getattr(totals, name)
             for code, n in getattr(figures, name).items():
                 _add(counts_by_code, code, n)
-    for name in EXPERT_FIGURES[:5]:
+    for name in _EXPERTS:
         setattr(totals, name, len(_year_experts(counts, name)))
     return totals
 
 
 def _year_experts(counts: dict[int, dict], name: str) -> set[int]:
-    return {expert for month in counts.values() for expert in month["experts"].get(name, ())}
+    return set().union(*(month["experts"].get(name, ()) for month in counts.values()))
 
 
 def monthly_figures(year: int, division: ServiceArea | None = None) -> MonthlyFigures:

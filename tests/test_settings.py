@@ -144,7 +144,9 @@ def _database_options(url: str) -> dict:
 
 
 def test_postgresql_connections_turn_jit_off_unless_the_url_sets_its_options():
-    assert _database_options("postgres://kokemus@db/kokemus") == {"options": "-c jit=off"}
+    assert _database_options("postgres://kokemus@db/kokemus") == {
+        "options": "-c jit=off -c random_page_cost=1.1"
+    }
     own = _database_options("postgres://kokemus@db/kokemus?options=-c%20work_mem%3D8MB")
     assert own == {"options": "-c work_mem=8MB"}
     assert "options" not in _database_options("sqlite:////tmp/kokemus.sqlite3")

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('division', models.CharField(blank=True, max_length=50)),
                 ('version', models.BigIntegerField()),
                 ('everything_version', models.BigIntegerField()),
-                ('counts', models.JSONField()),
+                ('counts', models.TextField()),
             ],
             options={
                 'verbose_name': 'counted month of the report',
