@@ -30,6 +30,8 @@ from common import (
     login,
 )
 from locust import HttpUser, events, tag, task
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 MANIFEST = load_manifest()
 RUN_ID = os.environ.get("KOKEMUS_BENCH_RUN", time.strftime("%Y%m%d%H%M%S"))
@@ -66,6 +68,11 @@ class KokemusUser(HttpUser):
     role = ""
 
     def on_start(self):
+        # As a browser (and nginx in front of the servers) does, a GET is sent once more when
+        # the kept-alive connection it went out on closes under it: gunicorn ends a worker after
+        # GUNICORN_MAX_REQUESTS, which a 90 s run at 50 users reaches. Writes are never resent.
+        retry = Retry(total=1, connect=1, read=1, status=0, allowed_methods={"GET"})
+        self.client.mount("http://", HTTPAdapter(max_retries=retry))
         self.login = self._take_login()
         username = self.login if isinstance(self.login, str) else self.login["username"]
         login(self.client, username, MANIFEST["password"])

@@ -11,9 +11,9 @@ hand-written SQL statement (SAME_FIGURES_SQL), times the report against it, and 
 times, the ratio and the report's query count. The report is timed three ways: counted afresh
 (no month kept: what the ratio compares), after a change that reaches one month (the steady
 state: that month is counted again, reporting/months.py), and with nothing changed (every
-month kept); the figures are checked after the change too. ``--compare FILE`` times another version of
-reporting/selectors.py in the same turns (e.g. main's, from ``git show``), for a before and
-after measured under the same load.
+month kept); the figures are checked after the change too. ``--compare FILE`` times another
+version of reporting/selectors.py in the same turns (e.g. main's, from ``git show``), for a
+before and after measured under the same load (its figures not checked).
 """
 
 import argparse

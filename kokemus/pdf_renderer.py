@@ -46,6 +46,8 @@ LOG, PDF, ERROR = b"L", b"P", b"E"
 LENGTH = struct.Struct(">I")
 # A retired renderer exits at once on the end of its stdin; one that does not is killed.
 EXIT_SECONDS = 5
+# How much lower than the server's the renderer's CPU priority is (Linux: 0 to 19).
+NICENESS = 10
 
 
 class RendererError(Exception):
@@ -192,6 +194,9 @@ def read_frame(stream: BinaryIO) -> bytes | None:
 
 
 def main() -> None:
+    # A PDF takes a second of CPU, a page some milliseconds: on a busy server the pages go
+    # first, and the renderer takes what CPU they leave (docs/performance.md "Load test").
+    os.nice(NICENESS)
     answers = _protocol_stream()
     _report_logs_and_warnings(answers)
     from weasyprint import HTML  # after the line above, which the import's warnings then meet

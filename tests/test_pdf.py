@@ -16,7 +16,14 @@ from weasyprint import HTML
 
 from kokemus import pdf
 from kokemus.pdf import STATIC_BASE_URL, pdf_response, render_pdf
-from kokemus.pdf_renderer import COMMAND, Renderer, RendererError, read_frame, write_frames
+from kokemus.pdf_renderer import (
+    COMMAND,
+    NICENESS,
+    Renderer,
+    RendererError,
+    read_frame,
+    write_frames,
+)
 
 
 @pytest.fixture
@@ -108,6 +115,13 @@ def test_pdfs_render_in_a_renderer_process_that_is_replaced_when_it_dies(pdf_tem
     assert _ended(renderer)
     assert "Toimeksiantosopimus Soite" in _text(render_pdf(pdf_template, {}))
     assert pdf._renderer.pid not in (None, renderer)
+
+
+def test_the_renderer_yields_the_cpu_to_the_pages(make_renderer):
+    renderer = make_renderer()
+    assert renderer.html_to_pdf("<p>Kokemus</p>", STATIC_BASE_URL).startswith(b"%PDF-")
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, renderer.pid) == min(own + NICENESS, 19)
 
 
 def test_the_renderer_makes_the_very_pdf_weasyprint_makes_here(pdf_template):
