@@ -21,7 +21,7 @@ from reporting.models import MonthFigures, MonthVersion
 
 EVERYTHING = "*"
 MONTHS = range(1, 13)
-Count = Callable[[int, ServiceArea | None, list[int]], dict[int, dict]]
+CountMonths = Callable[[int, ServiceArea | None, list[int]], dict[int, dict]]
 
 
 def raise_pending_versions() -> None:
@@ -36,15 +36,15 @@ def raise_pending_versions() -> None:
             )
 
 
-def month_key(year: int, month: int) -> str:
+def _month_key(year: int, month: int) -> str:
     return f"{year:04}-{month:02}"
 
 
-def counted_months(year: int, division: ServiceArea | None, count: Count) -> dict[int, dict]:
+def counted_months(year: int, division: ServiceArea | None, count: CountMonths) -> dict[int, dict]:
     """Each month's counts of ``year`` (``division``: one division's), kept ones where still
     current; ``count(year, division, months)`` counts the others, which are then kept."""
     raise_pending_versions()
-    keys = {month_key(year, number): number for number in MONTHS}
+    keys = {_month_key(year, number): number for number in MONTHS}
     versions = dict(
         MonthVersion.objects.filter(month__in=[*keys, EVERYTHING]).values_list("month", "number")
     )
