@@ -105,7 +105,10 @@ END $$;
 
 def _months_of(table: str, rows: str) -> str:
     joins, date = MONTHS[table]
-    return f"SELECT to_char({date}, 'YYYY-MM') FROM {rows} r {joins} WHERE {date} IS NOT NULL"
+    return (
+        f"SELECT DISTINCT to_char({date}, 'YYYY-MM') FROM {rows} r {joins} "
+        f"WHERE {date} IS NOT NULL"
+    )
 
 
 def _postgresql_function(table: str) -> str:
