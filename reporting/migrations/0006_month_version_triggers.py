@@ -127,14 +127,19 @@ def _postgresql_function(table: str) -> str:
                 " || ARRAY(SELECT '*' FROM old_rows o JOIN new_rows n ON n.id = o.id "
                 f"WHERE {changed} LIMIT 1)"
             )
+    # EXECUTE plans each statement's query for its own rows: a plan kept from a large
+    # statement (a hash of every assignment) would be reused for every one-row statement after.
     return f"""
 CREATE OR REPLACE FUNCTION {TRIGGER}_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    reached text[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN PERFORM {TRIGGER}({found["INSERT"]});
-    ELSIF TG_OP = 'UPDATE' THEN PERFORM {TRIGGER}({found["UPDATE"]});
-    ELSIF TG_OP = 'DELETE' THEN PERFORM {TRIGGER}({found["DELETE"]});
-    ELSE PERFORM {TRIGGER}(ARRAY['*']);
+    IF TG_OP = 'INSERT' THEN EXECUTE $q$SELECT {found["INSERT"]}$q$ INTO reached;
+    ELSIF TG_OP = 'UPDATE' THEN EXECUTE $q$SELECT {found["UPDATE"]}$q$ INTO reached;
+    ELSIF TG_OP = 'DELETE' THEN EXECUTE $q$SELECT {found["DELETE"]}$q$ INTO reached;
+    ELSE reached := ARRAY['*'];
     END IF;
+    PERFORM {TRIGGER}(reached);
     RETURN NULL;
 END $$;
 """
