@@ -69,8 +69,14 @@ def lines_for_expert(expert: Expert) -> QuerySet[ReportLine]:
 
 
 def approval_queue() -> QuerySet[ReportLine]:
-    """The coordinator's approval list: lines that are not reversals, oldest work first."""
-    return lines_with_amounts().filter(sign=1).order_by("participation__assignment__date", "pk")
+    """The coordinator's approval list: lines that are not reversals, oldest work first.
+
+    Ordered by an expression of the work's date, not the column: for the column PostgreSQL
+    walks every assignment in date order until it has found a page of waiting lines (4 s at
+    1M assignments); for the expression it takes the few waiting lines first (30 ms).
+    """
+    work_date = Coalesce("participation__assignment__date", "participation__assignment__date")
+    return lines_with_amounts().filter(sign=1).order_by(work_date, "pk")
 
 
 def line_for_page(pk: int) -> ReportLine:
