@@ -7,8 +7,8 @@ from django.utils import timezone
 from agreements import selectors as agreement_selectors
 from feedback import selectors as feedback_selectors
 from kokemus.access import Role, has_role, is_coordinator, role_required
-from kokemus.lists import next_month
 from payroll import selectors as payroll_selectors
+from reporting.selectors import monthly_figures
 from supervision.selectors import supervision_due
 
 # How many rows each start-page list shows; the full lists are on their own pages.
@@ -30,27 +30,20 @@ def home(request):
 
 
 def evaluation_figures() -> dict:
-    """This month's and this year's figures as the monthly follow-up counts them: aggregates
-    only, no person in them; four queries."""
+    """This month's and this year's figures from the monthly follow-up itself (its kept months,
+    reporting/months.py): aggregates only, no person in them."""
     today = timezone.localdate()
-    month_start, year_start = today.replace(day=1), today.replace(month=1, day=1)
-    periods = {
-        "month": (month_start, next_month(month_start)),
-        "year": (year_start, year_start.replace(year=today.year + 1)),
-    }
-    figures = {"today": today}
-    for name, (first, after) in periods.items():
-        work = agreement_selectors.period_work(first=first, after=after)
-        experts = work["experts"]
-        period = {
-            "assignments": work["assignments"],
-            "hours": work["hours"],
-            "new_agreements": agreement_selectors.new_agreements(first=first, after=after),
+    report = monthly_figures(today.year)
+    figures = {"today": today, "small_count": settings.SMALL_COUNT_THRESHOLD}
+    for name, period in (("month", report.months[today.month - 1]), ("year", report.totals)):
+        experts = period.active_experts
+        figures[name] = {
+            "assignments": period.assignments,
+            "hours": period.hours,
+            "new_agreements": period.new_agreements,
+            # SPEC "Small counts", by the report's threshold (reporting/disclosure.py)
+            "hours_shown": experts == 0 or experts >= settings.SMALL_COUNT_THRESHOLD,
         }
-        # SPEC "Small counts", by the report's threshold (reporting/disclosure.py)
-        period["hours_shown"] = experts == 0 or experts >= settings.SMALL_COUNT_THRESHOLD
-        figures[name] = period
-    figures["small_count"] = settings.SMALL_COUNT_THRESHOLD
     return figures
 
 
