@@ -4,17 +4,21 @@ page, export and the ``monthly_report`` command.
 Every figure keeps one name from the database to the table: the database computes it under
 that name (``SUM(worked) AS hours``), the same-named field of the month's ``Figures`` takes it,
 and reporting/tables.py gives the field its row and label. What a figure counts is an ORM
-queryset here (``counted_participations``; fees as agreements.fees defines them). Five
-queries, whatever the amount of data (docs/performance.md "Monthly report"):
+queryset here (``counted_participations``; fees as agreements.fees defines them).
 
-1. assignment types and 2. service areas: codes, names and divisions of the ids below;
-3. counted assignments per (month, type, service area): the by-type, by-service-area,
+A year's figures are its months' counts, kept and counted again only when a change reaches a
+month (reporting/months.py). Assignment types and service areas are read on every call (codes,
+names, divisions); the months to count take these queries over their own dates, whatever the
+amount of data (docs/performance.md "Monthly report"):
+
+1. counted assignments per (month, type, service area): the by-type, by-service-area,
    by-division and type × division tables are sums of these groups;
-4. every other figure, a row per month and the year's row (``_FIGURES_BY_MONTH``): new
-   agreements; participations, hours, fees, travel, other costs, active experts and the
+2. the people reached by done assignments per (month, type, group) (issue 20);
+3. every other figure, a row per month (``_FIGURES_BY_MONTH``): new agreements;
+   participations, hours, fees, travel, other costs, the ids of the active experts and the
    experts paid (and those paid travel or other costs); supervision sessions, attendances and
-   the experts who attended;
-5. the people reached by done assignments per (month, type, group) (issue 20, at the end).
+   the ids of the experts who attended;
+4. the feedback's four (feedback.selectors.feedback_counts).
 
 Fees are the experts' approved hours report lines (payroll.selectors.line_payments) where
 they reported, and done work nobody reported at its recorded hours; travel and other costs come
