@@ -63,7 +63,7 @@ class StoredReport(models.Model):
 class MonthVersion(models.Model):
     """How often one month's figures have changed: the database raises ``number`` of the
     month ("2026-03") that a change reaches, or of "*" for a change that may reach every month
-    (a type, a service area, a group's division, a member). Triggers: migration 0005."""
+    (a type, a service area, a group's division, a member). Triggers: migration 0006."""
 
     month = models.CharField(max_length=7, primary_key=True)
     number = models.BigIntegerField(default=0)

@@ -61,10 +61,8 @@ from feedback.selectors import FeedbackPeriod, feedback_counts
 from kokemus.money import cents
 from payroll.selectors import line_payments
 from registry.models import AssignmentType, ServiceArea
-from reporting.months import counted_months
+from reporting.months import MONTHS, counted_months
 from supervision.models import Attendance, SupervisionSession
-
-MONTHS = range(1, 13)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ def ensure_triggers(connection) -> list[str]:
     without_months = [
         t for t in MONTH_TABLES if t not in tables_with_triggers(connection, _0006.TRIGGER)
     ]
-    if without_months:
+    if missing or without_months:
+        # on PostgreSQL 0002 made its own data-version function again, which does not raise
+        # the months: 0006 makes its version of it again with the triggers it lacks
         _0006.create_triggers(None, statements, tables=without_months)
     return sorted(set(missing + without_months))
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from agreements.models import Assignment, Participation
 from kokemus.management.commands.worker import REPORT_QUIET_SECONDS, ReportWatch
 from kokemus.management.commands.worker import Command as Worker
-from reporting.models import StoredReport, View
+from reporting.models import MonthVersion, StoredReport, View
 from reporting.stored import KEPT_DAYS, Report, current_version, refresh_this_year
 from reporting.tasks import render_current_reports
 from reporting.triggers import (
@@ -224,3 +224,8 @@ def test_a_lost_trigger_is_made_again(report_data):
 
     assert ensure_triggers(connection) == ["supervision_attendance"]
     assert "supervision_attendance" in tables_with_triggers(connection)
+    # and the data version's trigger made again still raises the months a change reaches
+    version, months = current_version(), dict(MonthVersion.objects.values_list("month", "number"))
+    Assignment.objects.filter(date=datetime.date(2025, 1, 31)).update(hours=Decimal("7"))
+    assert current_version() > version
+    assert MonthVersion.objects.get(month="2025-01").number > months.get("2025-01", 0)
