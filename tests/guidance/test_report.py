@@ -83,6 +83,24 @@ def test_periods_meetings_and_goals_per_month(spring, django_assert_num_queries)
     assert figures["months"][2]["reached_share"] is None  # nothing ended in March
 
 
+def test_periods_across_the_turn_of_the_year_count_in_both_years(frozen_clock):
+    for started, ended in [(D(2024, 11, 5), D(2025, 2, 10)), (D(2024, 12, 1), None)]:
+        status = PeriodStatus.ENDED if ended else PeriodStatus.ONGOING
+        PeriodFactory(referred_on=started, started_on=started, ended_on=ended, status=status)
+    PeriodFactory(
+        referred_on=D(2023, 1, 1),
+        started_on=D(2023, 1, 1),
+        ended_on=D(2023, 12, 31),
+        status=PeriodStatus.ENDED,
+    )
+    last, this = period_figures(2024), period_figures(2025)
+    assert _row(last, "started") == [0] * 10 + [1, 1, 2]
+    assert _row(last, "ongoing") == [0] * 10 + [1, 2, 2]
+    assert _row(this, "ongoing") == [2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]
+    assert _row(this, "ended") == [0, 1] + [0] * 10 + [1]
+    assert _row(this, "started") == [0] * 13
+
+
 def test_a_division_counts_its_own_services_only(spring):
     figures = period_figures(2025, spring)
     assert _row(figures, "started") == [0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]
