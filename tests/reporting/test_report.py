@@ -380,7 +380,7 @@ def test_page_query_count_does_not_grow(client, evaluation_member, report_data, 
     # session, user, groups, then the figures (the divisions of the filter come with them),
     # the requests' (orders.selectors.request_figures) and kokemusohjaus's
     # (guidance.selectors.period_figures: periods, meetings, goals)
-    with django_assert_num_queries(3 + FIGURE_QUERIES + 4 + 3):
+    with django_assert_num_queries(3 + FIGURE_QUERIES + 2 + 3):
         response = client.get(REPORT + "?year=2025")
     assert response.context["figures"].totals.assignments == 5 + extra
 
