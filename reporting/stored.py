@@ -8,10 +8,15 @@ figures as they are. The worker renders this year's downloaded reports again soo
 data changes (reporting.tasks), so most downloads find them ready.
 
 The version is read before the figures: a file stored under a version holds at least that
-version's data, never older.
+version's data, never older. So a download may take any file stored under the version it
+found on arrival or a newer one: a render that began after it arrived. Downloads of one report
+that arrive while it is being rendered wait for that render and check again, rather than each
+render it once more (under writes every few seconds a server would otherwise render the same
+PDF for each of them in turn, docs/performance.md "Load test").
 """
 
 import datetime
+import threading
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -63,18 +68,45 @@ def current_version() -> int:
     return number or 0
 
 
-def report_file(report: Report, division: ServiceArea | None) -> bytes:
-    """The report's file (``division``: the one its code names), stored if current,
-    otherwise rendered now and stored."""
-    version, today = current_version(), timezone.localdate()
+class _RenderLocks:
+    """A lock per report: one render of it at a time in this server process."""
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._locks: dict[Report, threading.Lock] = {}
+
+    def __call__(self, report: Report) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(report, threading.Lock())
+
+
+_render_lock = _RenderLocks()
+
+
+def _stored(report: Report, version: int) -> bytes | None:
+    """The stored file made today from the data at ``version`` or newer, if any."""
     content = (
-        StoredReport.objects.filter(**report.fields(), version=version, made_on=today)
+        StoredReport.objects.filter(
+            **report.fields(), version__gte=version, made_on=timezone.localdate()
+        )
         .values_list("content", flat=True)
         .first()
     )
-    if content is not None:
-        return bytes(content)
-    return render_and_store(report, division, version, today)
+    return None if content is None else bytes(content)
+
+
+def report_file(report: Report, division: ServiceArea | None) -> bytes:
+    """The report's file (``division``: the one its code names), stored if current,
+    otherwise rendered now and stored."""
+    arrived_at = current_version()
+    content = _stored(report, arrived_at)
+    if content is None:
+        with _render_lock(report):
+            content = _stored(report, arrived_at)  # a render that began while this one waited
+            if content is None:
+                version, today = current_version(), timezone.localdate()
+                content = render_and_store(report, division, version, today)
+    return content
 
 
 def render_and_store(

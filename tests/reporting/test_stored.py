@@ -15,6 +15,7 @@ from django.utils import timezone
 from agreements.models import Assignment, Participation
 from kokemus.management.commands.worker import REPORT_QUIET_SECONDS, ReportWatch
 from kokemus.management.commands.worker import Command as Worker
+from reporting import stored
 from reporting.models import MonthVersion, StoredReport, View
 from reporting.stored import KEPT_DAYS, Report, current_version, refresh_this_year
 from reporting.tasks import render_current_reports
@@ -120,6 +121,65 @@ def test_a_write_elsewhere_keeps_the_version(report_data, expert_alice):
     expert_alice.save()
     StoredReport.objects.all().delete()
     assert current_version() == version
+
+
+# Downloads waiting for another's render of the same report ----------------------------------
+
+CSV_2025 = Report(2025, "", View.COORDINATOR, "fi", "csv")
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The formats rendered from here on (reporting.exports.render, still rendering)."""
+    rendered, render = [], stored.exports.render
+    monkeypatch.setattr(
+        stored.exports, "render", lambda figures, fmt: rendered.append(fmt) or render(figures, fmt)
+    )
+    return rendered
+
+
+def another_render_while_waiting(monkeypatch, version) -> None:
+    """As when another request of this server holds the report's lock: it stores its render,
+    from the data at ``version()``, just before this download gets the lock."""
+
+    class Lock:
+        def __enter__(self):
+            stored.render_and_store(CSV_2025, None, version(), timezone.localdate())
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(stored, "_render_lock", lambda report: Lock())
+
+
+def change_the_hours() -> int:
+    assignment = Assignment.objects.get(date=datetime.date(2025, 1, 31))
+    assignment.hours += 1
+    assignment.save()
+    return current_version()
+
+
+def test_a_download_takes_the_file_of_a_render_begun_while_it_waited(
+    report_data, renders, monkeypatch
+):
+    arrived_at = current_version()
+    another_render_while_waiting(monkeypatch, change_the_hours)  # data newer than the arrival
+    content = stored.report_file(CSV_2025, None)
+    assert renders == ["csv"]  # the other request's render only
+    assert StoredReport.objects.get().version > arrived_at
+    assert content == bytes(StoredReport.objects.get().content)
+
+
+def test_a_download_renders_again_when_that_render_began_before_a_change(
+    report_data, renders, monkeypatch
+):
+    before_the_change, old = current_version(), stored.report_file(CSV_2025, None)
+    change_the_hours()
+    another_render_while_waiting(monkeypatch, lambda: before_the_change)
+    content = stored.report_file(CSV_2025, None)
+    assert renders == ["csv", "csv", "csv"]  # before the change, the other's, then its own
+    assert StoredReport.objects.get().version == current_version() > before_the_change
+    assert content == bytes(StoredReport.objects.get().content) != old
 
 
 def test_each_view_and_language_has_its_own_file(
