@@ -159,6 +159,7 @@ def change_the_hours() -> int:
     return current_version()
 
 
+@time_machine.travel(IN_2025, tick=False)  # one day: the file's made_on
 def test_a_download_takes_the_file_of_a_render_begun_while_it_waited(
     report_data, renders, monkeypatch
 ):
@@ -170,6 +171,7 @@ def test_a_download_takes_the_file_of_a_render_begun_while_it_waited(
     assert content == bytes(StoredReport.objects.get().content)
 
 
+@time_machine.travel(IN_2025, tick=False)  # one day: the file's made_on
 def test_a_download_renders_again_when_that_render_began_before_a_change(
     report_data, renders, monkeypatch
 ):
