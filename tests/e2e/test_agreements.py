@@ -31,6 +31,7 @@ def test_coordinator_drafts_signs_and_prints_an_agreement(page_en, log_in, coord
     summary.get_by_role("link", name="Valid until").click()
     assert page.evaluate("document.activeElement.id") == "id_valid_until"
     assert page.get_by_label("Hourly fee (€)").input_value() == "25.00"  # kept
+    page.mouse.move(0, 0)  # the summary's links are checked as they look unhovered
     assert serious_violations(page) == []
     page.get_by_label("Valid until").fill("2025-12-31")
     page.get_by_role("button", name="Save draft").click()
