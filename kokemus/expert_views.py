@@ -57,6 +57,10 @@ def expert_detail(request, pk: int):
     record_view(expert)  # a view of personal data goes into the audit trail
     today = timezone.localdate()
     attendances = list(supervision_selectors.attendances_of_expert(expert))
+    days = agreement_selectors.work_days_of_expert(expert)
+    upcoming, past = agreement_selectors.work_of_expert(
+        expert, days, today, request.GET.get("page")
+    )
     return render(
         request,
         "experts/expert_detail.html",
@@ -65,8 +69,8 @@ def expert_detail(request, pk: int):
             "consent": registry_selectors.valid_consent(expert),
             "earlier_consents": registry_selectors.withdrawn_consents(expert),
             "agreements": agreement_selectors.agreements_of_expert(expert),
-            "upcoming": agreement_selectors.upcoming_participations(expert, today),
-            "past": paginate(request, agreement_selectors.past_participations(expert, today)),
+            "upcoming": upcoming,
+            "past": past,
             "attendances": attendances,
             "attended": sum(1 for attendance in attendances if attendance.present),
         },

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from agreements.fees import euros, fee_cents, fee_cents_value, worked_hours
 from agreements.models import COUNTED_STATUSES, Assignment, AssignmentStatus, Participation
-from agreements.selectors import covering_agreements_by_expert, work_date
+from agreements.selectors import WorkDay, covering_agreements_by_expert, work_date
 from kokemus.lists import next_month
 from kokemus.money import cents
 from payroll.amounts import line_amounts
@@ -141,18 +141,17 @@ def has_pending_lines(assignment: Assignment) -> bool:
 REPORT_REMINDER_DAYS = 60
 
 
-def unreported_for_expert(expert: Expert, today: datetime.date) -> list[Participation]:
-    """The expert's assignments of the last REPORT_REMINDER_DAYS, not cancelled, with no report
-    yet or a returned one, oldest first (at most 20), each with ``returned``: what My page asks
-    them to report. One query."""
+def unreported_among(days: list[WorkDay], today: datetime.date) -> list[Participation]:
+    """Of an expert's work (agreements.selectors.work_days_of_expert), the assignments of the
+    last REPORT_REMINDER_DAYS, not cancelled, with no report yet or a returned one, oldest
+    first (at most 20), each with ``returned``: what My page asks them to report. One query."""
+    first = today - datetime.timedelta(days=REPORT_REMINDER_DAYS)
+    recent = [
+        day.pk for day in days if first < day.date <= today and day.status in COUNTED_STATUSES
+    ]
     current = ReportLine.objects.filter(participation=OuterRef("pk"), sign=1, superseded=False)
     return list(
-        Participation.objects.filter(
-            expert=expert,
-            assignment__date__lte=today,
-            assignment__date__gt=today - datetime.timedelta(days=REPORT_REMINDER_DAYS),
-            assignment__status__in=COUNTED_STATUSES,
-        )
+        Participation.objects.filter(pk__in=recent)
         .annotate(returned=Exists(current.filter(status=LineStatus.RETURNED)))
         .filter(Q(returned=True) | ~Exists(current))
         .select_related("assignment")

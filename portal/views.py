@@ -50,8 +50,10 @@ def _error_text(error: ValidationError) -> str:
 def my_page(request):
     expert = selectors.expert_for_user(request.user)
     today = timezone.localdate()
-    upcoming = agreement_selectors.upcoming_participations(expert, today)
-    past = paginate(request, agreement_selectors.past_participations(expert, today))
+    days = agreement_selectors.work_days_of_expert(expert)
+    upcoming, past = agreement_selectors.work_of_expert(
+        expert, days, today, request.GET.get("page")
+    )
     token = CalendarToken.objects.filter(expert=expert).first()
     feed_url = (
         request.build_absolute_uri(reverse("portal:calendar_feed", args=[token.token]))
@@ -70,7 +72,7 @@ def my_page(request):
             "offers": open_offers_for_expert(expert, timezone.now()),  # orders: the Offers section
             "periods": open_periods_of_expert(expert),  # guidance: the Kokemusohjaus section
             "earnings": payroll_selectors.earnings_position(expert, today),
-            "to_report": payroll_selectors.unreported_for_expert(expert, today),
+            "to_report": payroll_selectors.unreported_among(days, today),
         },
     )
 

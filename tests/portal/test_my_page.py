@@ -48,10 +48,10 @@ def test_my_page_lists_own_assignments_in_fixed_queries(
     _alice_assignments(alice_agreement, count)
     ParticipationFactory(assignment=AssignmentFactory(title="Jonkun muun tehtävä"))
     client = login(expert_alice)
-    # session, user, groups (role), expert, upcoming, past count, past page, calendar token,
-    # offers waiting for an answer, earnings limit (none), assignments to report, and the
-    # guide's open kokemusohjaus periods (guidance)
-    with django_assert_max_num_queries(12):
+    # session, user, groups (role), expert, the days of the expert's work, the rows shown,
+    # calendar token, offers waiting for an answer, earnings limit (none), assignments to
+    # report, and the guide's open kokemusohjaus periods (guidance)
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("portal:my_page"), headers=EN)
     assert response.status_code == 200
     page = response.content.decode()
@@ -94,6 +94,38 @@ def test_todays_done_assignment_is_no_longer_upcoming(login, expert_alice, alice
     assert page.index("Illan raati") < page.index("Done and past assignments")
     past = page[page.index("Done and past assignments") :]  # (To report lists it above too)
     assert "Aamun luento" in past
+
+
+@pytest.mark.time_machine(datetime.datetime(2025, 3, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki")))
+def test_upcoming_work_by_day_and_time_and_past_work_newest_first_by_page(
+    login, expert_alice, alice_agreement
+):
+    today, day = datetime.date(2025, 3, 10), datetime.timedelta(days=1)
+    for title, date, start_time in [
+        ("Koko päivän messut", today + day, None),
+        ("Iltapäivän raati", today + day, datetime.time(13)),
+        ("Aamun luento", today + day, datetime.time(9)),
+        ("Huomisen jälkeen", today + 2 * day, datetime.time(8)),
+    ]:
+        ParticipationFactory(
+            agreement=alice_agreement,
+            assignment=AssignmentFactory(title=title, date=date, start_time=start_time),
+        )
+    _alice_assignments(alice_agreement, 26, start=today - 26 * day)  # Tehtävä 0 the oldest
+    client = login(expert_alice)
+
+    response = client.get(reverse("portal:my_page"), headers=EN)
+    assert [p.assignment.title for p in response.context["upcoming"]] == [
+        "Aamun luento",
+        "Iltapäivän raati",
+        "Koko päivän messut",
+        "Huomisen jälkeen",
+    ]
+    past = response.context["past"]
+    assert (past.paginator.count, past.paginator.num_pages) == (26, 2)
+    assert [p.assignment.title for p in past][:2] == ["Tehtävä 25", "Tehtävä 24"]
+    second = client.get(reverse("portal:my_page") + "?page=2", headers=EN).context["past"]
+    assert [p.assignment.title for p in second] == ["Tehtävä 0"]
 
 
 @pytest.mark.time_machine(datetime.datetime(2025, 3, 10, 15, tzinfo=ZoneInfo("Europe/Helsinki")))

@@ -136,9 +136,9 @@ def test_detail_runs_a_fixed_number_of_queries(
         AttendanceFactory(membership__expert=expert, session__date=TODAY - (20 + n) * DAY)
     client = login(coordinator)
     # session, user, groups, expert, consented areas, valid consent, earlier consents,
-    # agreements, upcoming, past count, past page, attendances, audit entry (13), and the
-    # audit entry's content type when this process has not cached it yet
-    with django_assert_max_num_queries(14):
+    # agreements, attendances, the days of the expert's work, the rows shown, audit entry
+    # (12), and the audit entry's content type when this process has not cached it yet
+    with django_assert_max_num_queries(13):
         _page(client.get(reverse("registry:expert_detail", args=[expert.pk]), headers=EN))
 
 
