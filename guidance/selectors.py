@@ -95,6 +95,7 @@ def _period_counts(year: int, division) -> dict:
     periods = list(
         Period.objects.filter(_in_division(division), started_on__lte=last)
         .exclude(ended_on__lt=first)
+        .order_by()  # counted, not listed: no sort
         .values_list("started_on", "ended_on")
     )
     counts = {}
@@ -134,6 +135,7 @@ def _goal_counts(year: int, division) -> dict:
             period__ended_on__range=_month_range(year, None),
         )
         .exclude(outcome="")
+        .order_by()  # counted, not listed: no sort
         .values_list("period__ended_on__month", "outcome", "period__guide_id")
     )
     counts = {}
