@@ -241,13 +241,15 @@ def line_receipt(request, pk: int):
 def run_list(request):
     """The runs so far, and what a run of the chosen month would pay now."""
     month = month_param(request)
+    preview = selectors.month_preview(month)
     return render(
         request,
         "payroll/run_list.html",
         {
             "runs": selectors.runs(),
             "month": month,
-            "preview": selectors.month_preview(month),
+            "preview": preview,
+            "preview_rows": paginate(request, preview.experts),
             "waiting": selectors.waiting_count(),
             "form": RunMonthForm(initial={"year": month.year, "month": month.month}),
             "existing": PayrollRun.objects.filter(month=month).first(),
@@ -276,11 +278,17 @@ def run_create(request):
 def run_detail(request, pk: int):
     run = get_object_or_404(selectors.runs(), pk=pk)
     summary = selectors.summarise(run.lines.all())
-    record_views([totals.expert for totals in summary.experts])  # fee figures: personal data
+    rows = paginate(request, summary.experts)
+    record_views([totals.expert for totals in rows])  # fee figures: personal data
     return render(
         request,
         "payroll/run_detail.html",
-        {"run": run, "summary": summary, "warnings": selectors.run_warnings(run)},
+        {
+            "run": run,
+            "summary": summary,
+            "rows": rows,
+            "warnings": selectors.run_warnings(run),
+        },
     )
 
 

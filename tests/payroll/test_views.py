@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -292,6 +293,27 @@ def test_the_run_page_in_fixed_queries(login, coordinator, experts, django_asser
     # the run's experts
     with django_assert_max_num_queries(9):
         assert client.get(reverse("payroll:run_detail", args=[run.pk])).status_code == 200
+
+
+def test_the_run_page_lists_its_experts_by_page_under_the_whole_runs_totals(login, coordinator):
+    for n in range(26):
+        agreement = AgreementFactory(expert__last_name=f"Maksettava {n:02}", hourly_fee=10)
+        participation = ParticipationFactory(
+            agreement=agreement, assignment=AssignmentFactory(date=D(2025, 3, 1 + n))
+        )
+        services.lines_approve(line_ids=[_line(participation).pk], by=coordinator)
+    run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
+    client = login(coordinator)
+    url = reverse("payroll:run_detail", args=[run.pk])
+    first, second = (client.get(url, {"page": page}, headers=EN) for page in (1, 2))
+
+    for response, shown in ((first, range(25)), (second, [25])):
+        page = response.content.decode()
+        names = re.findall(r"Maksettava (\d\d)", page)
+        assert names == [f"{n:02}" for n in shown]
+        assert re.search(r'id="run-total">520[.,]00<', page)  # 26 × 2 h × 10 €, on each page
+    seen = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=coordinator)
+    assert seen.count() == 26  # each expert's fees recorded as seen once, on their page
 
 
 # --- Earnings limits ----------------------------------------------------------------------
