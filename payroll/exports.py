@@ -22,7 +22,7 @@ from agreements.fees import euros
 from kokemus.pdf import render_pdf
 from kokemus.spreadsheets import as_text
 from payroll.models import PayrollRun
-from payroll.selectors import RunSummary, run_lines, summarise
+from payroll.selectors import RunSummary, run_lines, run_summary, summarise
 from registry.models import Expert, PayrollClass
 
 CONTENT_TYPES = {
@@ -112,7 +112,7 @@ def as_csv(run: PayrollRun) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(_summary_header())
-    for row in _summary_rows(summarise(run.lines.all())):
+    for row in _summary_rows(run_summary(run)):
         writer.writerow([_csv_cell(value) for value in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -199,7 +199,7 @@ def _sheet(workbook: Workbook, title: str, header: list, rows, total: list | Non
 
 def as_xlsx(run: PayrollRun) -> bytes:
     """Two sheets: the totals per expert and class with their sum, and every line."""
-    summary = summarise(run.lines.all())
+    summary = run_summary(run)
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties.title = str(run)

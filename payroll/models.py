@@ -70,6 +70,9 @@ class PayrollRun(models.Model):
         related_name="+",
     )
     exported_at = models.DateTimeField(_("exported at"), null=True, blank=True)
+    # Its sums per expert and class, kept at the export (payroll.selectors.class_sums): the
+    # lines of an exported run never change, and its page and files need not add them up again.
+    sums = models.JSONField(_("sums"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("payroll run")

@@ -25,7 +25,7 @@ from agreements.rules import hours_error, working_days
 from agreements.services import assignment_set_status, is_in_future
 from kokemus.audit import record_changes
 from kokemus.lists import next_month
-from payroll import notices
+from payroll import notices, selectors
 from payroll.amounts import kilometre_rate
 from payroll.models import (
     EDITABLE_STATUSES,
@@ -386,6 +386,7 @@ def run_export(*, run: PayrollRun, by) -> PayrollRun:
         raise ValidationError(_("This run has already been exported."))
     run.status = RunStatus.EXPORTED
     run.exported_by, run.exported_at = by, timezone.now()
+    run.sums = selectors.class_sums(run.lines.all())
     with set_actor(by):
         run.save()
     return run

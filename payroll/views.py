@@ -276,8 +276,8 @@ def run_create(request):
 
 @role_required(Role.COORDINATOR)
 def run_detail(request, pk: int):
-    run = get_object_or_404(selectors.runs(), pk=pk)
-    summary = selectors.summarise(run.lines.all())
+    run = get_object_or_404(PayrollRun.objects.select_related("created_by", "exported_by"), pk=pk)
+    summary = selectors.run_summary(run)
     rows = paginate(request, summary.experts)
     record_views([totals.expert for totals in rows])  # fee figures: personal data
     return render(

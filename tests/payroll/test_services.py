@@ -15,7 +15,7 @@ from agreements.services import assignment_save, assignment_set_status
 from notifications.models import Kind, Message
 from payroll import services
 from payroll.models import LineStatus, ReportLine, RunStatus
-from payroll.selectors import summarise
+from payroll.selectors import class_sums, run_summary, summarise
 from tests.payroll.conftest import TODAY, D, book
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +224,8 @@ def test_a_run_is_locked_once_exported_and_a_correction_goes_into_the_next_run(p
     march_run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
     services.run_export(run=march_run, by=coordinator)
     march_before = summarise(march_run.lines.all()).totals
+    march_run.refresh_from_db()
+    assert march_run.sums == class_sums(march_run.lines.all())  # kept at the export
 
     paid.refresh_from_db()
     with pytest.raises(ValidationError) as error:
@@ -249,6 +251,7 @@ def test_a_run_is_locked_once_exported_and_a_correction_goes_into_the_next_run(p
         Decimal("-12.75"),
     )
     assert summarise(march_run.lines.all()).totals == march_before  # the export stands
+    assert run_summary(march_run).totals == march_before  # and so do its kept sums
     assert (march_before.fees, march_before.travel) == (Decimal("73.75"), Decimal("12.60"))
     paid.refresh_from_db()
     assert (paid.superseded, paid.run_id, paid.hours) == (True, march_run.pk, Decimal("2.50"))

@@ -9,9 +9,12 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.models import AssignmentStatus
+from kokemus.privacy import expert_anonymise
 from notifications.models import Kind, Message
 from payroll import services
 from payroll.models import EarningsLimit, LineStatus, PayrollRun, ReportLine, RunStatus
@@ -239,6 +242,29 @@ def test_a_month_is_previewed_run_and_exported(login, coordinator, people):
     assert (run.status, run.exported_by) == (RunStatus.EXPORTED, coordinator)
     assert "The run is exported and locked." in page
     assert reverse("payroll:run_file", args=[run.pk, "xlsx"]) in page
+
+
+def test_an_exported_run_shows_the_sums_kept_at_its_export_under_todays_names(
+    login, coordinator, people
+):
+    _approved_march(people, coordinator)
+    run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
+    client = login(coordinator)
+    url = reverse("payroll:run_detail", args=[run.pk])
+    draft = client.get(url, headers=EN).content.decode()
+    services.run_export(run=run, by=coordinator)
+    expert_anonymise(expert=people.bertta, by=coordinator)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url, headers=EN).content.decode()
+    sums = [
+        sql for sql in (q["sql"] for q in queries) if '"payroll_reportline"."payroll_class"' in sql
+    ]
+    assert sums == []  # the lines are not added up by class again
+    assert re.search(r'id="run-total">119.16<', draft)
+    assert re.search(r'id="run-total">119.16<', page)
+    assert "Aino Palkkalainen" in page
+    assert "Bertta" not in page and "Tuntilista" not in page  # anonymised since
 
 
 def test_a_run_whose_makers_login_was_deleted_still_shows(login, coordinator, people):

@@ -44,6 +44,7 @@ from kokemus.management.commands.load_demo import (
 )
 from orders.models import Mode, Offer, OfferStatus, Request, RequestStatus
 from payroll.models import LineStatus, PayrollRun, ReportLine, RunStatus
+from payroll.selectors import class_sums
 from portal.models import CalendarToken
 from registry.models import (
     AssignmentType,
@@ -532,6 +533,9 @@ class LoadData:
                 )
             )
         ReportLine.objects.bulk_create(lines, batch_size=BATCH_SIZE)
+        for run in runs:  # as their export keeps them
+            run.sums = class_sums(run.lines.all())
+        PayrollRun.objects.bulk_update(runs, ["sums"])
 
     def _logins(self) -> None:
         """Load-test logins per role; experts' logins are the first experts, with a feed."""
