@@ -2,9 +2,11 @@
 # Served mode: Kokemus as production runs it (bin/serve: gunicorn, DEBUG off, PostgreSQL) on
 # 127.0.0.1 with a county-sized data set, its main pages checked, then a Locust load test.
 #
-#   bench/served.sh [--duration 60s] [--users 20] [--assignments 100000] [--workers 2]
-#                   [--threads 4] [--port 8765] [--spawn-rate 2] [--servers 1] [--ceiling]
+#   bench/served.sh [--duration 60s] [--users 20] [--assignments 100000] [--years 5]
+#                   [--workers 2] [--threads 4] [--port 8765] [--spawn-rate 2] [--servers 1]
+#                   [--ceiling]
 #
+# --years: the years the assignments span (ten years of data: --assignments 1000000 --years 10).
 # --threads: threads per gunicorn worker (GUNICORN_THREADS, as in production; 1: the sync worker).
 # --servers N: N bin/serve (each --workers workers, on the ports after --port) behind nginx on
 #   --port, configured as docs/deployment.md says (bench/balancer.py), on one PostgreSQL; the
@@ -23,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-duration=60s users=20 assignments=100000 workers=2 threads=${GUNICORN_THREADS:-4} port=8765 spawn_rate=2
+duration=60s users=20 assignments=100000 years=5 workers=2 threads=${GUNICORN_THREADS:-4} port=8765 spawn_rate=2
 servers=1 ceiling=false
 while [ $# -gt 0 ]; do
     case $1 in
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2 ;;
     --users) users=$2 ;;
     --assignments) assignments=$2 ;;
+    --years) years=$2 ;;
     --workers) workers=$2 ;;
     --threads) threads=$2 ;;
     --port) port=$2 ;;
@@ -73,7 +76,7 @@ createdb -h 127.0.0.1 -U postgres "$database"
 step "migrate and generate $assignments assignments"
 "$python" manage.py migrate --noinput --verbosity 0
 started=$SECONDS
-"$python" manage.py generate_load_data --assignments "$assignments" \
+"$python" manage.py generate_load_data --assignments "$assignments" --years "$years" \
     --manifest "$out/manifest.json" | tail -n 2
 echo "generated in $((SECONDS - started)) s"
 # VACUUM as autovacuum would soon after a bulk load: it sets the visibility map, without which
