@@ -26,6 +26,9 @@ class ReportLineAdmin(ReadOnlyAdmin):
     search_fields = ("participation__expert__last_name", "participation__assignment__title")
     exclude = ("receipt",)  # personal data: opened through Kokemus, which checks who asks
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("run__sums")  # a run's kept sums: large
+
 
 @admin.register(PayrollRun)
 class PayrollRunAdmin(ReadOnlyAdmin):

@@ -52,9 +52,13 @@ def line_class() -> Coalesce:
 
 def lines_with_amounts() -> QuerySet[ReportLine]:
     """Lines with their amounts in cents and what a list row shows, in one query."""
-    return ReportLine.objects.select_related(
-        "participation__expert", "participation__assignment__type", "run"
-    ).annotate(**line_amounts(), paid_as=line_class())
+    return (
+        ReportLine.objects.select_related(
+            "participation__expert", "participation__assignment__type", "run"
+        )
+        .defer("run__sums")  # up to ~50 kB of JSON a run, which no line shows
+        .annotate(**line_amounts(), paid_as=line_class())
+    )
 
 
 def approved_lines() -> QuerySet[ReportLine]:
@@ -343,9 +347,10 @@ def run_experts(run: PayrollRun) -> QuerySet[Expert]:
 
 def runs_paying(expert: Expert) -> QuerySet[PayrollRun]:
     """The exported runs that paid the expert, newest first, for their statements."""
+    paid = ReportLine.objects.filter(participation__expert=expert, run__isnull=False)
     return (
-        PayrollRun.objects.filter(status=RunStatus.EXPORTED, lines__participation__expert=expert)
-        .distinct()
+        PayrollRun.objects.filter(status=RunStatus.EXPORTED, pk__in=paid.values("run_id"))
+        .defer("sums")  # not shown
         .order_by("-month")
     )
 

@@ -252,7 +252,7 @@ def run_list(request):
             "preview_rows": paginate(request, preview.experts),
             "waiting": selectors.waiting_count(),
             "form": RunMonthForm(initial={"year": month.year, "month": month.month}),
-            "existing": PayrollRun.objects.filter(month=month).first(),
+            "existing": PayrollRun.objects.filter(month=month).defer("sums").first(),
         },
     )
 

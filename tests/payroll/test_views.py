@@ -267,6 +267,21 @@ def test_an_exported_run_shows_the_sums_kept_at_its_export_under_todays_names(
     assert "Bertta" not in page and "Tuntilista" not in page  # anonymised since
 
 
+def test_lists_of_lines_and_runs_leave_the_kept_sums_unread(login, coordinator, people):
+    _approved_march(people, coordinator)
+    run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
+    services.run_export(run=run, by=coordinator)
+    client = login(coordinator)
+    for url, query, shows_the_run in (
+        (reverse("payroll:approval_list"), {"status": ""}, "approved · Payroll run 03/2025"),
+        (reverse("payroll:run_list"), {}, f'<a href="/palkkiot/ajot/{run.pk}/">March 2025</a>'),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url, query, headers=EN).content.decode()
+        assert shows_the_run in page
+        assert not [q for q in queries if '"payroll_payrollrun"."sums"' in q["sql"]], url
+
+
 def test_a_run_whose_makers_login_was_deleted_still_shows(login, coordinator, people):
     _approved_march(people, coordinator)
     run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
