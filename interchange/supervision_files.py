@@ -18,7 +18,7 @@ on too, as the session form does.
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils.translation import gettext as _
 
 from interchange import formats, keys
@@ -473,7 +473,9 @@ class SupervisionSteps:
 
         members = importer._file(MEMBERS)
         GroupMembership.objects.bulk_create(members.create, batch_size=WRITE_BATCH)
-        _bulk_update(GroupMembership, members.update, MEMBER_FIELDS)
+        for member in members.update:
+            member.version = F("version") + 1  # a member form opened before it is refused
+        _bulk_update(GroupMembership, members.update, [*MEMBER_FIELDS, "version"])
         importer._journal_reference_data(GroupMembership, members, MEMBER_FIELDS)
 
         sessions = importer._file(SESSIONS)

@@ -319,9 +319,10 @@ def _values(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _restore(model: type[Model], updated: dict, now) -> None:
-    """The replaced values back, in batches of rows that changed the same fields; a
-    versioned row moves its version on, as every write does."""
-    versioned = model in VERSIONED
+    """The replaced values back, in batches of rows that changed the same fields; a row with
+    a version (a group member's too, though the undo compares its values) moves it on, as
+    every write does."""
+    versioned = any(f.name == "version" for f in model._meta.concrete_fields)
     stamped = versioned and any(f.name == "updated_at" for f in model._meta.concrete_fields)
     by_fields = defaultdict(list)
     for pk, change in updated.items():

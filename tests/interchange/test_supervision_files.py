@@ -4,12 +4,14 @@ like the others, all or nothing, idempotent, with a preview and an undo."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from interchange import formats
 from interchange.models import ImportRun
 from interchange.services import import_data, import_undo
 from registry.models import Expert, Professional
 from supervision.models import Attendance, GroupMembership, SupervisionGroup, SupervisionSession
+from supervision.services import membership_update
 from tests.factories import SupervisionGroupFactory
 from tests.interchange.conftest import SAMPLES, csv_bytes, files, with_cell
 
@@ -439,6 +441,22 @@ def test_undo_restores_what_the_import_changed():
     # each versioned row the undo wrote moved its version on, as a save does
     assert SupervisionSession.objects.get(external_id="S1").version == 3
     assert SupervisionGroup.objects.get(external_id="G1").version == 3
+
+
+def test_a_member_form_opened_before_an_import_or_its_undo_is_refused():
+    _apply(supervision_files())
+    member = GroupMembership.objects.get(group__external_id="G1", expert__external_id="E1")
+    result = _apply(_changed_supervision())  # E1 left G1
+    member.refresh_from_db()
+    assert (member.left_on, member.version) == (datetime.date(2025, 6, 30), 2)
+    with pytest.raises(ValidationError):
+        membership_update(membership=member, expected_version=1)
+
+    assert not import_undo(run=ImportRun.objects.get(pk=result.run_id), by=None)
+    member.refresh_from_db()
+    assert (member.left_on, member.version) == (None, 3)
+    with pytest.raises(ValidationError):
+        membership_update(membership=member, expected_version=2)
 
 
 def test_undo_is_refused_while_a_later_row_refers_to_a_group_the_import_made():
