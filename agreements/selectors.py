@@ -247,10 +247,10 @@ class WorkDay(NamedTuple):
 def work_days_of_expert(expert: Expert) -> list[WorkDay]:
     """All the expert's participations as WorkDays, in one narrow read.
 
-    My page and the coordinator's page about an expert sort and choose from these in Python.
-    Their upcoming list, past page, page count and reminders each used to read every one
-    of the expert's participations with its assignment: ~20 ms each at 1M assignments
-    (~3,400 participations an expert)."""
+    My page and the coordinator's page about an expert sort and choose from these in Python:
+    as queries, their upcoming list, past page, page count and reminders would each read every
+    one of the expert's participations with its assignment (~3,400 at 1M assignments, ~20 ms
+    each)."""
     rows = Participation.objects.filter(expert=expert).values_list(
         "pk",
         "assignment__date",
