@@ -15,7 +15,9 @@ class PayrollConfig(AppConfig):
 
         # Who reported, approved, returned, ran and exported what, and who recorded a limit.
         auditlog.register(ReportLine)
-        auditlog.register(PayrollRun)
+        # Not a run's kept sums: every expert's fees, ~50 kB a run, in a log nobody reads
+        # through Kokemus (the run's page records who saw which expert's fees).
+        auditlog.register(PayrollRun, exclude_fields=["sums"])
         auditlog.register(EarningsLimit)
 
         assignment_saved.connect(warn_of_earnings_limits, dispatch_uid="payroll-earnings-limits")

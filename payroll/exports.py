@@ -240,7 +240,8 @@ def _stable_xlsx(workbook: Workbook, when: datetime.datetime) -> bytes:
 
 
 def statements(run: PayrollRun, expert: Expert | None = None) -> list[dict]:
-    """Each expert's statement of the run: their totals by class and their lines. Two queries."""
+    """Each expert's statement of the run: their totals by class and their lines. Three
+    queries."""
     lines = run_lines(run)
     summary_lines = run.lines.all()
     if expert is not None:

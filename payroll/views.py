@@ -279,7 +279,11 @@ def run_detail(request, pk: int):
     run = get_object_or_404(PayrollRun.objects.select_related("created_by", "exported_by"), pk=pk)
     summary = selectors.run_summary(run)
     rows = paginate(request, summary.experts)
-    record_views([totals.expert for totals in rows])  # fee figures: personal data
+    warnings = selectors.run_warnings(run)
+    # Fee figures are personal data: whose this page shows, in its rows and its warnings.
+    shown = {totals.expert.pk: totals.expert for totals in rows}
+    warned = {expert.pk: expert for expert, warning in warnings}
+    record_views((shown | warned).values())
     return render(
         request,
         "payroll/run_detail.html",
@@ -287,7 +291,7 @@ def run_detail(request, pk: int):
             "run": run,
             "summary": summary,
             "rows": rows,
-            "warnings": selectors.run_warnings(run),
+            "warnings": [warning for expert, warning in warnings],
         },
     )
 

@@ -7,6 +7,7 @@ tax-free kilometre allowance of 2025 (0.52 €/km), so she is paid 0.52.
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -226,6 +227,8 @@ def test_a_run_is_locked_once_exported_and_a_correction_goes_into_the_next_run(p
     march_before = summarise(march_run.lines.all()).totals
     march_run.refresh_from_db()
     assert march_run.sums == class_sums(march_run.lines.all())  # kept at the export
+    exported = LogEntry.objects.get_for_object(march_run).latest("timestamp").changes_dict
+    assert "status" in exported and "sums" not in exported  # the fees stay out of the log
 
     paid.refresh_from_db()
     with pytest.raises(ValidationError) as error:

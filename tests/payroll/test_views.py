@@ -336,14 +336,27 @@ def test_the_run_page_in_fixed_queries(login, coordinator, experts, django_asser
         assert client.get(reverse("payroll:run_detail", args=[run.pk])).status_code == 200
 
 
-def test_the_run_page_lists_its_experts_by_page_under_the_whole_runs_totals(login, coordinator):
+def _run_of_26_experts(coordinator):
+    """A March run paying 26 experts "Maksettava 00" … "Maksettava 25" 2 h × 10 € each."""
+    experts = []
     for n in range(26):
         agreement = AgreementFactory(expert__last_name=f"Maksettava {n:02}", hourly_fee=10)
         participation = ParticipationFactory(
             agreement=agreement, assignment=AssignmentFactory(date=D(2025, 3, 1 + n))
         )
         services.lines_approve(line_ids=[_line(participation).pk], by=coordinator)
-    run = services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY)
+        experts.append(agreement.expert)
+    return services.run_create(month=D(2025, 3, 1), by=coordinator, today=TODAY), experts
+
+
+def _seen_by(user) -> list[int]:
+    """The objects whose views are recorded for ``user``, by id."""
+    seen = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=user)
+    return sorted(seen.values_list("object_id", flat=True))
+
+
+def test_the_run_page_lists_its_experts_by_page_under_the_whole_runs_totals(login, coordinator):
+    run, experts = _run_of_26_experts(coordinator)
     client = login(coordinator)
     url = reverse("payroll:run_detail", args=[run.pk])
     first, second = (client.get(url, {"page": page}, headers=EN) for page in (1, 2))
@@ -353,8 +366,25 @@ def test_the_run_page_lists_its_experts_by_page_under_the_whole_runs_totals(logi
         names = re.findall(r"Maksettava (\d\d)", page)
         assert names == [f"{n:02}" for n in shown]
         assert re.search(r'id="run-total">520[.,]00<', page)  # 26 × 2 h × 10 €, on each page
-    seen = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=coordinator)
-    assert seen.count() == 26  # each expert's fees recorded as seen once, on their page
+    # each expert's fees recorded as seen once, on their page
+    assert _seen_by(coordinator) == sorted(expert.pk for expert in experts)
+
+
+def test_an_expert_named_in_a_runs_warnings_is_recorded_as_seen_on_every_page(login, coordinator):
+    run, experts = _run_of_26_experts(coordinator)
+    services.earnings_limit_save(
+        expert=experts[25],
+        monthly_limit=Decimal("10.00"),
+        yearly_limit=None,
+        basis="disability_pension",
+        consent_given_on=D(2025, 1, 2),
+        by=coordinator,
+    )
+    client = login(coordinator)
+    page = client.get(reverse("payroll:run_detail", args=[run.pk]), headers=EN).content.decode()
+
+    assert "Maksettava 25 passes their monthly earnings limit" in page  # on page 1 too
+    assert _seen_by(coordinator) == sorted(expert.pk for expert in experts)  # 25 rows + 1
 
 
 # --- Earnings limits ----------------------------------------------------------------------
