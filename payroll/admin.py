@@ -34,6 +34,9 @@ class ReportLineAdmin(ReadOnlyAdmin):
 class PayrollRunAdmin(ReadOnlyAdmin):
     list_display = ("month", "status", "created_by", "created_at", "exported_by", "exported_at")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("sums")  # every expert's fees: not shown
+
 
 @admin.register(EarningsLimit)
 class EarningsLimitAdmin(ReadOnlyAdmin):
