@@ -334,12 +334,20 @@ def experts_paid(figures) -> dict:
     }
 
 
+def monthly_table(data: dict) -> dict:
+    """The report's JSON without the tables SAME_FIGURES_SQL does not count."""
+    for figures in [*data["months"], data["totals"]]:
+        for key in ("requests", "kokemusohjaus", "feedback", "by_type_and_division"):
+            figures.pop(key, None)
+    return data
+
+
 def _check_figures(figures, rows, year: int) -> None:
     """Every figure of the report must be the baseline's, or the timing compares nothing."""
     from reporting.exports import as_json
 
     expected, type_by_division, paid = same_figures(rows, year)
-    got = as_json(figures)
+    got = monthly_table(as_json(figures))
     if got != expected or figures.type_by_division != type_by_division:
         differing = [
             f"{month['month']}.{key}: {month[key]!r} != {other.get(key)!r}"

@@ -20,10 +20,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from guidance.selectors import period_figures
 from kokemus.pdf import render_pdf
 from kokemus.spreadsheets import as_text
+from orders.selectors import COUNTS as REQUEST_COUNTS
+from orders.selectors import request_figures
 from reporting.charts import report_charts
-from reporting.selectors import Figures, Hidden, MonthlyFigures
+from reporting.selectors import FeedbackFigures, Figures, Hidden, MonthlyFigures
 from reporting.tables import Cell, Table, report_tables
 
 CONTENT_TYPES = {
@@ -86,17 +89,80 @@ def _json_figures(figures: Figures) -> dict:
     }
 
 
+def _decimal_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else _decimal(value)
+
+
+def _json_requests(counts: dict) -> dict:
+    """Requests received, booked and declined or unfilled (orders.selectors.request_figures)."""
+    return {key: counts[key] for key in REQUEST_COUNTS} | {
+        "median_days": _decimal_or_none(counts["median_days"])
+    }
+
+
+def _json_requests_by_code(by_code: dict[str, dict]) -> dict[str, dict]:
+    """Per service area or type code, its requests' counts (the page shows its name)."""
+    return {
+        code: {key: counts[key] for key in REQUEST_COUNTS}
+        for code, counts in sorted(by_code.items())
+    }
+
+
+def _json_guidance(counts: dict) -> dict:
+    """Kokemusohjaus (guidance.selectors.period_figures); the shares in per cent."""
+    return {
+        key: counts[key] for key in ("started", "ongoing", "ended", "meetings", "goals_assessed")
+    } | {key: _decimal_or_none(counts[key]) for key in ("reached_share", "partly_share")}
+
+
+def _json_feedback(feedback: FeedbackFigures, index: int) -> dict:
+    """Cell ``index`` (a month from 0, or 12 for the year) of each feedback row."""
+    return {
+        "reflections": feedback.reflections[index],
+        "average_load": _decimal_or_none(feedback.average_load[index]),
+        "talk_share": feedback.talk_share[index],
+        "answers": feedback.answers[index],
+        "average_rating": _decimal_or_none(feedback.average_rating[index]),
+    }
+
+
+def _json_type_by_division(figures: MonthlyFigures) -> dict[str, dict[str, int]]:
+    table = {}
+    for (type_code, division_code), count in sorted(figures.type_by_division.items()):
+        if count:
+            table.setdefault(type_code, {})[division_code] = count
+    return table
+
+
 def as_json(figures: MonthlyFigures) -> dict:
-    """The SPEC's JSON shape; ``fees`` and ``supervision_experts`` are the SPEC's figures 6 and
-    7 that its example leaves out. Totals count distinct experts once over the year."""
+    """The SPEC's JSON shape, and every other figure of the report: ``fees`` and
+    ``supervision_experts`` (the SPEC's figures 6 and 7 that its example leaves out), the type
+    × division table, the requests, kokemusohjaus and feedback. Totals count distinct experts
+    once over the year."""
+    demand = request_figures(figures.year, figures.division)
+    guidance = period_figures(figures.year, figures.division)
+    periods = [*zip(figures.months, demand["months"], guidance["months"], strict=True)]
+    periods.append((figures.totals, demand["totals"], guidance["totals"]))
+    rows = []
+    for index, (counts, requests, kokemusohjaus) in enumerate(periods):
+        row = _json_figures(counts) | {
+            "requests": _json_requests(requests),
+            "kokemusohjaus": _json_guidance(kokemusohjaus),
+        }
+        if figures.feedback is not None:
+            row["feedback"] = _json_feedback(figures.feedback, index)
+        rows.append(row)
+    *months, totals = rows
+    totals["by_type_and_division"] = _json_type_by_division(figures)
+    for key in ("by_service_area", "by_type"):
+        totals["requests"][key] = _json_requests_by_code(demand[key])
     data = {"year": figures.year}
     if figures.division:
         data["division"] = figures.division.code
     data["months"] = [
-        {"month": f"{figures.year}-{month.month:02}"} | _json_figures(month)
-        for month in figures.months
+        {"month": f"{figures.year}-{number:02}"} | month for number, month in enumerate(months, 1)
     ]
-    data["totals"] = _json_figures(figures.totals)
+    data["totals"] = totals
     return data
 
 

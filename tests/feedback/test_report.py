@@ -1,9 +1,12 @@
 """The report's feedback figures on hand-counted data, and what the evaluation group sees."""
 
 import datetime
+import io
+import json
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from agreements.models import AssignmentStatus
@@ -125,3 +128,24 @@ def test_a_threshold_of_one_hides_nothing(client, evaluation_member, feedback, s
     response = client.get(reverse("reporting:report") + "?year=2025", **EN)
     rows = _rows([table for table, _chart in response.context["sections"]])
     assert rows["Reflections given"][APRIL] == 1
+
+
+def test_the_commands_json_has_every_figure(feedback):
+    out = io.StringIO()
+    call_command("monthly_report", "--year", "2025", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["months"][MARCH]["feedback"] == {
+        "reflections": 3,
+        "average_load": "3.67",
+        "talk_share": 33,
+        "answers": 1,
+        "average_rating": "4.00",
+    }
+    assert data["months"][0]["feedback"]["average_load"] is None
+    assert data["totals"]["feedback"] == {
+        "reflections": 4,
+        "average_load": "3.50",
+        "talk_share": 50,
+        "answers": 2,
+        "average_rating": "3.00",
+    }

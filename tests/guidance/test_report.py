@@ -11,9 +11,12 @@ reached (60 %), 1 partly (20 %), resting on 2 guides.
 """
 
 import datetime
+import io
+import json
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from agreements.models import AssignmentStatus
@@ -158,3 +161,21 @@ def test_the_years_share_is_hidden_too_where_it_would_give_a_hidden_month_away(
     assert reached[3] == Decimal("60.00")  # April: two guides
     assert isinstance(reached[4], Hidden) and reached[4].few  # May: one guide
     assert isinstance(reached[12], Hidden) and not reached[12].few  # the year: ".."
+
+
+def test_the_commands_json_has_every_figure_and_the_shares_of_fewer_than_three_guides(spring):
+    out = io.StringIO()
+    call_command("monthly_report", "--year", "2025", stdout=out)
+    data = json.loads(out.getvalue())
+    april, march = data["months"][3]["kokemusohjaus"], data["months"][2]["kokemusohjaus"]
+    assert april == {
+        "started": 1,
+        "ongoing": 3,
+        "ended": 2,
+        "meetings": 2,
+        "goals_assessed": 5,
+        "reached_share": "60.00",  # resting on two guides: the command sees every figure
+        "partly_share": "20.00",
+    }
+    assert (march["started"], march["reached_share"]) == (2, None)
+    assert data["totals"]["kokemusohjaus"]["meetings"] == 6

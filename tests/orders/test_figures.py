@@ -2,11 +2,14 @@
 by service area and by type, and the median days from request to booking."""
 
 import datetime
+import io
+import json
 import zoneinfo
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -154,3 +157,23 @@ def test_the_report_page_and_its_csv_show_the_demand_and_no_names(client, evalua
     for name in ("Paula", "Pyytäjä", "paula.pyytaja@example.fi", "aikuissosiaalityö"):
         assert name not in page
         assert name not in text
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 15, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_commands_json_has_the_demand(year, areas):
+    def report(*args) -> dict:
+        out = io.StringIO()
+        call_command("monthly_report", "--year", "2025", *args, stdout=out)
+        return json.loads(out.getvalue())
+
+    data = report()
+    march, february = data["months"][2]["requests"], data["months"][1]["requests"]
+    assert march == {"received": 4, "booked": 2, "unfilled": 2, "median_days": "3.50"}
+    assert february == {"received": 0, "booked": 0, "unfilled": 0, "median_days": None}
+    totals = data["totals"]["requests"]
+    assert (totals["received"], totals["booked"], totals["median_days"]) == (8, 3, "2.00")
+    assert totals["by_service_area"]["paihde"] == {"received": 4, "booked": 3, "unfilled": 1}
+    assert totals["by_type"]["training"]["received"] == 6
+    division = report("--division", areas["division"].code)["totals"]["requests"]
+    assert division["received"] == 4
+    assert set(division["by_service_area"]) == {"paihde"}

@@ -252,6 +252,19 @@ def test_command_json_has_the_spec_shape(report_data):
     assert totals["by_division"] == {"disability": 1, "family_social": 1, "mental_health": 3}
 
 
+def test_command_json_has_the_type_by_division_table(report_data):
+    out = io.StringIO()
+    call_command("monthly_report", "--year", "2025", stdout=out)
+    totals = json.loads(out.getvalue())["totals"]
+    assert totals["by_type_and_division"] == {
+        "client_support": {"mental_health": 1},
+        "communication": {"mental_health": 1},
+        "development": {"disability": 1},
+        "training": {"family_social": 1, "mental_health": 1},
+    }
+    assert "by_type_and_division" not in json.loads(out.getvalue())["months"][0]
+
+
 def test_command_json_of_an_empty_year(db):
     out = io.StringIO()
     call_command("monthly_report", "--year", "2030", "--format", "json", stdout=out)
@@ -260,6 +273,17 @@ def test_command_json_of_an_empty_year(db):
     assert data["months"][5]["hours"] == "0.00"
     assert data["totals"]["assignments"] == 0
     assert data["totals"]["by_type"] == {}
+    assert data["totals"]["by_type_and_division"] == {}
+    assert data["totals"]["requests"] == {
+        "received": 0,
+        "booked": 0,
+        "unfilled": 0,
+        "median_days": None,
+        "by_service_area": {},
+        "by_type": {},
+    }
+    assert data["months"][0]["kokemusohjaus"]["reached_share"] is None
+    assert data["months"][0]["feedback"]["average_load"] is None
 
 
 def test_command_writes_every_format_with_the_same_figures(report_data, tmp_path):
