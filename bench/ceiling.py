@@ -5,10 +5,12 @@
 The users of bench/locustfile.py log in (KOKEMUS_CEILING_USERS, at 2 a second), then the pace
 rises step by step: each step divides their think time by the next factor of
 KOKEMUS_CEILING_PACES for KOKEMUS_CEILING_STEP_SECONDS, so the same logged-in users ask more
-often. Each step's requests (after a settling tenth of the step) give its rate and p95; the
-CPU time of the process groups (/proc) gives what each used of the machine's CPUs: the app
-(gunicorn, its PDF renderers, the worker), PostgreSQL, nginx and Locust itself. The test stops
-after the first step whose p95 passes KOKEMUS_CEILING_MS (200), or after the last.
+often. The first factors are under 1 (the users slower than their own pace), so that the step
+where the p95 passes the limit has one under it even where their own pace is already over.
+Each step's requests (after a settling tenth of the step) give its rate and p95; the CPU time
+of the process groups (/proc) gives what each used of the machine's CPUs: the app (gunicorn,
+its PDF renderers, the worker), PostgreSQL, nginx and Locust itself. The test stops after the
+first step whose p95 passes KOKEMUS_CEILING_MS (200), or after the last.
 
 Writes bench/out/ceiling.csv (a row per step) and prints the table and the verdict: the
 ceiling (the last rate under the limit) and its bottleneck, the process group nearest to
@@ -25,8 +27,10 @@ from steps import Step, cpu_ticks, cpus_used, report
 
 USERS = int(os.environ.get("KOKEMUS_CEILING_USERS", "50"))
 SPAWN_RATE = 2
+# At their own pace 50 users ask ~25 requests a second.
+DEFAULT_PACES = "0.25,0.5,0.75,1,1.5,2,3,4,6,8,12,16"
 STEP_SECONDS = float(os.environ.get("KOKEMUS_CEILING_STEP_SECONDS", "60"))
-PACES = [float(p) for p in os.environ.get("KOKEMUS_CEILING_PACES", "1,2,3,4,6,8,12,16").split(",")]
+PACES = [float(p) for p in os.environ.get("KOKEMUS_CEILING_PACES", DEFAULT_PACES).split(",")]
 LIMIT_MS = float(os.environ.get("KOKEMUS_CEILING_MS", "200"))
 SETTLE = 0.1  # of each step, left out of its figures: the pace has just changed
 TICK = os.sysconf("SC_CLK_TCK")
