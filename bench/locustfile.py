@@ -13,6 +13,7 @@ Think time between a user's requests: KOKEMUS_BENCH_WAIT="1,3" seconds (min,max)
 writes: `locust … --tags write Coordinator`.
 """
 
+import csv
 import datetime
 import itertools
 import json
@@ -24,7 +25,9 @@ import uuid
 from urllib.parse import urlsplit
 
 from common import (
+    JUDGED_CSV,
     OUT,
+    UNJUDGED,
     form_fields,
     load_manifest,
     login,
@@ -55,6 +58,41 @@ def _only_localhost(environment, **kwargs):
     host = urlsplit(environment.host or "").hostname
     if host not in ("127.0.0.1", "localhost"):
         raise SystemExit(f"The load test runs only against 127.0.0.1, not {host!r}.")
+
+
+# Response times (ms) and failures of every request but the unjudged, for JUDGED_CSV.
+_judged = {"times": [], "failures": 0, "first": None, "last": None}
+
+
+@events.request.add_listener
+def _count_judged(request_type, name, response_time, exception, **kwargs):
+    if f"{request_type} {name}" in UNJUDGED:
+        return
+    now = time.monotonic()
+    _judged["first"] = _judged["first"] or now
+    _judged["last"] = now
+    _judged["times"].append(response_time)
+    _judged["failures"] += exception is not None
+
+
+@events.quitting.add_listener
+def _write_judged(environment, **kwargs):
+    """The aggregate of the judged requests, in the columns of Locust's own statistics."""
+    times = sorted(_judged["times"])
+    if not times:
+        return
+    seconds = (_judged["last"] - _judged["first"]) or 1
+
+    def percentile(share: float) -> int:
+        return round(times[min(len(times) - 1, int(share * len(times)))])
+
+    with JUDGED_CSV.open("w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["Request Count", "Failure Count", "Requests/s", "50%", "95%", "99%"])
+        writer.writerow(
+            [len(times), _judged["failures"], f"{len(times) / seconds:.2f}"]
+            + [percentile(share) for share in (0.5, 0.95, 0.99)]
+        )
 
 
 def paced_wait(user) -> float:
