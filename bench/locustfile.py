@@ -61,6 +61,11 @@ def _only_localhost(environment, **kwargs):
         raise SystemExit(f"The load test runs only against 127.0.0.1, not {host!r}.")
 
 
+@events.test_start.add_listener
+def _forget_judged(environment, **kwargs):
+    JUDGED_CSV.unlink(missing_ok=True)  # an earlier run's, which summary.py would judge
+
+
 @events.test_stop.add_listener
 def _write_judged(environment, **kwargs):
     """The aggregate of every request but the UNJUDGED, from Locust's own statistics and in the

@@ -41,10 +41,12 @@ def main() -> int:
 
     with args.stats.open() as file:
         rows = list(csv.DictReader(file))
-    judged = args.stats.with_name(JUDGED_CSV.name)
+    judged = args.stats.with_name(JUDGED_CSV.name)  # written beside the statistics
     if judged.exists():
         with judged.open() as file:
             rows += [row | {"Type": "", "Name": JUDGED} for row in csv.DictReader(file)]
+    else:
+        print(f"No {judged.name}: the aggregate is not judged.", file=sys.stderr)
     header = ["request", "requests", "failures", "req/s", "p50 ms", "p95 ms", "p99 ms", "target"]
     table = []
     failures = 0

@@ -127,6 +127,7 @@ def _json_feedback(feedback: FeedbackFigures, index: int) -> dict:
 
 
 def _json_type_by_division(figures: MonthlyFigures) -> dict[str, dict[str, int]]:
+    """The year's type × division table: type code, then division code, then assignments."""
     table = {}
     for (type_code, division_code), count in sorted(figures.type_by_division.items()):
         if count:
@@ -134,28 +135,33 @@ def _json_type_by_division(figures: MonthlyFigures) -> dict[str, dict[str, int]]
     return table
 
 
+def _json_periods(figures: MonthlyFigures) -> list[dict]:
+    """Every figure of each month and then of the year: thirteen dicts."""
+    demand = request_figures(figures.year, figures.division)
+    guidance = period_figures(figures.year, figures.division)
+    periods = [*zip(figures.months, demand["months"], guidance["months"], strict=True)]
+    periods.append((figures.totals, demand["totals"], guidance["totals"]))
+    rows = [
+        _json_figures(counts)
+        | {
+            "requests": _json_requests(requests),
+            "kokemusohjaus": _json_guidance(kokemusohjaus),
+            "feedback": _json_feedback(figures.feedback, index),
+        }
+        for index, (counts, requests, kokemusohjaus) in enumerate(periods)
+    ]
+    for key in ("by_service_area", "by_type"):  # the year's only, as the report's tables
+        rows[-1]["requests"][key] = _json_requests_by_code(demand[key])
+    rows[-1]["by_type_and_division"] = _json_type_by_division(figures)
+    return rows
+
+
 def as_json(figures: MonthlyFigures) -> dict:
     """The SPEC's JSON shape, and every other figure of the report: ``fees`` and
     ``supervision_experts`` (the SPEC's figures 6 and 7 that its example leaves out), the type
     × division table, the requests, kokemusohjaus and feedback. Totals count distinct experts
     once over the year."""
-    demand = request_figures(figures.year, figures.division)
-    guidance = period_figures(figures.year, figures.division)
-    periods = [*zip(figures.months, demand["months"], guidance["months"], strict=True)]
-    periods.append((figures.totals, demand["totals"], guidance["totals"]))
-    rows = []
-    for index, (counts, requests, kokemusohjaus) in enumerate(periods):
-        row = _json_figures(counts) | {
-            "requests": _json_requests(requests),
-            "kokemusohjaus": _json_guidance(kokemusohjaus),
-        }
-        if figures.feedback is not None:
-            row["feedback"] = _json_feedback(figures.feedback, index)
-        rows.append(row)
-    *months, totals = rows
-    totals["by_type_and_division"] = _json_type_by_division(figures)
-    for key in ("by_service_area", "by_type"):
-        totals["requests"][key] = _json_requests_by_code(demand[key])
+    *months, totals = _json_periods(figures)
     data = {"year": figures.year}
     if figures.division:
         data["division"] = figures.division.code

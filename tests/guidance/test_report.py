@@ -179,3 +179,7 @@ def test_the_commands_json_has_every_figure_and_the_shares_of_fewer_than_three_g
     }
     assert (march["started"], march["reached_share"]) == (2, None)
     assert data["totals"]["kokemusohjaus"]["meetings"] == 6
+    out = io.StringIO()
+    call_command("monthly_report", "--year", "2025", "--division", spring.code, stdout=out)
+    division = json.loads(out.getvalue())["totals"]["kokemusohjaus"]
+    assert (division["started"], division["meetings"]) == (2, 4)  # its own services only

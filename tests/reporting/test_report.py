@@ -300,7 +300,13 @@ def test_command_writes_every_format_with_the_same_figures(report_data, tmp_path
 def test_command_division_filter_and_unknown_division(report_data):
     out = io.StringIO()
     call_command("monthly_report", "--year", "2025", "--division", "mental_health", stdout=out)
-    assert json.loads(out.getvalue())["totals"]["assignments"] == 3
+    totals = json.loads(out.getvalue())["totals"]
+    assert totals["assignments"] == 3
+    assert totals["by_type_and_division"] == {
+        "client_support": {"mental_health": 1},
+        "communication": {"mental_health": 1},
+        "training": {"mental_health": 1},
+    }
     with pytest.raises(Exception, match="nope"):
         call_command("monthly_report", "--year", "2025", "--division", "nope")
 
