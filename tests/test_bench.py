@@ -277,3 +277,18 @@ def test_cpu_of_a_process_that_ended_is_not_taken_back():
 def test_a_machine_busy_with_other_work_is_named_so():
     busy = _step(400, 45, app=0.3, postgresql=0.1, locust=0.05, machine=2.0)
     assert "other work on the machine" in steps.bottleneck(busy, cpus=2)
+
+
+def test_summary_without_the_judged_aggregate_says_so_and_judges_none(tmp_path):
+    stats = tmp_path / "locust_stats.csv"
+    stats.write_text(STATS.format(failures=0))
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "summary.py"), str(stats)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No locust_judged.csv: the aggregate is not judged." in result.stderr
+    assert "all but the login" not in result.stdout
+    assert "over 100" not in result.stdout  # Locust's own aggregate, logins in it, is not judged
