@@ -93,19 +93,18 @@ def _decimal_or_none(value: Decimal | None) -> str | None:
     return None if value is None else _decimal(value)
 
 
-def _json_requests(counts: dict) -> dict:
+def _request_counts(counts: dict) -> dict:
     """Requests received, booked and declined or unfilled (orders.selectors.request_figures)."""
-    return {key: counts[key] for key in REQUEST_COUNTS} | {
-        "median_days": _decimal_or_none(counts["median_days"])
-    }
+    return {key: counts[key] for key in REQUEST_COUNTS}
+
+
+def _json_requests(counts: dict) -> dict:
+    return _request_counts(counts) | {"median_days": _decimal_or_none(counts["median_days"])}
 
 
 def _json_requests_by_code(by_code: dict[str, dict]) -> dict[str, dict]:
     """Per service area or type code, its requests' counts (the page shows its name)."""
-    return {
-        code: {key: counts[key] for key in REQUEST_COUNTS}
-        for code, counts in sorted(by_code.items())
-    }
+    return {code: _request_counts(counts) for code, counts in sorted(by_code.items())}
 
 
 def _json_guidance(counts: dict) -> dict:
