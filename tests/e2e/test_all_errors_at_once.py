@@ -10,6 +10,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def summary_lines(page) -> list[str]:
+    # all_inner_texts does not wait: read the summary once the refused form has come back.
+    page.locator("#error-summary").wait_for()
     return page.locator("#error-summary li").all_inner_texts()
 
 
