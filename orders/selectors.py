@@ -21,7 +21,7 @@ from orders.models import (
     RequestStatus,
     StatusLink,
 )
-from registry.models import Expert
+from registry.models import AssignmentType, Expert, ServiceArea
 
 # --- The coordinators' queue and a request's page -------------------------------------------
 
@@ -140,11 +140,11 @@ COUNTS = ("received", "booked", "unfilled")
 
 def _counted_groups(requests: QuerySet[Request], today: datetime.date) -> list[dict]:
     """The counts per month, service area and type: one grouped query whose rows (at most
-    12 × areas × types) add up to every table's."""
-    names = [f"{relation}__{name}" for relation in ("service_area", "type") for name in NAMES]
+    12 × areas × types) add up to every table's. Grouped by the ids, not the names, which
+    costs the database a third less at a county's ten years (bench/profile_pages.py)."""
     return list(
         requests.annotate(month=ExtractMonth("received_at"))
-        .values("month", *names)
+        .values("month", "service_area", "type")
         .annotate(**_counts(today))
         .order_by()
     )
@@ -173,17 +173,15 @@ def _sum(groups: list[dict]) -> dict[str, int]:
     return {key: sum(group[key] for group in groups) for key in COUNTS}
 
 
-def _sum_by(groups: list[dict], relation: str) -> dict[str, dict]:
-    """The counts per code of ``relation`` (service_area or type), with its name in the page's
-    language, by code."""
-    by_code = defaultdict(list)
+def _sum_by(groups: list[dict], relation: str, model) -> dict[str, dict]:
+    """The counts per code of ``relation`` (service_area or type, a ``model``), with its name in
+    the page's language, by code."""
+    by_pk = defaultdict(list)
     for group in groups:
-        by_code[group[f"{relation}__code"]].append(group)
-    return {
-        code: {"name": in_active_language(*(rows[0][f"{relation}__{n}"] for n in NAMES[1:]))}
-        | _sum(rows)
-        for code, rows in sorted(by_code.items())
-    }
+        by_pk[group[relation]].append(group)
+    names = model.objects.filter(pk__in=by_pk).values_list("pk", *NAMES)
+    by_code = {code: (in_active_language(*rest), by_pk[pk]) for pk, code, *rest in names}
+    return {code: {"name": name} | _sum(rows) for code, (name, rows) in sorted(by_code.items())}
 
 
 def request_figures(year: int, division=None, *, today: datetime.date | None = None) -> dict:
@@ -192,8 +190,9 @@ def request_figures(year: int, division=None, *, today: datetime.date | None = N
     ``code``), how many were booked, how many declined or left unfilled, by service area
     and by type, and the median days from request to booking. Counts only: no names.
 
-    Two queries, each of a few hundred rows however many requests the year has: the counts
-    per month, service area and type, and the days to booking per month.
+    Two queries, each of a few hundred rows however many requests the year has (the counts
+    per month, service area and type, and the days to booking per month), and two for the
+    names of the areas and types counted.
     """
     requests = _year_requests(year, division)
     groups = _counted_groups(requests, today or timezone.localdate())
@@ -213,6 +212,6 @@ def request_figures(year: int, division=None, *, today: datetime.date | None = N
             for month in range(1, 13)
         ],
         "totals": _sum(groups) | {"median_days": _median(year_days)},
-        "by_service_area": _sum_by(groups, "service_area"),
-        "by_type": _sum_by(groups, "type"),
+        "by_service_area": _sum_by(groups, "service_area", ServiceArea),
+        "by_type": _sum_by(groups, "type", AssignmentType),
     }
