@@ -31,12 +31,10 @@ def visible_periods(user) -> QuerySet[Period]:
     return periods_of_expert(get_object_or_404(Expert, user=user))
 
 
-def periods_for_list(user) -> QuerySet[Period]:
-    return (
-        visible_periods(user)
-        .select_related("guide", "service_area__parent", "referred_by")
-        .annotate(meeting_count=Count("meetings"))
-        .order_by("-referred_on", "-pk")
+def periods_for_list(periods: QuerySet[Period]) -> QuerySet[Period]:
+    """What a row of the list shows of ``periods``, its meetings counted."""
+    return periods.select_related("guide", "service_area__parent", "referred_by").annotate(
+        meeting_count=Count("meetings")
     )
 
 

@@ -18,7 +18,7 @@ from guidance.models import Meeting, Period, PeriodStatus
 from guidance.services import GUIDANCE_TYPE
 from kokemus.access import Role, role_required
 from kokemus.forms import add_service_error
-from kokemus.lists import paginate
+from kokemus.lists import paginate_ids
 from orders.models import Request
 
 BOTH = (Role.EXPERT, Role.COORDINATOR)
@@ -26,14 +26,17 @@ BOTH = (Role.EXPERT, Role.COORDINATOR)
 
 @role_required(*BOTH)
 def period_list(request):
-    periods = selectors.periods_for_list(request.user)
+    visible = selectors.visible_periods(request.user)
+    periods = visible.order_by("-referred_on", "-pk")
     status = request.GET.get("status", "")
     if status in PeriodStatus.values:
         periods = periods.filter(status=status)
+    # Meetings are counted for the page's rows only, not for every period before the sort.
+    page = paginate_ids(request, periods, rows=selectors.periods_for_list(visible))
     return render(
         request,
         "guidance/period_list.html",
-        {"page_obj": paginate(request, periods), "status": status, "statuses": PeriodStatus},
+        {"page_obj": page, "status": status, "statuses": PeriodStatus},
     )
 
 

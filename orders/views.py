@@ -34,7 +34,7 @@ from orders.forms import (
     VolunteersForm,
 )
 from orders.matching import ORDER_EXPLANATION, suggestions
-from orders.models import OfferKind, OfferStatus, RequestStatus
+from orders.models import OfferKind, OfferStatus, Request, RequestStatus
 from registry.models import Expert
 
 # How many suggestions the request page lists; the rest are counted (an open call reaches all).
@@ -120,7 +120,8 @@ def request_status(request, token: str):
 
 @role_required(Role.COORDINATOR)
 def request_list(request):
-    filterset = RequestFilter(request.GET, queryset=selectors.requests_for_queue().order_by())
+    # Filtered and sorted without the offer counts: those are counted for the page's rows only.
+    filterset = RequestFilter(request.GET, queryset=Request.objects.all())
     ordered = filterset.qs.order_by("-received_at", "-pk")
     page = paginate_ids(request, ordered, rows=selectors.requests_for_queue())
     return render(request, "orders/request_list.html", {"filter": filterset, "page_obj": page})
