@@ -13,6 +13,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
@@ -31,20 +32,27 @@ from supervision.models import (
 )
 
 
+def _per_group(rows: QuerySet, aggregate) -> Subquery:
+    """``aggregate`` of the group's ``rows``, as a subquery: joining members and sessions to
+    the groups at once would count every member once per session (~27,000 rows after ten
+    years, 24 ms, and growing)."""
+    of_group = rows.filter(group=OuterRef("pk")).order_by().values("group")
+    return Subquery(of_group.annotate(value=aggregate).values("value"))
+
+
+def _count_per_group(rows: QuerySet) -> Coalesce:
+    return Coalesce(_per_group(rows, Count("pk")), 0)
+
+
 def groups_for_list() -> QuerySet[SupervisionGroup]:
     """Groups with their current member counts, sessions and latest session, in one query."""
-    current = Q(memberships__left_on__isnull=True)
+    current = GroupMembership.objects.filter(left_on__isnull=True)
+    sessions = SupervisionSession.objects.all()
     return SupervisionGroup.objects.select_related("division", "supervisor").annotate(
-        expert_count=Count(
-            "memberships", filter=current & Q(memberships__expert__isnull=False), distinct=True
-        ),
-        professional_count=Count(
-            "memberships",
-            filter=current & Q(memberships__professional__isnull=False),
-            distinct=True,
-        ),
-        session_count=Count("sessions", distinct=True),
-        last_session_on=Max("sessions__date"),
+        expert_count=_count_per_group(current.filter(expert__isnull=False)),
+        professional_count=_count_per_group(current.filter(professional__isnull=False)),
+        session_count=_count_per_group(sessions),
+        last_session_on=_per_group(sessions, Max("date")),
     )
 
 

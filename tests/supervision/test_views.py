@@ -168,6 +168,38 @@ def test_group_list_counts_members_in_constant_queries(
     assert (first.expert_count, first.professional_count, first.session_count) == (2, 1, 1)
 
 
+def test_group_list_counts_each_member_and_session_once(coordinator_client):
+    busy = SupervisionGroupFactory(name="Kiireinen")
+    GroupMembershipFactory.create_batch(2, group=busy)
+    GroupMembershipFactory(group=busy, left_on=datetime.date(2025, 1, 31))  # left: not counted
+    GroupMembershipFactory(group=busy, expert=None, professional=ProfessionalFactory())
+    for day in (3, 17, 10):
+        SupervisionSessionFactory(group=busy, date=datetime.date(2025, 2, day))
+    SupervisionGroupFactory(name="Uusi")
+
+    response = coordinator_client.get(reverse("supervision:group_list"))
+
+    rows = {
+        group.name: (
+            group.expert_count,
+            group.professional_count,
+            group.session_count,
+            group.last_session_on,
+        )
+        for group in response.context["page_obj"]
+    }
+    assert rows == {
+        "Kiireinen": (2, 1, 3, datetime.date(2025, 2, 17)),
+        "Uusi": (0, 0, 0, None),
+    }
+    SupervisionSessionFactory(
+        group=SupervisionGroupFactory(name="Vanha"), date=datetime.date(2025, 1, 8)
+    )
+    response = coordinator_client.get(reverse("supervision:group_list"), {"sort": "-last_session"})
+    newest_first = [g.name for g in response.context["page_obj"] if g.last_session_on]
+    assert newest_first == ["Kiireinen", "Vanha"]
+
+
 def test_group_list_filters_by_kind(coordinator_client):
     SupervisionGroupFactory(name="Pari", kind=GroupKind.PAIR)
     SupervisionGroupFactory(name="Yhteinen", kind=GroupKind.JOINT)
