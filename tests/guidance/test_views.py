@@ -75,6 +75,24 @@ def _periods(count: int, guide):
         meeting(period, datetime.date(2025, 4, 1))
 
 
+def test_the_list_shows_each_periods_meetings_newest_referral_first(
+    login, coordinator, expert_alice
+):
+    guide = expert_alice.expert
+    AgreementFactory(expert=guide)
+    older = started_period(guide=guide, referred_on=datetime.date(2025, 2, 1))
+    meeting(older, datetime.date(2025, 4, 1))
+    newer = started_period(guide=guide, referred_on=datetime.date(2025, 3, 1))
+    referred = PeriodFactory(guide=guide, referred_on=datetime.date(2025, 1, 1))
+
+    response = login(coordinator).get(LIST)
+    rows = [(p.pk, p.meeting_count) for p in response.context["page_obj"]]
+    assert rows == [(newer.pk, 1), (older.pk, 2), (referred.pk, 0)]  # the start is a meeting
+
+    response = login(coordinator).get(LIST, {"status": PeriodStatus.REFERRED})
+    assert [p.pk for p in response.context["page_obj"]] == [referred.pk]
+
+
 @pytest.mark.parametrize("count", [1, 12])
 def test_the_lists_and_a_period_cost_the_same_whatever_their_length(
     count, login, coordinator, expert_alice, django_assert_max_num_queries
@@ -85,7 +103,7 @@ def test_the_lists_and_a_period_cost_the_same_whatever_their_length(
     period = Period.objects.first()
     for user in (coordinator, expert_alice):
         client = login(user)
-        with django_assert_max_num_queries(7):  # session, user, groups, (expert,) count, rows
+        with django_assert_max_num_queries(7):  # session, user, groups, (expert,) count, ids, rows
             assert client.get(LIST).status_code == 200
         with django_assert_max_num_queries(8):  # ... the period, its goals, its meetings
             assert (
