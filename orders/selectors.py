@@ -179,16 +179,18 @@ def _sum_by(groups: list[dict], relation: str, model) -> dict[str, dict]:
     by_pk = defaultdict(list)
     for group in groups:
         by_pk[group[relation]].append(group)
-    names = model.objects.filter(pk__in=by_pk).values_list("pk", *NAMES)
-    by_code = {code: (in_active_language(*rest), by_pk[pk]) for pk, code, *rest in names}
-    return {code: {"name": name} | _sum(rows) for code, (name, rows) in sorted(by_code.items())}
+    named = model.objects.filter(pk__in=list(by_pk)).values_list("pk", *NAMES)
+    return {
+        code: {"name": in_active_language(*names)} | _sum(by_pk[pk])
+        for pk, code, *names in sorted(named, key=lambda row: row[1])
+    }
 
 
 def request_figures(year: int, division=None, *, today: datetime.date | None = None) -> dict:
     """The demand the evaluation group reads: requests received in each month of ``year``
     (Helsinki time) in ``division`` and its services (a ServiceArea or anything with its
     ``code``), how many were booked, how many declined or left unfilled, by service area
-    and by type, and the median days from request to booking. Counts only: no names.
+    and by type, and the median days from request to booking. Counts only: no person's data.
 
     Two queries, each of a few hundred rows however many requests the year has (the counts
     per month, service area and type, and the days to booking per month), and two for the

@@ -104,6 +104,18 @@ def test_periods_across_the_turn_of_the_year_count_in_both_years(frozen_clock):
     assert _row(this, "started") == [0] * 13
 
 
+def test_a_period_over_the_whole_year_is_ongoing_in_each_month_and_nothing_else(frozen_clock):
+    PeriodFactory(
+        referred_on=D(2024, 6, 1),
+        started_on=D(2024, 6, 1),
+        ended_on=D(2026, 3, 1),
+        status=PeriodStatus.ENDED,
+    )
+    figures = period_figures(2025)
+    assert _row(figures, "ongoing") == [1] * 13
+    assert _row(figures, "started") == _row(figures, "ended") == [0] * 13
+
+
 def test_a_division_counts_its_own_services_only(spring):
     figures = period_figures(2025, spring)
     assert _row(figures, "started") == [0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]

@@ -19,6 +19,7 @@ from registry.models import AssignmentType, ServiceArea
 from reporting.disclosure import without_small_counts
 from reporting.selectors import Hidden, monthly_figures
 from reporting.tables import NO_BOOKINGS, report_tables
+from tests.orders.factories import RequestFactory
 from tests.reporting.test_selectors import FIGURE_QUERIES, _add_assignments
 
 pytestmark = pytest.mark.django_db
@@ -406,11 +407,13 @@ def test_expert_is_refused(client, expert_alice):
 def test_page_query_count_does_not_grow(client, evaluation_member, report_data, extra,
                                         django_assert_num_queries):  # fmt: skip
     _add_assignments(extra)
+    RequestFactory.create_batch(extra)  # received in April 2025
     client.force_login(evaluation_member)
     # session, user, groups, then the figures (the divisions of the filter come with them),
-    # the requests' (orders.selectors.request_figures) and kokemusohjaus's
-    # (guidance.selectors.period_figures: periods, meetings, goals)
-    with django_assert_num_queries(3 + FIGURE_QUERIES + 2 + 3):
+    # the requests' (orders.selectors.request_figures: counts, days to booking, and the names
+    # of the areas and types counted) and kokemusohjaus's (guidance.selectors.period_figures:
+    # periods, meetings, goals)
+    with django_assert_num_queries(3 + FIGURE_QUERIES + 4 + 3):
         response = client.get(REPORT + "?year=2025")
     assert response.context["figures"].totals.assignments == 5 + extra
 

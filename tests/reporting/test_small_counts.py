@@ -335,7 +335,8 @@ def test_the_command_json_shows_every_figure(small_division):
 def test_hiding_costs_no_query(client, role, small_division, request, django_assert_num_queries):
     client.force_login(request.getfixturevalue(role))
     # session, user, groups, the division of the filter, then the figures, and the requests'
-    # (orders.selectors.request_figures), and kokemusohjaus's (guidance.selectors.period_figures)
+    # (orders.selectors.request_figures; with none, no names of areas and types to read), and
+    # kokemusohjaus's (guidance.selectors.period_figures)
     with django_assert_num_queries(4 + FIGURE_QUERIES + 2 + 3):
         assert client.get(REPORT, QUERY).status_code == 200
     # The file: the data version (in a test's transaction on PostgreSQL, the pending raise of
