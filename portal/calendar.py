@@ -8,6 +8,7 @@ everything ahead), not the whole history, and a poll whose events have not chang
 import datetime
 import hashlib
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,6 +20,8 @@ from supervision.selectors import sessions_of_expert
 
 # How far back the feed reaches (days); the future is always all in. My page says so.
 FEED_DAYS_BACK = 365
+# How long a built feed is kept for the next poll of the same events (seconds).
+KEEP_SECONDS = 60 * 60
 
 
 def feed_start(today: datetime.date) -> datetime.date:
@@ -105,6 +108,19 @@ def feed_etag(name: str, events: list[FeedEvent]) -> str:
     """Changes whenever anything the feed shows changes (and only then)."""
     data = repr((PRODID, name, events))
     return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+def kept_calendar(events: list[FeedEvent], *, name: str, etag: str) -> bytes:
+    """The feed's bytes, kept under its ETag: building them takes icalendar about twice as
+    long as reading the events, and most polls after a change read the same events again
+    (a client without the ETag, or another server process). DTSTAMP then stays the time the
+    events were last built, which is what it means in a published calendar (RFC 5545)."""
+    key = f"ics:{etag}"
+    content = cache.get(key)
+    if content is None:
+        content = expert_calendar(events, name=name)
+        cache.set(key, content, KEEP_SECONDS)
+    return content
 
 
 def expert_calendar(events: list[FeedEvent], *, name: str) -> bytes:

@@ -31,7 +31,7 @@ from payroll import selectors as payroll_selectors
 from payroll import services as payroll_services
 from payroll.forms import ReportLineForm
 from portal import selectors, services
-from portal.calendar import expert_calendar, feed_etag, feed_events
+from portal.calendar import feed_etag, feed_events, kept_calendar
 from portal.forms import CONTACT_FIELDS, ContactDetailsForm, WithdrawForm
 from portal.models import CalendarToken
 from registry import selectors as registry_selectors
@@ -353,7 +353,8 @@ def calendar_feed(request, token: str):
     response = get_conditional_response(request, etag=etag)  # 304 (or 412), else None
     if response is None:
         response = HttpResponse(
-            expert_calendar(events, name=name), content_type="text/calendar; charset=utf-8"
+            kept_calendar(events, name=name, etag=etag),
+            content_type="text/calendar; charset=utf-8",
         )
         response["Content-Disposition"] = 'inline; filename="kokemus.ics"'
     response["ETag"] = etag

@@ -5,6 +5,7 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -225,6 +226,23 @@ def test_unchanged_feed_answers_304_and_a_change_gives_a_new_feed(
     assert client.get(url, headers={"if-none-match": changed["ETag"]}).status_code == 304
     ParticipationFactory(agreement=alice_agreement, assignment=other.assignment)
     assert client.get(url, headers={"if-none-match": changed["ETag"]}).status_code == 200
+
+
+def test_a_poll_without_the_etag_gets_the_feed_built_for_the_same_events(
+    client, expert_alice, alice_agreement, alice_token
+):
+    url = reverse("portal:calendar_feed", args=[alice_token.token])
+    ParticipationFactory(agreement=alice_agreement, assignment=AssignmentFactory(date=SOON))
+    first = client.get(url)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=10)):
+        again = client.get(url)  # the same events: not built again, DTSTAMP and all
+        ParticipationFactory(agreement=alice_agreement, assignment=AssignmentFactory(date=SOON))
+        changed = client.get(url)
+    assert again.content == first.content
+    assert len(_events(changed)) == 2
+    assert {str(e["dtstamp"].dt) for e in _events(changed).values()} != {
+        str(e["dtstamp"].dt) for e in _events(first).values()
+    }
 
 
 def test_feed_queries_do_not_grow_with_the_events(
