@@ -8,6 +8,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate, pre_migrate
 
         from agreements.models import Agreement, Assignment, Participation
 
@@ -15,3 +16,34 @@ class AgreementsConfig(AppConfig):
         auditlog.register(Agreement)
         auditlog.register(Assignment)
         auditlog.register(Participation)
+        pre_migrate.connect(_drop_sqlite_day_triggers, sender=self)
+        post_migrate.connect(_ensure_sqlite_day_triggers, sender=self)
+
+
+def _drop_sqlite_day_triggers(using, **kwargs):
+    from django.db import connections
+
+    from agreements.triggers import drop_sqlite_day_triggers
+
+    if connections[using].vendor == "sqlite":
+        drop_sqlite_day_triggers(connections[using])
+
+
+def _ensure_sqlite_day_triggers(using, **kwargs):
+    from django.db import connections
+
+    from agreements.triggers import ensure_sqlite_day_triggers
+
+    if connections[using].vendor == "sqlite" and _migrated_days(connections[using]):
+        ensure_sqlite_day_triggers(connections[using])
+
+
+def _migrated_days(connection) -> bool:
+    """After a migrate back to before 0007 there are no days to keep."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    return (
+        MigrationRecorder(connection)
+        .migration_qs.filter(app="agreements", name="0007_participation_days")
+        .exists()
+    )

@@ -312,10 +312,24 @@ class Participation(models.Model):
         blank=True,
         help_text=_("Hours this expert actually worked, if they differ from the assignment's."),
     )
+    # The assignment's first and last day, copied here by the database (migration 0007's
+    # triggers; the import writes them itself), so that an expert's work is found by its days
+    # in one index rather than through every assignment of theirs (docs/performance.md).
+    first_day = models.DateField(_("first day"), null=True, editable=False)
+    last_day = models.DateField(_("last day"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
+        indexes = [
+            # My page, the page about an expert, the calendar feed: an expert's work by its
+            # days, read from the index alone on PostgreSQL
+            models.Index(
+                fields=["expert", "last_day"],
+                include=["first_day", "id"],
+                name="participation_expert_days_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "expert"],

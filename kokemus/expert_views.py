@@ -57,7 +57,7 @@ def expert_detail(request, pk: int):
     record_view(expert)  # a view of personal data goes into the audit trail
     today = timezone.localdate()
     attendances = list(supervision_selectors.attendances_of_expert(expert))
-    days = agreement_selectors.work_days_of_expert(expert)
+    days = agreement_selectors.work_days_of_expert(expert, since=today)
     upcoming, past = agreement_selectors.work_of_expert(
         expert, days, today, request.GET.get("page")
     )

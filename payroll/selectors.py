@@ -145,11 +145,17 @@ def has_pending_lines(assignment: Assignment) -> bool:
 REPORT_REMINDER_DAYS = 60
 
 
+def reminders_since(today: datetime.date) -> datetime.date:
+    """The day before the first whose work My page asks to be reported."""
+    return today - datetime.timedelta(days=REPORT_REMINDER_DAYS)
+
+
 def unreported_among(days: list[WorkDay], today: datetime.date) -> list[Participation]:
-    """Of an expert's work (agreements.selectors.work_days_of_expert), the assignments of the
-    last REPORT_REMINDER_DAYS, not cancelled, with no report yet or a returned one, oldest
-    first (at most 20), each with ``returned``: what My page asks them to report. One query."""
-    first = today - datetime.timedelta(days=REPORT_REMINDER_DAYS)
+    """Of an expert's work (agreements.selectors.work_days_of_expert, read ``since``
+    reminders_since(today) at the latest), the assignments of the last REPORT_REMINDER_DAYS,
+    not cancelled, with no report yet or a returned one, oldest first (at most 20), each with
+    ``returned``: what My page asks them to report. One query."""
+    first = reminders_since(today)
     recent = [
         day.pk for day in days if first < day.date <= today and day.status in COUNTED_STATUSES
     ]
@@ -675,7 +681,8 @@ def fees_of_expert(expert: Expert, year: int) -> dict:
     approved = Q(report_lines__status=LineStatus.APPROVED)
     amounts = line_amounts("report_lines__")
     participations = (
-        Participation.objects.filter(expert=expert, assignment__date__year=year)
+        # first_day: the assignment's date on the participation, its expert's part of an index
+        Participation.objects.filter(expert=expert, first_day__year=year)
         .select_related("assignment__type", "agreement")
         .annotate(
             line_count=Count("report_lines"),

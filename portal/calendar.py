@@ -9,11 +9,9 @@ import datetime
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 
-from agreements.models import COUNTED_STATUSES
-from agreements.selectors import assignments_of_expert
+from agreements.models import COUNTED_STATUSES, Assignment
 from notifications.ical import PRODID, FeedEvent, calendar_of, event_component
 from registry.models import Expert
 from supervision.selectors import sessions_of_expert
@@ -30,9 +28,12 @@ def feed_start(today: datetime.date) -> datetime.date:
 
 def _assignment_events(expert: Expert, start: datetime.date) -> list[FeedEvent]:
     assignments = (
-        assignments_of_expert(expert)
-        .select_related(None)
-        .filter(Q(date__gte=start) | Q(end_date__gte=start), status__in=COUNTED_STATUSES)
+        # in one filter(): the participation whose days match is the expert's own
+        Assignment.objects.filter(
+            participations__expert=expert,
+            participations__last_day__gte=start,
+            status__in=COUNTED_STATUSES,
+        )
         .order_by("date", "pk")
         .values_list(
             "pk",

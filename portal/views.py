@@ -50,7 +50,8 @@ def _error_text(error: ValidationError) -> str:
 def my_page(request):
     expert = selectors.expert_for_user(request.user)
     today = timezone.localdate()
-    days = agreement_selectors.work_days_of_expert(expert)
+    since = payroll_selectors.reminders_since(today)
+    days = agreement_selectors.work_days_of_expert(expert, since=since)
     upcoming, past = agreement_selectors.work_of_expert(
         expert, days, today, request.GET.get("page")
     )

@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from openpyxl import Workbook
 
 from agreements.models import Agreement, Assignment, Participation
@@ -994,3 +996,23 @@ def test_a_message_repeats_the_wrong_value_in_the_language_of_the_page():
         )
 
     assert result.errors[0].message.startswith("31.2.2024 ei ole päivämäärä")
+
+
+def _days_as_their_assignments() -> bool:
+    kept = Participation.objects.filter(
+        first_day=F("assignment__date"),
+        last_day=Coalesce("assignment__end_date", "assignment__date"),
+    )
+    return kept.count() == Participation.objects.count() > 0
+
+
+def test_imported_participations_carry_their_assignments_days(valid_files):
+    """The import writes the days of its new rows itself; a moved date reaches the rest."""
+    import_data(valid_files, dry_run=False)
+    assert _days_as_their_assignments()
+
+    import_data(files(assignments=with_cell(ASSIGNMENTS, 0, 3, "17.3.2025")), dry_run=False)
+    moved = datetime.date(2025, 3, 17)
+    lecture = Assignment.objects.get(external_id="X1")
+    assert set(lecture.participations.values_list("first_day", "last_day")) == {(moved, moved)}
+    assert _days_as_their_assignments()

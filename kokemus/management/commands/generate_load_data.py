@@ -275,6 +275,10 @@ class LoadData:
                         assignment=assignment,
                         expert_id=cover.expert_id,
                         agreement_id=cover.agreement_for(assignment.date),
+                        # given, as the import does: the database's trigger would look
+                        # each one up (agreements migration 0007)
+                        first_day=assignment.date,
+                        last_day=assignment.end_date or assignment.date,
                     )
                     for cover in team
                 ]

@@ -1,0 +1,22 @@
+"""The participation days' triggers on SQLite (agreements migration 0007), made after every
+migrate and dropped before it: they name another table, and SQLite refuses to rebuild a table
+that another table's trigger names. PostgreSQL keeps them from the migration."""
+
+import importlib
+
+_0007 = importlib.import_module("agreements.migrations.0007_participation_days")
+
+
+def ensure_sqlite_day_triggers(connection) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+        for name, statement in _0007.SQLITE.items():
+            if name not in present:
+                cursor.execute(statement)
+
+
+def drop_sqlite_day_triggers(connection) -> None:
+    with connection.cursor() as cursor:
+        for name in _0007.SQLITE:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")

@@ -1,0 +1,75 @@
+"""A participation carries its assignment's first and last day, kept by the database
+(agreements migration 0007) whatever makes the change: My page, the page about an expert and
+the calendar feed find an expert's work by these days."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from agreements.models import Assignment, Participation
+from tests.factories import AssignmentFactory, ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+MAY_4 = datetime.date(2026, 5, 4)
+DAY = datetime.timedelta(days=1)
+
+
+def days(participation) -> tuple:
+    return Participation.objects.values_list("first_day", "last_day").get(pk=participation.pk)
+
+
+def test_a_new_participation_takes_its_assignments_days():
+    one_day = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
+    three_days = ParticipationFactory(
+        assignment=AssignmentFactory(date=MAY_4, end_date=MAY_4 + 2 * DAY)
+    )
+    assert days(one_day) == (MAY_4, MAY_4)
+    assert days(three_days) == (MAY_4, MAY_4 + 2 * DAY)
+
+
+def test_a_changed_date_or_end_date_reaches_every_participation_of_the_assignment():
+    assignment = AssignmentFactory(date=MAY_4)
+    first, second = ParticipationFactory.create_batch(2, assignment=assignment)
+    elsewhere = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
+
+    assignment.date = MAY_4 + 7 * DAY
+    assignment.save()
+    assert days(first) == days(second) == (MAY_4 + 7 * DAY, MAY_4 + 7 * DAY)
+
+    Assignment.objects.filter(pk=assignment.pk).update(end_date=MAY_4 + 9 * DAY)  # in bulk
+    assert days(first) == days(second) == (MAY_4 + 7 * DAY, MAY_4 + 9 * DAY)
+    Assignment.objects.filter(pk=assignment.pk).update(end_date=None)
+    assert days(first) == (MAY_4 + 7 * DAY, MAY_4 + 7 * DAY)
+    assert days(elsewhere) == (MAY_4, MAY_4)
+
+
+def test_a_participation_saved_again_or_moved_has_the_days_of_its_assignment():
+    participation = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
+    # the instance never had the days the database gave the row, and save() writes them all
+    assert participation.first_day is None
+    participation.hours = Decimal("1.50")
+    participation.save()
+    assert days(participation) == (MAY_4, MAY_4)
+
+    participation.assignment = AssignmentFactory(date=MAY_4 - DAY, end_date=MAY_4 + DAY)
+    participation.save()
+    assert days(participation) == (MAY_4 - DAY, MAY_4 + DAY)
+
+
+def test_days_given_with_the_row_are_kept_as_the_import_writes_them():
+    assignment = AssignmentFactory(date=MAY_4)
+    participation = ParticipationFactory(
+        assignment=assignment, first_day=assignment.date, last_day=assignment.date
+    )
+    assert days(participation) == (MAY_4, MAY_4)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its triggers")
+def test_on_sqlite_the_triggers_are_made_again_after_a_migrate():
+    """They are dropped before every migrate, so that SQLite can rebuild the tables."""
+    call_command("migrate", "agreements", verbosity=0)
+    participation = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
+    assert days(participation) == (MAY_4, MAY_4)
