@@ -15,7 +15,9 @@ class AgreementsConfig(AppConfig):
         # Fee terms and who worked when are part of the expert's audit trail (kokemus.privacy).
         auditlog.register(Agreement)
         auditlog.register(Assignment)
-        auditlog.register(Participation)
+        # the days are the assignment's, copied by the database: its own trail has them,
+        # and a save() of an instance that never had them would log them as cleared
+        auditlog.register(Participation, exclude_fields=["first_day", "last_day"])
         pre_migrate.connect(_drop_sqlite_day_triggers, sender=self)
         post_migrate.connect(_ensure_sqlite_day_triggers, sender=self)
 

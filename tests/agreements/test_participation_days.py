@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
 
@@ -57,6 +58,14 @@ def test_a_participation_saved_again_or_moved_has_the_days_of_its_assignment():
     participation.assignment = AssignmentFactory(date=MAY_4 - DAY, end_date=MAY_4 + DAY)
     participation.save()
     assert days(participation) == (MAY_4 - DAY, MAY_4 + DAY)
+
+
+def test_the_audit_trail_of_a_participation_saved_again_leaves_the_days_out():
+    participation = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
+    participation.hours = Decimal("1.50")
+    participation.save()  # the instance's days are None, the row's MAY_4
+    entry = LogEntry.objects.get_for_object(participation).get(action=LogEntry.Action.UPDATE)
+    assert set(entry.changes_dict) == {"hours"}
 
 
 def test_days_given_with_the_row_are_kept_as_the_import_writes_them():
