@@ -293,7 +293,11 @@ class Participation(models.Model):
         related_name="participations",
     )
     expert = models.ForeignKey(
-        Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="participations"
+        Expert,
+        verbose_name=_("expert"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+        db_index=False,  # participation_expert_days_idx leads with it: one index to keep, not two
     )
     agreement = models.ForeignKey(
         Agreement,

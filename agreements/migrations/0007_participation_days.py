@@ -10,6 +10,7 @@ refuses, so on SQLite they are made after every migrate and dropped before it
 (agreements/triggers.py), not here.
 """
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 PARTICIPATION = "agreements_participation"
@@ -142,6 +143,18 @@ class Migration(migrations.Migration):
                 fields=["expert", "last_day"],
                 include=("first_day", "id"),
                 name="participation_expert_days_idx",
+            ),
+        ),
+        # the expert's own index is the new one's first column
+        migrations.AlterField(
+            model_name="participation",
+            name="expert",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="participations",
+                to="registry.expert",
+                verbose_name="expert",
             ),
         ),
     ]
