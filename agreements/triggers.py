@@ -8,12 +8,15 @@ _0007 = importlib.import_module("agreements.migrations.0007_participation_days")
 
 
 def ensure_sqlite_day_triggers(connection) -> None:
+    """Make the triggers, and the days right again: a migration may have written rows while
+    they were away (quick on a development database)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {row[0] for row in cursor.fetchall()}
         for name, statement in _0007.SQLITE.items():
             if name not in present:
                 cursor.execute(statement)
+        cursor.execute(_0007.FILL["sqlite"])
 
 
 def drop_sqlite_day_triggers(connection) -> None:

@@ -279,6 +279,17 @@ EMAIL_RETRY_DELAY = datetime.timedelta(seconds=env.int("EMAIL_RETRY_SECONDS", de
 # until Django 6: tasks wait in the database, so SQLite and PostgreSQL need no broker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# In each server process's memory: reused PDFs (kokemus.pdf) in the default cache, the experts'
+# built calendar feeds (portal.calendar) in their own, so that many feeds never push out a PDF.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "feeds": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "feeds",
+        "OPTIONS": {"MAX_ENTRIES": 1000},  # a feed of 80 events is ~25 kB
+    },
+}
+
 # Transport security: on whenever DEBUG is off (each can be overridden, e.g. behind a proxy).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = (

@@ -681,8 +681,10 @@ def fees_of_expert(expert: Expert, year: int) -> dict:
     approved = Q(report_lines__status=LineStatus.APPROVED)
     amounts = line_amounts("report_lines__")
     participations = (
-        # first_day: the assignment's date on the participation, its expert's part of an index
-        Participation.objects.filter(expert=expert, first_day__year=year)
+        # the year as a range of the days index: a first day in the year ends on or after 1.1.
+        Participation.objects.filter(
+            expert=expert, last_day__gte=datetime.date(year, 1, 1), first_day__year=year
+        )
         .select_related("assignment__type", "agreement")
         .annotate(
             line_count=Count("report_lines"),

@@ -8,7 +8,7 @@ everything ahead), not the whole history, and a poll whose events have not chang
 import datetime
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from agreements.models import COUNTED_STATUSES, Assignment
@@ -112,15 +112,15 @@ def feed_etag(name: str, events: list[FeedEvent]) -> str:
 
 
 def kept_calendar(events: list[FeedEvent], *, name: str, etag: str) -> bytes:
-    """The feed's bytes, kept under its ETag: building them takes icalendar about twice as
-    long as reading the events, and most polls after a change read the same events again
-    (a client without the ETag, or another server process). DTSTAMP then stays the time the
-    events were last built, which is what it means in a published calendar (RFC 5545)."""
-    key = f"ics:{etag}"
-    content = cache.get(key)
+    """The feed's bytes, kept under its ETag in the server process (the "feeds" cache):
+    icalendar takes about twice as long to build them as the events take to read, and a
+    client that does not send the ETag polls the same events again and again. DTSTAMP then
+    stays the time the bytes were built, not the time of each poll."""
+    feeds = caches["feeds"]
+    content = feeds.get(etag)
     if content is None:
         content = expert_calendar(events, name=name)
-        cache.set(key, content, KEEP_SECONDS)
+        feeds.set(etag, content, KEEP_SECONDS)
     return content
 
 

@@ -4,9 +4,10 @@ days, one moved to another assignment takes that one's, and a change of an assig
 or end date reaches its participations. The import writes the days of its new rows itself
 (interchange/importer.py), so on PostgreSQL the trigger skips a row that has them.
 
-PostgreSQL: a BEFORE trigger fills the row. SQLite (development, tests): AFTER triggers
-update it; they name another table, which SQLite's rebuild of a table in a later migration
-refuses, so on SQLite they are made after every migrate and dropped before it
+PostgreSQL: a BEFORE trigger fills a participation's row, a statement trigger on the
+assignments updates the participations of those a statement moved. SQLite (development,
+tests): AFTER row triggers; they name another table, which SQLite's rebuild of a table in a
+later migration refuses, so on SQLite they are made after every migrate and dropped before it
 (agreements/triggers.py), not here.
 """
 
@@ -16,6 +17,14 @@ from django.db import migrations, models
 PARTICIPATION = "agreements_participation"
 ASSIGNMENT = "agreements_assignment"
 TRIGGER = "agreements_days"  # the triggers' and functions' names begin with this
+
+# A participation ``p`` whose days are not its assignment's ``n`` as a statement left it.
+_STALE = """
+    p.assignment_id = n.id AND (
+        p.first_day IS DISTINCT FROM n.date
+        OR p.last_day IS DISTINCT FROM COALESCE(n.end_date, n.date)
+    )
+"""
 
 POSTGRESQL = [
     f"""
@@ -36,20 +45,26 @@ POSTGRESQL = [
     CREATE TRIGGER {TRIGGER}_update BEFORE UPDATE OF assignment_id ON {PARTICIPATION}
     FOR EACH ROW EXECUTE FUNCTION {TRIGGER}_of_participation()
     """,
+    # One statement for all the assignments a statement changed: a row trigger's UPDATE per
+    # assignment fired the participations' statement triggers (the report's months) each
+    # time, 2.1 s instead of 0.2 s for 5,000 dates moved at once, as an import may. The
+    # check first: most updates move no date, and an UPDATE of no rows fires them too.
     f"""
-    CREATE OR REPLACE FUNCTION {TRIGGER}_of_assignment() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION {TRIGGER}_of_assignments() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        UPDATE {PARTICIPATION}
-        SET first_day = NEW.date, last_day = COALESCE(NEW.end_date, NEW.date)
-        WHERE assignment_id = NEW.id;
+        IF EXISTS (SELECT FROM new_rows n JOIN {PARTICIPATION} p ON {_STALE}) THEN
+            UPDATE {PARTICIPATION} p
+            SET first_day = n.date, last_day = COALESCE(n.end_date, n.date)
+            FROM new_rows n WHERE {_STALE};
+        END IF;
         RETURN NULL;
     END $$
     """,
+    # with a transition table a trigger cannot name its columns: it sees every UPDATE
     f"""
-    CREATE TRIGGER {TRIGGER}_assignment AFTER UPDATE OF date, end_date ON {ASSIGNMENT}
-    FOR EACH ROW
-    WHEN (OLD.date IS DISTINCT FROM NEW.date OR OLD.end_date IS DISTINCT FROM NEW.end_date)
-    EXECUTE FUNCTION {TRIGGER}_of_assignment()
+    CREATE TRIGGER {TRIGGER}_assignment AFTER UPDATE ON {ASSIGNMENT}
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}_of_assignments()
     """,
 ]
 
@@ -80,7 +95,7 @@ SQLITE = {
     """,
 }
 
-_FILL = {
+FILL = {
     "postgresql": f"""
         UPDATE {PARTICIPATION} p SET first_day = a.date, last_day = COALESCE(a.end_date, a.date)
         FROM {ASSIGNMENT} a WHERE a.id = p.assignment_id
@@ -100,21 +115,24 @@ def _make(apps, schema_editor):
         # The days change no figure: the report's triggers need not see every row, and
         # would leave deferred events that CREATE INDEX refuses to run beside.
         schema_editor.execute(f"ALTER TABLE {PARTICIPATION} DISABLE TRIGGER USER")
-        schema_editor.execute(_FILL[vendor])
+        schema_editor.execute(FILL[vendor])
         schema_editor.execute(f"ALTER TABLE {PARTICIPATION} ENABLE TRIGGER USER")
         for statement in POSTGRESQL:
             schema_editor.execute(statement)
     else:
-        schema_editor.execute(_FILL[vendor])
+        schema_editor.execute(FILL[vendor])
 
 
 def _unmake(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":  # made after migrate; not after this one
+        for name in SQLITE:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_insert ON {PARTICIPATION}")
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_update ON {PARTICIPATION}")
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_assignment ON {ASSIGNMENT}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}_of_participation()")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}_of_assignment()")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}_of_assignments()")
 
 
 class Migration(migrations.Migration):

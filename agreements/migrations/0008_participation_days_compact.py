@@ -1,6 +1,6 @@
 """0007 wrote every participation anew: on PostgreSQL the table and its indexes then hold each
-row twice, the old version dead (at 1M assignments 205 instead of ~110 MB, the unique index 101
-instead of ~52). VACUUM FULL writes them again compactly, and a plain VACUUM then marks the
+row twice, the old version dead (at 1M assignments 205 MB instead of 122, the unique index 101
+instead of 50). VACUUM FULL writes them again compactly, and a plain VACUUM then marks the
 pages all-visible, so that an expert's days are read from the index alone (at 1M 0.7 against
 12 ms). VACUUM cannot run in a transaction, so this migration is not atomic. SQLite has
 nothing to do."""

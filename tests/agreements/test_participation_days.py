@@ -9,6 +9,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 
 from agreements.models import Assignment, Participation
 from tests.factories import AssignmentFactory, ParticipationFactory
@@ -46,6 +47,13 @@ def test_a_changed_date_or_end_date_reaches_every_participation_of_the_assignmen
     assert days(first) == (MAY_4 + 7 * DAY, MAY_4 + 7 * DAY)
     assert days(elsewhere) == (MAY_4, MAY_4)
 
+    # several assignments moved by one statement, as the import's bulk update does
+    Assignment.objects.filter(pk__in=[assignment.pk, elsewhere.assignment_id]).update(
+        date=F("date") + DAY
+    )
+    assert days(first) == (MAY_4 + 8 * DAY, MAY_4 + 8 * DAY)
+    assert days(elsewhere) == (MAY_4 + DAY, MAY_4 + DAY)
+
 
 def test_a_participation_saved_again_or_moved_has_the_days_of_its_assignment():
     participation = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
@@ -59,6 +67,11 @@ def test_a_participation_saved_again_or_moved_has_the_days_of_its_assignment():
     participation.save()
     assert days(participation) == (MAY_4 - DAY, MAY_4 + DAY)
 
+    Participation.objects.filter(pk=participation.pk).update(
+        assignment=AssignmentFactory(date=MAY_4 + 3 * DAY)
+    )
+    assert days(participation) == (MAY_4 + 3 * DAY, MAY_4 + 3 * DAY)
+
 
 def test_the_audit_trail_of_a_participation_saved_again_leaves_the_days_out():
     participation = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
@@ -69,11 +82,12 @@ def test_the_audit_trail_of_a_participation_saved_again_leaves_the_days_out():
 
 
 def test_days_given_with_the_row_are_kept_as_the_import_writes_them():
-    assignment = AssignmentFactory(date=MAY_4)
+    """The import writes its rows' days in its COPY, so the database does not look them up."""
+    given = (MAY_4 - 9 * DAY, MAY_4 - 8 * DAY)  # not the assignment's: kept all the same
     participation = ParticipationFactory(
-        assignment=assignment, first_day=assignment.date, last_day=assignment.date
+        assignment=AssignmentFactory(date=MAY_4), first_day=given[0], last_day=given[1]
     )
-    assert days(participation) == (MAY_4, MAY_4)
+    assert days(participation) == given
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its triggers")

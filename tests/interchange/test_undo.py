@@ -26,11 +26,16 @@ def _state() -> dict:
         ),
         "agreements": sorted(Agreement.objects.values_list("number", "hourly_fee", "status")),
         "assignments": sorted(
-            Assignment.objects.values_list("external_id", "hours", "status", "type__code")
+            Assignment.objects.values_list("external_id", "date", "hours", "status", "type__code")
         ),
         "participations": sorted(
             Participation.objects.values_list(
-                "assignment__external_id", "expert__external_id", "agreement__number", "hours"
+                "assignment__external_id",
+                "expert__external_id",
+                "agreement__number",
+                "hours",
+                "first_day",  # the assignment's, kept by the database (agreements 0007)
+                "last_day",
             )
         ),
         "types": sorted(AssignmentType.objects.values_list("code", "name", "name_en")),
@@ -68,7 +73,7 @@ def test_undoing_an_update_puts_back_every_value_it_replaced():
     before = _state()
     experts = with_cell(EXPERTS, 0, 5, "Kannus")
     assignments = [
-        ["X1", "client_panel", "mh_outpatient", "10.3.2025", "3", "cancelled", "E2", "Uusi", ""],
+        ["X1", "client_panel", "mh_outpatient", "17.3.2025", "3", "cancelled", "E2", "Uusi", ""],
         [*ASSIGNMENTS[1], "0,5"],
     ]
     types = csv_bytes(["code", "name", "name_en"], [["client_panel", "Raati", "Panel"]])
