@@ -229,16 +229,21 @@ def test_unchanged_feed_answers_304_and_a_change_gives_a_new_feed(
     assert client.get(url, headers={"if-none-match": changed["ETag"]}).status_code == 200
 
 
+MARCH_1 = datetime.date(2027, 3, 1)
+
+
+@pytest.mark.time_machine(_at(MARCH_1, 12, 0))
 def test_a_poll_without_the_etag_gets_the_feed_built_for_the_same_events(
     client, expert_alice, alice_agreement, alice_token
 ):
     caches["feeds"].clear()  # nothing kept by an earlier test
     url = reverse("portal:calendar_feed", args=[alice_token.token])
-    ParticipationFactory(agreement=alice_agreement, assignment=AssignmentFactory(date=SOON))
+    ahead = MARCH_1 + 10 * DAY
+    ParticipationFactory(agreement=alice_agreement, assignment=AssignmentFactory(date=ahead))
     first = client.get(url)
-    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=10)):
+    with time_machine.travel(_at(MARCH_1, 12, 10)):
         again = client.get(url)  # the same events: not built again, DTSTAMP and all
-        ParticipationFactory(agreement=alice_agreement, assignment=AssignmentFactory(date=SOON))
+        ParticipationFactory(agreement=alice_agreement, assignment=AssignmentFactory(date=ahead))
         changed = client.get(url)
     assert again.content == first.content
     assert len(_events(changed)) == 2
