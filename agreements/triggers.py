@@ -1,10 +1,13 @@
-"""The participation days' triggers on SQLite (agreements migration 0007), made after every
-migrate and dropped before it: they name another table, and SQLite refuses to rebuild a table
-that another table's trigger names. PostgreSQL keeps them from the migration."""
+"""The participation days' triggers on SQLite (agreements migrations 0007 and 0009), made
+after every migrate and dropped before it: they name another table, and SQLite refuses to
+rebuild a table that another table's trigger names. PostgreSQL keeps them from the
+migrations."""
 
 import importlib
 
 _0007 = importlib.import_module("agreements.migrations.0007_participation_days")
+_0009 = importlib.import_module("agreements.migrations.0009_participation_days_late")
+TRIGGERS = _0007.SQLITE | _0009.SQLITE
 
 
 def ensure_sqlite_day_triggers(connection) -> None:
@@ -13,7 +16,7 @@ def ensure_sqlite_day_triggers(connection) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {row[0] for row in cursor.fetchall()}
-        for name, statement in _0007.SQLITE.items():
+        for name, statement in TRIGGERS.items():
             if name not in present:
                 cursor.execute(statement)
         cursor.execute(_0007.FILL["sqlite"])
@@ -21,5 +24,5 @@ def ensure_sqlite_day_triggers(connection) -> None:
 
 def drop_sqlite_day_triggers(connection) -> None:
     with connection.cursor() as cursor:
-        for name in _0007.SQLITE:
+        for name in TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")

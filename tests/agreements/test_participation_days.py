@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 
 from agreements.models import Assignment, Participation
-from tests.factories import AssignmentFactory, ParticipationFactory
+from tests.factories import AssignmentFactory, ExpertFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
 MAY_4 = datetime.date(2026, 5, 4)
@@ -96,3 +96,17 @@ def test_on_sqlite_the_triggers_are_made_again_after_a_migrate():
     call_command("migrate", "agreements", verbosity=0)
     participation = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
     assert days(participation) == (MAY_4, MAY_4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_participation_written_before_its_assignment_gets_its_days():
+    """A restore or a hand-made fixture may list participations first: the foreign keys are
+    checked only at the transaction's end, and the days are filled by then."""
+    expert = ExpertFactory()
+    placeholder = AssignmentFactory()  # an id the sequence will not give again
+    assignment_id = placeholder.pk
+    placeholder.delete()
+    with transaction.atomic():
+        early = Participation.objects.create(assignment_id=assignment_id, expert=expert)
+        AssignmentFactory(pk=assignment_id, date=MAY_4, end_date=MAY_4 + DAY)
+    assert days(early) == (MAY_4, MAY_4 + DAY)
