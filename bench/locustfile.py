@@ -271,10 +271,12 @@ class Evaluation(KokemusUser):
             "/raportit/?year={year}", year=random.choice([MANIFEST["year"], MANIFEST["year"] - 1])
         )
 
+    @tag("export")
     @task(2)
     def export_xlsx(self):
         self.open("/raportit/vienti/xlsx/?year={year}", year=MANIFEST["year"])
 
+    @tag("export")
     @task(1)
     def export_pdf(self):
         self.open("/raportit/vienti/pdf/?year={year}", year=MANIFEST["year"])
