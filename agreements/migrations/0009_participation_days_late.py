@@ -45,10 +45,20 @@ SQLITE = {
 }
 
 
+# rows that such a write left without days before this migration (SQLite's are filled after
+# every migrate)
+FILL_EMPTY = f"""
+    UPDATE {PARTICIPATION} p SET first_day = a.date, last_day = COALESCE(a.end_date, a.date)
+    FROM {ASSIGNMENT} a
+    WHERE a.id = p.assignment_id AND (p.first_day IS NULL OR p.last_day IS NULL)
+"""
+
+
 def _make(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for statement in POSTGRESQL:
             schema_editor.execute(statement)
+        schema_editor.execute(FILL_EMPTY)
 
 
 def _unmake(apps, schema_editor):

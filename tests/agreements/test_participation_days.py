@@ -3,6 +3,7 @@
 the calendar feed find an expert's work by these days."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.db.models import F
 from agreements.models import Assignment, Participation
 from tests.factories import AssignmentFactory, ExpertFactory, ParticipationFactory
 
+_0009 = importlib.import_module("agreements.migrations.0009_participation_days_late")
 pytestmark = pytest.mark.django_db
 MAY_4 = datetime.date(2026, 5, 4)
 DAY = datetime.timedelta(days=1)
@@ -110,3 +112,13 @@ def test_a_participation_written_before_its_assignment_gets_its_days():
         early = Participation.objects.create(assignment_id=assignment_id, expert=expert)
         AssignmentFactory(pk=assignment_id, date=MAY_4, end_date=MAY_4 + DAY)
     assert days(early) == (MAY_4, MAY_4 + DAY)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite refills after migrate")
+def test_migration_0009_fills_the_rows_an_earlier_write_left_without_days():
+    participation = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
+    Participation.objects.filter(pk=participation.pk).update(first_day=None, last_day=None)
+    assert days(participation) == (None, None)
+    with connection.cursor() as cursor:
+        cursor.execute(_0009.FILL_EMPTY)
+    assert days(participation) == (MAY_4, MAY_4)
