@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -730,18 +731,47 @@ def _fee_totals(lines: list[Participation]) -> dict:
 
 
 def fee_years_of_expert(expert: Expert) -> list[int]:
-    """Years in which the expert has done assignments or approved hours reports, newest first."""
-    return sorted(
-        {
-            d.year
-            for d in Assignment.objects.filter(
-                Q(status=AssignmentStatus.DONE)
-                | Q(participations__report_lines__status=LineStatus.APPROVED),
-                participations__expert=expert,
-            ).dates("date", "year")
-        },
-        reverse=True,
-    )
+    """Years in which the expert has done assignments or approved hours reports, newest first.
+
+    The years of any work of theirs come from the days index alone; then one statement asks of
+    each year whether it has such work, which stops at the first found. Asking it of every
+    participation at once joined each to its assignment and lines (~30 ms after ten years).
+    """
+    years = [d.year for d in Participation.objects.filter(expert=expert).dates("first_day", "year")]
+    if not years:
+        return []
+    each_year = ", ".join(["(%s, %s, %s)"] * len(years))
+    params = [
+        value
+        for year in years
+        for value in (year, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PAID_YEARS.format(years=each_year),
+            [*params, expert.pk, AssignmentStatus.DONE, LineStatus.APPROVED],
+        )
+        paid = {year for year, found in cursor.fetchall() if found}
+    return [year for year in reversed(years) if year in paid]
+
+
+# Of each year given, whether the expert has paid work in it: the days index read in order
+# from the year's start (a year's work ends in it or later) up to the first such work. (As an
+# EXISTS, PostgreSQL dropped the order and read every later day of the expert's for each year.)
+_PAID_YEARS = f"""
+    WITH years (year, starts, ends) AS (VALUES {{years}})
+    SELECT year, (
+        SELECT 1 FROM {Participation._meta.db_table} p
+        JOIN {Assignment._meta.db_table} a ON a.id = p.assignment_id
+        WHERE p.expert_id = %s AND p.last_day >= years.starts
+            AND p.first_day BETWEEN years.starts AND years.ends
+            AND (a.status = %s OR EXISTS (
+                SELECT 1 FROM {ReportLine._meta.db_table} l
+                WHERE l.participation_id = p.id AND l.status = %s
+            ))
+        ORDER BY p.last_day LIMIT 1
+    ) FROM years
+"""
 
 
 def line_prefetch() -> Prefetch:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agreements.models import AssignmentStatus
-from payroll.selectors import fees_of_expert
+from payroll.selectors import fee_years_of_expert, fees_of_expert
 from payroll.services import line_submit, lines_approve
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
 
@@ -109,6 +109,17 @@ def test_fee_statement_lists_each_assignment_under_its_month_hand_counted(
     assert [a.number for a in fees["agreements"]] == ["TS-KEVAT", "TS-MAALIS", "TS-SYKSY"]
 
 
+def test_the_years_with_fees_are_those_with_done_work_or_approved_reports(alice_year):
+    spring = alice_year.agreements.get(number="TS-KEVAT")
+    _on(spring, D(2021, 5, 5), "1", status=AssignmentStatus.PLANNED)  # planned only: no fee
+    _on(spring, D(2020, 5, 5), "1", status=AssignmentStatus.CANCELLED)  # cancelled only
+    planned = _on(spring, D(2022, 5, 5), "2", status=AssignmentStatus.PLANNED)
+    line = line_submit(participation=planned, hours=Decimal("2"), today=D(2026, 1, 1))
+    lines_approve(line_ids=[line.pk], by=None)  # a planned one with an approved report: paid
+    _on(AgreementFactory(number="TS-BOB-2019"), D(2019, 3, 10), "7")  # another expert's year
+    assert fee_years_of_expert(alice_year) == [2025, 2024, 2022]
+
+
 def test_fees_of_a_year_without_done_assignments_are_zero(alice_year):
     fees = fees_of_expert(alice_year, 2023)
     assert fees["months"] == []
@@ -150,8 +161,9 @@ def test_fee_statement_pdf_has_the_totals(login, expert_alice, alice_year):
 
 def test_fees_page_in_fixed_queries(login, expert_alice, alice_year, django_assert_num_queries):
     client = login(expert_alice)
-    # session, user, groups, expert, years with paid work, the lines, payroll statements
-    with django_assert_num_queries(7):
+    # session, user, groups, expert, years with any work and those with paid work, the lines,
+    # payroll statements
+    with django_assert_num_queries(8):
         assert client.get(reverse("portal:fees") + "?year=2025").status_code == 200
 
 
