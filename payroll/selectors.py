@@ -751,7 +751,7 @@ def fee_years_of_expert(expert: Expert) -> list[int]:
             _PAID_YEARS.format(years=each_year),
             [*params, expert.pk, AssignmentStatus.DONE, LineStatus.APPROVED],
         )
-        paid = {year for year, found in cursor.fetchall() if found}
+        paid = {int(year) for year, found in cursor.fetchall() if found}
     return [year for year in reversed(years) if year in paid]
 
 
