@@ -734,8 +734,9 @@ def fee_years_of_expert(expert: Expert) -> list[int]:
     """Years in which the expert has done assignments or approved hours reports, newest first.
 
     The years of any work of theirs come from the days index alone; then one statement asks of
-    each year whether it has such work, which stops at the first found. Asking it of every
-    participation at once joined each to its assignment and lines (~30 ms after ten years).
+    each year whether it has such work, reading the index from the year's start up to the
+    first found (a year without any reads the expert's later days). Asking it of every
+    participation at once joined each to its assignment and lines (30–35 ms after ten years).
     """
     years = [d.year for d in Participation.objects.filter(expert=expert).dates("first_day", "year")]
     if not years:

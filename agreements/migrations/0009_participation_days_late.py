@@ -2,10 +2,12 @@
 
 A restore or a hand-made fixture may list participations before their assignments (the
 foreign keys are checked at the transaction's end), and migration 0007's triggers then find no
-assignment to copy the days from. On PostgreSQL a deferred trigger fills such a row at the
-transaction's end, once the assignment is there; on SQLite (agreements/triggers.py) a new
-assignment fills its participations that have no days yet. The import and ordinary saves give
-every row its days at once, so neither trigger has anything to do for them.
+assignment to copy the days from; a restore over existing rows moves them (an UPDATE) the
+same way. On PostgreSQL a deferred trigger fills such a row at the transaction's end, once the
+assignment is there: an UPDATE per row, so a restore of many such rows takes longer at its
+commit. On SQLite (agreements/triggers.py) a new assignment fills its participations that
+have no days yet. The import and ordinary saves give every row its days at once, so on
+PostgreSQL nothing is queued for them.
 """
 
 from django.db import migrations
@@ -26,7 +28,7 @@ POSTGRESQL = [
     END $$
     """,
     f"""
-    CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT ON {PARTICIPATION}
+    CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OF assignment_id ON {PARTICIPATION}
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW WHEN (NEW.first_day IS NULL OR NEW.last_day IS NULL)
     EXECUTE FUNCTION {TRIGGER}()

@@ -122,3 +122,17 @@ def test_migration_0009_fills_the_rows_an_earlier_write_left_without_days():
     with connection.cursor() as cursor:
         cursor.execute(_0009.FILL_EMPTY)
     assert days(participation) == (MAY_4, MAY_4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_participation_moved_to_an_assignment_written_after_it_gets_its_days():
+    """A restore over existing rows moves a participation (an UPDATE) before its assignment
+    is written, the same way."""
+    participation = ParticipationFactory(assignment=AssignmentFactory(date=MAY_4))
+    placeholder = AssignmentFactory()  # an id the sequence will not give again
+    assignment_id = placeholder.pk
+    placeholder.delete()
+    with transaction.atomic():
+        Participation.objects.filter(pk=participation.pk).update(assignment_id=assignment_id)
+        AssignmentFactory(pk=assignment_id, date=MAY_4 + 9 * DAY)
+    assert days(participation) == (MAY_4 + 9 * DAY, MAY_4 + 9 * DAY)

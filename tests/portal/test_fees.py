@@ -10,7 +10,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from pypdf import PdfReader
 
-from agreements.models import AssignmentStatus
+from agreements.models import Assignment, AssignmentStatus
 from payroll.selectors import fee_years_of_expert, fees_of_expert
 from payroll.services import line_submit, lines_approve
 from tests.factories import AgreementFactory, AssignmentFactory, ParticipationFactory
@@ -109,14 +109,27 @@ def test_fee_statement_lists_each_assignment_under_its_month_hand_counted(
     assert [a.number for a in fees["agreements"]] == ["TS-KEVAT", "TS-MAALIS", "TS-SYKSY"]
 
 
+def _approved(participation):
+    line = line_submit(participation=participation, hours=Decimal("2"), today=D(2026, 1, 1))
+    lines_approve(line_ids=[line.pk], by=None)
+
+
 def test_the_years_with_fees_are_those_with_done_work_or_approved_reports(alice_year):
     spring = alice_year.agreements.get(number="TS-KEVAT")
     _on(spring, D(2021, 5, 5), "1", status=AssignmentStatus.PLANNED)  # planned only: no fee
     _on(spring, D(2020, 5, 5), "1", status=AssignmentStatus.CANCELLED)  # cancelled only
-    planned = _on(spring, D(2022, 5, 5), "2", status=AssignmentStatus.PLANNED)
-    line = line_submit(participation=planned, hours=Decimal("2"), today=D(2026, 1, 1))
-    lines_approve(line_ids=[line.pk], by=None)  # a planned one with an approved report: paid
+    # planned still, a co-worker has not reported, but Alice's report is approved: paid
+    paid = AssignmentFactory(date=D(2022, 5, 5), status=AssignmentStatus.PLANNED)
+    ParticipationFactory(assignment=paid)
+    _approved(ParticipationFactory(agreement=spring, assignment=paid))
+    # planned still, Alice has not reported; a co-worker's approved report is not hers
+    theirs = AssignmentFactory(date=D(2018, 5, 5), status=AssignmentStatus.PLANNED)
+    ParticipationFactory(agreement=spring, assignment=theirs)
+    _approved(ParticipationFactory(assignment=theirs))
     _on(AgreementFactory(number="TS-BOB-2019"), D(2019, 3, 10), "7")  # another expert's year
+
+    planned = Assignment.objects.filter(status=AssignmentStatus.PLANNED)
+    assert planned.filter(pk__in=[paid.pk, theirs.pk]).count() == 2
     assert fee_years_of_expert(alice_year) == [2025, 2024, 2022]
 
 
