@@ -36,16 +36,5 @@ def _ensure_sqlite_day_triggers(using, **kwargs):
 
     from agreements.triggers import ensure_sqlite_day_triggers
 
-    if connections[using].vendor == "sqlite" and _migrated_days(connections[using]):
+    if connections[using].vendor == "sqlite":
         ensure_sqlite_day_triggers(connections[using])
-
-
-def _migrated_days(connection) -> bool:
-    """After a migrate back to before 0007 there are no days to keep."""
-    from django.db.migrations.recorder import MigrationRecorder
-
-    return (
-        MigrationRecorder(connection)
-        .migration_qs.filter(app="agreements", name="0007_participation_days")
-        .exists()
-    )

@@ -12,7 +12,10 @@ TRIGGERS = _0007.SQLITE | _0009.SQLITE
 
 def ensure_sqlite_day_triggers(connection) -> None:
     """Make the triggers of the migrations applied, and the days right again: a migration may
-    have written rows while they were away (quick on a development database)."""
+    have written rows while they were away (quick on a development database). After a
+    migrate back to before 0007 there are no days to keep."""
+    if not _applied(connection, _0007):
+        return
     wanted = _0007.SQLITE | (_0009.SQLITE if _applied(connection, _0009) else {})
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
